@@ -1,0 +1,1 @@
+"""Near-duplicate detection for article bodies (MinHash + LSH, verified)."""

@@ -1,0 +1,1 @@
+"""Export the articles database to CSV, JSON Lines and Parquet."""

@@ -1,0 +1,50 @@
+"""The one record type for an article, used from the spider to the database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Article:
+    """A cleaned article page.
+
+    Dates are ISO 8601 strings in UTC (``2026-03-30T12:00:00+00:00``) or ``None``.
+    ``body`` is plain text with paragraphs separated by one blank line and never
+    starts with the ``lede``.
+    """
+
+    url: str
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: str | None = None
+    modified_at: str | None = None
+    lede: str | None = None
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    source_credit: str | None = None
+    # Set by the crawl, not by extraction.
+    site: str | None = None
+    fetched_at: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    @property
+    def full_text(self) -> str:
+        """Lede and body as one text, as a reader sees the article."""
+        return "\n\n".join(part for part in (self.lede, self.body) if part)
+
+    def to_row(self) -> dict[str, Any]:
+        """The article as a flat row (lists as JSON) for SQLite and exports."""
+        row = asdict(self)
+        row["authors"] = json.dumps(self.authors, ensure_ascii=False)
+        row["tags"] = json.dumps(self.tags, ensure_ascii=False)
+        row["word_count"] = self.word_count
+        return row

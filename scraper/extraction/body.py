@@ -1,15 +1,29 @@
 """Article body: the article text and nothing else, each repeated block once.
 
 Contract: ``extract_body(tree, url, meta)`` may not modify ``tree`` (copy it first).
+
+Stages, in order:
+1. prune a copy of the tree: boilerplate by class/id words (share bars, newsletter forms,
+   related posts, comments, tool cards, hover cards), hidden elements, forms;
+2. trafilatura (precision mode) on the pruned copy picks and linearises the article;
+3. clean the paragraphs: drop the title, drop repeated paragraphs (desktop + mobile
+   copies), split off the lede and a "Source: X" credit block.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
+import re
 from dataclasses import dataclass
 
+import lxml.etree
 import lxml.html
+import trafilatura
 
 from scraper.extraction.metadata import Metadata
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -19,15 +33,287 @@ class Body:
     source_credit: str | None = None  # a credit line found in the body ("Source: X")
 
 
+#: Words that, as a whole class/id token, mark a block that is never article text.
+_BOILERPLATE_WORDS = (
+    "share|sharing|sharebar|social|socials|newsletter|subscribe|subscription|signup|"
+    "related|recommended|recirc|similar|comments?|disqus|promo|promoted|sponsored|"
+    "advert|advertisement|ads?|adslot|popup|modal|cookie|consent|tooltip|rollover|"
+    "hovercard|breadcrumbs?|sidebar|footer|navbar|nav|menu|toolbar|paywall|outbrain|taboola"
+)
+_BOILERPLATE = re.compile(rf"(?:^|[\s_-])(?:{_BOILERPLATE_WORDS})(?:$|[\s_-])", re.I)
+#: Elements never part of an article body.
+_DROP_TAGS = ("form", "nav", "footer", "aside", "button", "select", "textarea", "iframe")
+_WORD = re.compile(r"\w+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: A block holding more than this share of the page's paragraph text is the article (or
+#: its wrapper) whatever its class says, e.g. <div class="post has-comments">.
+_MAX_PRUNED_SHARE = 0.3
+
+
+def _paragraph_chars(root: lxml.html.HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in root.iter("p"))
+
+
+def _is_boilerplate(el: lxml.html.HtmlElement) -> bool:
+    if el.tag in _DROP_TAGS or el.get("hidden") is not None:
+        return True
+    if el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return True
+    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(marker.strip()) and bool(_BOILERPLATE.search(marker))
+
+
+def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
+    """Remove boilerplate blocks from ``root`` in place (the caller passes a copy)."""
+    # trafilatura expects a tree parsed without comments: comment nodes derail its scoring
+    lxml.etree.strip_elements(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
+                              with_tail=False)
+    body = root.find("body")
+    if body is None:
+        return
+    total = _paragraph_chars(body) or 1
+    doomed = []
+    for el in body.iterdescendants():
+        if not isinstance(el.tag, str) or el.tag in ("article", "main"):
+            continue
+        if _is_boilerplate(el) and _paragraph_chars(el) <= _MAX_PRUNED_SHARE * total:
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+def _trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:
+    """trafilatura in precision mode; it modifies ``root``."""
+    return trafilatura.extract(root, url=url, favor_precision=True,
+                               include_comments=False) or ""
+
+
+#: Paragraphs shorter than this are captions, bylines and teasers, not article prose.
+_PROSE_MIN_WORDS = 10
+#: A <p> whose words are more than this share link text is a teaser or link list.
+_PROSE_MAX_LINK_SHARE = 0.3
+
+
+def prose_words(root: lxml.html.HtmlElement) -> int:
+    """Words in the page's prose paragraphs: what an article extraction should mostly hold."""
+    total = 0
+    for p in root.iter("p"):
+        words = len(_WORD.findall(p.text_content()))
+        if words < _PROSE_MIN_WORDS:
+            continue
+        linked = sum(len(_WORD.findall(a.text_content())) for a in p.iter("a"))
+        if linked <= _PROSE_MAX_LINK_SHARE * words:
+            total += words
+    return total
+
+
+_BLOCK_TAGS = frozenset(("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                         "blockquote", "pre", "section", "article", "figcaption", "dd", "dt"))
+
+
+def _fragment_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one line per block element."""
+    root = lxml.html.fromstring(fragment)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")
+    return root.text_content()
+
+
+def _readability_text(root: lxml.html.HtmlElement) -> str:
+    """readability-lxml's article on ``root`` (modified); "" when it is not installed."""
+    try:
+        from readability import Document
+    except ImportError:
+        logger.warning("readability-lxml is not installed: no second opinion on short bodies")
+        return ""
+    return _fragment_text(Document(root).summary(html_partial=True))
+
+
+def _shingle_set(text: str) -> set[tuple[str, ...]]:
+    toks = _WORD.findall(text)
+    return {tuple(toks[i:i + 4]) for i in range(max(1, len(toks) - 3))} if toks else set()
+
+
+#: trafilatura keeping less than this share of the page's prose hints that it took one
+#: of several sibling blocks of a split article body; only then is readability asked.
+_SHORT_SHARE = 0.6
+#: readability's text replaces trafilatura's only when it is this much longer...
+_LONGER = 1.5
+#: ...and holds at least this share of trafilatura's 4-word shingles (the same article).
+_CONTAINS = 0.9
+
+
+def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: int) -> str:
+    """readability's text when trafilatura's looks like part of a split article."""
+    if not prose or len(_WORD.findall(text)) >= _SHORT_SHARE * prose:
+        return text
+    work = copy.deepcopy(tree)
+    prune_boilerplate(work)
+    other = _readability_text(work)
+    ours, theirs = _shingle_set(text), _shingle_set(other)
+    if len(theirs) >= _LONGER * len(ours) and len(ours & theirs) >= _CONTAINS * len(ours):
+        return other
+    return text
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+#: A run of paragraphs repeating an earlier run, in order, is a second copy of the
+#: article (desktop + mobile blocks) when it holds at least this share of the words.
+#: Smaller repeats are usually real: recipe plans that share a dozen lines (4% of the
+#: page), a "1 cup rice" line under each menu; a doubled body is ~50% of the text.
+_COPY_SHARE = 0.25
+
+
+def _repeat_length(keys: list[str], i: int) -> int:
+    """Length of the longest run starting at ``i`` that repeats an earlier run."""
+    best = 0
+    for j in range(i):
+        if keys[j] != keys[i]:
+            continue
+        n = 0
+        while i + n < len(keys) and j + n < i and keys[j + n] == keys[i + n]:
+            n += 1
+        best = max(best, n)
+    return best
+
+
+def dedupe_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Drop the later copy of a repeated block that is a large part of the text."""
+    keys = [_norm(p) for p in paragraphs]
+    words = [k.count(" ") + 1 if k else 0 for k in keys]
+    total = sum(words) or 1
+    out, i = [], 0
+    while i < len(paragraphs):
+        n = _repeat_length(keys, i) if keys[i] else 0
+        if n and sum(words[i:i + n]) >= _COPY_SHARE * total:
+            i += n
+            continue
+        out.append(paragraphs[i])
+        i += 1
+    return out
+
+
+_CREDIT = re.compile(
+    r"^\s*(?:source|sources|via|originally (?:published|posted|appeared)"
+    r"(?: (?:at|on|in|by))?|first (?:published|appeared) (?:at|on|in|by)|"
+    r"courtesy(?: of)?|credit)\s*[:\-–—]?\s*(?P<name>.{2,80}?)\s*\.?\s*$",
+    re.I,
+)
+#: Link teasers and calls to action inside or after the text ("Read more: ...").
+_TEASER = re.compile(
+    r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
+    r"see also|see more|more from \S+|also on \S+|recommended|don'?t miss|must read|"
+    r"watch|listen|more|next|previous)\b\s*[:|>»›]",
+    re.I,
+)
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:sign up|subscribe|newsletters?|follow (?:us|\w+(?: \w+)?) on|share (?:it|this)|"
+    r"click here|tell us what you think|download (?:the|our) app|in your inbox|"
+    r"like us on facebook|all rights reserved|copyright)\b|^\W*comments?\W*$",
+    re.I,
+)
+#: Calls to action are short; a long paragraph mentioning "newsletter" is article text.
+_CTA_MAX_WORDS = 40
+
+
+def drop_teasers(paragraphs: list[str]) -> list[str]:
+    """Remove link teasers anywhere and calls to action trailing the article."""
+    kept = [p for p in paragraphs if not _TEASER.match(p)]
+    while kept and len(_WORD.findall(kept[-1])) <= _CTA_MAX_WORDS and (
+            _CALL_TO_ACTION.search(kept[-1])):
+        kept.pop()
+    return kept
+
+
+_DATE_LINE = re.compile(r"^\s*(?:date|published|posted)\s*:", re.I)
+#: A credit is a trailer: it sits in the last few paragraphs, not mid-article.
+_CREDIT_TAIL = 3
+
+
+def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None]:
+    """Find a "Source: X" credit near the end; drop it and a following "Date:" line."""
+    start = max(0, len(paragraphs) - _CREDIT_TAIL)
+    for i in range(len(paragraphs) - 1, start - 1, -1):
+        m = _CREDIT.match(paragraphs[i])
+        if not m:
+            continue
+        rest = paragraphs[i + 1:]
+        if rest and _DATE_LINE.match(rest[0]):
+            rest = rest[1:]
+        return paragraphs[:i] + rest, m.group("name").strip()
+    return paragraphs, None
+
+
+#: Class/id words of a standfirst shown under the headline.
+_DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|subheadline|sub-headline|"
+                  r"strapline|lede|summary|excerpt|intro|description|deck)(?:$|[\s_-])", re.I)
+#: A standfirst is one or two sentences: shorter is a label, longer is the article.
+_DEK_WORDS = (8, 120)
+#: How many dek-like elements are looked at; the standfirst is near the top.
+_DEK_CANDIDATES = 20
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal, or one is the other cut short (meta descriptions end with "...")."""
+    a, b = _norm(a), _norm(b)
+    if min(a.count(" "), b.count(" ")) + 1 < _DEK_WORDS[0]:
+        return False  # "Photos" is a prefix of nothing worth calling a lede
+    return a == b or a.startswith(b) or b.startswith(a)
+
+
+def find_lede(root: lxml.html.HtmlElement, meta: Metadata) -> str | None:
+    """The visible standfirst: a dek-classed element, preferably the meta description."""
+    body = root.find("body")
+    if body is None:
+        return None
+    found: list[str] = []
+    for el in body.iterdescendants():
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}" if isinstance(el.tag, str) else ""
+        if not marker.strip() or not _DEK.search(marker) or el.tag in ("meta", "script"):
+            continue
+        text = " ".join(el.text_content().split())
+        if _DEK_WORDS[0] <= len(_WORD.findall(text)) <= _DEK_WORDS[1]:
+            if meta.description and _same_text(text, meta.description):
+                return text
+            found.append(text)
+            if len(found) >= _DEK_CANDIDATES:
+                break
+    return None
+
+
+def _split_lede(paragraphs: list[str], lede: str | None,
+                meta: Metadata) -> tuple[str | None, list[str]]:
+    """The first paragraph is the lede when it is the visible standfirst or the summary.
+
+    A standfirst the article extraction left out stays out: most pages show it in the
+    header, apart from the text, and readers (and the benchmark truth) skip it.
+    """
+    if not paragraphs:
+        return None, paragraphs
+    first = paragraphs[0]
+    if (lede and _same_text(first, lede)) or (meta.description
+                                                and _same_text(first, meta.description)):
+        return first, paragraphs[1:]
+    return None, paragraphs
+
+
 def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
-    """Placeholder until the full implementation lands: trafilatura on the parsed tree."""
-    import copy
-
-    import trafilatura
-
-    text = trafilatura.extract(copy.deepcopy(tree), url=url, favor_precision=True,
-                               include_comments=False, include_tables=False) or ""
-    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
-    seen: set[str] = set()
-    unique = [p for p in paragraphs if not (p in seen or seen.add(p))]
-    return Body(body="\n\n".join(unique), lede=meta.description)
+    """The article text of ``tree`` (not modified), with its lede and source credit."""
+    work = copy.deepcopy(tree)
+    prune_boilerplate(work)
+    prose = prose_words(work)
+    lede = find_lede(work, meta)  # before trafilatura, which rewrites ``work``
+    text = _second_opinion(tree, _trafilatura_text(work, url), prose)
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    title = _norm(meta.title or "")
+    paragraphs = [p for p in paragraphs if not title or _norm(p) != title]
+    paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
+    paragraphs = drop_teasers(paragraphs)
+    lede, paragraphs = _split_lede(paragraphs, lede, meta)
+    return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

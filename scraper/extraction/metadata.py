@@ -1,13 +1,75 @@
 """Article metadata from JSON-LD, OpenGraph/meta tags, <time> elements, bylines and the URL.
 
 Contract: ``extract_metadata(tree, url)`` reads the parsed page and must not modify it.
+Each field is taken from the most trusted source that gives a plausible value: JSON-LD
+first (publishers fill it for search engines), then meta tags, then visible elements,
+then the URL. No per-publisher rules.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import lxml.html
+
+from scraper.extraction import authors as bylines
+from scraper.extraction import dates, jsonld, language, titles
+
+#: Meta names (lower case) for each field, most trusted first.
+PUBLISHED_KEYS = (
+    "article:published_time", "og:article:published_time", "article:published",
+    "datepublished", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
+    "citation_publication_date", "citation_online_date", "citation_date", "publish-date",
+    "publishdate", "publish_date", "pubdate", "publication_date", "date.available",
+    "date.created", "dcterms.created", "dc.date.created", "og:published_time",
+    "cxenseparse:recs:publishtime", "dc.date", "date", "article.published",
+)
+MODIFIED_KEYS = (
+    "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time",
+    "dc.date.modified", "dcterms.modified", "date.updated", "date.modified", "last-modified",
+    "article.updated", "lastmod",
+)
+AUTHOR_KEYS = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+    "dcterms.creator", "citation_author", "byl", "cxenseparse:author", "article.author",
+)
+TITLE_KEYS = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title",
+              "citation_title", "headline", "title")
+DESCRIPTION_KEYS = ("og:description", "description", "twitter:description",
+                    "sailthru.description", "dc.description")
+TAG_KEYS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags",
+            "dc.subject", "mrf:tags")
+SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title",
+             "publisher", "dc.publisher")
+LANGUAGE_KEYS = ("og:locale", "content-language", "language", "dc.language", "lang")
+CREDIT_KEYS = ("original-source", "syndication-source", "dc.source", "source")
+#: Most tags a page gets; beyond this a keywords field is SEO stuffing, not topics.
+MAX_TAGS = 30
+#: A tag longer than this (characters) is a sentence or a broken split.
+MAX_TAG_CHARS = 60
+#: Visible byline containers; ``class`` matches are substrings, checked by ``_is_byline``.
+BYLINE_XPATH = (
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
+    'or contains(@class, "author") or contains(@class, "Author") '
+    'or contains(@class, "Byline") or contains(@data-testid, "byline")]'
+)
+#: Class words of author-related elements that are not a byline (bio, avatar, follow box).
+NOT_BYLINE = re.compile(r"bio|image|img|avatar|photo|pic|social|follow|description|"
+                        r"more|list-item-desc|date|time|comment", re.IGNORECASE)
+#: Containers whose bylines belong to other articles (teasers, related stories).
+OFF_ARTICLE = frozenset({"nav", "footer", "aside", "header"})
+#: Visible lines that credit an original source.
+CREDIT_LINE = re.compile(
+    r"^\s*(?:source|sources|quelle|fuente|fonte|source originale|via|"
+    r"originally published (?:on|in|at|by)|this (?:article|story) (?:was )?(?:first|originally) "
+    r"(?:appeared|published) (?:on|in|at)|republished from|reprinted from)\s*:?\s+"
+    r"(?P<name>[^\n.;|]{2,60}?)\s*[.;|]?\s*$",
+    re.IGNORECASE,
+)
+MAX_BYLINE_NODES = 40  # enough for the article's own byline; a list page has many more
 
 
 @dataclass
@@ -24,24 +86,161 @@ class Metadata:
     source_credit: str | None = None  # "Source: TechCrunch" → "TechCrunch"
 
 
-def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
-    """Placeholder until the full implementation lands: <title> and og/meta tags only."""
-    def meta(*names: str) -> str | None:
-        for name in names:
-            for value in tree.xpath(
-                f'//meta[@property="{name}" or @name="{name}"]/@content'
-            ):
-                if value.strip():
-                    return value.strip()
-        return None
+def _meta_map(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """Every <meta> value by lower-case name/property/itemprop/http-equiv, in page order."""
+    found: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            if name := (meta.get(attr) or "").strip().lower():
+                found.setdefault(name, []).append(content)
+    return found
 
-    title = meta("og:title") or (tree.findtext(".//title") or "").strip() or None
-    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+
+def _values(metas: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
+    return [value for key in keys for value in metas.get(key, [])]
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return titles.fold(" ".join(element.itertext()))
+
+
+def _in_off_article(element: lxml.html.HtmlElement) -> bool:
+    return any(parent.tag in OFF_ARTICLE for parent in element.iterancestors())
+
+
+def _first_date(values: Iterable[str | None]) -> dates.datetime | None:
+    for value in values:
+        if parsed := dates.plausible(dates.parse_date(value)):
+            return parsed
+    return None
+
+
+def _time_elements(tree: lxml.html.HtmlElement, prop: str) -> list[str]:
+    """Dates in visible markup: ``itemprop`` holders first, then <time datetime> elements."""
+    found = [el.get("datetime") or el.get("content") or _text(el)
+             for el in tree.xpath(f'//*[@itemprop="{prop}"][not(self::meta)]')]
+    if prop == "datePublished":
+        times = [t for t in tree.iter("time") if not _in_off_article(t)]
+        times.sort(key=lambda t: "publi" not in (t.get("class") or "") + str(t.get("pubdate")))
+        found += [t.get("datetime") or _text(t) for t in times]
+    return found
+
+
+def _dates(tree, metas, ld: jsonld.LdArticle, url: str) -> tuple[str | None, str | None]:
+    published = (
+        _first_date(ld.published)
+        or _first_date(_values(metas, PUBLISHED_KEYS))
+        or _first_date(_time_elements(tree, "datePublished"))
+        or dates.plausible(dates.url_date(url))
+    )
+    modified = (
+        _first_date(ld.modified)
+        or _first_date(_values(metas, MODIFIED_KEYS))
+        or _first_date(_time_elements(tree, "dateModified"))
+    )
+    if modified and published and modified < published:
+        modified = None  # a modified date before publication is a template default
+    return (dates.to_iso(published) if published else None,
+            dates.to_iso(modified) if modified else None)
+
+
+def _visible_bylines(tree: lxml.html.HtmlElement) -> list[str]:
+    found = []
+    for element in tree.xpath(BYLINE_XPATH)[:MAX_BYLINE_NODES]:
+        if element.tag in ("meta", "link", "script", "style", "img", "body", "html"):
+            continue
+        if NOT_BYLINE.search(element.get("class") or "") or _in_off_article(element):
+            continue
+        text = _text(element)
+        if 0 < len(text) <= 150:  # a byline line, not an author bio or a whole block
+            found.append(text)
+    return found
+
+
+def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str]) -> list[str]:
+    """People from the most trusted source naming any; organisations only if no person."""
+    meta_values = [v for v in _values(metas, AUTHOR_KEYS) if not v.startswith("http")]
+    sources = [
+        [(p.name, p.is_org) for p in ld.authors],
+        [(v, False) for v in meta_values],
+        [(v, False) for v in _visible_bylines(tree)],
+    ]
+    orgs: list[str] = []
+    for source in sources:
+        people, source_orgs = [], []
+        for raw, is_org in source:
+            for name in bylines.split_byline(raw):
+                if is_org or bylines.is_organisation(name, sites):
+                    source_orgs.append(name)
+                else:
+                    people.append(name)
+        if people:
+            return bylines.unique(people)
+        orgs = orgs or source_orgs
+    return bylines.unique(orgs)
+
+
+def _tags(metas, ld: jsonld.LdArticle) -> list[str]:
+    found = []
+    for value in ld.keywords + _values(metas, TAG_KEYS):
+        found += [titles.fold(t) for t in re.split(r"[,;]", value)]
+    tags = [t for t in found if t and len(t) <= MAX_TAG_CHARS]
+    return bylines.unique(tags)[:MAX_TAGS]
+
+
+def _credit(tree, metas, ld: jsonld.LdArticle) -> str | None:
+    if ld.based_on and not ld.based_on.startswith("http"):
+        return ld.based_on
+    for value in _values(metas, CREDIT_KEYS):
+        if not value.startswith("http"):
+            return titles.fold(value)
+    xpath = ('//*[contains(@class, "source") or contains(@class, "credit") '
+             'or contains(@class, "origin")][not(ancestor::figure)]')
+    for element in tree.xpath(xpath)[:MAX_BYLINE_NODES]:
+        if match := CREDIT_LINE.match(_text(element)):
+            return match.group("name").strip()
+    return None
+
+
+def _language(tree, metas, ld: jsonld.LdArticle, title: str | None) -> str | None:
+    declared = language.declared(
+        [tree.get("lang"), tree.get("xml:lang")] + _values(metas, LANGUAGE_KEYS)
+        + [ld.language])
+    if declared:
+        return declared
+    sample = " ".join([title or ""] + [_text(p) for p in tree.iter("p")][:30])
+    return language.guess(sample)
+
+
+def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
+    """All metadata of one parsed page; missing fields are None or empty lists."""
+    metas = _meta_map(tree)
+    ld = jsonld.read_article(tree, url)
+    site_name = next(iter(_values(metas, SITE_KEYS[:1])), None) or ld.publisher or next(
+        iter(_values(metas, SITE_KEYS[1:])), None)
+    host = re.sub(r"^www\d?\.", "", url.split("://")[-1].split("/")[0].split(":")[0])
+    sites = [s for s in (site_name, ld.publisher, host, host.split(".")[0]) if s]
+    h1s = [_text(h) for h in tree.iter("h1")][:5]
+    title = titles.choose_title(
+        h1s, ld.headlines, _values(metas, TITLE_KEYS), tree.findtext(".//title"), sites)
+    published, modified = _dates(tree, metas, ld, url)
+    descriptions = _values(metas, DESCRIPTION_KEYS[:1]) + ([ld.description] if ld.description
+                                                           else [])
+    descriptions += _values(metas, DESCRIPTION_KEYS[1:])
+    canonical = next(iter(tree.xpath('//link[@rel="canonical"]/@href')), None) or next(
+        iter(_values(metas, ("og:url",))), None) or ld.url
     return Metadata(
         title=title,
-        description=meta("description", "og:description"),
-        published_at=meta("article:published_time"),
-        canonical_url=canonical[0] if canonical else None,
-        site_name=meta("og:site_name"),
-        language=(tree.get("lang") or "")[:2] or None,
+        authors=_authors(tree, metas, ld, sites),
+        published_at=published,
+        modified_at=modified,
+        description=titles.fold(descriptions[0]) if descriptions else None,
+        tags=_tags(metas, ld),
+        language=_language(tree, metas, ld, title),
+        canonical_url=urljoin(url, canonical.strip()) if canonical else None,
+        site_name=titles.fold(site_name) if site_name else None,
+        source_credit=_credit(tree, metas, ld),
     )

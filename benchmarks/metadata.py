@@ -1,0 +1,171 @@
+"""Metadata benchmark: title, authors, date and body of ours against trafilatura.
+
+Data and scoring: ``$AINEWS_SHARED/metadata-bench/README.md``. Run from the checkout::
+
+    .venv/bin/python -m benchmarks.metadata            # ours and trafilatura
+    .venv/bin/python -m benchmarks.metadata --ours -v  # ours only, list the misses
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from benchmarks.scoring import aggregate, shingle_scores
+from scraper.paths import shared_dir
+
+FIELDS = ("title", "authors", "date")
+
+
+@dataclass
+class Prediction:
+    title: str | None
+    authors: list[str]
+    published: str | None
+    body: str
+
+
+@dataclass
+class Result:
+    name: str
+    scores: dict[str, float]
+    body_f1: float
+    seconds: float
+    misses: dict[str, list[str]] = field(default_factory=dict)
+
+
+def bench_dir() -> Path:
+    return shared_dir() / "metadata-bench"
+
+
+def load_pages(folder: Path | None = None) -> list[tuple[str, dict, bytes]]:
+    """``(name, truth, html bytes)`` for every page of the benchmark."""
+    folder = folder or bench_dir()
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    return [
+        (name, item, gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes()))
+        for name, item in sorted(truth.items())
+    ]
+
+
+def fold(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def title_ok(truth: str, pred: str | None) -> bool:
+    return fold(truth) == fold(pred)
+
+
+def authors_ok(truth: list[str], pred: list[str]) -> bool:
+    return {fold(a).lower() for a in truth} == {fold(a).lower() for a in pred}
+
+
+def _parse(value: str) -> datetime | date | None:
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+
+
+def date_ok(truth: str, pred: str | None) -> bool:
+    """Same calendar day as the truth, in the truth's own zone or in UTC."""
+    want, got = _parse(truth), _parse(pred or "")
+    if want is None or got is None:
+        return False
+    if not isinstance(got, datetime) or got.tzinfo is None:
+        got_days = {got if not isinstance(got, datetime) else got.date()}
+    else:
+        zones = [timezone.utc] + ([want.tzinfo] if want.tzinfo else [])
+        got_days = {got.astimezone(zone).date() for zone in zones}
+    want_days = {want.date()}
+    if want.tzinfo is not None:
+        want_days.add(want.astimezone(timezone.utc).date())
+    if not isinstance(got, datetime) or got.tzinfo is None:
+        return bool(want_days & got_days)
+    return want.date() in got_days or want.astimezone(timezone.utc).date() in got_days
+
+
+def ours(html: bytes, url: str) -> Prediction:
+    from scraper.extraction import extract
+
+    article = extract(html, url)
+    return Prediction(article.title, article.authors, article.published_at, article.full_text)
+
+
+def trafilatura_predict(html: bytes, url: str) -> Prediction:
+    from trafilatura import bare_extraction
+
+    doc = bare_extraction(html, url=url, favor_precision=True, with_metadata=True)
+    if doc is None:
+        return Prediction(None, [], None, "")
+    authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
+    return Prediction(doc.title, authors, doc.date, doc.text or "")
+
+
+def score(
+    name: str, predict: Callable[[bytes, str], Prediction], pages: list[tuple[str, dict, bytes]]
+) -> Result:
+    """Run ``predict`` over every page; per-field accuracy, body F1 and seconds."""
+    hits = {key: [] for key in FIELDS}
+    misses: dict[str, list[str]] = {key: [] for key in FIELDS}
+    bodies = []
+    start = time.perf_counter()
+    preds = [(page, truth, predict(html, truth["url"])) for page, truth, html in pages]
+    seconds = time.perf_counter() - start
+    for page, truth, pred in preds:
+        checks = {"title": title_ok(truth["title"], pred.title), "date": None, "authors": None}
+        if truth.get("published"):
+            checks["date"] = date_ok(truth["published"], pred.published)
+        if truth.get("authors"):
+            checks["authors"] = authors_ok(truth["authors"], pred.authors)
+        for key, ok in checks.items():
+            if ok is None:
+                continue
+            hits[key].append(ok)
+            if not ok:
+                got = {"title": pred.title, "authors": pred.authors, "date": pred.published}
+                want = {"title": truth["title"], "authors": truth.get("authors"),
+                        "date": truth.get("published")}
+                misses[key].append(f"{page}: got {got[key]!r}, want {want[key]!r}")
+        bodies.append(shingle_scores(pred.body, truth.get("body", "")))
+    scores = {key: sum(v) / len(v) if v else 0.0 for key, v in hits.items()}
+    return Result(name, scores, aggregate(bodies).f1, seconds, misses)
+
+
+def run(*, with_trafilatura: bool = True) -> list[Result]:
+    pages = load_pages()
+    results = [score("ours", ours, pages)]
+    if with_trafilatura:
+        results.append(score("trafilatura", trafilatura_predict, pages))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ours", action="store_true", help="skip trafilatura")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list our misses")
+    args = parser.parse_args()
+    results = run(with_trafilatura=not args.ours)
+    print(f"{'extractor':<12} {'title':>6} {'authors':>8} {'date':>6} {'body F1':>8} {'sec':>6}")
+    for r in results:
+        s = r.scores
+        print(f"{r.name:<12} {s['title']:>6.3f} {s['authors']:>8.3f} {s['date']:>6.3f}"
+              f" {r.body_f1:>8.3f} {r.seconds:>6.2f}")
+    if args.verbose:
+        for key, lines in results[0].misses.items():
+            print(f"\n## {key} misses ({len(lines)})")
+            print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

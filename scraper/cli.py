@@ -1,0 +1,148 @@
+"""The ``ainews`` command: a thin click layer over the Python API."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scraper.sites import ConfigError
+
+DEFAULT_DB = "data/ainews.db"
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_DB,
+        show_default=True,
+        envvar="AINEWS_DB",
+        help="SQLite database file.",
+    )(fn)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+@click.version_option(package_name="ainews")
+def main() -> None:
+    """Collect AI news into a clean, de-duplicated SQLite database."""
+
+
+@main.command()
+@db_option
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="sites.toml",
+    show_default=True,
+    envvar="AINEWS_SITES_FILE",
+    help="Sites file (TOML).",
+)
+@click.option("--site", "site_names", multiple=True, help="Crawl only this site (repeatable).")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
+@click.option("--max-minutes", type=click.FloatRange(min=0.1), help="Stop after this long.")
+@click.option(
+    "--jobdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Scrapy JOBDIR: keep the request queue on disk between runs.",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rotating log file [default: logs/ainews.log beside the database].",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+def crawl(
+    db_path: Path,
+    sites_file: Path,
+    site_names: tuple[str, ...],
+    max_pages: int | None,
+    max_minutes: float | None,
+    jobdir: Path | None,
+    log_file: Path | None,
+    verbose: bool,
+) -> None:
+    """Crawl the sites into the database (what cron runs).
+
+    Exit codes: 0 ok, 1 crawl failed, 2 bad configuration, 75 another crawl holds the lock.
+
+    Example: ainews crawl --db data/ainews.db --site the-decoder --max-minutes 20
+    """
+    from scraper import crawl as api
+
+    api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    try:
+        result = api.run_crawl(
+            db_path,
+            sites_file,
+            list(site_names),
+            max_pages=max_pages,
+            max_minutes=max_minutes,
+            jobdir=jobdir,
+        )
+    except ConfigError as exc:
+        _fail(str(exc), api.EXIT_CONFIG)
+    except api.LockHeld as exc:
+        _fail(str(exc), api.EXIT_LOCKED)
+    click.echo(result.summary(db_path))
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@db_option
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+def demo(db_path: Path, verbose: bool) -> None:
+    """Serve the bundled demo sites on 127.0.0.1 and crawl them (no internet needed).
+
+    Example: ainews demo --db data/demo.db
+    """
+    from scraper import crawl as api
+    from scraper.demo.server import DemoServer
+    from scraper.report import database_summary
+
+    api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    with DemoServer(port=0) as server:
+        sites_file = server.sites_file(db_path.parent)
+        click.echo(f"Serving the demo web at {server.base_url}", err=True)
+        try:
+            result = api.run_crawl(db_path, sites_file)
+        except api.LockHeld as exc:
+            _fail(str(exc), api.EXIT_LOCKED)
+    click.echo(result.summary(db_path))
+    click.echo(database_summary(db_path))
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@db_option
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Re-extract every page, not only those cleaned by an older extractor.",
+)
+def reprocess(db_path: Path, everything: bool) -> None:
+    """Re-run cleaning and de-duplication over stored pages, without crawling.
+
+    Example: ainews reprocess --db data/ainews.db --all
+    """
+    from scraper.reprocess import reprocess_database
+
+    if not db_path.exists():
+        _fail(f"{db_path}: no such database (run `ainews crawl` first)", 2)
+    counts = reprocess_database(db_path, only_stale=not everything, progress=sys.stderr.isatty())
+    click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":
+    main()

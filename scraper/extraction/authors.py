@@ -1,0 +1,129 @@
+"""Author names from byline strings: cleaned, split into people, organisations set aside.
+
+``split_byline("By Jane Doe and John Roe, Staff Writers")`` → ``["Jane Doe", "John Roe"]``.
+"Last, First" stays one person as written; duplicates are dropped case-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: Words that introduce a byline ("By", "Von", "Por", ...), stripped from the front.
+_PREFIX = re.compile(
+    r"^(?:(?:written|reported|text|words|interview|photos?|reporting|story|posted)\s+)?"
+    r"(?:by|von|por|par|door|autor(?:in)?|author|auteur|text|redakce|"
+    r"från|fra|od|από|tekst)\b\s*:?\s*|^(?:autor(?:in)?|author|text|von|by)\s*:\s*",
+    re.IGNORECASE,
+)
+#: Separators between several people in one byline.
+_AND = re.compile(
+    r"\s*(?:;|\||/|\s&\s|&amp;|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bog\b|\bmit\b|\bwith\b|"
+    r"\bmed\b|\bjeung\b|،|、|·|•)\s*",
+    re.IGNORECASE,
+)
+#: A part after a comma or dash that is a job title, not a second person.
+_ROLE = re.compile(
+    r"\b(?:reporter|correspondent|editor|writer|journalist|columnist|contributor|staff|"
+    r"producer|analyst|anchor|author|photographer|chief|senior|deputy|managing|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|redaktion|autor(?:in)?|"
+    r"rédact(?:eur|rice)|redactor|redattore|corresponsal|intern|fellow|professor|"
+    r"director|head of|lecturer|researcher|expert|for\s+\w+|in\s+[A-Z]\w+)\b",
+    re.IGNORECASE,
+)
+#: Bylines that credit a desk or the publication rather than a person.
+_ORG_WORDS = re.compile(
+    r"\b(?:staff|team|desk|newsroom|redaktion|rédaction|redacción|redazione|editorial|"
+    r"editors|online|news|agency|agentur|agence|agencia|press|presse|media|reuters|"
+    r"associated|afp|dpa|apa|sda|sid|kna|epd|ansa|efe|ap|pa|upi|bloomberg|xinhua|"
+    r"tass|ria|digital|\w+\.(?:com|de|at|ch|org|net|co|uk|fr|it|es|nl|no|se|dk|pl|cz))\b",
+    re.IGNORECASE,
+)
+#: Prefixes that are also name particles ("Di Maria", "De Vries"): only in lower case.
+_LOWER_PREFIX = re.compile(r"^(?:di|de|da|af|av|fra)\s+(?=[A-ZÀ-Þ])")
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?:^|\s)@\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_UPDATED = re.compile(
+    r"\b(?:updated|published|posted|aktualisiert|veröffentlicht|actualizado|publié|"
+    r"mis à jour|on|am|le|el)\b.*\d.*$",
+    re.IGNORECASE,
+)
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: Longest plausible name in words/characters: longer strings are sentences or bios.
+MAX_NAME_WORDS = 6
+MAX_NAME_CHARS = 60
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip(" \t\n,;:|-–—·•")
+
+
+def clean_name(raw: str) -> str | None:
+    """One name without prefix, email, handle, URL, date or role; None when nothing is left."""
+    text = _fold(_URL.sub(" ", _EMAIL.sub(" ", raw)))
+    text = _HANDLE.sub(" ", _PARENS.sub(" ", text))
+    text = _UPDATED.sub("", text)
+    for _ in range(2):  # "Text: Von X" has two prefixes
+        text = _fold(_LOWER_PREFIX.sub("", _PREFIX.sub("", _fold(text))))
+    if not text or len(text) > MAX_NAME_CHARS or len(text.split()) > MAX_NAME_WORDS:
+        return None
+    if not any(ch.isalpha() for ch in text) or text.lower() in {"by", "von", "admin", "null"}:
+        return None
+    return text
+
+
+def _is_last_first(parts: list[str]) -> bool:
+    """``["Doe", "Jane"]`` from "Doe, Jane": two parts, each one or two words, no role."""
+    return (
+        len(parts) == 2
+        and all(0 < len(p.split()) <= 2 for p in parts)
+        and len(parts[0].split()) == 1
+        and not any(_ROLE.search(p) for p in parts)
+    )
+
+
+def split_byline(raw: str) -> list[str]:
+    """The people named in one byline string, in order."""
+    text = _fold(_URL.sub(" ", _EMAIL.sub(" ", raw or "")))
+    text = _LOWER_PREFIX.sub("", _PREFIX.sub("", text))
+    names: list[str] = []
+    for chunk in _AND.split(text):
+        parts = [p for p in (_fold(p) for p in chunk.split(",")) if p]
+        if _is_last_first(parts):
+            parts = [", ".join(parts)]
+        for part in parts:
+            if names and _ROLE.search(part) and not _looks_like_name(part):
+                continue  # "Jane Doe, Senior Reporter": a role, not a person
+            part = re.split(r"\s+[-–—|]\s+", part)[0]  # "Jane Doe – Reporter"
+            if (name := clean_name(part)) and not _ROLE.fullmatch(name):
+                names.append(name)
+    return names
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 1 < len(words) <= 4 and all(w[:1].isupper() for w in words) and not _ROLE.search(
+        text)
+
+
+def is_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
+    """A desk, agency or the publication itself rather than a person."""
+    folded = re.sub(r"\W+", "", name.lower())
+    for site in site_names:
+        site_folded = re.sub(r"\W+", "", site.lower())
+        if site_folded and (folded in site_folded or site_folded in folded):
+            return True
+    return bool(_ORG_WORDS.search(name))
+
+
+def unique(names: Iterable[str]) -> list[str]:
+    """``names`` without case-insensitive or whitespace duplicates, first spelling kept."""
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        key = re.sub(r"\W+", " ", name.lower()).strip()
+        if key and key not in seen:
+            seen.add(key)
+            result.append(name)
+    return result

@@ -1,0 +1,239 @@
+"""The one spider: reads the sites file and turns feeds, sitemaps and listings into articles.
+
+scrapy crawl news                      # every site in sites.toml
+scrapy crawl news -a site=the-decoder  # one site (comma-separate several)
+scrapy crawl news -a sites=demo.toml   # another sites file
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from scraper.discovery import DiscoveryError, listing_links, parse_document
+from scraper.items import PageItem
+from scraper.sites import Site, load_sites
+from scraper.storage import Store
+
+#: Listing pages followed through "next" links per start listing: enough for a cron run
+#: every few hours to see every new article on busy sites, without walking the archive.
+LISTING_PAGES = 3
+_NEXT_TEXT = re.compile(r"^\s*(next|older|more|weiter|suivant|»|›|→)\b", re.I)
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        *args: Any,
+        sites_file: str,
+        site_names: list[str],
+        db_path: str,
+        listing_pages: int = LISTING_PAGES,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.config = load_sites(sites_file)
+        self.sites = self.config.select(site_names)
+        self.by_name = {s.name: s for s in self.sites}
+        self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
+        self.store = Store(db_path, dedupe=False)
+        self.listing_pages = listing_pages
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        settings = crawler.settings
+        names = kwargs.pop("site", None) or settings.get("AINEWS_SITES") or ""
+        if isinstance(names, str):
+            names = [n.strip() for n in names.split(",") if n.strip()]
+        spider = super().from_crawler(
+            crawler,
+            *args,
+            sites_file=kwargs.pop("sites", None) or settings.get("AINEWS_SITES_FILE"),
+            site_names=list(names),
+            db_path=kwargs.pop("db", None) or settings.get("AINEWS_DB"),
+            listing_pages=settings.getint("AINEWS_LISTING_PAGES", LISTING_PAGES),
+            **kwargs,
+        )
+        if not settings.frozen:  # the sites file's politeness settings apply to the crawl
+            settings.set("DOWNLOAD_DELAY", spider.config.download_delay, priority="spider")
+            settings.set("USER_AGENT", spider.config.user_agent, priority="spider")
+            settings.set("AINEWS_ALLOW_PRIVATE", spider.config.allow_private, priority="spider")
+        return spider
+
+    def closed(self, reason: str) -> None:
+        self.store.close()
+
+    # -- start points -------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for row in self.store.pending(self.by_name):  # left over by an interrupted run
+            self.crawler.stats.inc_value("ainews/resumed")
+            yield self._article_request(row["url"], self.by_name[row["site"]], row["lastmod"])
+        for site in self.sites:
+            for url in (*site.feeds, *site.sitemaps):
+                yield self._index_request(url, site, self.parse_index)
+            for url in site.listings:
+                yield self._index_request(url, site, self.parse_listing, depth=1)
+
+    def _index_request(self, url: str, site: Site, callback: Any, **meta: Any) -> scrapy.Request:
+        """A feed, sitemap or listing: conditional, so an unchanged one costs a 304."""
+        headers = {}
+        if (seen := self.store.validators(url)) is not None:
+            if seen["etag"]:
+                headers["If-None-Match"] = seen["etag"]
+            if seen["last_modified"]:
+                headers["If-Modified-Since"] = seen["last_modified"]
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            meta={"site": site.name, "kind": "index", "handle_httpstatus_list": [304], **meta},
+            priority=10,  # discover before fetching, so the frontier is written early
+        )
+
+    def _article_request(self, url: str, site: Site, lastmod: str | None) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={"site": site.name, "kind": "article", "lastmod": lastmod},
+        )
+
+    # -- discovery -----------------------------------------------------------------------
+
+    def _not_modified(self, response: Response) -> bool:
+        if response.status == 304:
+            self.crawler.stats.inc_value("ainews/index_not_modified")
+            return True
+        self.store.save_validators(
+            response.url,
+            _header(response, "ETag"),
+            _header(response, "Last-Modified"),
+        )
+        return False
+
+    def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
+        if self._not_modified(response):
+            return
+        site = self.by_name[response.meta["site"]]
+        try:
+            found = parse_document(response.body, response.url)
+        except DiscoveryError as exc:
+            self._skip("bad_feed_or_sitemap", response.url, str(exc))
+            return
+        for child in found.sitemaps:
+            if site.owns(child):
+                yield self._index_request(child, site, self.parse_index)
+        from_feed = _root_is_feed(response)
+        links = [
+            (link.url, link.lastmod)
+            for link in found.articles
+            if (site.owns(link.url) if from_feed else site.is_article_url(link.url))
+        ]
+        yield from self._articles(site, links)
+
+    def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
+        if self._not_modified(response):
+            return
+        site = self.by_name[response.meta["site"]]
+        urls = listing_links(response.body, response.url)
+        yield from self._articles(site, [(u, None) for u in urls if site.is_article_url(u)])
+        depth = response.meta.get("depth", 1)
+        if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt):
+            yield self._index_request(nxt, site, self.parse_listing, depth=depth + 1)
+
+    def _articles(
+        self, site: Site, links: list[tuple[str, str | None]]
+    ) -> Iterator[scrapy.Request]:
+        """Only what is new, or what the feed/sitemap says changed since we fetched it."""
+        wanted = []
+        for url, lastmod in links:
+            known = self.store.known_article(url)
+            if known is not None and not _changed(lastmod, known):
+                self.crawler.stats.inc_value("ainews/article_unchanged_not_fetched")
+                continue
+            wanted.append((url, lastmod))
+        self.store.enqueue(site.name, wanted)
+        for url, lastmod in wanted:
+            yield self._article_request(url, site, lastmod)
+
+    # -- articles ------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        content_type = _header(response, "Content-Type")
+        if content_type and not content_type.lower().startswith(_HTML_TYPES):
+            self._skip("not_html", response.url, content_type, final=True)
+            return
+        if not response.body.strip():
+            self._skip("empty_response", response.url, "no bytes", final=True)
+            return
+        yield PageItem(
+            url=response.url,
+            requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
+            site=response.meta["site"],
+            status=response.status,
+            content_type=content_type,
+            body=response.body,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
+            source_lastmod=response.meta.get("lastmod"),
+        )
+
+    def on_error(self, failure: Any) -> None:
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
+        final = response is not None and response.status in (404, 410)
+        self._skip(
+            reason,
+            request.url,
+            repr(failure.value)[:300],
+            final=final,
+            is_article=request.meta.get("kind") == "article",
+        )
+
+    def _skip(
+        self, reason: str, url: str, detail: str, *, final: bool = False, is_article: bool = True
+    ) -> None:
+        self.crawler.stats.inc_value(f"ainews/skip/{reason}")
+        self.logger.warning("skipped %s: %s (%s)", url, reason, detail)
+        if is_article:
+            self.store.mark_failed(url, f"{reason}: {detail}", final=final)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _root_is_feed(response: Response) -> bool:
+    head = response.body[:2000].lower()
+    return b"<rss" in head or b"<feed" in head or b"<rdf" in head
+
+
+def _changed(lastmod: str | None, known: dict[str, Any]) -> bool:
+    """A stored article is re-fetched only when its source announces a newer version."""
+    if not lastmod:
+        return False
+    seen = known.get("source_lastmod") or known.get("modified_at")
+    return seen is None or lastmod > seen
+
+
+def _next_page(response: Response) -> str | None:
+    href = response.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
+    if not href:
+        for link in response.xpath("//a[@href]"):
+            if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
+                href = link.xpath("@href").get()
+                break
+    return response.urljoin(href) if href else None

@@ -1,0 +1,100 @@
+"""Keep the articles' cluster columns and the ``clusters`` table in step with the dedupe index.
+
+The index lives in the same SQLite file (tables ``dedupe_*``) and is written in the
+caller's transaction, so an article and its cluster assignment commit together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from dedupe import Assignment, Deduplicator, Doc, SQLiteIndex
+
+logger = logging.getLogger(__name__)
+
+
+def _doc(row: dict[str, Any]) -> Doc:
+    return Doc(
+        id=row["id"],
+        text=row.get("body") or "",
+        title=row.get("title"),
+        url=row.get("url"),
+        published_at=row.get("published_at"),
+        fetched_at=row.get("fetched_at"),
+    )
+
+
+class ClusterKeeper:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.index = SQLiteIndex(db.conn)
+        self.dedup = Deduplicator(self.index)
+
+    def add(self, aid: str, row: dict[str, Any]) -> None:
+        """Index a new or changed body and write every assignment that changed."""
+        self._apply(self.dedup.add(_doc(row)))
+
+    def _apply(self, changes: Iterable[Assignment]) -> None:
+        touched: set[str] = set()
+        for change in changes:
+            old = self.db.execute(
+                "SELECT cluster_id FROM articles WHERE id=?", [change.id]
+            ).fetchone()
+            if old and old[0]:
+                touched.add(old[0])
+            touched.add(change.cluster_id)
+            self.db.execute(
+                "UPDATE articles SET cluster_id=?, is_canonical=?, partial_of=? WHERE id=?",
+                [change.cluster_id, int(change.is_canonical), change.partial_of, change.id],
+            )
+        self.refresh(touched)
+
+    def refresh(self, cluster_ids: Iterable[str]) -> None:
+        """Recompute the ``clusters`` rows of these clusters from the articles table."""
+        ids = sorted(set(cluster_ids))
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(f"DELETE FROM clusters WHERE cluster_id IN ({marks})", chunk)
+            self.db.execute(
+                f"""INSERT INTO clusters (cluster_id, canonical_id, size, sites,
+                        first_published_at, last_published_at, updated_at)
+                    SELECT cluster_id, max(CASE WHEN is_canonical = 1 THEN id END), count(*),
+                           count(DISTINCT site), min(published_at), max(published_at), ?
+                    FROM articles WHERE cluster_id IN ({marks}) GROUP BY cluster_id""",
+                [now, *chunk],
+            )
+
+    def is_consistent(self) -> bool:
+        """The index knows exactly as many documents as the database has articles."""
+        return self.index.doc_count() == self.db["articles"].count
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> None:
+        """Re-index every article from SQLite and rewrite all cluster columns."""
+
+        def docs() -> Iterator[Doc]:
+            for n, row in enumerate(
+                self.db.query(
+                    "SELECT id, body, title, url, published_at, fetched_at"
+                    " FROM articles ORDER BY id"
+                )
+            ):
+                if progress:
+                    progress(n)
+                yield _doc(row)
+
+        with self.db.atomic():
+            self.dedup.rebuild(docs())
+            rows = self.db.execute("SELECT id FROM articles ORDER BY id").fetchall()
+            changes = [self.dedup.assignment(r[0]) for r in rows]
+            self._apply(c for c in changes if c is not None)
+            self.db.execute(
+                "DELETE FROM clusters WHERE cluster_id NOT IN "
+                "(SELECT DISTINCT cluster_id FROM articles)"
+            )

@@ -1,0 +1,160 @@
+"""The database schema and its migrations: the one place that creates or changes tables.
+
+Each migration moves ``PRAGMA user_version`` up by one and runs in its own transaction,
+so a database killed mid-migration is left at the previous version and migrates again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import sqlite_utils
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_COLUMNS = {
+    "id": str,  # stable: the first 16 hex digits of sha1(url)
+    "url": str,
+    "canonical_url": str,
+    "site": str,  # the site name from the sites file
+    "site_name": str,  # the publisher name the page gives (og:site_name)
+    "title": str,
+    "authors": str,  # JSON array of names
+    "published_at": str,  # ISO 8601 UTC
+    "modified_at": str,
+    "lede": str,
+    "body": str,
+    "word_count": int,
+    "language": str,
+    "tags": str,  # JSON array
+    "source_credit": str,
+    "fetched_at": str,  # last fetch whose content was stored
+    "first_seen_at": str,
+    "updated_at": str,  # last change of title or body
+    "content_hash": str,  # sha1 of the normalised body: a changed body is re-deduplicated
+    "cluster_id": str,  # the id of the cluster's canonical article
+    "is_canonical": int,
+    "partial_of": str,  # id of the full story this excerpt was taken from
+    "source_lastmod": str,  # lastmod the feed/sitemap gave when this version was fetched
+    "extractor_version": int,
+}
+
+
+def _v1_core(db: sqlite_utils.Database) -> None:
+    db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"url", "body"})
+    db["articles"].create_index(["url"], unique=True)
+    for cols in (["published_at"], ["site", "published_at"], ["language"], ["cluster_id"]):
+        db["articles"].create_index(cols)
+    db["pages"].create(
+        {
+            "article_id": str,
+            "url": str,  # the URL requested (before redirects)
+            "status": int,
+            "content_type": str,
+            "etag": str,
+            "last_modified": str,
+            "raw_gzip": bytes,  # the response body, gzip-compressed, for `ainews reprocess`
+            "fetched_at": str,
+        },
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["clusters"].create(
+        {
+            "cluster_id": str,
+            "canonical_id": str,
+            "size": int,
+            "sites": int,
+            "first_published_at": str,
+            "last_published_at": str,
+            "updated_at": str,
+        },
+        pk="cluster_id",
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,  # running | ok | failed | interrupted
+            "exit_code": int,
+            "sites": str,  # JSON array
+            "requests": int,
+            "responses": int,
+            "bytes": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "skipped": int,
+            "skip_reasons": str,  # JSON object: reason → count
+            "errors": int,
+            "finish_reason": str,
+        },
+        pk="id",
+    )
+    db["frontier"].create(
+        {
+            "url": str,
+            "site": str,
+            "lastmod": str,
+            "discovered_at": str,
+            "state": str,  # pending | done | failed
+            "attempts": int,
+            "last_error": str,
+        },
+        pk="url",
+    )
+    db["frontier"].create_index(["state", "site"])
+    db["validators"].create(
+        {"url": str, "etag": str, "last_modified": str, "checked_at": str}, pk="url"
+    )
+    db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
+
+
+def _v2_views(db: sqlite_utils.Database) -> None:
+    db.create_view(
+        "unique_articles",
+        "SELECT * FROM articles WHERE is_canonical = 1",
+        replace=True,
+    )
+    db.create_view(
+        "story_spread",
+        """
+        SELECT c.cluster_id, c.canonical_id, a.title, c.size,
+               count(DISTINCT m.site) AS site_count,
+               json_group_array(DISTINCT m.site) AS sites,
+               json_group_array(m.url) AS urls,
+               min(m.published_at) AS first_published_at,
+               max(m.published_at) AS last_published_at,
+               min(m.fetched_at) AS first_seen_at,
+               max(m.fetched_at) AS last_seen_at,
+               round((julianday(max(m.published_at)) - julianday(min(m.published_at))) * 24, 2)
+                   AS spread_hours
+        FROM clusters c
+        JOIN articles a ON a.id = c.canonical_id
+        JOIN articles m ON m.cluster_id = c.cluster_id
+        GROUP BY c.cluster_id
+        """,
+        replace=True,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_core, _v2_views]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the database to :data:`SCHEMA_VERSION`; returns the number of steps run."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"{db.conn}: schema version {current} is newer than this ainews "
+            f"({SCHEMA_VERSION}); upgrade ainews"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            db.execute(f"PRAGMA user_version = {version}")
+        logger.info("migrated database to schema version %d", version)
+    return SCHEMA_VERSION - current

@@ -41,9 +41,9 @@ _MIX_2 = np.uint64(0xC2B2AE3D27D4EB4F)
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutation parameters ``(a, b)`` as column vectors."""
+    """datasketch's affine32 permutation parameters ``(a, b)`` as row vectors."""
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return a.reshape(-1, 1), b.reshape(-1, 1)
+    return a.reshape(1, -1).copy(), b.reshape(1, -1).copy()
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -84,9 +84,10 @@ def minhash(shingle_hashes: np.ndarray, num_perm: int = NUM_PERM, seed: int = SE
     if shingle_hashes.size == 0:
         return np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     a, b = permutations(num_perm, seed)
-    hv = _fmix32(np.unique(shingle_hashes))
-    with np.errstate(over="ignore"):
-        return (a * hv + b).min(axis=1)
+    # One (n_shingles, num_perm) matrix; the minimum down each column is one permutation's.
+    values = _fmix32(shingle_hashes).reshape(-1, 1) * a
+    values += b
+    return values.min(axis=0)
 
 
 def lede_signature(shingle_hashes: np.ndarray) -> np.ndarray:

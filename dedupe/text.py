@@ -9,6 +9,7 @@ Chinese and Japanese text has no spaces: each ideograph or kana is its own token
 
 from __future__ import annotations
 
+import array
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,15 +21,21 @@ import xxhash
 # soft hyphen, zero-width space/joiners, word joiner, byte-order mark.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 
-# A token is one CJK ideograph or kana, or a run of other word characters.
+# A token is a run of word characters between spaces, with the punctuation inside it dropped
+# ("don't" -> "dont", "U.S." -> "us"), so quote and dash variants make the same token; a
+# Chinese or Japanese ideograph or kana is a token of its own.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-_PARAGRAPH_RE = re.compile(r"\s*\n\s*")
+_CJK_RE = re.compile(f"[{_CJK}]")
+_PART_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_NON_WORD_RE = re.compile(r"[\W_]+")
 
-# Token hashes are cached: news vocabulary repeats, and a dict lookup is ~3x cheaper than
-# hashing. Cleared when full, so memory stays bounded; the values never depend on it.
-_TOKEN_CACHE: dict[str, int] = {}
-_TOKEN_CACHE_MAX = 500_000
+# Token hashes are cached by the raw whitespace-separated token: news vocabulary repeats,
+# and a dict lookup is ~5x cheaper than cleaning and hashing. 0 marks a token with no word
+# characters. Tokens holding CJK map to several hashes and are kept apart. Cleared when
+# full, so memory stays bounded; the values never depend on the cache.
+_CACHE_MAX = 500_000
+_single: dict[str, int] = {}
+_multi: dict[str, tuple[int, ...]] = {}
 
 
 def normalize(text: str) -> str:
@@ -38,15 +45,48 @@ def normalize(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The word tokens of already normalised text."""
-    return _TOKEN_RE.findall(text)
+    out: list[str] = []
+    for raw in text.split():
+        if _CJK_RE.search(raw):
+            out.extend(_PART_RE.findall(raw))
+        elif word := _NON_WORD_RE.sub("", raw):
+            out.append(word)
+    return out
 
 
-def _token_hash(token: str) -> int:
-    value = xxhash.xxh32_intdigest(token.encode())
-    if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
-        _TOKEN_CACHE.clear()
-    _TOKEN_CACHE[token] = value
-    return value
+def _hash_token(word: str) -> int:
+    return xxhash.xxh32_intdigest(word.encode()) or 1
+
+
+def _hashes_slow(raws: list[str], out: array.array) -> None:
+    if len(_single) + len(_multi) >= _CACHE_MAX:
+        _single.clear()
+        _multi.clear()
+    for raw in raws:
+        if raw in _single:
+            value = _single[raw]
+        elif raw in _multi:
+            out.extend(_multi[raw])
+            continue
+        elif _CJK_RE.search(raw):
+            _multi[raw] = tuple(_hash_token(t) for t in tokens(raw))
+            out.extend(_multi[raw])
+            continue
+        else:
+            word = _NON_WORD_RE.sub("", raw)
+            value = _single[raw] = _hash_token(word) if word else 0
+        if value:
+            out.append(value)
+
+
+def _token_hashes(line: str, out: array.array) -> None:
+    """Append the token hashes of one line of normalised text to ``out``."""
+    raws = line.split()
+    values = list(map(_single.get, raws))
+    if None in values or 0 in values:
+        _hashes_slow(raws, out)
+    else:
+        out.extend(values)
 
 
 @dataclass(frozen=True)
@@ -71,24 +111,20 @@ class Features:
 
 def features(text: str) -> Features:
     """Normalise, split into paragraphs (one per line) and hash a text."""
-    cache = _TOKEN_CACHE
-    hashes: list[int] = []
+    hashes = array.array("I")
     ends: list[int] = []
-    para_hashes: list[int] = []
-    body = xxhash.xxh3_64()
-    for paragraph in _PARAGRAPH_RE.split(normalize(text)):
-        toks = _TOKEN_RE.findall(paragraph)
-        if not toks:
-            continue
-        hashes.extend([cache[t] if t in cache else _token_hash(t) for t in toks])
-        ends.append(len(hashes))
-        joined = " ".join(toks)
-        para_hashes.append(xxhash.xxh3_64_intdigest(joined.encode()))
-        body.update(joined.encode())
-        body.update(b" ")
+    for line in normalize(text).splitlines():
+        _token_hashes(line, hashes)
+        if len(hashes) > (ends[-1] if ends else 0):
+            ends.append(len(hashes))
+    token_hashes = np.frombuffer(hashes, dtype=np.uint32) if hashes else np.empty(0, np.uint32)
+    starts = [0, *ends[:-1]]
+    para_hashes = [
+        xxhash.xxh3_64_intdigest(token_hashes[s:e].tobytes()) for s, e in zip(starts, ends)
+    ]
     return Features(
-        token_hashes=np.array(hashes, dtype=np.uint32),
+        token_hashes=token_hashes,
         para_ends=np.array(ends, dtype=np.uint32),
         para_hashes=np.array(para_hashes, dtype=np.uint64),
-        body_hash=body.intdigest() if hashes else 0,
+        body_hash=xxhash.xxh3_64_intdigest(token_hashes.tobytes()) if hashes else 0,
     )

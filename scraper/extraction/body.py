@@ -255,8 +255,6 @@ _DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|subheadline|sub-headl
                   r"strapline|lede|summary|excerpt|intro|description|deck)(?:$|[\s_-])", re.I)
 #: A standfirst is one or two sentences: shorter is a label, longer is the article.
 _DEK_WORDS = (8, 120)
-#: How many dek-like elements are looked at; the standfirst is near the top.
-_DEK_CANDIDATES = 20
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -268,22 +266,18 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def find_lede(root: lxml.html.HtmlElement, meta: Metadata) -> str | None:
-    """The visible standfirst: a dek-classed element, preferably the meta description."""
+    """The visible standfirst: a dek-classed element whose text is the meta description."""
     body = root.find("body")
-    if body is None:
+    if body is None or not meta.description:
         return None
-    found: list[str] = []
     for el in body.iterdescendants():
         marker = f"{el.get('class') or ''} {el.get('id') or ''}" if isinstance(el.tag, str) else ""
         if not marker.strip() or not _DEK.search(marker) or el.tag in ("meta", "script"):
             continue
         text = " ".join(el.text_content().split())
-        if _DEK_WORDS[0] <= len(_WORD.findall(text)) <= _DEK_WORDS[1]:
-            if meta.description and _same_text(text, meta.description):
-                return text
-            found.append(text)
-            if len(found) >= _DEK_CANDIDATES:
-                break
+        if (_DEK_WORDS[0] <= len(_WORD.findall(text)) <= _DEK_WORDS[1]
+                and _same_text(text, meta.description)):
+            return text
     return None
 
 
@@ -303,14 +297,33 @@ def _split_lede(paragraphs: list[str], lede: str | None,
     return None, paragraphs
 
 
+#: Decoded binary data (images, archives served as HTML) is full of control characters and
+#: U+FFFD; real text, whatever its script, has almost none. 10% leaves a wide margin.
+_MAX_JUNK_SHARE = 0.1
+#: Characters looked at: enough to judge, cheap on a 1 MB page.
+_BINARY_SAMPLE = 4000
+
+
+def looks_binary(text: str) -> bool:
+    """True when ``text`` is decoded binary data rather than language."""
+    if not text:
+        return False
+    junk = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r")
+               or 127 <= ord(ch) < 160)
+    return junk > _MAX_JUNK_SHARE * len(text)
+
+
 def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     """The article text of ``tree`` (not modified), with its lede and source credit."""
+    if looks_binary(tree.text_content()[:_BINARY_SAMPLE]):
+        logger.info("binary data, not a page: %s", url)
+        return Body(body="")
     work = copy.deepcopy(tree)
     prune_boilerplate(work)
     prose = prose_words(work)
     lede = find_lede(work, meta)  # before trafilatura, which rewrites ``work``
     text = _second_opinion(tree, _trafilatura_text(work, url), prose)
-    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    paragraphs = [line.strip() for line in text.splitlines() if _WORD.search(line)]
     title = _norm(meta.title or "")
     paragraphs = [p for p in paragraphs if not title or _norm(p) != title]
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))

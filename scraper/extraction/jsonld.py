@@ -7,6 +7,7 @@ Reads the tree only; never raises on broken JSON.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -90,7 +91,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("text")
     if isinstance(value, str | int | float) and str(value).strip():
-        return str(value).strip()
+        # Some CMSs HTML-escape inside JSON ("Kohberger&#8217;s").
+        return html.unescape(str(value)).strip()
     return None
 
 

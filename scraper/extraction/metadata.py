@@ -107,6 +107,12 @@ def _text(element: lxml.html.HtmlElement) -> str:
     return titles.fold(" ".join(element.itertext()))
 
 
+def _heading(h1: lxml.html.HtmlElement) -> list[str]:
+    """An <h1>'s text, then its children's texts when it has several (kicker + headline)."""
+    parts = [text for child in h1 if (text := _text(child))]
+    return [_text(h1)] + (parts if len(parts) > 1 else [])
+
+
 def _in_off_article(element: lxml.html.HtmlElement) -> bool:
     return any(parent.tag in OFF_ARTICLE for parent in element.iterancestors())
 
@@ -223,7 +229,7 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
         iter(_values(metas, SITE_KEYS[1:])), None)
     host = re.sub(r"^www\d?\.", "", url.split("://")[-1].split("/")[0].split(":")[0])
     sites = [s for s in (site_name, ld.publisher, host, host.split(".")[0]) if s]
-    h1s = [_text(h) for h in tree.iter("h1")][:5]
+    h1s = [_heading(h) for h in tree.iter("h1")][:5]
     title = titles.choose_title(
         h1s, ld.headlines, _values(metas, TITLE_KEYS), tree.findtext(".//title"), sites)
     published, modified = _dates(tree, metas, ld, url)

@@ -12,8 +12,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 #: Separators between a headline and the site or section name in <title>/og:title.
-#: A bare hyphen only counts with spaces around it ("A - Site"), never inside words.
-_SEPARATOR = re.compile(r"\s+(?:[|–—·»›:]{1,2}|-{1,2}|::)\s+|\s*[：｜]\s*")
+#: A bare hyphen only counts with spaces around it ("A - Site"), never inside words;
+#: ``_SEGMENT`` also splits "Topic: Headline", so a kicker-less headline can be matched,
+#: but a site name is never stripped at such a colon.
+_SEPARATOR = re.compile(r"\s+(?:[|–—·»›:*]{1,2}|-{1,2}|::)\s+|\s*[：｜]\s*")
+_SEGMENT = re.compile(_SEPARATOR.pattern + r"|(?<=\w):\s+")
+#: A segment crediting the author ("Headline | Site | by Jane Doe").
+_BY_SEGMENT = re.compile(r"^(?:by|von|por|par)\s+\S+(?:\s+\S+){0,3}$", re.IGNORECASE)
 #: A headline shorter than this (in characters) is a kicker, label or logo text.
 MIN_TITLE_CHARS = 5
 #: At most this many segments are tried as prefix/suffix combinations.
@@ -21,6 +26,10 @@ MAX_SEGMENTS = 5
 #: Similarity (token Jaccard) above which an <h1> counts as a rewrite of the headline
 #: rather than an unrelated heading; 0.5 tolerates a changed clause in a long headline.
 H1_SIMILARITY = 0.5
+#: Weight of a source that contains a candidate only as one of its segments ("Topic:
+#: Headline" supports "Headline" less than a source saying exactly "Headline"); below
+#: 1/3 so that three partial agreements never outvote one whole agreement.
+PARTIAL_SUPPORT = 0.3
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"',
                          "»": '"', "–": "-", "—": "-", "\u00a0": " "})
 
@@ -47,8 +56,8 @@ def similarity(a: str, b: str) -> float:
 
 def variants(title: str) -> list[str]:
     """``title`` and each run of its segments: "A | B | C" → A|B|C, A|B, A, B|C, B, C."""
-    parts = _SEPARATOR.split(title)[:MAX_SEGMENTS]
-    seps = _SEPARATOR.findall(title)
+    parts = _SEGMENT.split(title)[:MAX_SEGMENTS]
+    seps = _SEGMENT.findall(title)
     found = [title]
     for start in range(len(parts)):
         for end in range(len(parts), start, -1):
@@ -70,7 +79,8 @@ def strip_site(title: str, site_names: Iterable[str]) -> str:
 
     def is_site(part: str) -> bool:
         k = key(part)
-        return not k or k.isdigit() or any(k in n or n in k for n in names)
+        return (not k or k.isdigit() or any(k in n or n in k for n in names)
+                or bool(_BY_SEGMENT.match(part)))
 
     start, end = 0, len(parts)
     while end - start > 1 and is_site(parts[end - 1]):
@@ -87,32 +97,67 @@ def strip_site(title: str, site_names: Iterable[str]) -> str:
     return text
 
 
-def choose_title(
-    h1s: Sequence[str], ld: Sequence[str], social: Sequence[str], page_title: str | None,
-    site_names: Iterable[str],
-) -> str | None:
-    """The headline; see the module docstring for the order of trust."""
-    site_names = list(site_names)
-    ld = [fold(t) for t in ld if len(fold(t)) >= MIN_TITLE_CHARS]
-    social = [fold(t) for t in social if len(fold(t)) >= MIN_TITLE_CHARS]
-    titles = [fold(page_title)] if len(fold(page_title)) >= MIN_TITLE_CHARS else []
-    h1s = [fold(h) for h in h1s if len(fold(h)) >= MIN_TITLE_CHARS]
-    others = ld + social + titles
-    # Each other source's text and its segment runs, best-formed first.
-    forms = {}
-    for text in others:
-        for variant in variants(text):
-            forms.setdefault(key(variant), variant)
+def _confirmed_h1(
+    h1s: Sequence[Sequence[str]], others: Sequence[str]
+) -> Sequence[str] | None:
+    """The first <h1> (text, *parts) that another source confirms is this article's."""
+    other_keys = {key(v) for text in others for v in variants(text)}
     for h1 in h1s:
-        if key(h1) in forms:
-            return forms[key(h1)]  # the same words, in the source's (better spaced) form
-    for h1 in h1s:
-        if any(similarity(h1, other) >= H1_SIMILARITY for other in others):
+        if any(key(text) in other_keys for text in h1):
             return h1
-    if ld:
-        return strip_site(ld[0], site_names)
-    if social:
-        return strip_site(social[0], site_names)
-    if titles:
-        return strip_site(titles[0], site_names)
-    return h1s[0] if h1s else None
+    for h1 in h1s:
+        if any(similarity(h1[0], o) >= H1_SIMILARITY for o in others):
+            return h1
+    return None if others else next(iter(h1s), None)
+
+
+def choose_title(
+    h1s: Sequence[Sequence[str]], ld: Sequence[str], social: Sequence[str],
+    page_title: str | None, site_names: Iterable[str],
+) -> str | None:
+    """The headline most sources agree on; ties go to h1, then JSON-LD, social, <title>.
+
+    ``h1s`` holds each <h1> as ``(text, *parts)``: the parts are its children's texts, so a
+    kicker ("Topic") and the headline proper can be told apart. og:title and
+    twitter:title are one source (one is usually copied from the other). A source agrees
+    with a candidate when the candidate is one of its segment runs, so a
+    "Headline | Section | Site" <title> supports "Headline".
+    """
+    site_names = list(site_names)
+    others = [fold(t) for t in (*ld[:1], *social[:2], page_title) if t]
+    h1 = _confirmed_h1(
+        [[fold(t) for t in h] for h in h1s if len(fold(h[0])) >= MIN_TITLE_CHARS],
+        [t for t in others if len(t) >= MIN_TITLE_CHARS]) or []
+    ld_text, page = (fold(ld[0]) if ld else ""), fold(page_title)
+    sources = {"h1": h1[:1], "ld": [ld_text], "social": social[:2], "page": [page]}
+    whole: dict[str, set[str]] = {}
+    partial: dict[str, set[str]] = {}
+    for name, texts in sources.items():
+        texts = [fold(t) for t in texts if t]
+        whole[name] = {key(t) for t in texts} | {key(strip_site(t, site_names)) for t in texts}
+        partial[name] = {key(v) for t in texts for v in variants(t)}
+    partial["h1"] |= {key(part) for part in h1[1:]}
+    candidates = [strip_site(fold(texts[0]), site_names)
+                  for texts in sources.values() if texts and texts[0]]
+    candidates += [part for part in h1[1:]]
+    candidates = [c for c in candidates if len(c) >= MIN_TITLE_CHARS]
+    if not candidates:
+        return None
+
+    def support(candidate: str) -> float:
+        k = key(candidate)
+        return sum(1.0 if k in whole[n] else PARTIAL_SUPPORT if k in partial[n] else 0.0
+                   for n in sources)
+
+    best = max(candidates, key=support)
+    return _best_form(best, [ld_text, *social[:2], page, best])
+
+
+def _best_form(title: str, texts: Sequence[str]) -> str:
+    """``title`` as the best-formed source writes it (markup text may lack spaces)."""
+    wanted = key(title)
+    for text in texts:
+        for variant in variants(fold(text)) if text else ():
+            if key(variant) == wanted:
+                return variant
+    return title

@@ -21,7 +21,6 @@ from typing import Any
 import sqlite_utils
 
 from scraper.article import Article
-from scraper.storage.clusters import ClusterKeeper
 from scraper.storage.schema import migrate
 
 logger = logging.getLogger(__name__)
@@ -71,7 +70,11 @@ class Store:
         self.db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable per commit
         self.db.execute("PRAGMA foreign_keys = ON")
         migrate(self.db)
-        self.clusters = ClusterKeeper(self.db) if dedupe else None
+        self.clusters = None
+        if dedupe:  # read-only users (spider, exports) need no index
+            from scraper.storage.clusters import ClusterKeeper
+
+            self.clusters = ClusterKeeper(self.db)
 
     def close(self) -> None:
         self.db.close()

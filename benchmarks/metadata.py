@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from benchmarks.scoring import aggregate, shingle_scores
@@ -77,22 +77,19 @@ def _parse(value: str) -> datetime | date | None:
             return None
 
 
+def _day(value: datetime | date, zone: tzinfo | None) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(zone).date() if zone and value.tzinfo else value.date()
+    return value
+
+
 def date_ok(truth: str, pred: str | None) -> bool:
     """Same calendar day as the truth, in the truth's own zone or in UTC."""
     want, got = _parse(truth), _parse(pred or "")
     if want is None or got is None:
         return False
-    if not isinstance(got, datetime) or got.tzinfo is None:
-        got_days = {got if not isinstance(got, datetime) else got.date()}
-    else:
-        zones = [timezone.utc] + ([want.tzinfo] if want.tzinfo else [])
-        got_days = {got.astimezone(zone).date() for zone in zones}
-    want_days = {want.date()}
-    if want.tzinfo is not None:
-        want_days.add(want.astimezone(timezone.utc).date())
-    if not isinstance(got, datetime) or got.tzinfo is None:
-        return bool(want_days & got_days)
-    return want.date() in got_days or want.astimezone(timezone.utc).date() in got_days
+    own = want.tzinfo if isinstance(want, datetime) else None
+    return _day(got, own) == _day(want, own) or _day(got, UTC) == _day(want, UTC)
 
 
 def ours(html: bytes, url: str) -> Prediction:

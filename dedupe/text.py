@@ -119,9 +119,8 @@ def features(text: str) -> Features:
             ends.append(len(hashes))
     token_hashes = np.frombuffer(hashes, dtype=np.uint32) if hashes else np.empty(0, np.uint32)
     starts = [0, *ends[:-1]]
-    para_hashes = [
-        xxhash.xxh3_64_intdigest(token_hashes[s:e].tobytes()) for s, e in zip(starts, ends)
-    ]
+    para_hashes = [xxhash.xxh3_64_intdigest(token_hashes[s:e].tobytes())
+                   for s, e in zip(starts, ends, strict=True)]
     return Features(
         token_hashes=token_hashes,
         para_ends=np.array(ends, dtype=np.uint32),

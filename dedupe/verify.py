@@ -16,8 +16,9 @@ import numpy as np
 # Copies with 10% of words edited measure ~0.57, with a paragraph dropped as well ~0.5;
 # different stories about the same event stay under 0.15 (benchmarks/dedup.py).
 DUP_JACCARD = 0.3
-# ...or when the smaller set is mostly inside the larger one and not much smaller: a copy
-# with a paragraph added or a lede rewritten. The ratio keeps excerpts out of clusters.
+# ...or when the smaller set is mostly inside the larger one: a copy with a paragraph
+# added or a lede rewritten. Either way the smaller must be at least DUP_MIN_RATIO of the
+# larger: an excerpt (less than about half its story) is a partial copy, not a member.
 DUP_CONTAINMENT = 0.6
 DUP_MIN_RATIO = 0.5
 # Excerpt ("partial copy") when at least this share of the smaller document's shingles
@@ -55,7 +56,8 @@ def compare(a: np.ndarray, b: np.ndarray) -> Verdict:
     containment = inter / small
     score = int(containment * 1_000_000)
     jaccard = inter / (set_a.size + set_b.size - inter)
-    if jaccard >= DUP_JACCARD or (containment >= DUP_CONTAINMENT and small >= DUP_MIN_RATIO * large):
+    similar_size = small >= DUP_MIN_RATIO * large
+    if similar_size and (jaccard >= DUP_JACCARD or containment >= DUP_CONTAINMENT):
         return Verdict(Relation.DUPLICATE, score)
     if containment < PARTIAL_CONTAINMENT:
         return Verdict(Relation.NONE, score)

@@ -109,7 +109,9 @@ def urlset(entries: Iterable[tuple[str, datetime]]) -> str:
         f"  <url>\n    <loc>{esc(loc)}</loc>\n    <lastmod>{iso(mod)}</lastmod>\n  </url>"
         for loc, mod in entries
     )
-    return xml_doc(f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}\n</urlset>')
+    return xml_doc(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}\n</urlset>'
+    )
 
 
 def sitemap_index(entries: Iterable[tuple[str, datetime]]) -> str:
@@ -122,10 +124,3 @@ def sitemap_index(entries: Iterable[tuple[str, datetime]]) -> str:
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         f"{rows}\n</sitemapindex>"
     )
-
-
-def robots(prefix: str, disallow: Iterable[str], sitemaps: Iterable[str] = ()) -> str:
-    """A robots.txt section for one site."""
-    lines = [f"# {prefix}", "User-agent: *", *(f"Disallow: {path}" for path in disallow)]
-    lines += [f"Sitemap: {url}" for url in sitemaps]
-    return "\n".join(lines) + "\n"

@@ -87,6 +87,7 @@ def _original(entry: dict[str, Any]) -> Story:
         tags=list(entry.get("tags", [])),
         source_credit=entry.get("source_credit"),
         private=entry.get("private", False),
+        page_id=entry.get("page_id"),
     )
 
 

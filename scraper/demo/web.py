@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from types import ModuleType
 
@@ -18,6 +19,8 @@ LAYOUTS: dict[str, ModuleType] = {
     "digest": digest,
 }
 
+ROBOTS_HEADER = "# The ainews demo web: four fictional sites under path prefixes of one host.\n"
+
 
 class DemoWeb:
     """All pages of the demo sites for one base URL; tests change it with :meth:`edit_story`.
@@ -31,6 +34,12 @@ class DemoWeb:
         self.stories = stories if stories is not None else load_stories()
         self._lock = threading.RLock()
         self._cache: dict[str, Resource] | None = None
+
+    def set_base(self, base: str) -> None:
+        """Serve under another base URL (the server calls this once it knows its port)."""
+        with self._lock:
+            self.base = base.rstrip("/")
+            self._cache = None
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on this web (``/frontier/feed/`` → ``http://...``)."""
@@ -82,12 +91,19 @@ class DemoWeb:
 
     def _render(self) -> dict[str, Resource]:
         resources: dict[str, Resource] = {}
-        sections = []
         for layout in LAYOUTS.values():
             resources.update(layout.render(self))
-            section = layout.robots(self)
-            sections.append(section)
-            resources[f"{layout.PREFIX}robots.txt"] = Resource.make(section, TEXT, SITE_LAUNCH)
-        header = "# The ainews demo web: four fictional sites under path prefixes of one host.\n\n"
-        resources["/robots.txt"] = Resource.make(header + "\n".join(sections), TEXT, SITE_LAUNCH)
+            text = self._robots(layout.DISALLOW, layout.SITEMAPS)
+            resources[f"{layout.PREFIX}robots.txt"] = Resource.make(text, TEXT, SITE_LAUNCH)
+        # Crawlers only read /robots.txt: one group with every site's rules (some parsers
+        # honour only the first group for a user agent).
+        disallow = [path for layout in LAYOUTS.values() for path in layout.DISALLOW]
+        sitemaps = [path for layout in LAYOUTS.values() for path in layout.SITEMAPS]
+        text = ROBOTS_HEADER + self._robots(disallow, sitemaps)
+        resources["/robots.txt"] = Resource.make(text, TEXT, SITE_LAUNCH)
         return resources
+
+    def _robots(self, disallow: Iterable[str], sitemaps: Iterable[str]) -> str:
+        lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallow), ""]
+        lines += [f"Sitemap: {self.url(path)}" for path in sitemaps]
+        return "\n".join(lines) + "\n"

@@ -18,10 +18,9 @@ _PREFIX = re.compile(
 )
 #: Separators between several people in one byline.
 _AND = re.compile(
-    r"\s*(?:;|\||/|\s&\s|&amp;|\band\b|\bund\b|\by\b|\bet\b|\be\b|\bog\b|\bmit\b|\bwith\b|"
-    r"\bmed\b|\bjeung\b|،|、|·|•)\s*",
-    re.IGNORECASE,
-)
+    r"\s*(?:;|\||/|\s&\s|&amp;|\b(?:[Aa]nd|AND|[Uu]nd|et|og|mit|with|med|jeung|e|y|i)\b(?!\.)"
+    r"|،|、|·|•)\s*"
+)  # case-sensitive: "Sarah E. Needleman" keeps its initial
 #: A part after a comma or dash that is a job title, not a second person.
 _ROLE = re.compile(
     r"\b(?:reporter|correspondent|editor|writer|journalist|columnist|contributor|staff|"
@@ -46,7 +45,13 @@ _HANDLE = re.compile(r"(?:^|\s)@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _UPDATED = re.compile(
     r"\b(?:updated|published|posted|aktualisiert|veröffentlicht|actualizado|publié|"
-    r"mis à jour|on|am|le|el)\b.*\d.*$",
+    r"mis à jour|stand|on|am|le|el)\b.*\d.*$",
+    re.IGNORECASE,
+)
+#: Text that never occurs in a name: digits, code, share-button labels, placeholders.
+_NOT_NAME = re.compile(
+    r"\d|[{}<>=;()\[\]]|^(?:by|von|admin|null|none|undefined|unknown|anonymous)$|"
+    r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|e-?mail|share|follow|subscribe)\b",
     re.IGNORECASE,
 )
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -68,7 +73,7 @@ def clean_name(raw: str) -> str | None:
         text = _fold(_LOWER_PREFIX.sub("", _PREFIX.sub("", _fold(text))))
     if not text or len(text) > MAX_NAME_CHARS or len(text.split()) > MAX_NAME_WORDS:
         return None
-    if not any(ch.isalpha() for ch in text) or text.lower() in {"by", "von", "admin", "null"}:
+    if not any(ch.isalpha() for ch in text) or _NOT_NAME.search(text):
         return None
     return text
 
@@ -85,13 +90,16 @@ def _is_last_first(parts: list[str]) -> bool:
 
 def split_byline(raw: str) -> list[str]:
     """The people named in one byline string, in order."""
-    text = _fold(_URL.sub(" ", _EMAIL.sub(" ", raw or "")))
+    text = _fold(_PARENS.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", raw or ""))))
     text = _LOWER_PREFIX.sub("", _PREFIX.sub("", text))
     names: list[str] = []
     for chunk in _AND.split(text):
         parts = [p for p in (_fold(p) for p in chunk.split(",")) if p]
         if _is_last_first(parts):
             parts = [", ".join(parts)]
+        elif len(parts) > 1 and len(parts[0].split()) > 1:
+            # "Jane Doe, Frankfurt": a one-word part after a full name is a dateline.
+            parts = parts[:1] + [p for p in parts[1:] if len(p.split()) > 1]
         for part in parts:
             if names and _ROLE.search(part) and not _looks_like_name(part):
                 continue  # "Jane Doe, Senior Reporter": a role, not a person

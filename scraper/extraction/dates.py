@@ -43,7 +43,7 @@ _ISO = re.compile(
     r"\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2}(?!\d))?"
 )
 _DMY = re.compile(
-    r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b(?:\D{0,12}?(\d{1,2})[:.h](\d{2}))?"
+    r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b(?:\D{0,12}?(\d{1,2})[:.h](\d{2}))?"
 )
 _NAMED = re.compile(
     r"(?:\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(\d{4})"
@@ -93,7 +93,8 @@ def _numeric_dmy(text: str) -> datetime | None:
     if not match:
         return None
     d, mo, y, h, mi = match.groups()
-    return _build(int(y), int(mo), int(d), int(h or 0), int(mi or 0))
+    year = int(y) + (2000 if len(y) == 2 else 0)  # "25.04.24": this century
+    return _build(year, int(mo), int(d), int(h or 0), int(mi or 0))
 
 
 def _named(text: str) -> datetime | None:

@@ -23,6 +23,7 @@ ARTICLE_TYPES = frozenset({
     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle",
     "liveblogposting", "techarticle", "scholarlyarticle", "report",
     "socialmediaposting", "posting", "satiricalarticle", "advertisercontentarticle",
+    "claimreview",  # a fact-check page: its node carries the dates
 })
 PAGE_TYPES = frozenset({"webpage", "itempage", "medicalwebpage", "collectionpage"})
 ORG_TYPES = frozenset({"organization", "newsmediaorganization", "corporation", "newsmedia"})

@@ -26,11 +26,12 @@ PUBLISHED_KEYS = (
     "publishdate", "publish_date", "pubdate", "publication_date", "date.available",
     "date.created", "dcterms.created", "dc.date.created", "og:published_time",
     "cxenseparse:recs:publishtime", "dc.date", "date", "article.published",
+    "article:published:time",
 )
 MODIFIED_KEYS = (
     "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time",
     "dc.date.modified", "dcterms.modified", "date.updated", "date.modified", "last-modified",
-    "article.updated", "lastmod",
+    "article.updated", "lastmod", "article:modified:time",
 )
 AUTHOR_KEYS = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
@@ -45,7 +46,8 @@ TAG_KEYS = ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthr
 SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title",
              "publisher", "dc.publisher")
 LANGUAGE_KEYS = ("og:locale", "content-language", "language", "dc.language", "lang")
-CREDIT_KEYS = ("original-source", "syndication-source", "dc.source", "source")
+#: Only explicit syndication tags: "source" and "dc.source" hold citations and section names.
+CREDIT_KEYS = ("original-source", "syndication-source")
 #: Most tags a page gets; beyond this a keywords field is SEO stuffing, not topics.
 MAX_TAGS = 30
 #: A tag longer than this (characters) is a sentence or a broken split.
@@ -59,8 +61,24 @@ BYLINE_XPATH = (
 #: Class words of author-related elements that are not a byline (bio, avatar, follow box).
 NOT_BYLINE = re.compile(r"bio|image|img|avatar|photo|pic|social|follow|description|"
                         r"more|list-item-desc|date|time|comment", re.IGNORECASE)
-#: Containers whose bylines belong to other articles (teasers, related stories).
-OFF_ARTICLE = frozenset({"nav", "footer", "aside", "header"})
+#: Containers whose bylines belong to other articles or to the site (menus, sidebars).
+OFF_ARTICLE = frozenset({"nav", "footer", "aside"})
+NOT_TEXT = frozenset({"meta", "link", "script", "style", "img", "body", "html", "noscript"})
+#: A "By Jane Doe" line without byline markup; looked for just after the headline.
+BY_LINE = re.compile(r"^\s*(?:by|von|por|par|door)\s+\w", re.IGNORECASE)
+BY_LINE_TAGS = frozenset({"p", "span", "div", "li", "address", "strong", "em", "b", "a"})
+#: Elements scanned after the <h1> for such a line: a headline block (kicker, standfirst,
+#: share buttons, picture) rarely takes more.
+BY_LINE_WINDOW = 150
+#: Elements scanned after the headline for a visible dateline: it sits right below the
+#: headline; further down dates belong to teasers and related stories.
+DATELINE_WINDOW = 40
+#: <h2>/<h3> elements tried as the headline when no <h1> shows the title.
+MAX_HEADINGS = 150
+#: A byline longer than this (characters) is an author bio or a whole block.
+MAX_BYLINE_CHARS = 150
+#: A dateline ("Do 25.04.24 | 14:07 Uhr") is short; longer texts are sentences with dates.
+MAX_DATELINE_CHARS = 60
 #: Visible lines that credit an original source.
 CREDIT_LINE = re.compile(
     r"^\s*(?:source|sources|quelle|fuente|fonte|source originale|via|"
@@ -69,6 +87,7 @@ CREDIT_LINE = re.compile(
     r"(?P<name>[^\n.;|]{2,60}?)\s*[.;|]?\s*$",
     re.IGNORECASE,
 )
+_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 MAX_BYLINE_NODES = 40  # enough for the article's own byline; a list page has many more
 
 
@@ -104,7 +123,10 @@ def _values(metas: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
 
 
 def _text(element: lxml.html.HtmlElement) -> str:
-    return titles.fold(" ".join(element.itertext()))
+    """Visible text: script, style and comment contents left out."""
+    if element.tag not in NOT_TEXT:
+        return titles.fold(" ".join(element.xpath(_VISIBLE_TEXT)))
+    return ""
 
 
 def _heading(h1: lxml.html.HtmlElement) -> list[str]:
@@ -113,8 +135,21 @@ def _heading(h1: lxml.html.HtmlElement) -> list[str]:
     return [_text(h1)] + (parts if len(parts) > 1 else [])
 
 
+def _headline_element(tree, h1s: list, title: str | None) -> lxml.html.HtmlElement | None:
+    """The heading that shows the chosen title (an <h2>/<h3> on pages whose <h1> is the
+    logo), else the first <h1>: bylines and datelines are looked for after it."""
+    wanted = titles.key(title or "")
+    if wanted:
+        for heading in h1s + tree.xpath("//h2 | //h3")[:MAX_HEADINGS]:
+            if wanted in titles.key(_text(heading)):
+                return heading
+    return h1s[0] if h1s else None
+
+
 def _in_off_article(element: lxml.html.HtmlElement) -> bool:
-    return any(parent.tag in OFF_ARTICLE for parent in element.iterancestors())
+    """Inside navigation, a footer, a sidebar or the page's (not the article's) header."""
+    tags = {parent.tag for parent in element.iterancestors()}
+    return bool(tags & OFF_ARTICLE) or ("header" in tags and not tags & {"article", "main"})
 
 
 def _first_date(values: Iterable[str | None]) -> dates.datetime | None:
@@ -135,12 +170,25 @@ def _time_elements(tree: lxml.html.HtmlElement, prop: str) -> list[str]:
     return found
 
 
-def _dates(tree, metas, ld: jsonld.LdArticle, url: str) -> tuple[str | None, str | None]:
+def _dateline(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> list[str]:
+    """Short texts just after the headline, where a visible dateline sits."""
+    if h1 is None:
+        return []
+    found = []
+    for element in h1.xpath(f"following::*[position() <= {DATELINE_WINDOW}]"):
+        text = titles.fold(element.text or "")
+        if 6 <= len(text) <= MAX_DATELINE_CHARS and any(ch.isdigit() for ch in text):
+            found.append(text)
+    return found
+
+
+def _dates(tree, metas, ld: jsonld.LdArticle, url: str, h1) -> tuple[str | None, str | None]:
     published = (
         _first_date(ld.published)
         or _first_date(_values(metas, PUBLISHED_KEYS))
         or _first_date(_time_elements(tree, "datePublished"))
         or dates.plausible(dates.url_date(url))
+        or _first_date(_dateline(tree, h1))
     )
     modified = (
         _first_date(ld.modified)
@@ -153,35 +201,54 @@ def _dates(tree, metas, ld: jsonld.LdArticle, url: str) -> tuple[str | None, str
             dates.to_iso(modified) if modified else None)
 
 
-def _visible_bylines(tree: lxml.html.HtmlElement) -> list[str]:
-    found = []
-    for element in tree.xpath(BYLINE_XPATH)[:MAX_BYLINE_NODES]:
-        if element.tag in ("meta", "link", "script", "style", "img", "body", "html"):
-            continue
-        if NOT_BYLINE.search(element.get("class") or "") or _in_off_article(element):
-            continue
-        text = _text(element)
-        if 0 < len(text) <= 150:  # a byline line, not an author bio or a whole block
-            found.append(text)
-    return found
+def _byline_texts(element: lxml.html.HtmlElement) -> list[str]:
+    """One string per author link when a byline holds several, else the byline's text."""
+    links = [text for a in element.iter("a") if (text := _text(a))]
+    return links if len(links) > 1 else [_text(element)]
 
 
-def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str]) -> list[str]:
-    """People from the most trusted source naming any; organisations only if no person."""
+def _byline_nodes(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> list:
+    """Byline-like elements, nearest after the headline first (the article's own byline)."""
+    order = {el: i for i, el in enumerate(tree.iter())}
+    nodes = [el for el in tree.xpath(BYLINE_XPATH)[:MAX_BYLINE_NODES]
+             if el.tag not in NOT_TEXT and not NOT_BYLINE.search(el.get("class") or "")
+             and not _in_off_article(el)]
+    start = order.get(h1, 0)
+    for el in list(order)[start:start + BY_LINE_WINDOW]:
+        if el.tag in BY_LINE_TAGS and BY_LINE.match(el.text or ""):
+            nodes.append(el)
+    return sorted(nodes, key=lambda el: (order[el] < start, abs(order[el] - start)))
+
+
+def _visible_bylines(tree, h1, sites: list[str]) -> list[str]:
+    """The names of the byline nearest the headline that names anyone."""
+    for element in _byline_nodes(tree, h1):
+        texts = [t for t in _byline_texts(element) if 0 < len(t) <= MAX_BYLINE_CHARS]
+        if any(bylines.split_byline(t) for t in texts):
+            return texts
+    return []
+
+
+def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[str]:
+    """People from the most trusted source naming any; organisations only if no person.
+
+    Outside JSON-LD a one-word "person" (initials, a city after a comma, a desk code) only
+    counts when no source named an organisation.
+    """
     meta_values = [v for v in _values(metas, AUTHOR_KEYS) if not v.startswith("http")]
     sources = [
-        [(p.name, p.is_org) for p in ld.authors],
-        [(v, False) for v in meta_values],
-        [(v, False) for v in _visible_bylines(tree)],
+        lambda: [(p.name, p.is_org) for p in ld.authors],
+        lambda: [(v, False) for v in meta_values],
+        lambda: [(v, False) for v in _visible_bylines(tree, h1, sites)],  # slowest: last
     ]
     orgs: list[str] = []
-    for source in sources:
+    for rank, source in enumerate(sources):
         people, source_orgs = [], []
-        for raw, is_org in source:
+        for raw, is_org in source():
             for name in bylines.split_byline(raw):
                 if is_org or bylines.is_organisation(name, sites):
                     source_orgs.append(name)
-                else:
+                elif rank == 0 or len(name.split()) > 1 or not (orgs or source_orgs):
                     people.append(name)
         if people:
             return bylines.unique(people)
@@ -229,10 +296,12 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
         iter(_values(metas, SITE_KEYS[1:])), None)
     host = re.sub(r"^www\d?\.", "", url.split("://")[-1].split("/")[0].split(":")[0])
     sites = [s for s in (site_name, ld.publisher, host, host.split(".")[0]) if s]
-    h1s = [_heading(h) for h in tree.iter("h1")][:5]
+    h1_elements = list(tree.iter("h1"))[:5]
+    h1s = [_heading(h) for h in h1_elements]
     title = titles.choose_title(
         h1s, ld.headlines, _values(metas, TITLE_KEYS), tree.findtext(".//title"), sites)
-    published, modified = _dates(tree, metas, ld, url)
+    headline = _headline_element(tree, h1_elements, title)
+    published, modified = _dates(tree, metas, ld, url, headline)
     descriptions = _values(metas, DESCRIPTION_KEYS[:1]) + ([ld.description] if ld.description
                                                            else [])
     descriptions += _values(metas, DESCRIPTION_KEYS[1:])
@@ -240,7 +309,7 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
         iter(_values(metas, ("og:url",))), None) or ld.url
     return Metadata(
         title=title,
-        authors=_authors(tree, metas, ld, sites),
+        authors=_authors(tree, metas, ld, sites, headline),
         published_at=published,
         modified_at=modified,
         description=titles.fold(descriptions[0]) if descriptions else None,

@@ -1,0 +1,116 @@
+"""De-duplicate a JSON Lines corpus exactly as the crawl does (``ainews dedupe``).
+
+Each input line is an object with ``id`` and ``text`` (``title``, ``url``,
+``published_at``, ``fetched_at`` when present). Each output line is
+``{"id", "cluster_id", "is_canonical", "partial_of"}``, in input order. The same
+``Deduplicator`` runs over a temporary SQLite index, so boilerplate counts, clusters and
+canonical choices are those the crawl would make for the same articles.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from dedupe.deduplicator import Deduplicator, Doc
+from dedupe.index import SQLiteIndex
+
+
+class CorpusError(ValueError):
+    """A line of the input corpus is not a usable document."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    documents: int
+    clusters: int
+    duplicates: int  # documents that are not their cluster's canonical
+    partials: int  # documents that are an excerpt of another story
+
+
+def read_docs(path: Path) -> Iterator[Doc]:
+    """The documents of a JSON Lines file; raises ``CorpusError`` naming the bad line."""
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                yield _parse(line, f"{path}:{number}")
+
+
+def _parse(line: str, where: str) -> Doc:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(obj, dict):
+        raise CorpusError(f"{where}: expected a JSON object")
+    doc_id, text = obj.get("id"), obj.get("text")
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or doc_id == "":
+        raise CorpusError(f"{where}: 'id' must be a non-empty string or an integer")
+    if not isinstance(text, str):
+        raise CorpusError(f"{where}: 'text' must be a string")
+    optional = {}
+    for key in ("title", "url", "published_at", "fetched_at"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            raise CorpusError(f"{where}: '{key}' must be a string or null")
+        optional[key] = value
+    return Doc(id=str(doc_id), text=text, **optional)
+
+
+def dedupe_jsonl(input_path: str | Path, output_path: str | Path, *,
+                 progress: Callable[[int], None] | None = None) -> Summary:
+    """Cluster the documents of ``input_path``; write one assignment line per document.
+
+    ``progress`` is called with the number of documents indexed so far (every 100).
+    """
+    input_path, output_path = Path(input_path), Path(output_path)
+    with tempfile.TemporaryDirectory(prefix="ainews-dedupe-") as tmp:
+        conn = sqlite3.connect(Path(tmp) / "index.sqlite")
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            dd = Deduplicator(SQLiteIndex(conn))
+            ids = _index_all(dd, input_path, progress)
+            return _write(dd, ids, output_path)
+        finally:
+            conn.close()
+
+
+def _index_all(dd: Deduplicator, path: Path, progress: Callable[[int], None] | None) -> list[str]:
+    ids: list[str] = []
+    seen: set[str] = set()
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            doc = _parse(line, f"{path}:{number}")
+            if doc.id in seen:
+                raise CorpusError(f"{path}:{number}: duplicate id {doc.id!r}")
+            seen.add(doc.id)
+            ids.append(doc.id)
+            dd.add(doc)
+            if progress is not None and len(ids) % 100 == 0:
+                progress(len(ids))
+    if progress is not None:
+        progress(len(ids))
+    return ids
+
+
+def _write(dd: Deduplicator, ids: list[str], path: Path) -> Summary:
+    clusters: set[str] = set()
+    duplicates = partials = 0
+    with open(path, "w", encoding="utf-8") as out:
+        for doc_id in ids:
+            a = dd.assignment(doc_id)
+            assert a is not None  # every id was just added
+            clusters.add(a.cluster_id)
+            duplicates += not a.is_canonical
+            partials += a.partial_of is not None
+            row = {"id": doc_id, "cluster_id": a.cluster_id, "is_canonical": a.is_canonical,
+                   "partial_of": a.partial_of}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return Summary(len(ids), len(clusters), duplicates, partials)

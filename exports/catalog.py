@@ -1,0 +1,228 @@
+"""What every table, view and column of the database means, and the queries analysts run.
+
+One source for the Datasette metadata (``exports.serve``) and the schema reference
+(``docs/schema.md``, rendered by ``exports.schema_doc``); ``tests/test_schema_docs.py``
+fails when a column of a freshly migrated database is described in neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableDoc:
+    description: str
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+_ARTICLE_COLUMNS = {
+    "id": "Stable id: the first 16 hex digits of sha1(url). The same on every machine.",
+    "url": "The article's URL after redirects (unique).",
+    "canonical_url": "The URL the page declares canonical (`<link rel=canonical>`), if any.",
+    "site": "The site's name in the sites file (`sites.toml`), e.g. `the-decoder`.",
+    "site_name": "The publisher name the page gives (og:site_name or JSON-LD publisher).",
+    "title": "Headline, cleaned of the site-name suffix.",
+    "authors": 'JSON array of author names, e.g. `["Maya Okonkwo"]`; `[]` when unknown.',
+    "published_at": "Publication time, ISO 8601 in UTC (`2026-03-10T09:00:00+00:00`); "
+    "NULL when the page gives none.",
+    "modified_at": "Last modification time the page declares, ISO 8601 UTC, or NULL.",
+    "lede": "The standfirst/summary paragraph shown above the body, or NULL.",
+    "body": "Clean plain text of the article; paragraphs separated by a blank line; "
+    "never starts with the lede.",
+    "word_count": "Words in `body`.",
+    "language": "ISO 639-1 code (`en`, `de`), declared by the page or guessed from the text.",
+    "tags": "JSON array of the page's tags/keywords.",
+    "source_credit": 'The agency or outlet credited as the source ("Source: Reuters" → '
+    "`Reuters`), or NULL.",
+    "fetched_at": "When the content stored here was last fetched (ISO 8601 UTC).",
+    "first_seen_at": "When the crawl first stored this URL (ISO 8601 UTC).",
+    "updated_at": "When the title or body last changed (ISO 8601 UTC).",
+    "content_hash": "sha1 of the normalised body; a changed hash re-runs de-duplication.",
+    "cluster_id": "The story this article belongs to: the id of the cluster's canonical "
+    "article (`clusters.cluster_id`).",
+    "is_canonical": "1 for the one article that represents its story (earliest full "
+    "version), else 0.",
+    "partial_of": "For an excerpt/teaser: the id of the full article it was taken from; "
+    "else NULL.",
+    "source_lastmod": "The lastmod the feed or sitemap gave when this version was fetched.",
+    "extractor_version": "Version of the cleaning code that produced this row "
+    "(`ainews reprocess` re-cleans older rows).",
+}
+
+_STORY_SPREAD_COLUMNS = {
+    "cluster_id": "The story (`clusters.cluster_id`).",
+    "canonical_id": "The story's canonical article (`articles.id`).",
+    "title": "The canonical article's title.",
+    "size": "Number of articles (copies, rewrites, excerpts) in the story.",
+    "site_count": "Number of distinct sites that carried it.",
+    "sites": "JSON array of those sites, in the order they first published it.",
+    "first_site": "The site that published it first.",
+    "urls": "JSON array of every copy's URL, in order of publication.",
+    "first_published_at": "Earliest `published_at` of any copy.",
+    "last_published_at": "Latest `published_at` of any copy.",
+    "first_seen_at": "When the crawl first stored any copy.",
+    "last_seen_at": "When a copy was last fetched.",
+    "spread_hours": "Hours between the first and the last publication: how long it took "
+    "to spread.",
+}
+
+TABLES: dict[str, TableDoc] = {
+    "articles": TableDoc(
+        "One row per article URL: the cleaned text and metadata. Duplicates of the same "
+        "story on other URLs are kept and grouped by `cluster_id`.",
+        _ARTICLE_COLUMNS,
+    ),
+    "pages": TableDoc(
+        "The raw HTTP response of each article, kept so `ainews reprocess` can re-clean "
+        "without crawling.",
+        {
+            "article_id": "The article (`articles.id`).",
+            "url": "The URL requested, before redirects.",
+            "status": "HTTP status code.",
+            "content_type": "The Content-Type header.",
+            "etag": "The ETag header, for conditional requests.",
+            "last_modified": "The Last-Modified header, for conditional requests.",
+            "raw_gzip": "The response body, gzip-compressed.",
+            "fetched_at": "When it was fetched (ISO 8601 UTC).",
+        },
+    ),
+    "clusters": TableDoc(
+        "One row per story (a group of articles that are copies, rewrites or excerpts "
+        "of each other).",
+        {
+            "cluster_id": "The story's id (the id of its first canonical article).",
+            "canonical_id": "The article that represents the story (`articles.id`).",
+            "size": "Number of articles in the story.",
+            "sites": "Number of distinct sites that carried it.",
+            "first_published_at": "Earliest publication time of any copy.",
+            "last_published_at": "Latest publication time of any copy.",
+            "updated_at": "When this row was last recomputed.",
+        },
+    ),
+    "crawl_runs": TableDoc(
+        "One row per `ainews crawl`: when it ran, how it ended and what it did.",
+        {
+            "id": "Run number.",
+            "started_at": "Start time (ISO 8601 UTC).",
+            "finished_at": "End time, NULL while running.",
+            "status": "`running`, `ok`, `failed` or `interrupted` (the process was killed).",
+            "exit_code": "The exit code the command returned.",
+            "sites": "JSON array of the sites crawled.",
+            "requests": "HTTP requests sent.",
+            "responses": "HTTP responses received.",
+            "bytes": "Bytes downloaded.",
+            "articles_new": "Articles stored for the first time.",
+            "articles_updated": "Articles whose title or body changed.",
+            "articles_unchanged": "Articles fetched again without a change.",
+            "skipped": "Pages not stored (total of `skip_reasons`).",
+            "skip_reasons": 'JSON object: reason → count, e.g. `{"not_article": 3}`.',
+            "errors": "Errors logged.",
+            "finish_reason": "Why the crawl stopped (Scrapy's finish reason).",
+        },
+    ),
+    "frontier": TableDoc(
+        "Article URLs discovered in feeds and sitemaps, so an interrupted crawl resumes.",
+        {
+            "url": "The article URL.",
+            "site": "The site it belongs to.",
+            "lastmod": "Last modification time the feed or sitemap gave.",
+            "discovered_at": "When it was first discovered.",
+            "state": "`pending`, `done` or `failed`.",
+            "attempts": "Failed fetch attempts so far.",
+            "last_error": "The last fetch error, if any.",
+        },
+    ),
+    "validators": TableDoc(
+        "HTTP validators of feeds and sitemaps, for conditional (304) requests.",
+        {
+            "url": "The feed or sitemap URL.",
+            "etag": "Its last ETag.",
+            "last_modified": "Its last Last-Modified header.",
+            "checked_at": "When it was last requested.",
+        },
+    ),
+    "articles_fts": TableDoc(
+        "FTS5 full-text index (porter stemming) over `articles.title` and `articles.body`, "
+        "kept in sync by triggers on insert, update and delete. Its rowid is "
+        "`articles.rowid`. The `articles_fts_*` tables are its internal storage.",
+        {
+            "title": "Indexed copy of `articles.title`.",
+            "body": "Indexed copy of `articles.body`.",
+        },
+    ),
+    "unique_articles": TableDoc(
+        "View: one row per story (the canonical article of each cluster); same columns "
+        "as `articles`.",
+        _ARTICLE_COLUMNS,
+    ),
+    "story_spread": TableDoc(
+        "View: per story, which sites carried it, in what order, and how long it took "
+        "to spread.",
+        _STORY_SPREAD_COLUMNS,
+    ),
+}
+
+#: Tables of the de-duplication index (dedupe/index.py): internal, hidden in Datasette.
+INTERNAL_PREFIXES = ("dedupe_", "articles_fts_")
+
+
+@dataclass(frozen=True)
+class Query:
+    title: str
+    description: str
+    sql: str
+
+
+QUERIES: dict[str, Query] = {
+    "search_stories": Query(
+        "Search stories",
+        "Full-text search, ranked (title matches weigh 10× body matches), one row per "
+        'story. `q` uses FTS5 syntax: `qwen`, `"open weights"`, `qwen OR llama`, `chip*`.',
+        """SELECT a.title, a.site, a.published_at, c.size AS copies, c.sites AS site_count,
+       snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet, a.url
+FROM articles_fts
+JOIN articles a ON a.rowid = articles_fts.rowid
+LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
+WHERE articles_fts MATCH :q AND a.is_canonical = 1
+ORDER BY bm25(articles_fts, 10.0, 1.0)
+LIMIT 50""",
+    ),
+    "latest_stories": Query(
+        "Latest stories",
+        "The 100 most recently published stories, once per story, with how many sites "
+        "carried each.",
+        """SELECT a.published_at, a.site, a.title, c.size AS copies, c.sites AS site_count,
+       a.url
+FROM articles a
+LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
+WHERE a.is_canonical = 1 AND a.published_at IS NOT NULL
+ORDER BY a.published_at DESC, a.id
+LIMIT 100""",
+    ),
+    "story_spread": Query(
+        "Story spread",
+        "Stories carried by more than one site, newest first: which site had it first, "
+        "who followed, and how many hours it took to spread.",
+        """SELECT s.first_published_at, s.title, s.first_site, s.sites, s.site_count,
+       s.size, s.spread_hours
+FROM story_spread s
+WHERE s.cluster_id IN (SELECT cluster_id FROM clusters WHERE sites > 1
+                       ORDER BY first_published_at DESC LIMIT 100)
+ORDER BY s.first_published_at DESC""",
+    ),
+    "top_sources": Query(
+        "Top sources",
+        "Per site: articles and stories it carried, stories it broke (published first, "
+        "then carried by other sites), stories it followed, excerpts, latest article.",
+        """SELECT a.site, count(*) AS articles, count(DISTINCT a.cluster_id) AS stories,
+       coalesce(sum(c.sites > 1 AND a.published_at = c.first_published_at), 0) AS broke,
+       coalesce(sum(c.sites > 1 AND a.published_at > c.first_published_at), 0) AS followed,
+       sum(a.partial_of IS NOT NULL) AS excerpts,
+       max(a.published_at) AS latest
+FROM articles a
+LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
+GROUP BY a.site
+ORDER BY broke DESC, stories DESC, a.site""",
+    ),
+}

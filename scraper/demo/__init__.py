@@ -1,0 +1,24 @@
+"""The bundled demo web: four fictional AI-news sites served on 127.0.0.1 for offline runs.
+
+``DemoServer`` (in :mod:`scraper.demo.server`) serves it; :mod:`scraper.demo.expected` holds
+its ground truth for tests. Pages are rendered from ``stories.toml`` by one small layout module
+per site; ``sites.toml`` here is the demo sites file template.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scraper.demo.server import DemoServer
+
+__all__ = ["DemoServer"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so ``python -m scraper.demo.server`` does not import the module twice.
+    if name == "DemoServer":
+        from scraper.demo.server import DemoServer
+
+        return DemoServer
+    raise AttributeError(name)

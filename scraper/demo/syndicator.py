@@ -1,0 +1,213 @@
+"""Relay AI News: a syndicator that republishes edited copies of The Frontier Ledger's stories.
+
+Copies have a new headline and lede, a few changed words, a paragraph added or dropped,
+straight quotes and sometimes an "Updated:" note; some declare the original as canonical.
+Pages use microdata and ``article:*`` meta, a cookie banner, a ticker, an ad slot inside the
+body and a "Most read" box. Found through an Atom feed and a Google News sitemap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scraper.demo.markup import (
+    ATOM,
+    DEMO_NOTICE,
+    HTML,
+    SITE_LAUNCH,
+    XML,
+    Resource,
+    document,
+    esc,
+    human_date,
+    iso,
+    latest,
+    paras,
+    stub_page,
+    xml_doc,
+)
+from scraper.demo.stories import Story
+
+if TYPE_CHECKING:
+    from scraper.demo.web import DemoWeb
+
+PREFIX = "/syndicate/"
+NAME = "demo-syndicator"
+PUBLISHER = "Relay AI News"
+LANG = "en"
+DISALLOW = ("/syndicate/private/", "/syndicate/search")
+ATOM_FEED = "/syndicate/atom.xml"
+NEWS_SITEMAP = "/syndicate/news-sitemap.xml"
+SITEMAPS = (NEWS_SITEMAP,)
+
+COOKIES = "We use cookies to improve your experience and to show relevant ads."
+TICKER = "Markets: AI chip index +1.8% · Cloud capex tracker updated daily"
+AD = "Advertisement"
+MOST_READ = "Most read on Relay"
+FOOTER = "© 2026 Relay AI News. Syndicated and original coverage of the AI industry."
+#: Copies name the publisher they came from (the demo has one partner newsroom).
+PUBLISHER_OF_ORIGINAL = "The Frontier Ledger"
+CREDIT = "This story originally appeared on {publisher} and is republished with permission."
+BOILERPLATE = (
+    COOKIES,
+    "Accept all",
+    "Manage preferences",
+    TICKER,
+    AD,
+    MOST_READ,
+    FOOTER,
+    "This story originally appeared on",
+    "and is republished with permission",
+    DEMO_NOTICE,
+)
+
+
+def article_path(story: Story) -> str:
+    return f"{PREFIX}story/{story.page_id or 0}-{story.slug}.html"
+
+
+def render(web: DemoWeb) -> dict[str, Resource]:
+    stories = web.on("syndicate")
+    newest = latest(s.updated for s in stories)
+    out = {web.path(s): Resource.make(_article(web, s, stories), HTML, s.updated) for s in stories}
+    out[ATOM_FEED] = Resource.make(_atom(web, stories), ATOM, newest)
+    out[NEWS_SITEMAP] = Resource.make(_news_sitemap(web, stories), XML, newest)
+    out[PREFIX] = Resource.make(_home(web, stories), HTML, newest)
+    about = stub_page(
+        lang=LANG,
+        site_name=PUBLISHER,
+        title="About Relay",
+        text="Relay republishes AI reporting from partner newsrooms.",
+        canonical=web.url(PREFIX + "about.html"),
+    )
+    out[PREFIX + "about.html"] = Resource.make(about, HTML, SITE_LAUNCH)
+    return out
+
+
+def _original(web: DemoWeb, story: Story) -> Story | None:
+    return web.stories[story.original] if story.original else None
+
+
+def _chrome(web: DemoWeb) -> tuple[str, str]:
+    """The banner, ticker and header before the content; the footer after it."""
+    top = (
+        f'<div id="cookie-banner" role="dialog"><p>{COOKIES}</p><button>Accept all</button>'
+        "<button>Manage preferences</button></div>\n"
+        f'<div class="ticker">{esc(TICKER)}</div>\n'
+        f'<header><a href="{web.url(PREFIX)}" class="logo">{PUBLISHER}</a>'
+        f'<a href="{web.url(ATOM_FEED)}">Feed</a></header>'
+    )
+    bottom = f"<footer><p>{esc(FOOTER)}</p><p>{esc(DEMO_NOTICE)}</p></footer>"
+    return top, bottom
+
+
+def _article(web: DemoWeb, story: Story, stories: list[Story]) -> str:
+    original = _original(web, story)
+    own = web.url(web.path(story))
+    canonical = web.url(web.path(original)) if original and story.canonical_to_original else own
+    authors = ", ".join(story.authors)
+    head = "\n".join(
+        (
+            f'<link rel="canonical" href="{esc(canonical)}">',
+            f'<meta name="author" content="{esc(authors)}">',
+            f'<meta name="keywords" content="{esc(", ".join(story.tags))}">',
+            f'<meta property="og:title" content="{esc(story.title)}">',
+            f'<meta property="og:description" content="{esc(story.lede)}">',
+            f'<meta property="og:url" content="{esc(own)}">',
+            f'<meta property="article:published_time" content="{iso(story.published)}">',
+            f'<meta property="article:modified_time" content="{iso(story.updated)}">',
+        )
+    )
+    source = f" · {PUBLISHER_OF_ORIGINAL}" if original else ""
+    note = ""
+    if story.update_note:
+        note = (
+            f'<p class="update-note"><strong>Updated:</strong> <time datetime="'
+            f'{iso(story.updated)}">{human_date(story.updated)}, {story.updated:%H:%M} UTC</time>'
+            f" — {esc(story.update_note)}</p>"
+        )
+    first, rest = story.paragraphs[:2], story.paragraphs[2:]
+    credit = (
+        f'<p class="syndication-credit">{esc(CREDIT.format(publisher=PUBLISHER_OF_ORIGINAL))}</p>'
+    )
+    most_read = "".join(
+        f'<li><a href="{web.url(web.path(s))}">{esc(s.title)}</a></li>'
+        for s in stories
+        if s.slug != story.slug
+    )
+    top, bottom = _chrome(web)
+    body = "\n".join(
+        (
+            top,
+            '<div class="layout"><article class="story" itemscope itemtype="https://schema.org/NewsArticle">',
+            f'<h1 itemprop="headline">{esc(story.title)}</h1>',
+            f'<div class="meta">By <span itemprop="author">{esc(authors)}</span>{source} · '
+            f'<time itemprop="datePublished" datetime="{iso(story.published)}">'
+            f"{human_date(story.published)}</time></div>",
+            note,
+            f'<p class="summary" itemprop="description">{esc(story.lede)}</p>',
+            f'<div class="story-body" itemprop="articleBody">\n{paras(first)}',
+            f'<div class="ad-slot"><span>{AD}</span></div>',
+            f"{paras(rest)}\n</div>",
+            credit if original else "",
+            "</article>",
+            f'<aside class="most-read"><h2>{MOST_READ}</h2><ol>{most_read}</ol></aside></div>',
+            bottom,
+        )
+    )
+    return document(lang=LANG, title=f"{story.title} | {PUBLISHER}", head=head, body=body)
+
+
+def _home(web: DemoWeb, stories: list[Story]) -> str:
+    items = "\n".join(
+        f'<li><a href="{web.url(web.path(s))}">{esc(s.title)}</a></li>' for s in stories
+    )
+    top, bottom = _chrome(web)
+    head = f'<link rel="canonical" href="{web.url(PREFIX)}">'
+    body = f"{top}\n<main><h1>Latest</h1><ul>\n{items}\n</ul></main>\n{bottom}"
+    return document(lang=LANG, title=PUBLISHER, head=head, body=body)
+
+
+def _atom(web: DemoWeb, stories: list[Story]) -> str:
+    entries = "\n".join(
+        "  <entry>\n"
+        f"    <title>{esc(s.title)}</title>\n"
+        f'    <link rel="alternate" type="text/html" href="{web.url(web.path(s))}"/>\n'
+        f"    <id>tag:relay.example,2026:story-{s.page_id or 0}-{s.slug}</id>\n"
+        f"    <published>{iso(s.published)}</published>\n"
+        f"    <updated>{iso(s.updated)}</updated>\n"
+        + "".join(f"    <author><name>{esc(a)}</name></author>\n" for a in s.authors)
+        + "".join(f'    <category term="{esc(t)}"/>\n' for t in s.tags)
+        + f"    <summary>{esc(s.lede)}</summary>\n  </entry>"
+        for s in stories
+    )
+    return xml_doc(
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">\n'
+        f"  <title>{PUBLISHER}</title>\n  <id>{web.url(PREFIX)}</id>\n"
+        f'  <link rel="self" href="{web.url(ATOM_FEED)}"/>\n'
+        f'  <link rel="alternate" type="text/html" href="{web.url(PREFIX)}"/>\n'
+        f"  <updated>{iso(latest(s.updated for s in stories))}</updated>\n"
+        f"{entries}\n</feed>"
+    )
+
+
+def _news_sitemap(web: DemoWeb, stories: list[Story]) -> str:
+    rows = "\n".join(
+        "  <url>\n"
+        f"    <loc>{web.url(web.path(s))}</loc>\n"
+        f"    <lastmod>{iso(s.updated)}</lastmod>\n"
+        "    <news:news>\n      <news:publication>\n"
+        f"        <news:name>{PUBLISHER}</news:name>\n"
+        f"        <news:language>{LANG}</news:language>\n"
+        "      </news:publication>\n"
+        f"      <news:publication_date>{iso(s.published)}</news:publication_date>\n"
+        f"      <news:title>{esc(s.title)}</news:title>\n"
+        f"      <news:keywords>{esc(', '.join(s.tags))}</news:keywords>\n"
+        "    </news:news>\n  </url>"
+        for s in stories
+    )
+    return xml_doc(
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
+        f"{rows}\n</urlset>"
+    )

@@ -39,7 +39,7 @@ from scraper.paths import shared_dir  # noqa: E402
 NEAR_COPY_KINDS = ("boilerplate", "headline", "lede", "edit1", "edit5", "edit10",
                    "para_added", "para_dropped", "updated", "unicode")
 MIN_WORDS = 60
-SITES = 8
+SITES = 16  # each copy of a story goes to a different site
 _WORD = re.compile(r"\w+")
 _UNICODE = [("'", "\u2019"), ('"', "\u201c"), (" - ", " \u2014 "), ("fi", "\ufb01"),
             (" ", "\u00a0"), ("e", "e\u0301"[0] + "")]
@@ -158,37 +158,68 @@ def build(stories: list[tuple[str, str, str | None]], seed: int) -> Corpus:
         other = stories[(n + 1) % len(stories)][1].split("\n\n")
         variants = {
             "boilerplate": body, "headline": body,
-            "lede": "\n\n".join([mut.rewrite(paras[0]), *paras[1:]]),
+            "lede": _rewrite_lede(body, mut),
             "edit1": mut.edit(body, 0.01), "edit5": mut.edit(body, 0.05),
             "edit10": mut.edit(body, 0.10),
-            "para_added": "\n\n".join([*paras, rng.choice(other)]),
-            "para_dropped": "\n\n".join(p for i, p in enumerate(paras)
-                                        if i != rng.randrange(len(paras)) or len(paras) < 2),
+            "para_added": _add_paragraph(paras, other, rng),
+            "para_dropped": _drop_paragraph(paras, rng),
             "updated": f"Updated: March {rng.randint(1, 28)}, 2026 at 10:{rng.randint(10, 59)}"
                        f" a.m. ET\n\n{body}",
             "unicode": mut.unicode(body),
         }
-        for kind, text in variants.items():
-            site = (home + 1 + rng.randrange(SITES - 1)) % SITES
+        others = rng.sample([s for s in range(SITES) if s != home], len(variants) + 2)
+        for (kind, text), site in zip(variants.items(), others, strict=False):
             title = "A new headline for the same story" if kind == "headline" else None
             page(f"{sid}-{kind}", text, site, label=sid, kind=kind, title=title)
-        cut = int(len(body) * rng.uniform(0.15, 0.45))  # characters: CJK has few spaces
+        cut = int(len(body) * rng.uniform(0.1, 0.4))  # characters: CJK has few spaces
         excerpt = body[:cut].rsplit(" ", 1)[0] + "…\n\nRead more at the original publisher"
-        page(f"{sid}-excerpt", excerpt, rng.randrange(SITES), label=f"{sid}-excerpt",
+        page(f"{sid}-excerpt", excerpt, others[-2], label=f"{sid}-excerpt",
              kind="excerpt", partial_of=sid)
-        if n % 3 == 0:  # same event, different story: rewritten, two sentences quoted
+        if n % 3 == 0 and body.count(" ") > len(body) / 12:  # needs words to reword
+            # same event, different story: rewritten, two sentences quoted
             sentences = re.split(r"(?<=[.!?])\s+", body)
             quotes = " ".join(sentences[1:3])
-            page(f"{sid}-same_event", f"{mut.rewrite(body)}\n\n{quotes}", rng.randrange(SITES),
+            page(f"{sid}-same_event", f"{mut.rewrite(body)}\n\n{quotes}", others[-1],
                  label=f"{sid}-same_event", kind="same_event")
     _add_roundups(corpus, stories, rng, page)
     return corpus
 
 
+def _add_paragraph(paras: list[str], other: list[str], rng: random.Random) -> str:
+    """A paragraph of another story (at most a quarter of this one's length) inserted."""
+    limit = sum(map(len, paras)) // 4
+    extra = rng.choice(other)[:limit].rsplit(" ", 1)[0]
+    at = rng.randrange(len(paras) + 1)
+    return "\n\n".join([*paras[:at], extra, *paras[at:]])
+
+
+def _drop_paragraph(paras: list[str], rng: random.Random) -> str:
+    """One paragraph (at most a quarter of the story) left out; else the last sentence."""
+    limit = sum(map(len, paras)) // 4
+    small = [i for i, p in enumerate(paras) if len(p) <= limit]
+    if small:
+        drop = rng.choice(small)
+        return "\n\n".join(p for i, p in enumerate(paras) if i != drop)
+    body = "\n\n".join(paras)
+    return re.split(r"(?<=[.!?])\s+(?=\S+\s*$)", body)[0]
+
+
+def _rewrite_lede(body: str, mut: Mutator) -> str:
+    """The first sentences (up to a fifth of the story) said in other words."""
+    sentences = re.split(r"(?<=[.!?])\s+", body)
+    lede, rest = [], len(body) // 5
+    while sentences and len(sentences[0]) <= rest and len(sentences) > 1:
+        rest -= len(sentences[0])
+        lede.append(sentences.pop(0))
+    if not lede:  # one long sentence: its first fifth
+        return mut.rewrite(body[: len(body) // 5]) + " " + body[len(body) // 5 :]
+    return mut.rewrite(" ".join(lede)) + " " + " ".join(sentences)
+
+
 def _add_roundups(corpus: Corpus, stories: list, rng: random.Random, page: object) -> None:
     """A short story placed in the middle of a long one (a near-copy of the long one)."""
-    short = [s for s in stories if len(s[1].split()) < 200]
-    long = [s for s in stories if len(s[1].split()) > 800]
+    short = [s for s in stories if len(s[1]) < 1200]  # characters: CJK has few spaces
+    long = [s for s in stories if len(s[1]) > 5000]
     for i, (lid, body, _) in enumerate(long[: len(short)]):
         paras = body.split("\n\n")
         mid = len(paras) // 2

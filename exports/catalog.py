@@ -188,6 +188,20 @@ WHERE articles_fts MATCH :q AND a.is_canonical = 1
 ORDER BY bm25(articles_fts, 10.0, 1.0)
 LIMIT 50""",
     ),
+    "reported_about": Query(
+        "What was reported about…",
+        "Stories with a copy published since `since` (YYYY-MM-DD) matching `q` (FTS5 "
+        "syntax), once per story: which site carried it first, who followed, how fast. "
+        "For \"this week\" in SQL, use `date('now', '-7 days')` for `:since`.",
+        """SELECT s.first_published_at, s.title, s.first_site, s.sites, s.size AS copies,
+       s.spread_hours
+FROM story_spread s
+WHERE s.cluster_id IN (
+    SELECT a.cluster_id FROM articles_fts
+    JOIN articles a ON a.rowid = articles_fts.rowid
+    WHERE articles_fts MATCH :q AND a.published_at >= :since)
+ORDER BY s.first_published_at""",
+    ),
     "latest_stories": Query(
         "Latest stories",
         "The 100 most recently published stories, once per story, with how many sites "

@@ -11,8 +11,8 @@ import csv
 import json
 import logging
 import os
+import secrets
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -137,10 +137,11 @@ def check_sites(conn: sqlite3.Connection, sites: Iterable[str]) -> None:
 
 
 def iter_batches(
-    conn: sqlite3.Connection, sql: str, params: Sequence[Any], size: int = BATCH_ROWS
+    conn: sqlite3.Connection, sql: str, params: Sequence[Any], size: int | None = None
 ) -> Iterator[list[tuple[Any, ...]]]:
+    """The query's rows, ``size`` (default :data:`BATCH_ROWS`) at a time."""
     cur = conn.execute(sql, params)
-    while rows := cur.fetchmany(size):
+    while rows := cur.fetchmany(size or BATCH_ROWS):
         yield rows
 
 
@@ -188,10 +189,9 @@ class _atomic_output:  # noqa: N801 - used like a function: ``with _atomic_outpu
 
     def __enter__(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part",
-                                    dir=self.path.parent)  # fmt: skip
-        os.close(fd)
-        self.tmp = Path(name)
+        # Not mkstemp: its 0600 mode would survive the rename; this file gets the umask's.
+        self.tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
+        os.close(os.open(self.tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
         return self.tmp
 
     def __exit__(self, exc_type: object, *exc: object) -> None:

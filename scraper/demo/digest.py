@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scraper.demo import publisher
 from scraper.demo.markup import (
     DEMO_NOTICE,
     HTML,
@@ -89,7 +90,7 @@ def _page(web: DemoWeb, story: Story, stories: list[Story]) -> str:
     )
     via, more = "", ""
     if original:
-        source = original.site == "frontier" and "The Frontier Ledger" or original.site
+        source = publisher.PUBLISHER  # the digest only teases The Frontier Ledger's stories
         via = f"From {esc(source)} · "
         link = web.url(web.path(original))
         more = (

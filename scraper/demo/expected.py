@@ -34,8 +34,9 @@ class ExpectedPage:
     event: str  # pages with the same event report the same happening
     title: str
     authors: tuple[str, ...]
-    published: str  # ISO 8601, UTC
-    modified: str | None
+    published: str  # ISO 8601, UTC; aggregator pages show a date only (midnight UTC)
+    modified: str | None  # set when edited; publisher and syndicator pages declare
+    # dateModified / article:modified_time = modified or published
     lede: str
     paragraphs: tuple[str, ...]
     tags: tuple[str, ...]

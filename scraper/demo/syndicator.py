@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scraper.demo import publisher
 from scraper.demo.markup import (
     ATOM,
     DEMO_NOTICE,
@@ -46,7 +47,7 @@ AD = "Advertisement"
 MOST_READ = "Most read on Relay"
 FOOTER = "© 2026 Relay AI News. Syndicated and original coverage of the AI industry."
 #: Copies name the publisher they came from (the demo has one partner newsroom).
-PUBLISHER_OF_ORIGINAL = "The Frontier Ledger"
+PUBLISHER_OF_ORIGINAL = publisher.PUBLISHER
 CREDIT = "This story originally appeared on {publisher} and is republished with permission."
 BOILERPLATE = (
     COOKIES,

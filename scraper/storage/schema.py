@@ -142,31 +142,29 @@ def _v2_views(db: sqlite_utils.Database) -> None:
 
 def _v3_story_spread(db: sqlite_utils.Database) -> None:
     """story_spread: first_seen_at from articles.first_seen_at (fetched_at moves on every
-    re-fetch), sites and urls in order of publication, and the site that carried it first."""
+    re-fetch), sites and urls in order of publication, the site that carried it first.
+
+    No GROUP BY (per-story values are correlated subqueries on the cluster_id index), so
+    SQLite flattens the view and ``WHERE cluster_id IN (...)`` reads only those stories.
+    """
     order = "coalesce(published_at, first_seen_at)"
+    members = "FROM articles WHERE cluster_id = c.cluster_id"
     db.create_view(
         "story_spread",
         f"""
-        SELECT c.cluster_id, c.canonical_id, a.title, c.size,
-               count(DISTINCT m.site) AS site_count,
+        SELECT c.cluster_id, c.canonical_id, a.title, c.size, c.sites AS site_count,
                (SELECT json_group_array(site) FROM (
-                    SELECT site FROM articles WHERE cluster_id = c.cluster_id
-                    GROUP BY site ORDER BY min({order}), site)) AS sites,
-               (SELECT site FROM articles WHERE cluster_id = c.cluster_id
-                ORDER BY {order}, id LIMIT 1) AS first_site,
+                    SELECT site {members} GROUP BY site ORDER BY min({order}), site)) AS sites,
+               (SELECT site {members} ORDER BY {order}, id LIMIT 1) AS first_site,
                (SELECT json_group_array(url) FROM (
-                    SELECT url FROM articles WHERE cluster_id = c.cluster_id
-                    ORDER BY {order}, id)) AS urls,
-               min(m.published_at) AS first_published_at,
-               max(m.published_at) AS last_published_at,
-               min(m.first_seen_at) AS first_seen_at,
-               max(m.fetched_at) AS last_seen_at,
-               round((julianday(max(m.published_at)) - julianday(min(m.published_at))) * 24, 2)
+                    SELECT url {members} ORDER BY {order}, id)) AS urls,
+               c.first_published_at, c.last_published_at,
+               (SELECT min(first_seen_at) {members}) AS first_seen_at,
+               (SELECT max(fetched_at) {members}) AS last_seen_at,
+               round((julianday(c.last_published_at) - julianday(c.first_published_at)) * 24, 2)
                    AS spread_hours
         FROM clusters c
         JOIN articles a ON a.id = c.canonical_id
-        JOIN articles m ON m.cluster_id = c.cluster_id
-        GROUP BY c.cluster_id
         """,
         replace=True,
     )

@@ -56,6 +56,14 @@ class Index(Protocol):
     def get(self, doc_id: str) -> StoredDoc | None: ...
     def put(self, doc: StoredDoc) -> None: ...
     def delete(self, doc_id: str) -> None: ...
+    def _delete_bands(self, rowid: int) -> None:
+        """Delete a document's band rows by their keys (the table is keyed by band)."""
+        row = self.conn.execute("SELECT band_keys FROM dedupe_doc WHERE rowid = ?",
+                                (rowid,)).fetchone()
+        keys = _int_array(row[0]).tolist() if row else []
+        self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND doc = ?",
+                              [(key, rowid) for key in keys])
+
     def set_assignment(self, doc_id: str, cluster: str, partial_of: str | None) -> None: ...
     def candidates(self, band_keys: Iterable[int], body_hash: int) -> set[str]: ...
     def para_counts(self, site: str, hashes: Iterable[int]) -> dict[int, int]: ...
@@ -165,7 +173,7 @@ class SQLiteIndex:
                 " band_keys, cluster, partial_of, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (*values, doc.id)).lastrowid
         else:
-            self.conn.execute("DELETE FROM dedupe_band WHERE doc = ?", (rowid,))
+            self._delete_bands(rowid)
             self.conn.execute(
                 "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
                 " para_hashes=?, band_keys=?, cluster=?, partial_of=? WHERE rowid = ?",
@@ -177,9 +185,17 @@ class SQLiteIndex:
         rowid = self._rowid(doc_id)
         if rowid is None:
             return
-        self.conn.execute("DELETE FROM dedupe_band WHERE doc = ?", (rowid,))
+        self._delete_bands(rowid)
         self.conn.execute("DELETE FROM dedupe_edge WHERE a = ? OR b = ?", (rowid, rowid))
         self.conn.execute("DELETE FROM dedupe_doc WHERE rowid = ?", (rowid,))
+
+    def _delete_bands(self, rowid: int) -> None:
+        """Delete a document's band rows by their keys (the table is keyed by band)."""
+        row = self.conn.execute("SELECT band_keys FROM dedupe_doc WHERE rowid = ?",
+                                (rowid,)).fetchone()
+        keys = _int_array(row[0]).tolist() if row else []
+        self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND doc = ?",
+                              [(key, rowid) for key in keys])
 
     def set_assignment(self, doc_id: str, cluster: str, partial_of: str | None) -> None:
         self.conn.execute("UPDATE dedupe_doc SET cluster = ?, partial_of = ? WHERE id = ?",

@@ -177,16 +177,24 @@ class Query:
 QUERIES: dict[str, Query] = {
     "search_stories": Query(
         "Search stories",
-        "Full-text search, ranked (title matches weigh 10× body matches), one row per "
-        'story. `q` uses FTS5 syntax: `qwen`, `"open weights"`, `qwen OR llama`, `chip*`.',
-        """SELECT a.title, a.site, a.published_at, c.size AS copies, c.sites AS site_count,
-       snippet(articles_fts, 1, '[', ']', '…', 12) AS snippet, a.url
-FROM articles_fts
-JOIN articles a ON a.rowid = articles_fts.rowid
+        "Full-text search, ranked, once per story: every copy is searched, each story "
+        "appears once (as its canonical article) at the rank of its best-matching copy; "
+        "title matches weigh 10× body matches. `q` uses FTS5 syntax: `qwen`, "
+        '`"open weights"`, `qwen OR llama`, `chip*`.',
+        """WITH hits AS MATERIALIZED (
+    SELECT m.cluster_id, articles_fts.rowid AS hit, bm25(articles_fts, 10.0, 1.0) AS score
+    FROM articles_fts JOIN articles m ON m.rowid = articles_fts.rowid
+    WHERE articles_fts MATCH :q),
+best AS (  -- hit: the best copy's rowid (SQLite takes bare columns from the min() row)
+    SELECT cluster_id, hit, min(score) AS score FROM hits
+    GROUP BY cluster_id ORDER BY score LIMIT 50)
+SELECT a.title, a.site, a.published_at, c.size AS copies, c.sites AS site_count,
+       (SELECT snippet(articles_fts, -1, '[', ']', '…', 12) FROM articles_fts
+        WHERE articles_fts MATCH :q AND rowid = best.hit) AS snippet, a.url
+FROM best
+JOIN articles a ON a.cluster_id = best.cluster_id AND a.is_canonical = 1
 LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
-WHERE articles_fts MATCH :q AND a.is_canonical = 1
-ORDER BY bm25(articles_fts, 10.0, 1.0)
-LIMIT 50""",
+ORDER BY best.score""",
     ),
     "reported_about": Query(
         "What was reported about…",

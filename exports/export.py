@@ -57,11 +57,14 @@ PARQUET_SCHEMA = pa.schema([(name, _arrow_type(name)) for name in COLUMNS])
 Progress = Callable[[int], None]
 
 
-def parse_bound(value: str | date | datetime | None, *, end: bool = False) -> str | None:
+def parse_bound(
+    value: str | date | datetime | None, *, end: bool = False, name: str = "date"
+) -> str | None:
     """A ``--since``/``--until`` value as the ISO 8601 UTC text stored in the database.
 
     Accepts ``YYYY-MM-DD`` or a full ISO 8601 time (naive times are UTC). A date alone
     as an ``end`` bound means the whole day: the bound becomes the next midnight.
+    ``name`` (``--since``) is named in the ``ValueError`` for a bad value.
     """
     if value is None or value == "":
         return None
@@ -71,7 +74,7 @@ def parse_bound(value: str | date | datetime | None, *, end: bool = False) -> st
             value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             raise ValueError(
-                f"invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 time "
+                f"{name}: invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 time "
                 "such as 2026-03-10T09:00:00+00:00"
             ) from None
     if isinstance(value, datetime):
@@ -165,7 +168,8 @@ def export_articles(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    low, high = parse_bound(since), parse_bound(until, end=True)
+    low = parse_bound(since, name="--since")
+    high = parse_bound(until, end=True, name="--until")
     if low and high and low >= high:
         raise ValueError(f"--since {since} is not before --until {until}")
     sql, params = build_query(unique=unique, since=low, until=high, sites=sites)

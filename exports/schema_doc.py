@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from exports.catalog import INTERNAL_PREFIXES, QUERIES, TABLES
-from exports.export import connect_readonly
+from exports.export import PARQUET_SCHEMA, connect_readonly
 
 #: Example parameters for the queries that take them (the demo web's stories).
 EXAMPLE_PARAMS: dict[str, dict[str, str]] = {
@@ -48,7 +48,7 @@ missing from it.
 def _columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
     """(name, declared type) of each column; hidden ones (FTS5's own) left out."""
     rows = conn.execute(f"PRAGMA table_xinfo([{table}])").fetchall()
-    return [(r[1], r[2]) for r in rows if r[5] != 1]
+    return [(r[1], r[2]) for r in rows if r[6] != 1]
 
 
 def _objects(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -77,6 +77,22 @@ def _indexes(conn: sqlite3.Connection) -> list[str]:
     ).fetchall()
     lines = ["## Indexes", "", "Besides each table's primary key:", ""]
     lines += [f"- `{table}`: `{sql.split(' ON ', 1)[1]}`" for table, _name, sql in rows]
+    return [*lines, ""]
+
+
+def _exports() -> list[str]:
+    lines = [
+        "## Export columns",
+        "",
+        "`ainews export` writes these columns in this order in every format: the "
+        "`articles` columns an analyst needs, plus `cluster_size` (`clusters.size`). "
+        "CSV keeps `authors`/`tags` as JSON text and NULL as an empty field; JSON Lines "
+        "has real arrays and `is_canonical` as true/false; Parquet uses these types:",
+        "",
+        "| column | Parquet type |",
+        "|---|---|",
+    ]
+    lines += [f"| `{f.name}` | `{f.type}` |" for f in PARQUET_SCHEMA]
     return [*lines, ""]
 
 
@@ -126,10 +142,13 @@ def render(db_path: str | Path, source: str | None = None) -> str:
             "",
         ]
         lines += _indexes(conn)
+        lines += _exports()
         lines += ["## Example queries", ""]
         lines += [
-            "The queries Datasette offers as canned queries (`ainews serve`), run on "
-            f"{source or Path(db_path).name}.",
+            "The queries Datasette offers as canned queries (`ainews serve`), with the "
+            f"output they give on {source or Path(db_path).name}. In the `sqlite3` shell "
+            "set their parameters first (`.parameter set :q meridian`); from Python pass "
+            '`{"q": "meridian"}`.',
             "",
         ]
         for name in QUERIES:

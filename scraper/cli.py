@@ -61,6 +61,14 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Rotating log file [default: logs/ainews.log beside the database].",
 )
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=10 (repeatable).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
 def crawl(
     db_path: Path,
@@ -70,6 +78,7 @@ def crawl(
     max_minutes: float | None,
     jobdir: Path | None,
     log_file: Path | None,
+    overrides: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Crawl the sites into the database (what cron runs).
@@ -80,6 +89,12 @@ def crawl(
     """
     from scraper import crawl as api
 
+    extra = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            _fail(f"-s expects NAME=VALUE, got {item!r}", api.EXIT_CONFIG)
+        extra[name.strip()] = value
     api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
     try:
         result = api.run_crawl(
@@ -89,6 +104,7 @@ def crawl(
             max_pages=max_pages,
             max_minutes=max_minutes,
             jobdir=jobdir,
+            extra=extra,
         )
     except ConfigError as exc:
         _fail(str(exc), api.EXIT_CONFIG)
@@ -100,8 +116,11 @@ def crawl(
 
 @main.command()
 @db_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port for the demo web; a stable port keeps URLs the same between runs, "
+              "so a second demo crawl is incremental. A free port is used if it is taken.")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
-def demo(db_path: Path, verbose: bool) -> None:
+def demo(db_path: Path, port: int, verbose: bool) -> None:
     """Serve the bundled demo sites on 127.0.0.1 and crawl them (no internet needed).
 
     Example: ainews demo --db data/demo.db
@@ -111,7 +130,12 @@ def demo(db_path: Path, verbose: bool) -> None:
     from scraper.report import database_summary
 
     api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
-    with DemoServer(port=0) as server:
+    try:
+        server = DemoServer(port=port).start()
+    except OSError:
+        click.echo(f"Port {port} is taken; serving the demo on a free port", err=True)
+        server = DemoServer(port=0).start()
+    with server:
         sites_file = server.sites_file(db_path.parent)
         click.echo(f"Serving the demo web at {server.base_url}", err=True)
         try:

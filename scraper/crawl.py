@@ -101,6 +101,7 @@ def crawl_settings(
     settings.set("AINEWS_DB", str(db_path), priority="cmdline")
     settings.set("AINEWS_SITES_FILE", str(sites_file), priority="cmdline")
     settings.set("AINEWS_SITES", ",".join(sites), priority="cmdline")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")  # ours: see below
     if max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", max_pages, priority="cmdline")
     if max_minutes:
@@ -113,14 +114,15 @@ def crawl_settings(
 
 
 def configure_logging(log_file: Path | None, *, verbose: bool) -> None:
-    """A rotating log file gets everything at INFO; the terminal gets warnings only,
-    or INFO with ``verbose`` — so cron mails stay empty unless something is wrong."""
+    """A rotating log file gets everything at INFO; the terminal gets errors only, or INFO
+    with ``verbose`` — so cron mails hold the one-line summary unless something is wrong."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     fmt = logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    console.setLevel(logging.INFO if verbose else logging.ERROR)
     console.setFormatter(fmt)
+    console.addFilter(_not_per_page_retry)
     root.addHandler(console)
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +131,11 @@ def configure_logging(log_file: Path | None, *, verbose: bool) -> None:
         )
         handler.setFormatter(fmt)
         root.addHandler(handler)
+
+
+def _not_per_page_retry(record: logging.LogRecord) -> bool:
+    """A page that failed all its retries is a counted skip in the summary, not cron mail."""
+    return record.name != "scrapy.downloadermiddlewares.retry"
 
 
 def run_crawl(
@@ -144,9 +151,7 @@ def run_crawl(
             if stale := store.close_stale_runs():
                 logger.warning("%d earlier run(s) were interrupted; resuming their frontier", stale)
             store.ensure_dedupe_index()
-        process = CrawlerProcess(
-            crawl_settings(db_path, sites_file, names, **options), install_root_handler=False
-        )
+        process = CrawlerProcess(crawl_settings(db_path, sites_file, names, **options))
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler)
         process.start()

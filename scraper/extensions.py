@@ -18,9 +18,6 @@ SKIP_PREFIX = "ainews/skip/"
 def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
     """The crawl_runs columns, read from Scrapy's stats."""
     reasons = {k[len(SKIP_PREFIX) :]: v for k, v in stats.items() if k.startswith(SKIP_PREFIX)}
-    for key, value in stats.items():
-        if key.startswith("item_dropped_reasons_count/") or key == "robotstxt/forbidden":
-            reasons.setdefault("robots_txt" if "robots" in key else "dropped", value)
     return {
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("downloader/response_count", 0),
@@ -30,7 +27,8 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_unchanged": stats.get("ainews/articles_unchanged", 0),
         "skipped": sum(reasons.values()),
         "skip_reasons": reasons,
-        "errors": stats.get("log_count/ERROR", 0),
+        # Pages that failed every retry are skips (counted above), not errors of the crawl.
+        "errors": stats.get("log_count/ERROR", 0) - stats.get("retry/max_reached", 0),
     }
 
 

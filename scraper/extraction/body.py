@@ -7,7 +7,8 @@ Stages, in order:
    related posts, comments, tool cards, hover cards), hidden elements, forms;
 2. trafilatura (precision mode) on the pruned copy picks and linearises the article;
 3. clean the paragraphs: drop the title, drop repeated paragraphs (desktop + mobile
-   copies), split off the lede and a "Source: X" credit block.
+   copies), split off a "Source: X" credit block;
+4. the lede: the standfirst under the headline (see ``lede.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from scraper.extraction.lede import split_lede, standfirst
 from scraper.extraction.metadata import Metadata
 
 logger = logging.getLogger(__name__)
@@ -38,12 +40,17 @@ _BOILERPLATE_WORDS = (
     "share|sharing|sharebar|social|socials|newsletter|subscribe|subscription|signup|"
     "related|recommended|recirc|similar|comments?|disqus|promo|promoted|sponsored|"
     "advert|advertisement|ads?|adslot|popup|modal|cookie|consent|tooltip|rollover|"
-    "hovercard|breadcrumbs?|sidebar|footer|navbar|nav|menu|toolbar|paywall|outbrain|taboola"
+    "hovercard|breadcrumbs?|sidebar|footer|navbar|nav|menu|toolbar|outbrain|taboola"
 )
 _BOILERPLATE = re.compile(rf"(?:^|[\s_-])(?:{_BOILERPLATE_WORDS})(?:$|[\s_-])", re.I)
 #: Elements never part of an article body.
 _DROP_TAGS = ("form", "nav", "footer", "aside", "button", "select", "textarea", "iframe")
 _WORD = re.compile(r"\w+")
+#: A class made of more words than this is a slug of the text it labels
+#: ("zendaya-promoted-dune-part-two-in-london"), not a style name: BEM names such as
+#: "site-footer__product-cards__343G1" have up to five parts.
+_MAX_CLASS_PARTS = 6
+_SLUG_PARTS = re.compile(r"[-_]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: A block holding more than this share of the page's paragraph text is the article (or
 #: its wrapper) whatever its class says, e.g. <div class="post has-comments">.
@@ -57,10 +64,11 @@ def _paragraph_chars(root: lxml.html.HtmlElement) -> int:
 def _is_boilerplate(el: lxml.html.HtmlElement) -> bool:
     if el.tag in _DROP_TAGS or el.get("hidden") is not None:
         return True
-    if el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style") or ""):
+    if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
-    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
-    return bool(marker.strip()) and bool(_BOILERPLATE.search(marker))
+    marker = " ".join(word for word in f"{el.get('class') or ''} {el.get('id') or ''}".split()
+                      if len(_SLUG_PARTS.split(word)) <= _MAX_CLASS_PARTS)
+    return bool(marker) and bool(_BOILERPLATE.search(marker))
 
 
 def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
@@ -250,53 +258,6 @@ def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None]:
     return paragraphs, None
 
 
-#: Class/id words of a standfirst shown under the headline.
-_DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|subheadline|sub-headline|"
-                  r"strapline|lede|summary|excerpt|intro|description|deck)(?:$|[\s_-])", re.I)
-#: A standfirst is one or two sentences: shorter is a label, longer is the article.
-_DEK_WORDS = (8, 120)
-
-
-def _same_text(a: str, b: str) -> bool:
-    """Equal, or one is the other cut short (meta descriptions end with "...")."""
-    a, b = _norm(a), _norm(b)
-    if min(a.count(" "), b.count(" ")) + 1 < _DEK_WORDS[0]:
-        return False  # "Photos" is a prefix of nothing worth calling a lede
-    return a == b or a.startswith(b) or b.startswith(a)
-
-
-def find_lede(root: lxml.html.HtmlElement, meta: Metadata) -> str | None:
-    """The visible standfirst: a dek-classed element whose text is the meta description."""
-    body = root.find("body")
-    if body is None or not meta.description:
-        return None
-    for el in body.iterdescendants():
-        marker = f"{el.get('class') or ''} {el.get('id') or ''}" if isinstance(el.tag, str) else ""
-        if not marker.strip() or not _DEK.search(marker) or el.tag in ("meta", "script"):
-            continue
-        text = " ".join(el.text_content().split())
-        if (_DEK_WORDS[0] <= len(_WORD.findall(text)) <= _DEK_WORDS[1]
-                and _same_text(text, meta.description)):
-            return text
-    return None
-
-
-def _split_lede(paragraphs: list[str], lede: str | None,
-                meta: Metadata) -> tuple[str | None, list[str]]:
-    """The first paragraph is the lede when it is the visible standfirst or the summary.
-
-    A standfirst the article extraction left out stays out: most pages show it in the
-    header, apart from the text, and readers (and the benchmark truth) skip it.
-    """
-    if not paragraphs:
-        return None, paragraphs
-    first = paragraphs[0]
-    if (lede and _same_text(first, lede)) or (meta.description
-                                                and _same_text(first, meta.description)):
-        return first, paragraphs[1:]
-    return None, paragraphs
-
-
 #: Decoded binary data (images, archives served as HTML) is full of control characters and
 #: U+FFFD; real text, whatever its script, has almost none. 10% leaves a wide margin.
 _MAX_JUNK_SHARE = 0.1
@@ -321,12 +282,12 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     work = copy.deepcopy(tree)
     prune_boilerplate(work)
     prose = prose_words(work)
-    lede = find_lede(work, meta)  # before trafilatura, which rewrites ``work``
     text = _second_opinion(tree, _trafilatura_text(work, url), prose)
     paragraphs = [line.strip() for line in text.splitlines() if _WORD.search(line)]
     title = _norm(meta.title or "")
     paragraphs = [p for p in paragraphs if not title or _norm(p) != title]
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs)
-    lede, paragraphs = _split_lede(paragraphs, lede, meta)
+    lede = standfirst(tree, meta.title, meta.description, paragraphs[0] if paragraphs else None)
+    lede, paragraphs = split_lede(paragraphs, lede, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

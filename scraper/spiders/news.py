@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from scraper.discovery import DiscoveryError, listing_links, parse_document
@@ -46,6 +47,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
         self.store = Store(db_path, dedupe=False)
         self.listing_pages = listing_pages
+        self.requested: set[str] = set()  # article URLs already requested in this run
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -101,6 +103,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _article_request(self, url: str, site: Site, lastmod: str | None) -> scrapy.Request:
+        self.requested.add(url)
         return scrapy.Request(
             url,
             callback=self.parse_article,
@@ -157,6 +160,8 @@ class NewsSpider(scrapy.Spider):
         """Only what is new, or what the feed/sitemap says changed since we fetched it."""
         wanted = []
         for url, lastmod in links:
+            if url in self.requested:  # found by a feed and a sitemap: fetch once
+                continue
             known = self.store.known_article(url)
             if known is not None and not _changed(lastmod, known):
                 self.crawler.stats.inc_value("ainews/article_unchanged_not_fetched")
@@ -192,8 +197,12 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         request = failure.request
         response = getattr(failure.value, "response", None)
-        reason = f"http_{response.status}" if response is not None else type(failure.value).__name__
-        final = response is not None and response.status in (404, 410)
+        if response is not None:
+            reason, final = f"http_{response.status}", response.status in (404, 410)
+        elif failure.check(IgnoreRequest):
+            reason, final = _ignore_reason(str(failure.value)), True
+        else:
+            reason, final = type(failure.value).__name__, False
         self._skip(
             reason,
             request.url,
@@ -209,6 +218,17 @@ class NewsSpider(scrapy.Spider):
         self.logger.warning("skipped %s: %s (%s)", url, reason, detail)
         if is_article:
             self.store.mark_failed(url, f"{reason}: {detail}", final=final)
+
+
+def _ignore_reason(message: str) -> str:
+    """Name the refusals Scrapy raises as IgnoreRequest, for the run's skip counts."""
+    lowered = message.lower()
+    for needle, reason in (("robots", "robots_txt"), ("redirect", "redirect_loop"),
+                           ("private address", "private_address"), ("size", "too_large"),
+                           ("decompress", "too_large")):
+        if needle in lowered:
+            return reason
+    return "ignored"
 
 
 def _header(response: Response, name: str) -> str | None:

@@ -74,7 +74,8 @@ class Store:
         if dedupe:  # read-only users (spider, exports) need no index
             from scraper.storage.clusters import ClusterKeeper
 
-            self.clusters = ClusterKeeper(self.db)
+            with self.db.atomic():  # the index may create tables and record its parameters
+                self.clusters = ClusterKeeper(self.db)
 
     def close(self) -> None:
         self.db.close()

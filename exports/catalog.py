@@ -41,8 +41,7 @@ _ARTICLE_COLUMNS = {
     "content_hash": "sha1 of the normalised body; a changed hash re-runs de-duplication.",
     "cluster_id": "The story this article belongs to: the id of the cluster's canonical "
     "article (`clusters.cluster_id`).",
-    "is_canonical": "1 for the one article that represents its story (earliest full "
-    "version), else 0.",
+    "is_canonical": "1 for the one article that represents its story, else 0.",
     "partial_of": "For an excerpt/teaser: the id of the full article it was taken from; "
     "else NULL.",
     "source_lastmod": "The lastmod the feed or sitemap gave when this version was fetched.",
@@ -122,10 +121,11 @@ TABLES: dict[str, TableDoc] = {
         },
     ),
     "frontier": TableDoc(
-        "Article URLs discovered in feeds and sitemaps, so an interrupted crawl resumes.",
+        "URLs discovered in feeds, sitemaps and listings, so an interrupted crawl resumes.",
         {
             "url": "The article URL.",
             "site": "The site it belongs to.",
+            "kind": "`article`, `sitemap` or `listing` (a child sitemap, a next page).",
             "lastmod": "Last modification time the feed or sitemap gave.",
             "discovered_at": "When it was first discovered.",
             "state": "`pending`, `done` or `failed`.",

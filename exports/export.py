@@ -14,6 +14,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,9 @@ LIST_COLUMNS = ("authors", "tags")  # stored as JSON text
 TIMESTAMP_COLUMNS = ("published_at", "modified_at", "fetched_at", "first_seen_at", "updated_at")
 INT_COLUMNS = ("word_count", "cluster_size")
 #: Rows fetched from SQLite and written per step; also the Parquet row-group size.
-#: 2,000 articles of ~5 KB keep memory near 10 MB and give row groups Parquet readers like.
+#: Measured on 10k and 100k synthetic articles of ~4 KB: peak RSS is the same for both
+#: (~90 MB for CSV, ~155 MB for Parquet, of which ~68 MB is importing pyarrow).
 BATCH_ROWS = 2_000
-
 
 
 def _arrow_type(name: str) -> pa.DataType:
@@ -185,24 +186,19 @@ def export_articles(
     return count
 
 
-class _atomic_output:  # noqa: N801 - used like a function: ``with _atomic_output(path)``
+@contextmanager
+def _atomic_output(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``, renamed over it on success, removed on failure."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Not mkstemp: its 0600 mode would survive the rename; this file gets the umask's.
-        self.tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
-        os.close(os.open(self.tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-        return self.tmp
-
-    def __exit__(self, exc_type: object, *exc: object) -> None:
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Not mkstemp: its 0600 mode would survive the rename; this file gets the umask's.
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
 
 
 def _report(progress: Progress | None, count: int) -> None:

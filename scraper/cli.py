@@ -116,9 +116,14 @@ def crawl(
 
 @main.command()
 @db_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="Port for the demo web; a stable port keeps URLs the same between runs, "
-              "so a second demo crawl is incremental. A free port is used if it is taken.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port for the demo web; a stable port keeps URLs the same between runs, "
+    "so a second demo crawl is incremental. A free port is used if it is taken.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
 def demo(db_path: Path, port: int, verbose: bool) -> None:
     """Serve the bundled demo sites on 127.0.0.1 and crawl them (no internet needed).

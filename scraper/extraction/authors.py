@@ -115,14 +115,19 @@ def _looks_like_name(text: str) -> bool:
         text)
 
 
-def is_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
-    """A desk, agency or the publication itself rather than a person."""
+def is_publisher(name: str, site_names: Iterable[str] = ()) -> bool:
+    """The publication itself: its site name, publisher name or domain, or a part of one."""
     folded = re.sub(r"\W+", "", name.lower())
     for site in site_names:
         site_folded = re.sub(r"\W+", "", site.lower())
-        if site_folded and (folded in site_folded or site_folded in folded):
+        if folded and site_folded and (folded in site_folded or site_folded in folded):
             return True
-    return bool(_ORG_WORDS.search(name))
+    return False
+
+
+def is_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
+    """A desk, agency or the publication itself rather than a person."""
+    return is_publisher(name, site_names) or bool(_ORG_WORDS.search(name))
 
 
 def unique(names: Iterable[str]) -> list[str]:

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 import lxml.html
 
 from scraper.extraction import authors as bylines
-from scraper.extraction import dates, jsonld, language, titles
+from scraper.extraction import dates, jsonld, labels, language, titles
 
 #: Meta names (lower case) for each field, most trusted first.
 PUBLISHED_KEYS = (
@@ -36,6 +36,7 @@ MODIFIED_KEYS = (
 AUTHOR_KEYS = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
     "dcterms.creator", "citation_author", "byl", "cxenseparse:author", "article.author",
+    "twitter:misc:written by",  # Yoast's label/value pair for link previews
 )
 TITLE_KEYS = ("og:title", "twitter:title", "parsely-title", "sailthru.title", "dc.title",
               "citation_title", "headline", "title")
@@ -58,9 +59,10 @@ BYLINE_XPATH = (
     'or contains(@class, "author") or contains(@class, "Author") '
     'or contains(@class, "Byline") or contains(@data-testid, "byline")]'
 )
-#: Class words of author-related elements that are not a byline (bio, avatar, follow box).
+#: Class words of author-related elements that are not a byline (bio, avatar, follow box,
+#: the credit of an embedded video or of a teaser for another article).
 NOT_BYLINE = re.compile(r"bio|image|img|avatar|photo|pic|social|follow|description|"
-                        r"more|list-item-desc|date|time|comment", re.IGNORECASE)
+                        r"more|list-item-desc|date|time|comment|media|teaser", re.IGNORECASE)
 #: Containers whose bylines belong to other articles or to the site (menus, sidebars).
 OFF_ARTICLE = frozenset({"nav", "footer", "aside"})
 NOT_TEXT = frozenset({"meta", "link", "script", "style", "img", "body", "html", "noscript"})
@@ -189,6 +191,7 @@ def _dates(tree, metas, ld: jsonld.LdArticle, url: str, h1) -> tuple[str | None,
         or _first_date(_time_elements(tree, "datePublished"))
         or dates.plausible(dates.url_date(url))
         or _first_date(_dateline(tree, h1))
+        or _first_date(labels.labelled(tree, labels.DATE_LABEL))
     )
     modified = (
         _first_date(ld.modified)
@@ -230,7 +233,8 @@ def _visible_bylines(tree, h1, sites: list[str]) -> list[str]:
 
 
 def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[str]:
-    """People from the most trusted source naming any; organisations only if no person.
+    """People from the most trusted source naming any, with the agencies and desks that
+    source credits beside them; the publisher itself only when no person is named.
 
     Outside JSON-LD a one-word "person" (initials, a city after a comma, a desk code) only
     counts when no source named an organisation.
@@ -239,18 +243,23 @@ def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[st
     sources = [
         lambda: [(p.name, p.is_org) for p in ld.authors],
         lambda: [(v, False) for v in meta_values],
-        lambda: [(v, False) for v in _visible_bylines(tree, h1, sites)],  # slowest: last
+        lambda: [(v, False) for v in _visible_bylines(tree, h1, sites)],  # slowest
+        lambda: [(v, False) for v in labels.labelled(tree, labels.AUTHOR_LABEL)
+                 + labels.name_line(h1)],
     ]
     orgs: list[str] = []
     for rank, source in enumerate(sources):
-        people, source_orgs = [], []
+        people, source_orgs, credited = [], [], []
         for raw, is_org in source():
             for name in bylines.split_byline(raw):
                 if is_org or bylines.is_organisation(name, sites):
                     source_orgs.append(name)
+                    if rank == 0 or not bylines.is_publisher(name, sites):
+                        credited.append(name)  # "Reuters", "SDA" beside a reporter
+                        people.append(name)
                 elif rank == 0 or len(name.split()) > 1 or not (orgs or source_orgs):
                     people.append(name)
-        if people:
+        if len(people) > len(credited):
             return bylines.unique(people)
         orgs = orgs or source_orgs
     return bylines.unique(orgs)

@@ -78,27 +78,41 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for row in self.store.pending(self.by_name):  # left over by an interrupted run
             self.crawler.stats.inc_value("ainews/resumed")
-            yield self._article_request(row["url"], self.by_name[row["site"]], row["lastmod"])
+            site = self.by_name[row["site"]]
+            if row["kind"] == "article":
+                yield self._article_request(row["url"], site, row["lastmod"])
+            else:  # its links may not all have been read: fetch it in full
+                yield self._index_request(row["url"], site, row["kind"], conditional=False)
         for site in self.sites:
-            for url in (*site.feeds, *site.sitemaps):
-                yield self._index_request(url, site, self.parse_index)
+            for url in site.feeds:
+                yield self._index_request(url, site, "feed")
+            for url in site.sitemaps:
+                yield self._index_request(url, site, "sitemap")
             for url in site.listings:
-                yield self._index_request(url, site, self.parse_listing, depth=1)
+                yield self._index_request(url, site, "listing")
 
-    def _index_request(self, url: str, site: Site, callback: Any, **meta: Any) -> scrapy.Request:
+    def _index_request(
+        self, url: str, site: Site, kind: str, *, depth: int = 1, conditional: bool = True
+    ) -> scrapy.Request:
         """A feed, sitemap or listing: conditional, so an unchanged one costs a 304."""
         headers = {}
-        if (seen := self.store.validators(url)) is not None:
+        if conditional and (seen := self.store.validators(url)) is not None:
             if seen["etag"]:
                 headers["If-None-Match"] = seen["etag"]
             if seen["last_modified"]:
                 headers["If-Modified-Since"] = seen["last_modified"]
         return scrapy.Request(
             url,
-            callback=callback,
+            callback=self.parse_listing if kind == "listing" else self.parse_index,
             errback=self.on_error,
             headers=headers,
-            meta={"site": site.name, "kind": "index", "handle_httpstatus_list": [304], **meta},
+            meta={
+                "site": site.name,
+                "kind": kind,
+                "index_url": url,
+                "depth": depth,
+                "handle_httpstatus_list": [304],
+            },
             priority=10,  # discover before fetching, so the frontier is written early
         )
 
@@ -116,13 +130,15 @@ class NewsSpider(scrapy.Spider):
     def _not_modified(self, response: Response) -> bool:
         if response.status == 304:
             self.crawler.stats.inc_value("ainews/index_not_modified")
+            self.store.index_done(response.meta["index_url"], None)
             return True
-        self.store.save_validators(
-            response.url,
-            _header(response, "ETag"),
-            _header(response, "Last-Modified"),
-        )
         return False
+
+    def _index_done(self, response: Response) -> None:
+        """Called after every link of the page is in the frontier, so a kill before this
+        point makes the next run read the page again instead of trusting a 304."""
+        validators = (_header(response, "ETag"), _header(response, "Last-Modified"))
+        self.store.index_done(response.meta["index_url"], validators)
 
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
         if self._not_modified(response):
@@ -131,11 +147,12 @@ class NewsSpider(scrapy.Spider):
         try:
             found = parse_document(response.body, response.url)
         except DiscoveryError as exc:
-            self._skip("bad_feed_or_sitemap", response.url, str(exc))
+            self._skip("bad_feed_or_sitemap", response.url, str(exc), final=True)
             return
-        for child in found.sitemaps:
-            if site.owns(child):
-                yield self._index_request(child, site, self.parse_index)
+        children = [url for url in found.sitemaps if site.owns(url)]
+        self.store.enqueue(site.name, [(url, None) for url in children], kind="sitemap")
+        for child in children:
+            yield self._index_request(child, site, "sitemap")
         from_feed = _root_is_feed(response)
         links = [
             (link.url, link.lastmod)
@@ -143,6 +160,7 @@ class NewsSpider(scrapy.Spider):
             if (site.owns(link.url) if from_feed else site.is_article_url(link.url))
         ]
         yield from self._articles(site, links)
+        self._index_done(response)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if self._not_modified(response):
@@ -152,7 +170,9 @@ class NewsSpider(scrapy.Spider):
         yield from self._articles(site, [(u, None) for u in urls if site.is_article_url(u)])
         depth = response.meta.get("depth", 1)
         if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt):
-            yield self._index_request(nxt, site, self.parse_listing, depth=depth + 1)
+            self.store.enqueue(site.name, [(nxt, None)], kind="listing")
+            yield self._index_request(nxt, site, "listing", depth=depth + 1)
+        self._index_done(response)
 
     def _articles(
         self, site: Site, links: list[tuple[str, str | None]]
@@ -203,29 +223,26 @@ class NewsSpider(scrapy.Spider):
             reason, final = _ignore_reason(str(failure.value)), True
         else:
             reason, final = type(failure.value).__name__, False
-        self._skip(
-            reason,
-            request.url,
-            repr(failure.value)[:300],
-            final=final,
-            is_article=request.meta.get("kind") == "article",
-        )
+        first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        self._skip(reason, first_url, repr(failure.value)[:300], final=final)
 
-    def _skip(
-        self, reason: str, url: str, detail: str, *, final: bool = False, is_article: bool = True
-    ) -> None:
+    def _skip(self, reason: str, url: str, detail: str, *, final: bool = False) -> None:
+        """Count and log a skipped URL; its frontier entry (if any) records the failure."""
         self.crawler.stats.inc_value(f"ainews/skip/{reason}")
         self.logger.warning("skipped %s: %s (%s)", url, reason, detail)
-        if is_article:
-            self.store.mark_failed(url, f"{reason}: {detail}", final=final)
+        self.store.mark_failed(url, f"{reason}: {detail}", final=final)
 
 
 def _ignore_reason(message: str) -> str:
     """Name the refusals Scrapy raises as IgnoreRequest, for the run's skip counts."""
     lowered = message.lower()
-    for needle, reason in (("robots", "robots_txt"), ("redirect", "redirect_loop"),
-                           ("private address", "private_address"), ("size", "too_large"),
-                           ("decompress", "too_large")):
+    for needle, reason in (
+        ("robots", "robots_txt"),
+        ("redirect", "redirect_loop"),
+        ("private address", "private_address"),
+        ("size", "too_large"),
+        ("decompress", "too_large"),
+    ):
         if needle in lowered:
             return reason
     return "ignored"

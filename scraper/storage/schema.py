@@ -97,6 +97,7 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         {
             "url": str,
             "site": str,
+            "kind": str,  # article | sitemap | listing (a child sitemap, a next page)
             "lastmod": str,
             "discovered_at": str,
             "state": str,  # pending | done | failed

@@ -187,26 +187,48 @@ class Store:
 
     # -- frontier and HTTP validators -------------------------------------------------
 
-    def enqueue(self, site: str, links: Iterable[tuple[str, str | None]]) -> None:
-        """Remember discovered article URLs so an interrupted run picks them up again."""
+    def enqueue(
+        self, site: str, links: Iterable[tuple[str, str | None]], kind: str = "article"
+    ) -> None:
+        """Remember discovered URLs so an interrupted run picks them up again."""
         now = now_iso()
         with self.db.atomic():
             for url, lastmod in links:
                 self.db.execute(
-                    """INSERT INTO frontier (url, site, lastmod, discovered_at, state, attempts)
-                       VALUES (?, ?, ?, ?, 'pending', 0)
+                    """INSERT INTO frontier (url, site, kind, lastmod, discovered_at, state,
+                                             attempts)
+                       VALUES (?, ?, ?, ?, ?, 'pending', 0)
                        ON CONFLICT(url) DO UPDATE SET state='pending', lastmod=excluded.lastmod
-                       WHERE excluded.lastmod IS NOT frontier.lastmod""",
-                    [url, site, lastmod, now],
+                       WHERE excluded.lastmod IS NOT frontier.lastmod OR ? != 'article'""",
+                    [url, site, kind, lastmod, now, kind],
                 )
 
+    def index_done(self, url: str, validators: tuple[str | None, str | None] | None) -> None:
+        """A feed, sitemap or listing was fully read: store its (ETag, Last-Modified) for
+        the next run's conditional request (None: unchanged, a 304) and clear it."""
+        with self.db.atomic():
+            if validators is not None:
+                etag, last_modified = validators
+                self.db["validators"].upsert(
+                    {
+                        "url": url,
+                        "etag": etag,
+                        "last_modified": last_modified,
+                        "checked_at": now_iso(),
+                    },
+                    pk="url",
+                )
+            self.db.execute("UPDATE frontier SET state='done' WHERE url=?", [url])
+
     def pending(self, sites: Iterable[str]) -> list[dict[str, Any]]:
+        """URLs an earlier run discovered but did not finish, index pages first."""
         names = list(sites)
         marks = ",".join("?" * len(names))
         return list(
             self.db.query(
-                "SELECT url, site, lastmod FROM frontier"
-                f" WHERE state='pending' AND site IN ({marks}) ORDER BY discovered_at, url",
+                "SELECT url, site, kind, lastmod FROM frontier"
+                f" WHERE state='pending' AND site IN ({marks})"
+                " ORDER BY kind DESC, discovered_at, url",
                 names,
             )
         )
@@ -223,13 +245,6 @@ class Store:
 
     def validators(self, url: str) -> dict[str, Any] | None:
         return self._row("SELECT etag, last_modified FROM validators WHERE url=?", url)
-
-    def save_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        with self.db.atomic():
-            self.db["validators"].upsert(
-                {"url": url, "etag": etag, "last_modified": last_modified, "checked_at": now_iso()},
-                pk="url",
-            )
 
     # -- crawl runs -------------------------------------------------------------------
 

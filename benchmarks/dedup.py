@@ -41,8 +41,7 @@ NEAR_COPY_KINDS = ("boilerplate", "headline", "lede", "edit1", "edit5", "edit10"
 MIN_WORDS = 60
 SITES = 16  # each copy of a story goes to a different site
 _WORD = re.compile(r"\w+")
-_UNICODE = [("'", "\u2019"), ('"', "\u201c"), (" - ", " \u2014 "), ("fi", "\ufb01"),
-            (" ", "\u00a0"), ("e", "e\u0301"[0] + "")]
+
 
 
 @dataclass
@@ -127,12 +126,12 @@ class Mutator:
                         for w in words)
 
     def unicode(self, body: str) -> str:
-        for plain, fancy in (("'", "\u2019"), ('"', "\u201d"), (" - ", " \u2014 "),
-                             ("fi", "\ufb01"), (", ", ",\u00a0"), ("ing ", "ing\u00ad ")):
-            body = body.replace(plain, fancy)
-        body = body.replace("\u2019", "'").replace("\u201c", '"') if "\u2019" not in body \
-            else body
-        return body.replace("0", "\uff10")
+        """Curly/straight quotes swapped, dashes, ligatures, no-break and soft hyphens."""
+        for old, new in (("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"'), ("'", "\u2019"),
+                         (" - ", " \u2014 "), ("fi", "\ufb01"), (", ", ",\u00a0"),
+                         ("ing ", "ing\u00ad "), ("0", "\uff10")):
+            body = body.replace(old, new)
+        return body
 
 
 def build(stories: list[tuple[str, str, str | None]], seed: int) -> Corpus:

@@ -173,5 +173,88 @@ def reprocess(db_path: Path, everything: bool) -> None:
     click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
 
 
+@main.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    help="Output format [default: from the --out extension].",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write (replaced only when the export is complete).",
+)
+@click.option("--unique", is_flag=True, help="One row per story (canonical articles only).")
+@click.option("--since", metavar="DATE", help="Published on/after DATE (YYYY-MM-DD or ISO 8601).")
+@click.option(
+    "--until", metavar="DATE", help="Published before DATE; a bare date includes that day."
+)
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+def export(
+    db_path: Path,
+    fmt: str | None,
+    out: Path,
+    unique: bool,
+    since: str | None,
+    until: str | None,
+    sites: tuple[str, ...],
+) -> None:
+    """Export articles to CSV, JSON Lines or Parquet (streamed; UTF-8; stable columns).
+
+    Example: ainews export --format parquet --out stories.parquet --unique --since 2026-03-01
+    """
+    from exports.export import export_articles, infer_format
+
+    tty = sys.stderr.isatty()
+
+    def progress(n: int) -> None:
+        click.echo(f"\r{n:,} articles", nl=False, err=True)
+
+    try:
+        count = export_articles(
+            db_path,
+            out,
+            fmt or infer_format(out),
+            unique=unique,
+            since=since,
+            until=until,
+            sites=sites,
+            progress=progress if tty else None,
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if tty:
+        click.echo(err=True)
+    click.echo(f"{count} articles written to {out}")
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open a web browser.")
+def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
+    """Browse the database read-only in Datasette: search, facets, canned queries.
+
+    Example: ainews serve --db data/ainews.db --open
+    """
+    from exports.serve import serve as run
+
+    if not db_path.exists():
+        _fail(f"{db_path}: no such database (run `ainews crawl` first)", 2)
+    click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run(db_path, host=host, port=port, open_browser=open_browser)
+
+
 if __name__ == "__main__":
     main()

@@ -158,9 +158,11 @@ def run_crawl(
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts = run_counts(stats)
     reason = str(stats.get("finish_reason", "unknown"))
+    # Nothing answered although something was tried: the network, DNS or every site is down.
+    unreachable = counts["responses"] == 0 and (counts["requests"] or counts["skipped"])
     failed = (
         counts["errors"] > 0
-        or counts["responses"] == 0
+        or bool(unreachable)
         or not (reason == "finished" or reason.startswith("closespider"))
     )
     result = CrawlResult(

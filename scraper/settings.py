@@ -9,6 +9,8 @@ AINEWS_DB = "data/ainews.db"
 AINEWS_SITES_FILE = "sites.toml"
 AINEWS_SITES = ""  # comma-separated site names; empty = all
 AINEWS_ALLOW_PRIVATE = False  # the sites file's allow_private sets this
+AINEWS_REVISIT_MINUTES = 10  # start points read this recently are not asked again
+AINEWS_LISTING_PAGES = 3  # "next" pages followed per listing
 
 # Politeness. The sites file's download_delay and user_agent override these per crawl.
 ROBOTSTXT_OBEY = True

@@ -13,6 +13,8 @@ from scraper.demo.server import DemoServer
 from tests.cli_helpers import run_ainews
 
 PAGES = expected.pages()
+#: Ask every start point again (conditional requests) instead of trusting a recent read.
+ALWAYS_ASK = ("-s", "AINEWS_REVISIT_MINUTES=0")
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
         first = run_ainews("crawl", "--db", db, "--sites", sites)
         first_requests = server.stats.requests
         server.reset_stats()
-        second = run_ainews("crawl", "--db", db, "--sites", sites)
+        second = run_ainews("crawl", "--db", db, "--sites", sites, *ALWAYS_ASK)
         yield {"server": server, "sites": sites, "db": db, "first": first, "second": second,
                "first_requests": first_requests, "second_requests": server.stats.requests}
 
@@ -149,13 +151,21 @@ def test_second_crawl_adds_nothing_and_costs_little(demo: dict, conn) -> None:
         expected.crawlable())
     # Only robots.txt and conditional requests (304) for feeds, sitemaps and listings.
     assert demo["second_requests"] < demo["first_requests"] / 3
+    assert set(demo["server"].stats.statuses) <= {200, 304}
+
+
+def test_start_points_read_minutes_ago_are_not_asked_again(demo: dict) -> None:
+    demo["server"].reset_stats()
+    run = run_ainews("crawl", "--db", demo["db"], "--sites", demo["sites"])
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert demo["server"].stats.requests == 0
 
 
 def test_changed_article_is_refetched_and_updated(demo: dict, tmp_path: Path) -> None:
     page = next(p for p in PAGES.values() if p.site == "demo-publisher" and p.kind == "original")
     new_paragraph = "Update: the company has since released the weights under a new licence."
     demo["server"].edit_story(page.slug, paragraphs=[*page.paragraphs, new_paragraph])
-    run = run_ainews("crawl", "--db", demo["db"], "--sites", demo["sites"])
+    run = run_ainews("crawl", "--db", demo["db"], "--sites", demo["sites"], *ALWAYS_ASK)
     assert run.returncode == 0, run.stderr[-3000:]
     conn = sqlite3.connect(demo["db"])
     body, updated = conn.execute(

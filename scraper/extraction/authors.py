@@ -54,6 +54,8 @@ _NOT_NAME = re.compile(
     r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|e-?mail|share|follow|subscribe)\b",
     re.IGNORECASE,
 )
+#: A byline part naming the section the story is filed in ("in Politics").
+_SECTIONS = re.compile(r"^(?:in|im|en|dans|filed under)\s+\S", re.IGNORECASE)
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 #: Longest plausible name in words/characters: longer strings are sentences or bios.
 MAX_NAME_WORDS = 6
@@ -101,6 +103,8 @@ def split_byline(raw: str) -> list[str]:
             # "Jane Doe, Frankfurt": a one-word part after a full name is a dateline.
             parts = parts[:1] + [p for p in parts[1:] if len(p.split()) > 1]
         for part in parts:
+            if _SECTIONS.match(part):
+                return names  # "By Jane Doe, in Politics, Economy": sections follow
             if names and _ROLE.search(part) and not _looks_like_name(part):
                 continue  # "Jane Doe, Senior Reporter": a role, not a person
             part = re.split(r"\s+[-–—|]\s+", part)[0]  # "Jane Doe – Reporter"
@@ -113,6 +117,12 @@ def _looks_like_name(text: str) -> bool:
     words = text.split()
     return 1 < len(words) <= 4 and all(w[:1].isupper() for w in words) and not _ROLE.search(
         text)
+
+
+def looks_like_person(name: str, site_names: Iterable[str] = ()) -> bool:
+    """Two to four capitalised words, not shouted, no role, no organisation."""
+    return (_looks_like_name(name) and not name.isupper()
+            and not is_organisation(name, site_names))
 
 
 def is_publisher(name: str, site_names: Iterable[str] = ()) -> bool:

@@ -150,7 +150,8 @@ def _shingle_set(text: str) -> set[tuple[str, ...]]:
 _SHORT_SHARE = 0.6
 #: readability's text replaces trafilatura's only when it is this much longer...
 _LONGER = 1.5
-#: ...and holds at least this share of trafilatura's 4-word shingles (the same article).
+#: ...and holds at least this share of trafilatura's 4-word shingles (the same article);
+#: a longer text holding less is merged with trafilatura's (see ``_union``).
 _CONTAINS = 0.9
 
 
@@ -162,9 +163,27 @@ def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: int) -> str:
     prune_boilerplate(work)
     other = _readability_text(work)
     ours, theirs = _shingle_set(text), _shingle_set(other)
-    if len(theirs) >= _LONGER * len(ours) and len(ours & theirs) >= _CONTAINS * len(ours):
+    if len(theirs) < _LONGER * len(ours):
+        return text
+    if len(ours & theirs) >= _CONTAINS * len(ours):
         return other
-    return text
+    return _union(text, other)
+
+
+def _union(text: str, other: str) -> str:
+    """``text`` followed by ``other``'s new lines when the two share a prose paragraph.
+
+    trafilatura and readability then took different blocks of one article split by an
+    advertisement or a picture (both keep the standfirst); without a shared paragraph
+    ``other`` may be another text on the page, and ``text`` is kept alone.
+    """
+    lines = [line.strip() for line in text.splitlines() if _WORD.search(line)]
+    keys = {_norm(line) for line in lines}
+    others = [line.strip() for line in other.splitlines() if _WORD.search(line)]
+    if not any(_norm(line) in keys and len(_WORD.findall(line)) >= _PROSE_MIN_WORDS
+               for line in others):
+        return text
+    return "\n".join(lines + [line for line in others if _norm(line) not in keys])
 
 
 def _norm(text: str) -> str:
@@ -288,6 +307,6 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     paragraphs = [p for p in paragraphs if not title or _norm(p) != title]
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs)
-    lede = standfirst(tree, meta.title, meta.description, paragraphs[0] if paragraphs else None)
+    lede = standfirst(tree, meta.title, paragraphs[0] if paragraphs else None)
     lede, paragraphs = split_lede(paragraphs, lede, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

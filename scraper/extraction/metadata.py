@@ -54,11 +54,12 @@ MAX_TAGS = 30
 #: A tag longer than this (characters) is a sentence or a broken split.
 MAX_TAG_CHARS = 60
 #: Visible byline containers; ``class`` matches are substrings, checked by ``_is_byline``.
-BYLINE_XPATH = (
-    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
+BYLINE_PREDICATE = (
+    '[@rel="author" or @itemprop="author" or contains(@class, "byline") '
     'or contains(@class, "author") or contains(@class, "Author") '
     'or contains(@class, "Byline") or contains(@data-testid, "byline")]'
 )
+BYLINE_XPATH = "//*" + BYLINE_PREDICATE
 #: Class words of author-related elements that are not a byline (bio, avatar, follow box,
 #: the credit of an embedded video or of a teaser for another article).
 NOT_BYLINE = re.compile(r"bio|image|img|avatar|photo|pic|social|follow|description|"
@@ -205,9 +206,13 @@ def _dates(tree, metas, ld: jsonld.LdArticle, url: str, h1) -> tuple[str | None,
 
 
 def _byline_texts(element: lxml.html.HtmlElement) -> list[str]:
-    """One string per author link when a byline holds several, else the byline's text."""
-    links = [text for a in element.iter("a") if (text := _text(a))]
-    return links if len(links) > 1 else [_text(element)]
+    """One string per author link when a byline holds several, else the byline's text.
+
+    A "By X, in Section, Section" line keeps its text: its links are the sections.
+    """
+    text = _text(element)
+    links = [link for a in element.iter("a") if (link := _text(a))]
+    return links if len(links) > 1 and not BY_LINE.match(text) else [text]
 
 
 def _byline_nodes(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> list:
@@ -232,6 +237,32 @@ def _visible_bylines(tree, h1, sites: list[str]) -> list[str]:
     return []
 
 
+def _fuller_byline(h1: lxml.html.HtmlElement | None, people: list[str],
+                   sites: list[str]) -> list[str]:
+    """The byline under the headline when it names everyone in ``people`` and more
+    people (JSON-LD sometimes lists only the first of several authors); else ``people``.
+
+    The added names must look like a person's ("Jane Doe", not "Read in app", "WATCH
+    LIVE", "Paris"): byline boxes also hold link labels, desks and datelines.
+    """
+    if h1 is None:
+        return people
+    known = {p.lower() for p in people}
+    for element in h1.xpath(f"following::*[position() <= {BY_LINE_WINDOW}]{BYLINE_PREDICATE}"):
+        if element.tag in NOT_TEXT or NOT_BYLINE.search(element.get("class") or ""):
+            continue
+        names = [name for text in _byline_texts(element) for name in bylines.split_byline(text)]
+        if not names:
+            continue
+        if not known <= {n.lower() for n in names}:
+            return people
+        added = [n for n in names if n.lower() not in known]
+        if added and all(bylines.looks_like_person(n, sites) for n in added):
+            return bylines.unique(names)  # in the order the page shows them
+        return people
+    return people
+
+
 def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[str]:
     """People from the most trusted source naming any, with the agencies and desks that
     source credits beside them; the publisher itself only when no person is named.
@@ -254,13 +285,14 @@ def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[st
             for name in bylines.split_byline(raw):
                 if is_org or bylines.is_organisation(name, sites):
                     source_orgs.append(name)
-                    if rank == 0 or not bylines.is_publisher(name, sites):
+                    if not bylines.is_publisher(name, sites):
                         credited.append(name)  # "Reuters", "SDA" beside a reporter
                         people.append(name)
                 elif rank == 0 or len(name.split()) > 1 or not (orgs or source_orgs):
                     people.append(name)
         if len(people) > len(credited):
-            return bylines.unique(people)
+            people = bylines.unique(people)
+            return _fuller_byline(h1, people, sites) if rank == 0 else people
         orgs = orgs or source_orgs
     return bylines.unique(orgs)
 

@@ -24,6 +24,11 @@ from scraper.storage import Store
 #: Listing pages followed through "next" links per start listing: enough for a cron run
 #: every few hours to see every new article on busy sites, without walking the archive.
 LISTING_PAGES = 3
+#: A feed, sitemap or listing read less than this many minutes ago is not asked again:
+#: news feeds change every few minutes at most, and cron runs are usually 15-60 min apart,
+#: so this only stops back-to-back runs (a developer re-running, a retried cron job) from
+#: re-polling every start point. Set AINEWS_REVISIT_MINUTES=0 to always ask (with a 304).
+REVISIT_MINUTES = 10.0
 _NEXT_TEXT = re.compile(r"^\s*(next|older|more|weiter|suivant|»|›|→)\b", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -38,6 +43,7 @@ class NewsSpider(scrapy.Spider):
         site_names: list[str],
         db_path: str,
         listing_pages: int = LISTING_PAGES,
+        revisit_minutes: float = REVISIT_MINUTES,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -47,6 +53,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
         self.store = Store(db_path, dedupe=False)
         self.listing_pages = listing_pages
+        self.revisit_minutes = revisit_minutes
         self.requested: set[str] = set()  # article URLs already requested in this run
 
     @classmethod
@@ -62,6 +69,7 @@ class NewsSpider(scrapy.Spider):
             site_names=list(names),
             db_path=kwargs.pop("db", None) or settings.get("AINEWS_DB"),
             listing_pages=settings.getint("AINEWS_LISTING_PAGES", LISTING_PAGES),
+            revisit_minutes=settings.getfloat("AINEWS_REVISIT_MINUTES", REVISIT_MINUTES),
             **kwargs,
         )
         if not settings.frozen:  # the sites file's politeness settings apply to the crawl
@@ -84,12 +92,23 @@ class NewsSpider(scrapy.Spider):
             else:  # its links may not all have been read: fetch it in full
                 yield self._index_request(row["url"], site, row["kind"], conditional=False)
         for site in self.sites:
-            for url in site.feeds:
-                yield self._index_request(url, site, "feed")
-            for url in site.sitemaps:
-                yield self._index_request(url, site, "sitemap")
-            for url in site.listings:
-                yield self._index_request(url, site, "listing")
+            for kind, urls in (
+                ("feed", site.feeds),
+                ("sitemap", site.sitemaps),
+                ("listing", site.listings),
+            ):
+                for url in urls:
+                    if self._recently_read(url):
+                        self.crawler.stats.inc_value("ainews/index_recently_read")
+                        continue
+                    yield self._index_request(url, site, kind)
+
+    def _recently_read(self, url: str) -> bool:
+        seen = self.store.validators(url)
+        if not seen or not seen["checked_at"] or self.revisit_minutes <= 0:
+            return False
+        age = datetime.now(UTC) - datetime.fromisoformat(seen["checked_at"])
+        return age.total_seconds() < self.revisit_minutes * 60
 
     def _index_request(
         self, url: str, site: Site, kind: str, *, depth: int = 1, conditional: bool = True

@@ -97,7 +97,6 @@ def _v1_core(db: sqlite_utils.Database) -> None:
         {
             "url": str,
             "site": str,
-            "kind": str,  # article | sitemap | listing (a child sitemap, a next page)
             "lastmod": str,
             "discovered_at": str,
             "state": str,  # pending | done | failed
@@ -171,10 +170,17 @@ def _v3_story_spread(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v4_frontier_kind(db: sqlite_utils.Database) -> None:
+    """The frontier also keeps child sitemaps and listing pages, so a killed run re-reads
+    them instead of trusting a 304 for a page whose links it never queued."""
+    db["frontier"].add_column("kind", str, not_null_default="article")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
     _v3_story_spread,
+    _v4_frontier_kind,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

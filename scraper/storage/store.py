@@ -207,7 +207,11 @@ class Store:
         """A feed, sitemap or listing was fully read: store its (ETag, Last-Modified) for
         the next run's conditional request (None: unchanged, a 304) and clear it."""
         with self.db.atomic():
-            if validators is not None:
+            if validators is None:
+                self.db.execute(
+                    "UPDATE validators SET checked_at=? WHERE url=?", [now_iso(), url]
+                )
+            else:
                 etag, last_modified = validators
                 self.db["validators"].upsert(
                     {
@@ -244,7 +248,9 @@ class Store:
             )
 
     def validators(self, url: str) -> dict[str, Any] | None:
-        return self._row("SELECT etag, last_modified FROM validators WHERE url=?", url)
+        return self._row(
+            "SELECT etag, last_modified, checked_at FROM validators WHERE url=?", url
+        )
 
     # -- crawl runs -------------------------------------------------------------------
 

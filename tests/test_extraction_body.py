@@ -154,3 +154,28 @@ def test_credit_mid_article_is_not_a_credit():
 def test_credit_forms(line, name):
     _, credit = split_credit(["Body text of the article.", line])
     assert credit == name
+
+
+def _page_with_header(dek_class: str) -> str:
+    paras = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (f"<html><head><title>{TITLE}</title></head><body><article>"
+            f'<header><h1>{TITLE}</h1><p class="{dek_class}">{DEK}</p></header>'
+            f'<div class="article-body">{paras}</div></article></body></html>')
+
+
+def test_standfirst_in_the_header_becomes_the_lede():
+    article = extract(_page_with_header("article__dek").encode("utf-8"), URL)
+    assert article.lede == DEK
+    assert article.full_text.startswith(DEK)
+    assert article.body.startswith(PARAGRAPHS[0])
+
+
+def test_unmarked_block_under_the_headline_is_not_a_lede():
+    article = extract(_page_with_header("c-text").encode("utf-8"), URL)
+    assert DEK not in (article.lede or "")
+
+
+def test_paywall_marked_paragraphs_are_article_text():
+    paras = "".join(f'<p class="paywall" aria-hidden="true">{p}</p>' for p in PARAGRAPHS)
+    html = f"<html><body><article><h1>{TITLE}</h1>{paras}</article></body></html>"
+    assert extract(html.encode("utf-8"), URL).body.count("\n\n") == len(PARAGRAPHS) - 1

@@ -168,3 +168,49 @@ def test_tree_not_mutated():
     before = lxml.html.tostring(copy.deepcopy(tree))
     extract_metadata(tree, URL)
     assert lxml.html.tostring(tree) == before
+
+
+def test_agency_kept_beside_a_person_but_not_the_publisher():
+    data = {"@type": "NewsArticle", "headline": "Chips",
+            "author": [{"@type": "Person", "name": "Jane Doe"},
+                       {"@type": "Organization", "name": "Reuters"},
+                       {"@type": "Organization", "name": "Example News"}]}
+    assert extract_metadata(page(ld(data)), URL).authors == ["Jane Doe", "Reuters"]
+
+
+def test_byline_sections_are_not_people():
+    assert split_byline("By TPN, in News, Portugal, Business") == ["TPN"]
+
+
+def test_labelled_author_and_date_fields():
+    body = ("<h1>Story</h1><p>Text of the story goes here and on and on.</p>"
+            "<ul><li><strong>Datum</strong> 28.04.2023</li>"
+            "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>")
+    meta = extract_metadata(page(body=body), "https://news.example.com/a/story")
+    assert meta.authors == ["Roman Goncharenko"]
+    assert meta.published_at == "2023-04-28T00:00:00+00:00"
+
+
+def test_bold_name_line_opening_the_text_when_only_the_publisher_is_named():
+    head = '<meta property="og:site_name" content="Example Times">'
+    body = ('<h1>Story</h1><p>&nbsp;</p><p><strong>Jane Doe/John Roe</strong></p>'
+            "<p>The first paragraph of the story is long enough to be prose here.</p>"
+            '<p class="byline">by Example Times</p>')
+    assert extract_metadata(page(head, body), URL).authors == ["Jane Doe", "John Roe"]
+
+
+def test_bold_subheading_after_the_text_began_is_not_a_name():
+    body = ("<h1>Story</h1><p>The first paragraph of the story is long enough to be prose.</p>"
+            "<p><strong>The Big Picture</strong></p>")
+    assert extract_metadata(page(body=body), URL).authors == []
+
+
+def test_visible_byline_adds_authors_jsonld_left_out():
+    data = {"@type": "NewsArticle", "headline": "Story",
+            "author": {"@type": "Person", "name": "Marlene Holm"}}
+    body = ('<h1>Story</h1><div class="bylines"><a href="/a">Ingrid Treborg</a>'
+            '<a href="/b">Marlene Holm</a><a href="/c">Read in app</a></div>')
+    assert extract_metadata(page(ld(data), body), URL).authors == ["Marlene Holm"]
+    body = body.replace('<a href="/c">Read in app</a>', "")
+    assert extract_metadata(page(ld(data), body), URL).authors == [
+        "Ingrid Treborg", "Marlene Holm"]

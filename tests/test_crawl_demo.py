@@ -87,6 +87,7 @@ def test_records_match_the_pages(demo: dict, conn) -> None:
         assert row["site"] == page.site
         assert row["language"] == page.language.split("-")[0].lower()
         assert row["word_count"] == len(row["body"].split())
+        assert row["source_credit"] == page.source_credit, path
         for paragraph in page.paragraphs:
             assert paragraph in row["body"], (path, paragraph[:60])
         assert not row["body"].startswith(page.lede), path

@@ -179,3 +179,16 @@ def test_paywall_marked_paragraphs_are_article_text():
     paras = "".join(f'<p class="paywall" aria-hidden="true">{p}</p>' for p in PARAGRAPHS)
     html = f"<html><body><article><h1>{TITLE}</h1>{paras}</article></body></html>"
     assert extract(html.encode("utf-8"), URL).body.count("\n\n") == len(PARAGRAPHS) - 1
+
+
+@pytest.mark.parametrize(("line", "name"), [
+    ("This story originally appeared on The Frontier Ledger and is republished with "
+     "permission.", "The Frontier Ledger"),
+    ("Source: Russian Defense Ministry, October 25, 2019", "Russian Defense Ministry"),
+    ("Source: a person familiar with the talks who asked not to be named because the "
+     "negotiations are private.", None),
+])
+def test_credit_name_stops_before_trailing_clauses(line, name):
+    from scraper.extraction.credit import parse_credit
+
+    assert parse_credit(line) == name

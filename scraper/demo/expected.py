@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
+from scraper.demo.syndicator import PUBLISHER_OF_ORIGINAL
 from scraper.demo.web import LAYOUTS, DemoWeb
 
 #: Sites-file name of each demo site, by its ``stories.toml`` key.
@@ -54,6 +55,11 @@ class ExpectedPage:
         return base_url.rstrip("/") + self.path
 
 
+def _credited_publisher(kind: str) -> str | None:
+    """Syndicated copies carry "This story originally appeared on <publisher> ..."."""
+    return PUBLISHER_OF_ORIGINAL if kind == "syndicated" else None
+
+
 def pages(web: DemoWeb | None = None) -> dict[str, ExpectedPage]:
     """Every article page of ``web`` (default: the demo web as shipped), by URL path."""
     web = web if web is not None else DemoWeb()
@@ -80,7 +86,7 @@ def pages(web: DemoWeb | None = None) -> dict[str, ExpectedPage]:
             tags=tuple(story.tags),
             language=layout.LANG,
             canonical=canonical,
-            source_credit=story.source_credit,
+            source_credit=story.source_credit or _credited_publisher(story.kind),
             disallowed=_disallowed(layout, path),
         )
     return out

@@ -22,6 +22,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from scraper.extraction.credit import parse_credit
 from scraper.extraction.lede import split_lede, standfirst
 from scraper.extraction.metadata import Metadata
 
@@ -226,12 +227,6 @@ def dedupe_paragraphs(paragraphs: list[str]) -> list[str]:
     return out
 
 
-_CREDIT = re.compile(
-    r"^\s*(?:source|sources|via|originally (?:published|posted|appeared)"
-    r"(?: (?:at|on|in|by))?|first (?:published|appeared) (?:at|on|in|by)|"
-    r"courtesy(?: of)?|credit)\s*[:\-–—]?\s*(?P<name>.{2,80}?)\s*\.?\s*$",
-    re.I,
-)
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
 _TEASER = re.compile(
     r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
@@ -267,13 +262,13 @@ def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None]:
     """Find a "Source: X" credit near the end; drop it and a following "Date:" line."""
     start = max(0, len(paragraphs) - _CREDIT_TAIL)
     for i in range(len(paragraphs) - 1, start - 1, -1):
-        m = _CREDIT.match(paragraphs[i])
-        if not m:
+        name = parse_credit(paragraphs[i])
+        if not name:
             continue
         rest = paragraphs[i + 1:]
         if rest and _DATE_LINE.match(rest[0]):
             rest = rest[1:]
-        return paragraphs[:i] + rest, m.group("name").strip()
+        return paragraphs[:i] + rest, name
     return paragraphs, None
 
 

@@ -17,6 +17,7 @@ import lxml.html
 
 from scraper.extraction import authors as bylines
 from scraper.extraction import dates, jsonld, labels, language, titles
+from scraper.extraction.credit import parse_credit
 
 #: Meta names (lower case) for each field, most trusted first.
 PUBLISHED_KEYS = (
@@ -82,14 +83,6 @@ MAX_HEADINGS = 150
 MAX_BYLINE_CHARS = 150
 #: A dateline ("Do 25.04.24 | 14:07 Uhr") is short; longer texts are sentences with dates.
 MAX_DATELINE_CHARS = 60
-#: Visible lines that credit an original source.
-CREDIT_LINE = re.compile(
-    r"^\s*(?:source|sources|quelle|fuente|fonte|source originale|via|"
-    r"originally published (?:on|in|at|by)|this (?:article|story) (?:was )?(?:first|originally) "
-    r"(?:appeared|published) (?:on|in|at)|republished from|reprinted from)\s*:?\s+"
-    r"(?P<name>[^\n.;|]{2,60}?)\s*[.;|]?\s*$",
-    re.IGNORECASE,
-)
 _VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 MAX_BYLINE_NODES = 40  # enough for the article's own byline; a list page has many more
 
@@ -314,8 +307,8 @@ def _credit(tree, metas, ld: jsonld.LdArticle) -> str | None:
     xpath = ('//*[contains(@class, "source") or contains(@class, "credit") '
              'or contains(@class, "origin")][not(ancestor::figure)]')
     for element in tree.xpath(xpath)[:MAX_BYLINE_NODES]:
-        if match := CREDIT_LINE.match(_text(element)):
-            return match.group("name").strip()
+        if name := parse_credit(_text(element)):
+            return name
     return None
 
 

@@ -1,0 +1,38 @@
+"""Credit lines that name the original source of an article ("Source: TechCrunch")."""
+
+from __future__ import annotations
+
+import re
+
+#: The lead-ins that credit another outlet, in the languages of our sources.
+_LEAD_IN = (
+    r"source|sources|quelle|fuente|fonte|source originale|via|courtesy(?: of)?|credit|"
+    r"(?:originally|first) (?:published|posted|appeared)(?: (?:at|on|in|by))?|"
+    r"this (?:article|story) (?:was )?(?:first|originally) (?:appeared|published) (?:on|in|at)|"
+    r"republished from|reprinted from"
+)
+CREDIT_LINE = re.compile(
+    rf"^\s*(?:{_LEAD_IN})\s*[:\-–—]?\s*(?P<name>[^\n;|]{{2,100}}?)\s*[.;|]?\s*$", re.I
+)
+#: What follows the name in longer credits: "X and is republished with permission",
+#: "X, March 3, 2026", "X under a CC BY licence".
+_TRAILER = re.compile(
+    r"(?:\s+(?:and (?:is|was|has been) (?:re)?published|with (?:kind )?permission|"
+    r"under (?:a |the )?(?:cc|creative commons|licen[cs]e))\b|"
+    r",\s*(?:\d{1,2}\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r",\s*\d{4}-\d{2}-\d{2}).*$",
+    re.I,
+)
+#: A real outlet name is short; longer captures are sentences that merely start alike.
+MAX_NAME_WORDS = 8
+
+
+def parse_credit(line: str) -> str | None:
+    """The outlet a credit line names, or None when the line is not a credit."""
+    match = CREDIT_LINE.match(line)
+    if not match:
+        return None
+    name = _TRAILER.sub("", match.group("name")).strip(" .,:;-–—")
+    if not name or len(name.split()) > MAX_NAME_WORDS:
+        return None
+    return name

@@ -12,6 +12,7 @@ import click
 from scraper.sites import ConfigError
 
 DEFAULT_DB = "data/ainews.db"
+DEMO_DB = "data/demo.db"
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,7 +116,14 @@ def crawl(
 
 
 @main.command()
-@db_option
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEMO_DB,
+    show_default=True,
+    help="SQLite database file (kept apart from the real one).",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -170,7 +178,12 @@ def reprocess(db_path: Path, everything: bool) -> None:
     if not db_path.exists():
         _fail(f"{db_path}: no such database (run `ainews crawl` first)", 2)
     counts = reprocess_database(db_path, only_stale=not everything, progress=sys.stderr.isatty())
-    click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+    if not counts:
+        click.echo("nothing to reprocess: every article was cleaned by this version (see --all)")
+        return
+    click.echo(
+        f"reprocessed {sum(counts.values())}: " + " ".join(f"{k}={v}" for k, v in counts.items())
+    )
 
 
 @main.command()

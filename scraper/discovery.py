@@ -12,6 +12,7 @@ from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 import lxml.html
+from w3lib.url import safe_url_string
 
 #: XML parsing that never touches the network and never expands entities (XXE, billion laughs).
 _XML_PARSER = lxml.etree.XMLParser(
@@ -159,7 +160,8 @@ def listing_links(body: bytes | str, base_url: str) -> list[str]:
 
 
 def _absolute(href: str, base_url: str) -> str:
-    return urldefrag(urljoin(base_url, href.strip()))[0]
+    """Absolute, without fragment, percent-encoded as Scrapy will request it."""
+    return safe_url_string(urldefrag(urljoin(base_url, href.strip()))[0])
 
 
 def _unique(links: list[Link]) -> list[Link]:

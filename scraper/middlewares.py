@@ -1,4 +1,5 @@
-"""Downloader middlewares: refuse private addresses; honour Retry-After."""
+"""Downloader middlewares: stay on the sites' domains, refuse private addresses,
+honour Retry-After."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from scraper.sites import on_domains
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,25 @@ class PrivateAddressMiddleware:
         host = urlsplit(request.url).hostname or ""
         if _is_private_host(host):
             raise IgnoreRequest(f"refused private address {host} for {request.url}")
+        return None
+
+
+class AllowedDomainsMiddleware:
+    """Every request, redirects and ``dont_filter`` ones included, stays on the sites'
+    domains (Scrapy's own offsite check lets ``dont_filter`` requests through)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> AllowedDomainsMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Any) -> None:
+        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        if domains and not on_domains(request.url, domains):
+            host = urlsplit(request.url).hostname
+            raise IgnoreRequest(f"offsite: {host} is not among the sites' domains")
         return None
 
 

@@ -22,6 +22,12 @@ class ConfigError(ValueError):
     """The sites file is missing, unreadable or wrong; the message says where."""
 
 
+def on_domains(url: str, domains: tuple[str, ...] | list[str]) -> bool:
+    """Whether ``url``'s host is one of ``domains`` or a subdomain of one."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 @dataclass(frozen=True)
 class Site:
     name: str
@@ -39,8 +45,7 @@ class Site:
         return self.article_pattern is None or bool(self.article_pattern.search(url))
 
     def owns(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        return on_domains(url, self.domains)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def _routes() -> dict[str, Route | Callable[[], Route]]:
 ARTICLE_PATHS = [
     "/ok", "/malformed", "/cp1252", "/latin1-but-utf8", "/sjis", "/gb18030", "/conflict",
     "/no-title-no-date", "/huge", "/gzip-bomb", "/pdf", "/image", "/binary-as-html", "/empty",
-    "/loop-a", "/gone", "/missing", "/busy", "/broken", "/hang",
+    "/loop-a", "/gone", "/missing", "/busy", "/broken", "/hang", "/offsite-redirect",
 ]
 
 
@@ -92,9 +92,14 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, int]]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            hits[self.path] = hits.get(self.path, 0) + 1
+            host = (self.headers.get("Host") or "").split(":")[0]
+            key = self.path if host == "127.0.0.1" else f"{host}{self.path}"
+            hits[key] = hits.get(key, 0) + 1
             if self.path == "/feed.xml":
                 route: Route = (200, {"Content-Type": "application/rss+xml"}, feed(base))
+            elif self.path == "/offsite-redirect":  # same server, but not an allowed domain
+                target = base.replace("127.0.0.1", "localhost") + "/ok"
+                route = (302, {"Location": target}, b"")
             else:
                 found = routes.get(self.path, (404, {}, b"not here"))
                 route = found() if callable(found) else found

@@ -24,6 +24,7 @@ import trafilatura
 
 from scraper.extraction.credit import parse_credit
 from scraper.extraction.lede import split_lede, standfirst
+from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers, enabled
 from scraper.extraction.metadata import Metadata
 
 logger = logging.getLogger(__name__)
@@ -227,32 +228,6 @@ def dedupe_paragraphs(paragraphs: list[str]) -> list[str]:
     return out
 
 
-#: Link teasers and calls to action inside or after the text ("Read more: ...").
-_TEASER = re.compile(
-    r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
-    r"see also|see more|more from \S+|also on \S+|recommended|don'?t miss|must read|"
-    r"watch|listen|more|next|previous)\b\s*[:|>»›]",
-    re.I,
-)
-_CALL_TO_ACTION = re.compile(
-    r"\b(?:sign up|subscribe|newsletters?|follow (?:us|\w+(?: \w+)?) on|share (?:it|this)|"
-    r"click here|tell us what you think|download (?:the|our) app|in your inbox|"
-    r"like us on facebook|all rights reserved|copyright)\b|^\W*comments?\W*$",
-    re.I,
-)
-#: Calls to action are short; a long paragraph mentioning "newsletter" is article text.
-_CTA_MAX_WORDS = 40
-
-
-def drop_teasers(paragraphs: list[str]) -> list[str]:
-    """Remove link teasers anywhere and calls to action trailing the article."""
-    kept = [p for p in paragraphs if not _TEASER.match(p)]
-    while kept and len(_WORD.findall(kept[-1])) <= _CTA_MAX_WORDS and (
-            _CALL_TO_ACTION.search(kept[-1])):
-        kept.pop()
-    return kept
-
-
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted)\s*:", re.I)
 #: A credit is a trailer: it sits in the last few paragraphs, not mid-article.
 _CREDIT_TAIL = 3
@@ -298,10 +273,15 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     prose = prose_words(work)
     text = _second_opinion(tree, _trafilatura_text(work, url), prose)
     paragraphs = [line.strip() for line in text.splitlines() if _WORD.search(line)]
-    title = _norm(meta.title or "")
-    paragraphs = [p for p in paragraphs if not title or _norm(p) != title]
+    if enabled("head"):
+        paragraphs = drop_headline(paragraphs, meta.title)
+    else:
+        title = _norm(meta.title or "")
+        paragraphs = [p for p in paragraphs if not title or _norm(p) != title]
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs)
+    if enabled("labels"):
+        paragraphs = drop_labels(paragraphs, meta.authors)
     lede = standfirst(tree, meta.title, paragraphs[0] if paragraphs else None)
     lede, paragraphs = split_lede(paragraphs, lede, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
@@ -55,6 +56,7 @@ class NewsSpider(scrapy.Spider):
         self.listing_pages = listing_pages
         self.revisit_minutes = revisit_minutes
         self.requested: set[str] = set()  # article URLs already requested in this run
+        self.answered: set[str] = set()  # ... and those that got a response or an error
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -76,10 +78,21 @@ class NewsSpider(scrapy.Spider):
             settings.set("DOWNLOAD_DELAY", spider.config.download_delay, priority="spider")
             settings.set("USER_AGENT", spider.config.user_agent, priority="spider")
             settings.set("AINEWS_ALLOW_PRIVATE", spider.config.allow_private, priority="spider")
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         return spider
 
     def closed(self, reason: str) -> None:
+        if reason == "finished":  # a bounded run leaves its queue for the next run instead
+            silent = sorted(self.requested - self.answered)
+            for url in silent:  # filtered on the way (offsite redirect, duplicate redirect)
+                self.store.mark_failed(url, "no response: filtered before download", final=False)
+            if silent:
+                self.crawler.stats.inc_value("ainews/skip/filtered", len(silent))
         self.store.close()
+
+    def item_dropped(self, item: Any, response: Response, exception: Exception) -> None:
+        if isinstance(item, PageItem):
+            self.store.mark_failed(item.requested_url, str(exception), final=True)
 
     # -- start points -------------------------------------------------------------------
 
@@ -142,6 +155,9 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_error,
             meta={"site": site.name, "kind": "article", "lastmod": lastmod},
+            # ``requested`` already stops duplicates; without the dupefilter a redirect loop
+            # runs into REDIRECT_MAX_TIMES and is reported instead of vanishing silently.
+            dont_filter=True,
         )
 
     # -- discovery -----------------------------------------------------------------------
@@ -213,16 +229,18 @@ class NewsSpider(scrapy.Spider):
     # -- articles ------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
+        first_url = _first_url(response.request)
+        self.answered.add(first_url)
         content_type = _header(response, "Content-Type")
         if content_type and not content_type.lower().startswith(_HTML_TYPES):
-            self._skip("not_html", response.url, content_type, final=True)
+            self._skip("not_html", first_url, content_type, final=True)
             return
         if not response.body.strip():
-            self._skip("empty_response", response.url, "no bytes", final=True)
+            self._skip("empty_response", first_url, "no bytes", final=True)
             return
         yield PageItem(
             url=response.url,
-            requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
+            requested_url=first_url,
             site=response.meta["site"],
             status=response.status,
             content_type=content_type,
@@ -240,9 +258,12 @@ class NewsSpider(scrapy.Spider):
             reason, final = f"http_{response.status}", response.status in (404, 410)
         elif failure.check(IgnoreRequest):
             reason, final = _ignore_reason(str(failure.value)), True
+        elif "max size" in str(failure.value):  # DOWNLOAD_MAXSIZE cancelled the download
+            reason, final = "too_large", True
         else:
             reason, final = type(failure.value).__name__, False
-        first_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        first_url = _first_url(request)
+        self.answered.add(first_url)
         self._skip(reason, first_url, repr(failure.value)[:300], final=final)
 
     def _skip(self, reason: str, url: str, detail: str, *, final: bool = False) -> None:
@@ -252,11 +273,17 @@ class NewsSpider(scrapy.Spider):
         self.store.mark_failed(url, f"{reason}: {detail}", final=final)
 
 
+def _first_url(request: scrapy.Request) -> str:
+    """The URL as the frontier knows it: before any redirect."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
+
+
 def _ignore_reason(message: str) -> str:
     """Name the refusals Scrapy raises as IgnoreRequest, for the run's skip counts."""
     lowered = message.lower()
     for needle, reason in (
         ("robots", "robots_txt"),
+        ("offsite", "offsite"),
         ("redirect", "redirect_loop"),
         ("private address", "private_address"),
         ("size", "too_large"),

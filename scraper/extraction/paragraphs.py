@@ -1,0 +1,138 @@
+"""Paragraph cleanup: lines an extractor keeps that a reader does not read as the article.
+
+Each rule looks at one paragraph (and, for some, where it sits) and is written for any
+site: the headline shown again with its kicker, link teasers and "read more" labels,
+calls to action after the text, picture credits, bylines and date stamps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+_WORD = re.compile(r"\w+")
+
+
+def norm(text: str) -> str:
+    """Lower-case words joined by one space: the comparison form of a paragraph."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+#: Link teasers and calls to action inside or after the text ("Read more: ...").
+_TEASER = re.compile(
+    r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
+    r"see also|see more|more from \S+|also on \S+|recommended|don'?t miss|must read|"
+    r"watch|listen|more|next|previous)\b\s*[:|>»›]",
+    re.I,
+)
+#: A whole line that only labels the teasers or the player after it, in the languages of
+#: our sources: "Read more", "Mehr zum Thema Hitze", "Czytaj więcej", "Lire aussi".
+_TEASER_LABEL = re.compile(
+    r"^\W*(?:read (?:more|also)|more on this(?: story| topic)?|related(?: articles| stories)?|"
+    r"mehr zum thema\b.*|lesen sie (?:auch|mehr)|zum anhören|zum nachlesen|"
+    r"empfohlener redaktioneller inhalt|ein klick für den datenschutz|"
+    r"czytaj (?:więcej|też|także)|lire aussi|à lire aussi|leer más|lee también|"
+    r"leia (?:mais|também)|leggi anche|おすすめ情報|関連記事|あわせて読みたい)\W*$",
+    re.I,
+)
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:sign up|subscribe|newsletters?|follow (?:us|\w+(?: \w+)?) on|share (?:it|this)|"
+    r"click here|tell us what you think|download (?:the|our) app|in your inbox|"
+    r"like us on facebook|all rights reserved|copyright|fehler gefunden|jetzt melden)\b|"
+    r"^\W*comments?\W*$",
+    re.I,
+)
+#: Calls to action are short; a long paragraph mentioning "newsletter" is article text.
+_CTA_MAX_WORDS = 40
+
+
+def drop_teasers(paragraphs: list[str]) -> list[str]:
+    """Remove link teasers and their labels anywhere, calls to action trailing the text."""
+    kept = [p for p in paragraphs if not _TEASER.match(p) and not (enabled('tlabel') and _TEASER_LABEL.match(p))]
+    while kept and _words(kept[-1]) <= _CTA_MAX_WORDS and _CALL_TO_ACTION.search(kept[-1]):
+        kept.pop()
+    return kept
+
+
+#: The headline shown again above the text, with a kicker ("Hitzefolgen: So sind ...") or
+#: a rubric: at most this many words around the title. A lede sentence that starts with
+#: the title's words runs on longer and ends with a full stop.
+_KICKER_WORDS = 8
+#: The headline block sits in the first few paragraphs of the extraction.
+_HEAD_PARAGRAPHS = 4
+#: Titles shorter than this are too common a phrase to recognise a headline by.
+_MIN_TITLE_WORDS = 4
+
+
+def drop_headline(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop the title, and near the top the title with a kicker or rubric glued to it."""
+    key = norm(title or "")
+    if not key:
+        return paragraphs
+    size = key.count(" ") + 1
+    out = []
+    for i, p in enumerate(paragraphs):
+        pk = norm(p)
+        if pk == key:
+            continue
+        if (i < _HEAD_PARAGRAPHS and size >= _MIN_TITLE_WORDS and key in pk
+                and _words(p) <= size + _KICKER_WORDS and not p.rstrip().endswith(".")):
+            continue
+        out.append(p)
+    return out
+
+
+#: A picture credit or caption label: "Photo: AFP", "Image: eThekwini / Facebook",
+#: "Foto: dpa", "(Archivbild)".
+_PICTURE_CREDIT = re.compile(
+    r"^\W*(?:(?:photo|photograph|picture|image|illustration|foto|fotos|bild|bilder|"
+    r"photo credit|image credit|credit)s?\s*:\s*\S.*|\(?archiv(?:bild|foto)\)?)$",
+    re.I,
+)
+#: A credit names an agency or a photographer: a few words, not a sentence.
+_CREDIT_MAX_WORDS = 8
+#: "By Jane Doe", "von Engin Haupt, MDR", "Par Jean Dupont": a byline word and a capital.
+_BYLINE = re.compile(r"^\s*(?:by|von|par|por|door|av|af|di|da|de|od|z)\s+[^\W\d_]", re.I)
+#: A byline is a name or two and an outlet or place.
+_BYLINE_MAX_WORDS = 8
+#: A date stamp: "Stand: 08.07.2026 05:00 Uhr", "2025年1月14日 01時28分", "18.05.2026".
+_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{4}年\s*\d{1,2}月")
+#: A date stamp is mostly digits (a label such as "Stand" or "Updated" aside).
+_DATE_MIN_DIGIT_SHARE = 0.5
+_DATE_MAX_WORDS = 10
+
+
+def _is_date_stamp(p: str) -> bool:
+    if _words(p) > _DATE_MAX_WORDS or not _DATE.search(p):
+        return False
+    chars = "".join(_WORD.findall(p))
+    return sum(ch.isdigit() for ch in chars) >= _DATE_MIN_DIGIT_SHARE * len(chars)
+
+
+def _is_byline(p: str, authors: list[str]) -> bool:
+    if _words(p) > _BYLINE_MAX_WORDS:
+        return False
+    key = norm(p)
+    if authors and key in {norm(a) for a in authors}:
+        return True
+    return bool(_BYLINE.match(p)) and any(norm(a) in key for a in authors if norm(a))
+
+
+def drop_labels(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """Remove picture credits, bylines of the page's authors and date stamps."""
+    out = []
+    for p in paragraphs:
+        if _words(p) <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
+            continue
+        if _is_byline(p, authors) or _is_date_stamp(p):
+            continue
+        out.append(p)
+    return out
+
+
+def enabled(rule: str) -> bool:  # experiment switch, removed before commit
+    return rule not in os.environ.get("NO_RULES", "").split(",")

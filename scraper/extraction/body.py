@@ -4,10 +4,12 @@ Contract: ``extract_body(tree, url, meta)`` may not modify ``tree`` (copy it fir
 
 Stages, in order:
 1. prune a copy of the tree: boilerplate by class/id words (share bars, newsletter forms,
-   related posts, comments, tool cards, hover cards), hidden elements, forms;
+   related posts, comments, tool cards, hover cards, captions), hidden elements, forms,
+   teaser cards (a link wrapping a headline or a summary);
 2. trafilatura (precision mode) on the pruned copy picks and linearises the article;
-3. clean the paragraphs: drop the title, drop repeated paragraphs (desktop + mobile
-   copies), split off a "Source: X" credit block;
+3. clean the paragraphs: put back lost section headings (``headings.py``), drop the
+   headline, repeated paragraphs (desktop + mobile copies), a "Source: X" credit block,
+   teasers, calls to action, picture credits, bylines and date stamps (``paragraphs.py``);
 4. the lede: the standfirst under the headline (see ``lede.py``).
 """
 
@@ -23,9 +25,10 @@ import lxml.html
 import trafilatura
 
 from scraper.extraction.credit import parse_credit
+from scraper.extraction.headings import restore_headings
 from scraper.extraction.lede import split_lede, standfirst
-from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers, enabled
 from scraper.extraction.metadata import Metadata
+from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +45,16 @@ _BOILERPLATE_WORDS = (
     "share|sharing|sharebar|social|socials|newsletter|subscribe|subscription|signup|"
     "related|recommended|recirc|similar|comments?|disqus|promo|promoted|sponsored|"
     "advert|advertisement|ads?|adslot|popup|modal|cookie|consent|tooltip|rollover|"
-    "hovercard|breadcrumbs?|sidebar|footer|navbar|nav|menu|toolbar|outbrain|taboola"
+    "hovercard|breadcrumbs?|sidebar|footer|navbar|nav|menu|toolbar|outbrain|taboola|"
+    "captions?|figcaption"  # picture captions: the article goes on without them
 )
 _BOILERPLATE = re.compile(rf"(?:^|[\s_-])(?:{_BOILERPLATE_WORDS})(?:$|[\s_-])", re.I)
 #: Elements never part of an article body.
-_DROP_TAGS = ("form", "nav", "footer", "aside", "button", "select", "textarea", "iframe")
+_DROP_TAGS = ("form", "nav", "footer", "aside", "button", "select", "textarea", "iframe",
+              "figcaption")
+#: A link wrapping a paragraph or a heading is a teaser card for another article
+#: (headline + summary); article paragraphs hold links, they are not inside one.
+_CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
 _WORD = re.compile(r"\w+")
 #: A class made of more words than this is a slug of the text it labels
 #: ("zendaya-promoted-dune-part-two-in-london"), not a style name: BEM names such as
@@ -54,6 +62,10 @@ _WORD = re.compile(r"\w+")
 _MAX_CLASS_PARTS = 6
 _SLUG_PARTS = re.compile(r"[-_]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: Utility classes that hide a block from the eye (browser warnings, screen-reader hints).
+#: Not "d-none" or "is-hidden": a layout shows them again on wide screens or on a click.
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:u-hide|sr-only|visually-hidden|visuallyhidden|"
+                           r"screen-reader-text)(?:$|\s)")
 #: A block holding more than this share of the page's paragraph text is the article (or
 #: its wrapper) whatever its class says, e.g. <div class="post has-comments">.
 _MAX_PRUNED_SHARE = 0.3
@@ -66,7 +78,12 @@ def _paragraph_chars(root: lxml.html.HtmlElement) -> int:
 def _is_boilerplate(el: lxml.html.HtmlElement) -> bool:
     if el.tag in _DROP_TAGS or el.get("hidden") is not None:
         return True
-    if _HIDDEN_STYLE.search(el.get("style") or ""):
+    # a teaser card; an in-page anchor (href="#part-2") may wrap a section heading
+    if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
+            True for _ in el.iter(*_CARD_BLOCKS)):
+        return True
+    if _HIDDEN_STYLE.search(el.get("style") or "") or _HIDDEN_CLASS.search(
+            el.get("class") or ""):
         return True
     marker = " ".join(word for word in f"{el.get('class') or ''} {el.get('id') or ''}".split()
                       if len(_SLUG_PARTS.split(word)) <= _MAX_CLASS_PARTS)
@@ -89,9 +106,21 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
         if _is_boilerplate(el) and _paragraph_chars(el) <= _MAX_PRUNED_SHARE * total:
             doomed.append(el)
     for el in doomed:
+        el = _outermost_wrapper(el, body)
         parent = el.getparent()
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
+
+
+def _outermost_wrapper(el: lxml.html.HtmlElement,
+                       body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """``el``, or its outermost ancestor that holds nothing else: removing a teaser card
+    must not leave an empty <article> behind, which extractors take for the article."""
+    parent = el.getparent()
+    while (parent is not None and parent is not body and len(parent) == 1
+           and not (parent.text or "").strip() and not (el.tail or "").strip()):
+        el, parent = parent, parent.getparent()
+    return el
 
 
 def _trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:
@@ -273,15 +302,10 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     prose = prose_words(work)
     text = _second_opinion(tree, _trafilatura_text(work, url), prose)
     paragraphs = [line.strip() for line in text.splitlines() if _WORD.search(line)]
-    if enabled("head"):
-        paragraphs = drop_headline(paragraphs, meta.title)
-    else:
-        title = _norm(meta.title or "")
-        paragraphs = [p for p in paragraphs if not title or _norm(p) != title]
+    paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs)
-    if enabled("labels"):
-        paragraphs = drop_labels(paragraphs, meta.authors)
+    paragraphs = drop_labels(paragraphs, meta.authors)
     lede = standfirst(tree, meta.title, paragraphs[0] if paragraphs else None)
     lede, paragraphs = split_lede(paragraphs, lede, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

@@ -89,11 +89,14 @@ def standfirst(root: lxml.html.HtmlElement, title: str | None,
     if head is None:
         return None
     stop = norm(first_paragraph or "")
+    headline = norm(title or "")
     for el in head.xpath(f"following::*[position() <= {HEADLINE_WINDOW}]"):
         if el.tag in _SKIP or _in_skipped(el):
             continue
         text = " ".join(el.text_content().split())
         key = norm(text)
+        if headline and key in headline:
+            continue  # the headline's second line ("Wann sie sind ..."), not a standfirst
         if _DEK_WORDS[0] <= key.count(" ") + 1 <= _DEK_WORDS[1] and _is_dek(el):
             return text
         if stop and key == stop:

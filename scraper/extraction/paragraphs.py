@@ -7,15 +7,11 @@ calls to action after the text, picture credits, bylines and date stamps.
 
 from __future__ import annotations
 
-import os
 import re
 
+from scraper.extraction.lede import norm
+
 _WORD = re.compile(r"\w+")
-
-
-def norm(text: str) -> str:
-    """Lower-case words joined by one space: the comparison form of a paragraph."""
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def _words(text: str) -> int:
@@ -50,12 +46,28 @@ _CALL_TO_ACTION = re.compile(
 _CTA_MAX_WORDS = 40
 
 
+#: A teaser's excerpt is cut off mid-sentence: "... dotrze delegacja Donalda Tr..."
+_CUT_OFF = re.compile(r"\w(?:\.\.\.|…)\s*$")
+
+
 def drop_teasers(paragraphs: list[str]) -> list[str]:
-    """Remove link teasers and their labels anywhere, calls to action trailing the text."""
-    kept = [p for p in paragraphs if not _TEASER.match(p) and not (enabled('tlabel') and _TEASER_LABEL.match(p))]
-    while kept and _words(kept[-1]) <= _CTA_MAX_WORDS and _CALL_TO_ACTION.search(kept[-1]):
+    """Remove link teasers and their labels anywhere, calls to action around the text."""
+    kept = []
+    for i, p in enumerate(paragraphs):
+        if _TEASER.match(p) or _TEASER_LABEL.match(p):
+            continue
+        if i and _TEASER_LABEL.match(paragraphs[i - 1]) and _CUT_OFF.search(p):
+            continue  # the excerpt under a "Read more" label
+        kept.append(p)
+    while kept and _is_call_to_action(kept[-1]):
         kept.pop()
+    while kept and _is_call_to_action(kept[0]):  # "Sign up for our newsletter" above the text
+        kept.pop(0)
     return kept
+
+
+def _is_call_to_action(p: str) -> bool:
+    return _words(p) <= _CTA_MAX_WORDS and bool(_CALL_TO_ACTION.search(p))
 
 
 #: The headline shown again above the text, with a kicker ("Hitzefolgen: So sind ...") or
@@ -101,8 +113,10 @@ _BYLINE = re.compile(r"^\s*(?:by|von|par|por|door|av|af|di|da|de|od|z)\s+[^\W\d_
 _BYLINE_MAX_WORDS = 8
 #: A date stamp: "Stand: 08.07.2026 05:00 Uhr", "2025年1月14日 01時28分", "18.05.2026".
 _DATE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{4}年\s*\d{1,2}月")
-#: A date stamp is mostly digits (a label such as "Stand" or "Updated" aside).
-_DATE_MIN_DIGIT_SHARE = 0.5
+#: A date stamp is mostly digits: "Stand: 08.07.2026 05:00 Uhr" is 0.6 with its two label
+#: words; an event line such as "2018.04.05 ~ OPEN RUN" (0.53) is text about a date.
+_DATE_MIN_DIGIT_SHARE = 0.6
+#: A stamp is a date, a time and a label or two, not a sentence.
 _DATE_MAX_WORDS = 10
 
 
@@ -132,7 +146,3 @@ def drop_labels(paragraphs: list[str], authors: list[str]) -> list[str]:
             continue
         out.append(p)
     return out
-
-
-def enabled(rule: str) -> bool:  # experiment switch, removed before commit
-    return rule not in os.environ.get("NO_RULES", "").split(",")

@@ -1,0 +1,73 @@
+"""Section headings: put back the <h2>–<h4> an extraction lost between two of its paragraphs.
+
+trafilatura's fallback for pages it cannot frame keeps only paragraphs, so the article's
+section headings ("Darum wartet Kiew ab") go missing although a reader sees them as part
+of the text. A heading is put back only where the page shows it between two paragraphs
+that follow each other in the extraction: it then sits inside the article, never in a
+sidebar or a teaser list.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+_WORD = re.compile(r"\w+")
+_HEADINGS = ("h2", "h3", "h4")
+#: A section heading is a short line; a longer "heading" is a teaser or a pull quote.
+_MAX_HEADING_WORDS = 20
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _is_link(el: lxml.html.HtmlElement) -> bool:
+    """A heading that is a link is a teaser's title, not a section of this article."""
+    return any(True for _ in el.iter("a")) or any(a.tag == "a" for a in el.iterancestors())
+
+
+def _headings_between_paragraphs(root: lxml.html.HtmlElement) -> list[tuple[str, str, str]]:
+    """``(previous paragraph, heading, next paragraph)`` of headings that sit among the
+    paragraphs of one block (same parent element), in document order, normalised."""
+    found: list[tuple[str, str, str]] = []
+    prev: lxml.html.HtmlElement | None = None
+    pending: list[lxml.html.HtmlElement] = []
+    for el in root.iter("p", *_HEADINGS):
+        if not _WORD.search(el.text_content()):
+            continue  # a spacer <p>&nbsp;</p> is neither a paragraph nor a heading
+        if el.tag != "p":
+            if prev is not None and el.getparent() is prev.getparent() and not _is_link(el):
+                pending.append(el)
+            continue
+        if pending:  # prev is set: headings are only kept after a paragraph
+            before, after = _norm(prev.text_content()), _norm(el.text_content())
+            found.extend((before, _norm(h.text_content()), after)
+                         for h in pending if h.getparent() is el.getparent())
+        pending, prev = [], el
+    return found
+
+
+def restore_headings(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` with the page's section headings put back where they belong."""
+    keys = [_norm(p) for p in paragraphs]
+    position = {key: i for i, key in enumerate(keys)}
+    present = set(keys)
+    inserts: dict[int, list[str]] = {}
+    for before, head, after in _headings_between_paragraphs(root):
+        i = position.get(before)
+        if (i is None or i + 1 >= len(keys) or keys[i + 1] != after or head in present
+                or head.count(" ") + 1 > _MAX_HEADING_WORDS):
+            continue
+        inserts.setdefault(i + 1, []).append(head)
+        present.add(head)
+    if not inserts:
+        return paragraphs
+    originals = {_norm(el.text_content()): " ".join(el.text_content().split())
+                 for el in root.iter(*_HEADINGS)}
+    out = []
+    for i, p in enumerate(paragraphs):
+        out.extend(originals[h] for h in inserts.get(i, []))
+        out.append(p)
+    return out

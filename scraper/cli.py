@@ -187,6 +187,47 @@ def reprocess(db_path: Path, everything: bool) -> None:
 
 
 @main.command()
+@click.argument(
+    "input_path",
+    metavar="INPUT.jsonl",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--out",
+    "output_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write one assignment per input line.",
+)
+def dedupe(input_path: Path, output_path: Path) -> None:
+    """Run the crawl's de-duplication over a JSON Lines corpus.
+
+    Each input line is an object with "id" and "text" ("title", "url", "published_at"
+    when present); each output line has "id", "cluster_id", "is_canonical" and
+    "partial_of".
+
+    Example: ainews dedupe articles.jsonl --out clusters.jsonl
+    """
+    from dedupe.corpus import CorpusError, dedupe_jsonl
+
+    tty = sys.stderr.isatty()
+
+    def progress(n: int) -> None:
+        click.echo(f"\r{n:,} documents indexed", nl=False, err=True)
+
+    try:
+        summary = dedupe_jsonl(input_path, output_path, progress=progress if tty else None)
+    except CorpusError as exc:
+        raise click.ClickException(str(exc)) from None
+    if tty:
+        click.echo(err=True)
+    click.echo(
+        f"{summary.documents} documents, {summary.clusters} clusters, "
+        f"{summary.duplicates} duplicates, {summary.partials} excerpts -> {output_path}"
+    )
+
+
+@main.command()
 @db_option
 @click.option(
     "--format",

@@ -105,8 +105,9 @@ def _write(dd: Deduplicator, ids: list[str], path: Path) -> Summary:
     duplicates = partials = 0
     with open(path, "w", encoding="utf-8") as out:
         for doc_id in ids:
-            a = dd.assignment(doc_id)
-            assert a is not None  # every id was just added
+            found = dd.assignment(doc_id)
+            assert found is not None  # every id was just added
+            a = found.in_story()
             clusters.add(a.cluster_id)
             duplicates += not a.is_canonical
             partials += a.partial_of is not None

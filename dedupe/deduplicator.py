@@ -53,6 +53,14 @@ class Assignment:
     is_canonical: bool
     partial_of: str | None
 
+    def in_story(self) -> Assignment:
+        """The assignment as analysts see it: an excerpt is a non-canonical member of the
+        story it was taken from (the index keeps it apart so that excerpts never merge
+        stories), so that one canonical row per cluster means one row per story."""
+        if self.partial_of is None:
+            return self
+        return Assignment(self.id, self.partial_of, False, self.partial_of)
+
 
 @dataclass(frozen=True)
 class Params:

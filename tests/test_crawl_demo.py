@@ -121,7 +121,10 @@ def test_excerpts_point_to_the_full_story(demo: dict, conn) -> None:
     excerpts = [p for p in PAGES.values() if p.kind == "excerpt"]
     assert excerpts
     for page in excerpts:
-        assert rows[page.path]["partial_of"] == rows[page.original]["id"], page.path
+        excerpt, full = rows[page.path], rows[page.original]
+        assert excerpt["partial_of"] == full["id"], page.path
+        # a member of the story it teases, never its canonical: one row per story
+        assert excerpt["cluster_id"] == full["cluster_id"] and excerpt["is_canonical"] == 0
 
 
 def test_clusters_table_and_unique_view_agree(conn) -> None:

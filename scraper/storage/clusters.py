@@ -35,13 +35,13 @@ class ClusterKeeper:
         self.index = SQLiteIndex(db.conn)
         self.dedup = Deduplicator(self.index)
 
-    def add(self, aid: str, row: dict[str, Any]) -> None:
+    def add(self, row: dict[str, Any]) -> None:
         """Index a new or changed body and write every assignment that changed."""
         self._apply(self.dedup.add(_doc(row)))
 
     def _apply(self, changes: Iterable[Assignment]) -> None:
         touched: set[str] = set()
-        for change in changes:
+        for change in (c.in_story() for c in changes):
             old = self.db.execute(
                 "SELECT cluster_id FROM articles WHERE id=?", [change.id]
             ).fetchone()
@@ -72,8 +72,8 @@ class ClusterKeeper:
             )
 
     def is_consistent(self) -> bool:
-        """The index knows exactly as many documents as the database has articles."""
-        return self.index.doc_count() == self.db["articles"].count
+        """The index holds every article, built with the current parameters."""
+        return not self.dedup.needs_rebuild(self.db["articles"].count)
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> None:
         """Re-index every article from SQLite and rewrite all cluster columns."""

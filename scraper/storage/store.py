@@ -120,7 +120,7 @@ class Store:
             if self.clusters is not None and (
                 old is None or old["content_hash"] != row["content_hash"]
             ):
-                self.clusters.add(aid, row)
+                self.clusters.add(row)
             self.db.execute(
                 "UPDATE frontier SET state='done', last_error=NULL WHERE url IN (?, ?)",
                 [article.url, page.requested_url if page else article.url],

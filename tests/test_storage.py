@@ -1,0 +1,98 @@
+"""The Store on a real SQLite file: upserts, atomic records, a lost index rebuilt."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from scraper.article import Article
+from scraper.storage import RawPage, Store
+from scraper.storage.schema import SCHEMA_VERSION
+
+STORY = " ".join(
+    f"Sentence {i} of the launch story explains the model, its licence and its benchmark."
+    for i in range(40)
+)
+OTHER = " ".join(
+    f"Line {i} of a different report covers chip export rules and the new licence regime."
+    for i in range(40)
+)
+
+
+def article(url: str, body: str, published: str = "2026-03-01T10:00:00+00:00") -> Article:
+    return Article(url=url, title="T", body=body, site="s", published_at=published,
+                   fetched_at="2026-03-02T00:00:00+00:00")
+
+
+def page(url: str) -> RawPage:
+    return RawPage(url, 200, "text/html; charset=utf-8", b"<html>raw</html>")
+
+
+def assignments(db: Path) -> dict[str, tuple[str, int]]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT url, cluster_id, is_canonical FROM articles").fetchall()
+    conn.close()
+    return {url: (cluster, canonical) for url, cluster, canonical in rows}
+
+
+def test_recrawl_updates_the_row_and_rechecks_duplicates(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with Store(db) as store:
+        assert store.save_article(article("https://a.com/1", STORY), page("https://a.com/1")) \
+            == "new"
+        assert store.save_article(article("https://b.com/1", OTHER,
+                                          "2026-02-01T00:00:00+00:00")) == "new"
+        assert store.save_article(article("https://a.com/1", STORY)) == "unchanged"
+        before = assignments(db)
+        assert before["https://a.com/1"][0] != before["https://b.com/1"][0]
+        # the page now carries the other story: it must join that story's cluster
+        assert store.save_article(article("https://a.com/1", OTHER)) == "updated"
+        assert store.count("articles") == 2
+    after = assignments(db)
+    assert after["https://a.com/1"] == (after["https://b.com/1"][0], 0)
+
+
+def test_a_failing_record_leaves_nothing_half_written(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "a.db"
+    with Store(db) as store:
+        def boom(row: dict) -> None:
+            raise RuntimeError("index failure")
+
+        monkeypatch.setattr(store.clusters, "add", boom)
+        with pytest.raises(RuntimeError):
+            store.save_article(article("https://a.com/1", STORY), page("https://a.com/1"))
+        assert store.count("articles") == 0 and store.count("pages") == 0
+
+
+def test_lost_index_is_rebuilt_with_the_same_clusters(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    with Store(db) as store:
+        store.save_article(article("https://a.com/1", STORY))
+        store.save_article(article("https://b.com/copy", STORY, "2026-03-05T00:00:00+00:00"))
+        store.save_article(article("https://c.com/2", OTHER))
+    before = assignments(db)
+    conn = sqlite3.connect(db)
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'dedupe_%'")]
+    for table in tables:
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("UPDATE articles SET cluster_id = id, is_canonical = 1")
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert not store.clusters.is_consistent()
+        store.ensure_dedupe_index()
+        assert store.clusters.is_consistent()
+    assert assignments(db) == before
+    assert before["https://b.com/copy"] == (before["https://a.com/1"][0], 0)
+
+
+def test_schema_is_migrated_once(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    Store(db, dedupe=False).close()
+    Store(db, dedupe=False).close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

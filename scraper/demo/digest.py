@@ -20,6 +20,7 @@ from scraper.demo.markup import (
     human_date,
     iso,
     latest,
+    link_items,
     paras,
     stub_page,
 )
@@ -98,11 +99,7 @@ def _page(web: DemoWeb, story: Story, stories: list[Story]) -> str:
             f"{esc(READ_FULL.format(publisher=source))} →</a></p>"
         )
     byline = ", ".join(esc(a) for a in story.authors)
-    others = "".join(
-        f'<li><a href="{web.url(web.path(s))}">{esc(s.title)}</a></li>'
-        for s in stories
-        if s.slug != story.slug
-    )
+    others = link_items(web, stories, story)
     top, bottom = _chrome(web)
     body = "\n".join(
         (

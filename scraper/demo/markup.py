@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scraper.demo.stories import Story
+    from scraper.demo.web import DemoWeb
 
 HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"
@@ -66,6 +70,15 @@ def http_date(when: datetime) -> str:
 
 def latest(times: Iterable[datetime]) -> datetime:
     return max(times, default=SITE_LAUNCH)
+
+
+def link_items(web: DemoWeb, stories: Iterable[Story], skip: Story) -> str:
+    """``<li>`` links to the other stories of a site (related / most-read boxes)."""
+    return "".join(
+        f'<li><a href="{web.url(web.path(s))}">{esc(s.title)}</a></li>'
+        for s in stories
+        if s.slug != skip.slug
+    )
 
 
 def paras(texts: Iterable[str], cls: str | None = None) -> str:

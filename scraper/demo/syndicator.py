@@ -23,6 +23,7 @@ from scraper.demo.markup import (
     human_date,
     iso,
     latest,
+    link_items,
     paras,
     stub_page,
     xml_doc,
@@ -131,11 +132,7 @@ def _article(web: DemoWeb, story: Story, stories: list[Story]) -> str:
     credit = (
         f'<p class="syndication-credit">{esc(CREDIT.format(publisher=PUBLISHER_OF_ORIGINAL))}</p>'
     )
-    most_read = "".join(
-        f'<li><a href="{web.url(web.path(s))}">{esc(s.title)}</a></li>'
-        for s in stories
-        if s.slug != story.slug
-    )
+    most_read = link_items(web, stories, story)
     top, bottom = _chrome(web)
     body = "\n".join(
         (

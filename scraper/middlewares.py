@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.asyncio import call_later
 
 from scraper.sites import on_domains
 
@@ -92,13 +93,23 @@ class RetryAfterMiddleware:
         return response
 
     def _delay_slot(self, request: Any, seconds: float) -> None:
+        """Hold the domain's queue for ``seconds`` (the retry waits too), then go back to
+        the normal delay: Retry-After is one pause, not a new crawl rate."""
         downloader = self.crawler.engine.downloader
         key = request.meta.get("download_slot") or urlsplit(request.url).hostname
         slot = downloader.slots.get(key)
-        if slot is not None and seconds > slot.delay:
-            logger.info("%s asked to wait %.0fs (Retry-After); slowing down", key, seconds)
-            slot.delay = seconds
         self.crawler.stats.inc_value("ainews/retry_after")
+        if slot is None or seconds <= slot.delay:
+            return
+        logger.info("%s asked to wait %.0fs (Retry-After); pausing that domain", key, seconds)
+        normal, slot.delay = slot.delay, seconds
+        slot.lastseen = time.monotonic()  # the pause counts from this response
+
+        def restore() -> None:
+            if slot.delay == seconds:  # nobody (AutoThrottle) changed it since
+                slot.delay = normal
+
+        call_later(seconds, restore)
 
 
 def parse_retry_after(value: bytes | None) -> float | None:

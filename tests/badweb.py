@@ -79,24 +79,34 @@ ARTICLE_PATHS = [
 ]
 
 
-def feed(base: str) -> bytes:
-    items = "".join(f"<item><title>{p}</title><link>{base}{p}</link></item>" for p in ARTICLE_PATHS)
+FEEDS = ("/feed.xml", "/broken-feed.xml", "/not-a-feed.xml")
+
+
+def feed(base: str, paths: list[str] = ARTICLE_PATHS) -> bytes:
+    items = "".join(f"<item><title>{p}</title><link>{base}{p}</link></item>" for p in paths)
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
 
 
 @contextmanager
-def serve_bad_web() -> Iterator[tuple[str, dict[str, int]]]:
-    """Serve the bad web on 127.0.0.1; yields the base URL and per-path hit counts."""
+def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
+    """Serve the bad web on 127.0.0.1; yields the base URL and, per path, the times
+    (``time.monotonic()``) it was requested."""
     routes = _routes()
-    hits: dict[str, int] = {}
+    hits: dict[str, list[float]] = {}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             host = (self.headers.get("Host") or "").split(":")[0]
             key = self.path if host == "127.0.0.1" else f"{host}{self.path}"
-            hits[key] = hits.get(key, 0) + 1
+            hits.setdefault(key, []).append(time.monotonic())
             if self.path == "/feed.xml":
                 route: Route = (200, {"Content-Type": "application/rss+xml"}, feed(base))
+            elif self.path == "/busy-feed.xml":
+                route = (200, {"Content-Type": "application/rss+xml"},
+                         feed(base, ["/busy-once"]))
+            elif self.path == "/busy-once":  # 429 asking for 2 s, then the page
+                route = (429, {"Retry-After": "2"}, b"wait") if len(hits[key]) == 1 else \
+                    routes["/ok"]
             elif self.path == "/offsite-redirect":  # same server, but not an allowed domain
                 target = base.replace("127.0.0.1", "localhost") + "/ok"
                 route = (302, {"Location": target}, b"")
@@ -129,7 +139,8 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, int]]]:
         server.server_close()
 
 
-def sites_toml(base: str) -> str:
+def sites_toml(base: str, feeds: tuple[str, ...] = FEEDS) -> str:
+    urls = ", ".join(f'"{base}{path}"' for path in feeds)
     return f"""
 [settings]
 allow_private = true
@@ -138,5 +149,5 @@ download_delay = 0
 [[site]]
 name = "bad-web"
 domains = ["127.0.0.1"]
-feeds = ["{base}/feed.xml", "{base}/broken-feed.xml", "{base}/not-a-feed.xml"]
+feeds = [{urls}]
 """

@@ -88,13 +88,13 @@ def test_bad_responses_are_counted_skips(crawl: dict) -> None:
 
 
 def test_redirects_do_not_leave_the_allowed_domains(crawl: dict) -> None:
-    assert crawl["hits"].get("/offsite-redirect") == 1
+    assert len(crawl["hits"]["/offsite-redirect"]) == 1
     assert not any(key.startswith("localhost") for key in crawl["hits"])
     assert article(crawl, "/offsite-redirect") is None
 
 
 def test_retry_after_was_honoured_and_retried(crawl: dict) -> None:
-    assert crawl["hits"].get("/busy") == 2  # first try + RETRY_TIMES=1
+    assert len(crawl["hits"]["/busy"]) == 2  # first try + RETRY_TIMES=1
 
 
 def test_nothing_half_written(crawl: dict) -> None:

@@ -11,6 +11,8 @@ from scrapy.crawler import Crawler
 from scraper.crawl import crawl_settings
 from scraper.middlewares import parse_retry_after
 from scraper.spiders.news import NewsSpider
+from tests.badweb import serve_bad_web, sites_toml
+from tests.cli_helpers import run_ainews
 
 SITES = """
 [settings]
@@ -64,3 +66,15 @@ def test_retry_after_forms() -> None:
     assert in_a_minute is not None and 55 <= in_a_minute <= 61
     assert parse_retry_after(b"soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_retry_after_pauses_the_domain_before_the_retry(tmp_path: Path) -> None:
+    with serve_bad_web() as (base, hits):
+        sites = tmp_path / "sites.toml"
+        sites.write_text(sites_toml(base, ("/busy-feed.xml",)), encoding="utf-8")
+        run = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", sites,
+                         "-s", "AUTOTHROTTLE_ENABLED=false")
+    assert run.returncode == 0, run.stderr
+    assert "new=1" in run.stdout  # the retry got the page
+    first, second = hits["/busy-once"]
+    assert second - first >= 1.9  # Retry-After: 2 (Scrapy alone retries at once)

@@ -105,7 +105,8 @@ TABLES: dict[str, TableDoc] = {
             "id": "Run number.",
             "started_at": "Start time (ISO 8601 UTC).",
             "finished_at": "End time, NULL while running.",
-            "status": "`running`, `ok`, `failed` or `interrupted` (the process was killed).",
+            "status": "`running`, `ok`, `partial` (some sites unreadable), `failed` or "
+            "`interrupted` (the process was killed).",
             "exit_code": "The exit code the command returned.",
             "sites": "JSON array of the sites crawled.",
             "requests": "HTTP requests sent.",
@@ -115,9 +116,11 @@ TABLES: dict[str, TableDoc] = {
             "articles_updated": "Articles whose title or body changed.",
             "articles_unchanged": "Articles fetched again without a change.",
             "skipped": "Pages not stored (total of `skip_reasons`).",
-            "skip_reasons": 'JSON object: reason → count, e.g. `{"not_article": 3}`.',
+            "skip_reasons": 'JSON object: reason → count, e.g. `{"http_404": 2, "robots_txt": 1}`.',
             "errors": "Errors logged.",
             "finish_reason": "Why the crawl stopped (Scrapy's finish reason).",
+            "failed_sites": "JSON array of sites none of whose feeds, sitemaps or listings "
+            "could be read in this run (a moved feed, a site blocking the crawler).",
         },
     ),
     "frontier": TableDoc(

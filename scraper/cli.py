@@ -84,7 +84,8 @@ def crawl(
 ) -> None:
     """Crawl the sites into the database (what cron runs).
 
-    Exit codes: 0 ok, 1 crawl failed, 2 bad configuration, 75 another crawl holds the lock.
+    Exit codes: 0 ok, 1 crawl failed, 2 bad configuration, 3 some sites unreadable,
+    75 another crawl holds the lock.
 
     Example: ainews crawl --db data/ainews.db --site the-decoder --max-minutes 20
     """

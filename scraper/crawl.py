@@ -21,7 +21,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from scraper.extensions import run_counts
+from scraper.extensions import judge_run, run_counts
 from scraper.sites import load_sites
 from scraper.spiders.news import NewsSpider
 from scraper.storage import Store
@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILED = 1  # the crawl ran but failed: nothing reachable, or errors while storing
 EXIT_CONFIG = 2  # bad sites file or options: fix the configuration
+EXIT_PARTIAL = 3  # finished, but for some sites no feed/sitemap/listing could be read
 EXIT_LOCKED = 75  # another crawl holds the lock (EX_TEMPFAIL): try again later
 
 #: Rotating log: 5 files of 10 MB keep weeks of cron runs without filling the disk.
@@ -82,7 +83,9 @@ class CrawlResult:
             f"new={c.get('articles_new', 0)} updated={c.get('articles_updated', 0)} "
             f"unchanged={c.get('articles_unchanged', 0)} skipped={c.get('skipped', 0)}"
             + (f" ({reasons})" if reasons else "")
-            + f" errors={c.get('errors', 0)} in {self.seconds:.1f}s db={db_path}"
+            + f" errors={c.get('errors', 0)}"
+            + (f" failed_sites={','.join(c['failed_sites'])}" if c.get("failed_sites") else "")
+            + f" in {self.seconds:.1f}s db={db_path}"
         )
 
 
@@ -158,17 +161,12 @@ def run_crawl(
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts = run_counts(stats)
     reason = str(stats.get("finish_reason", "unknown"))
-    # Nothing answered although something was tried: the network, DNS or every site is down.
-    unreachable = counts["responses"] == 0 and (counts["requests"] or counts["skipped"])
-    failed = (
-        counts["errors"] > 0
-        or bool(unreachable)
-        or not (reason == "finished" or reason.startswith("closespider"))
-    )
+    status = judge_run(counts, reason)
+    code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(status, EXIT_FAILED)
     result = CrawlResult(
         run_id=stats.get("ainews/run_id"),
-        status="failed" if failed else "ok",
-        exit_code=EXIT_FAILED if failed else EXIT_OK,
+        status=status,
+        exit_code=code,
         seconds=time.monotonic() - started,
         counts=counts,
         finish_reason=reason,

@@ -27,9 +27,20 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "articles_unchanged": stats.get("ainews/articles_unchanged", 0),
         "skipped": sum(reasons.values()),
         "skip_reasons": reasons,
+        "failed_sites": list(stats.get("ainews/failed_sites", [])),
         # Pages that failed every retry are skips (counted above), not errors of the crawl.
         "errors": stats.get("log_count/ERROR", 0) - stats.get("retry/max_reached", 0),
     }
+
+
+def judge_run(counts: dict[str, Any], finish_reason: str) -> str:
+    """``ok``, ``partial`` (some sites unreadable) or ``failed``, from a run's counts."""
+    # Nothing answered although something was tried: the network, DNS or every site is down.
+    unreachable = counts["responses"] == 0 and (counts["requests"] or counts["skipped"])
+    finished = finish_reason == "finished" or finish_reason.startswith("closespider")
+    if counts["errors"] > 0 or unreachable or not finished:
+        return "failed"
+    return "partial" if counts["failed_sites"] else "ok"
 
 
 class RunRecorder:
@@ -59,6 +70,6 @@ class RunRecorder:
         if self.run_id is None:
             return
         counts = run_counts(self.stats.get_stats())
-        status = "ok" if reason == "finished" or reason.startswith("closespider") else "failed"
+        status = judge_run(counts, reason)
         with Store(self.db_path, dedupe=False) as store:
             store.finish_run(self.run_id, status=status, finish_reason=reason, **counts)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl import EXIT_CONFIG, EXIT_LOCKED, crawl_lock
+from scraper.crawl import EXIT_CONFIG, EXIT_LOCKED, EXIT_PARTIAL, crawl_lock
 from scraper.demo import expected
 from scraper.demo.server import DemoServer
 from tests.cli_helpers import REPO, run_ainews
@@ -38,6 +38,28 @@ def test_unknown_site_name_exits_with_config_code(tmp_path: Path, server) -> Non
     run = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", server.sites_file(tmp_path),
                      "--site", "nope")
     assert run.returncode == EXIT_CONFIG and "unknown site" in run.stderr
+
+
+def test_a_site_whose_feeds_all_fail_makes_the_run_partial(tmp_path: Path, server) -> None:
+    text = server.sites_toml() + f"""
+[[site]]
+name = "moved-feed"
+domains = ["127.0.0.1"]
+feeds = ["{server.base_url}/moved/feed.xml"]
+"""
+    sites = tmp_path / "sites.toml"
+    sites.write_text(text, encoding="utf-8")
+    db = tmp_path / "a.db"
+    run = run_ainews("crawl", "--db", db, "--sites", sites)
+    assert run.returncode == EXIT_PARTIAL, run.stderr
+    assert run.stdout.startswith("ainews crawl: partial")
+    assert "failed_sites=moved-feed" in run.stdout
+    conn = sqlite3.connect(db)
+    status, code, failed = conn.execute(
+        "SELECT status, exit_code, failed_sites FROM crawl_runs").fetchone()
+    assert (status, code, failed) == ("partial", EXIT_PARTIAL, '["moved-feed"]')
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(
+        expected.crawlable())
 
 
 def test_second_crawl_exits_at_once_while_the_lock_is_held(tmp_path: Path, server) -> None:

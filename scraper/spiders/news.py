@@ -8,6 +8,7 @@ scrapy crawl news -a sites=demo.toml   # another sites file
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -57,6 +58,7 @@ class NewsSpider(scrapy.Spider):
         self.revisit_minutes = revisit_minutes
         self.requested: set[str] = set()  # article URLs already requested in this run
         self.answered: set[str] = set()  # ... and those that got a response or an error
+        self.index_health: dict[str, Counter[str]] = {}  # site → {"ok": n, "failed": n}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -81,7 +83,20 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
         return spider
 
+    def _index_outcome(self, site: str, ok: bool) -> None:
+        self.index_health.setdefault(site, Counter())["ok" if ok else "failed"] += 1
+
+    def failed_sites(self) -> list[str]:
+        """Sites none of whose feeds, sitemaps or listings could be read in this run:
+        a feed that moved, a site that blocks us, a dead domain."""
+        return sorted(s for s, c in self.index_health.items() if c["failed"] and not c["ok"])
+
     def closed(self, reason: str) -> None:
+        if failed := self.failed_sites():
+            self.crawler.stats.set_value("ainews/failed_sites", failed)
+            self.logger.warning(
+                "no feed, sitemap or listing could be read for: %s", ", ".join(failed)
+            )
         if reason == "finished":  # a bounded run leaves its queue for the next run instead
             silent = sorted(self.requested - self.answered)
             for url in silent:  # filtered on the way (offsite redirect, duplicate redirect)
@@ -164,6 +179,7 @@ class NewsSpider(scrapy.Spider):
 
     def _not_modified(self, response: Response) -> bool:
         if response.status == 304:
+            self._index_outcome(response.meta["site"], ok=True)
             self.crawler.stats.inc_value("ainews/index_not_modified")
             self.store.index_done(response.meta["index_url"], None)
             return True
@@ -174,6 +190,7 @@ class NewsSpider(scrapy.Spider):
         point makes the next run read the page again instead of trusting a 304."""
         validators = (_header(response, "ETag"), _header(response, "Last-Modified"))
         self.store.index_done(response.meta["index_url"], validators)
+        self._index_outcome(response.meta["site"], ok=True)
 
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
         if self._not_modified(response):
@@ -182,6 +199,7 @@ class NewsSpider(scrapy.Spider):
         try:
             found = parse_document(response.body, response.url)
         except DiscoveryError as exc:
+            self._index_outcome(site.name, ok=False)
             self._skip("bad_feed_or_sitemap", response.url, str(exc), final=True)
             return
         children = [url for url in found.sitemaps if site.owns(url)]
@@ -264,6 +282,8 @@ class NewsSpider(scrapy.Spider):
             reason, final = type(failure.value).__name__, False
         first_url = _first_url(request)
         self.answered.add(first_url)
+        if request.meta.get("kind") != "article":
+            self._index_outcome(request.meta["site"], ok=False)
         self._skip(reason, first_url, repr(failure.value)[:300], final=final)
 
     def _skip(self, reason: str, url: str, detail: str, *, final: bool = False) -> None:

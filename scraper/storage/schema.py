@@ -176,11 +176,17 @@ def _v4_frontier_kind(db: sqlite_utils.Database) -> None:
     db["frontier"].add_column("kind", str, not_null_default="article")
 
 
+def _v5_failed_sites(db: sqlite_utils.Database) -> None:
+    """Sites none of whose start points could be read in a run (a moved feed, a block)."""
+    db["crawl_runs"].add_column("failed_sites", str)  # JSON array of site names
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
     _v3_story_spread,
     _v4_frontier_kind,
+    _v5_failed_sites,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -263,8 +263,9 @@ class Store:
 
     def finish_run(self, run_id: int, **fields: Any) -> None:
         fields.setdefault("finished_at", now_iso())
-        if isinstance(fields.get("skip_reasons"), dict):
-            fields["skip_reasons"] = json.dumps(fields["skip_reasons"], sort_keys=True)
+        for key in ("skip_reasons", "failed_sites"):  # JSON columns
+            if isinstance(fields.get(key), dict | list):
+                fields[key] = json.dumps(fields[key], sort_keys=True)
         with self.db.atomic():
             self.db["crawl_runs"].update(run_id, fields)
 

@@ -102,11 +102,13 @@ class RetryAfterMiddleware:
         if slot is None or seconds <= slot.delay:
             return
         logger.info("%s asked to wait %.0fs (Retry-After); pausing that domain", key, seconds)
-        normal, slot.delay = slot.delay, seconds
+        # The slot randomises its delay by ±jitter: scale up so even the shortest draw waits.
+        pause = seconds / max(1.0 - getattr(slot, "jitter", 0.0), 0.1)
+        normal, slot.delay = slot.delay, pause
         slot.lastseen = time.monotonic()  # the pause counts from this response
 
         def restore() -> None:
-            if slot.delay == seconds:  # nobody (AutoThrottle) changed it since
+            if slot.delay == pause:  # nobody (AutoThrottle) changed it since
                 slot.delay = normal
 
         call_later(seconds, restore)

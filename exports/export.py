@@ -10,17 +10,16 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
-import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from scraper.fileio import atomic_output
 
 logger = logging.getLogger(__name__)
 
@@ -178,27 +177,12 @@ def export_articles(
     try:
         check_sites(conn, sites)
         batches = iter_batches(conn, sql, params)
-        with _atomic_output(Path(out)) as tmp:
+        with atomic_output(Path(out)) as tmp:
             count = WRITERS[fmt](batches, tmp, progress)
     finally:
         conn.close()
     logger.info("exported %d articles to %s (%s)", count, out, fmt)
     return count
-
-
-@contextmanager
-def _atomic_output(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed over it on success, removed on failure."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its 0600 mode would survive the rename; this file gets the umask's.
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
-    try:
-        yield tmp
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
 
 
 def _report(progress: Progress | None, count: int) -> None:

@@ -210,6 +210,7 @@ def dedupe(input_path: Path, output_path: Path) -> None:
     Example: ainews dedupe articles.jsonl --out clusters.jsonl
     """
     from dedupe.corpus import CorpusError, dedupe_jsonl
+    from scraper.fileio import atomic_output
 
     tty = sys.stderr.isatty()
 
@@ -217,7 +218,8 @@ def dedupe(input_path: Path, output_path: Path) -> None:
         click.echo(f"\r{n:,} documents indexed", nl=False, err=True)
 
     try:
-        summary = dedupe_jsonl(input_path, output_path, progress=progress if tty else None)
+        with atomic_output(output_path) as tmp:
+            summary = dedupe_jsonl(input_path, tmp, progress=progress if tty else None)
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
     if tty:

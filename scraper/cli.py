@@ -118,6 +118,45 @@ def crawl(
 
 @main.command()
 @click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="sites.toml",
+    show_default=True,
+    envvar="AINEWS_SITES_FILE",
+    help="Sites file (TOML).",
+)
+def sites(sites_file: Path) -> None:
+    """Check a sites file and list its sites and start points (no network).
+
+    Exits with code 2 and names the problem when the file is invalid.
+
+    Example: ainews sites --sites sites.toml
+    """
+    from scraper.sites import load_sites
+
+    try:
+        config = load_sites(sites_file)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+    click.echo(
+        f"{sites_file}: {len(config.sites)} sites, delay {config.download_delay:g}s, "
+        f"user agent {config.user_agent!r}"
+    )
+    for site in config.sites:
+        pattern = site.article_pattern.pattern if site.article_pattern else "(any link)"
+        click.echo(f"{site.name}  [{', '.join(site.domains)}]  articles: {pattern}")
+        for kind, urls in (
+            ("feed", site.feeds),
+            ("sitemap", site.sitemaps),
+            ("listing", site.listings),
+        ):
+            for url in urls:
+                click.echo(f"  {kind:<8} {url}")
+
+
+@main.command()
+@click.option(
     "--db",
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),

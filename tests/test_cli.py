@@ -65,3 +65,13 @@ def test_dedupe_command_round_trip_and_bad_line(tmp_path) -> None:
     assert result.exit_code == 1
     assert f"in.jsonl:{len(docs) + 1}: not valid JSON" in result.output
     assert not again.exists() and not list(tmp_path.glob(".again*"))
+
+
+def test_sites_command_lists_and_validates(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["sites", "--sites", str(REPO / "sites.toml")])
+    assert result.exit_code == 0
+    assert "techcrunch-ai" in result.output and "feed     https://" in result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[site]]\nname = 'x'\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["sites", "--sites", str(bad)])
+    assert result.exit_code == 2 and "domains" in result.output

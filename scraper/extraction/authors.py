@@ -48,12 +48,27 @@ _UPDATED = re.compile(
     r"mis à jour|stand|on|am|le|el)\b.*\d.*$",
     re.IGNORECASE,
 )
-#: Text that never occurs in a name: digits, code, share-button labels, placeholders.
+#: Text that never occurs in a name: digits, code, exclamations, share-button and link
+#: labels ("View More Articles", "Comment!"), placeholders.
 _NOT_NAME = re.compile(
-    r"\d|[{}<>=;()\[\]]|^(?:by|von|admin|null|none|undefined|unknown|anonymous)$|"
-    r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|e-?mail|share|follow|subscribe)\b",
+    r"\d|[{}<>=;()\[\]!?]|^(?:by|von|admin|null|none|undefined|unknown|anonymous)$|"
+    r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|e-?mail|share|follow|subscribe|"
+    r"articles|posts|stories)\b",
     re.IGNORECASE,
 )
+#: A field label inside a byline ("Topic: Hardware", "Sendung: hr-INFO", "Photo: X"): one
+#: word and a colon, never digits (so "19:14" is no label).
+_FIELD = re.compile(r"(?:^|(?<=[\s|,;]))([^\W\d_][\w-]*)\s?:\s")
+#: Labels whose value is the author; any other label starts another field (topic,
+#: editor, photo, broadcast, source). A few common words, not a dictionary.
+_AUTHOR_LABEL = re.compile(
+    r"^(?:by|von|por|par|door|autor(?:in|en)?|authors?|auteurs?|autore|text|texte|tekst|"
+    r"текст|автор|words|reporter|reporting|written)$", re.IGNORECASE)
+#: News agencies credited after a reporter without a separator ("Tom Davies Associated
+#: Press"); only these, so "India Post News Weekly" is never split at a generic "News".
+_AGENCY_TAIL = re.compile(
+    r"^(?:(?:the )?associated press|reuters|afp|dpa|apa|sda|ansa|efe|upi|bloomberg|xinhua|tass|kna|"
+    r"epd|ap)$", re.IGNORECASE)
 #: A byline part naming the section the story is filed in ("in Politics").
 _SECTIONS = re.compile(r"^(?:in|im|en|dans|filed under)\s+\S", re.IGNORECASE)
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -90,9 +105,34 @@ def _is_last_first(parts: list[str]) -> bool:
     )
 
 
+def author_fields(text: str) -> str:
+    """``text`` without the labelled fields that do not credit an author.
+
+    "By Jane Doe | Topic: Hardware" → "By Jane Doe | "; "Text: Jane Doe" keeps Jane Doe;
+    "Redaktion: X Sendung: hr-INFO" (editor and programme) → "". The unlabelled text
+    before the first label is kept: it is the byline proper.
+    """
+    pieces = _FIELD.split(text)
+    if len(pieces) == 1:
+        return text
+    labelled = zip(pieces[1::2], pieces[2::2], strict=True)  # split() alternates them
+    kept = [pieces[0]] + [value for label, value in labelled if _AUTHOR_LABEL.match(label)]
+    return " ; ".join(piece for piece in kept if piece.strip())
+
+
+def _agency_split(name: str) -> list[str]:
+    """"Tom Davies Associated Press" → ["Tom Davies", "Associated Press"]; else [name]."""
+    words = name.split()
+    for i in range(2, len(words)):
+        if _AGENCY_TAIL.match(" ".join(words[i:])):
+            return [" ".join(words[:i]), " ".join(words[i:])]
+    return [name]
+
+
 def split_byline(raw: str) -> list[str]:
     """The people named in one byline string, in order."""
     text = _fold(_PARENS.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", raw or ""))))
+    text = author_fields(text)
     text = _LOWER_PREFIX.sub("", _PREFIX.sub("", text))
     names: list[str] = []
     for chunk in _AND.split(text):
@@ -109,7 +149,7 @@ def split_byline(raw: str) -> list[str]:
                 continue  # "Jane Doe, Senior Reporter": a role, not a person
             part = re.split(r"\s+[-–—|]\s+", part)[0]  # "Jane Doe – Reporter"
             if (name := clean_name(part)) and not _ROLE.fullmatch(name):
-                names.append(name)
+                names += _agency_split(name)
     return names
 
 

@@ -256,6 +256,18 @@ def _fuller_byline(h1: lxml.html.HtmlElement | None, people: list[str],
     return people
 
 
+def _without_single_words(people: list[str], credited: list[str]) -> list[str]:
+    """``people`` without one-word or all-lower-case "names" when the same byline gives a
+    full name: beside "Jane Doe" a single word is a category link, city or desk code
+    ("Jane Doe, Music") and a lower-case text a link label ("Jane Doe, log in"). Scripts
+    without spaces or case (Chinese, Japanese, Korean) are never dropped this way: a
+    byline of one-word names only is left alone, and their names have no lower case."""
+    if not any(len(p.split()) > 1 for p in people if p not in credited):
+        return people
+    return [p for p in people if p in credited
+            or (len(p.split()) > 1 and not (p == p.lower() != p.upper()))]
+
+
 def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[str]:
     """People from the most trusted source naming any, with the agencies and desks that
     source credits beside them; the publisher itself only when no person is named.
@@ -283,6 +295,8 @@ def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[st
                         people.append(name)
                 elif rank == 0 or len(name.split()) > 1 or not (orgs or source_orgs):
                     people.append(name)
+        if rank > 0:
+            people = _without_single_words(people, credited)
         if len(people) > len(credited):
             people = bylines.unique(people)
             return _fuller_byline(h1, people, sites) if rank == 0 else people

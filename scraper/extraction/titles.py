@@ -150,7 +150,37 @@ def choose_title(
                    for n in sources)
 
     best = max(candidates, key=support)
+    if h1 and key(best) not in key(h1[0]):
+        best = _shared_headline(best, h1) or best
     return _best_form(best, [ld_text, *social[:2], page, best])
+
+
+def _tails(text: str) -> list[str]:
+    """The trailing segment runs of ``text`` after a kicker, longest first:
+    "A: B - C" → "B - C", "C"."""
+    parts = _SEGMENT.split(text)[:MAX_SEGMENTS]
+    seps = _SEGMENT.findall(text)
+    found = []
+    for start in range(1, len(parts)):
+        tail = parts[start]
+        for i in range(start + 1, len(parts)):
+            tail += seps[i - 1] + parts[i]
+        found.append(tail)
+    return found
+
+
+def _shared_headline(best: str, h1: Sequence[str]) -> str | None:
+    """The headline ``best`` and the visible <h1> share when they differ only in the kicker
+    before it ("Topic A: Headline" against an <h1> of two elements, "Topic B" and
+    "Headline"): sources that disagree on the kicker still agree on the rest, and the
+    <h1>'s markup shows that rest as the headline proper. A tail shared only in the text
+    ("Joburg has failed…: there is…" against "Johannesburg has failed…: there is…") is a
+    reworded headline, not a changed kicker, and is left alone."""
+    parts = {key(part) for part in h1[1:]}
+    for tail in _tails(best):
+        if len(tail) >= MIN_TITLE_CHARS and key(tail) in parts:
+            return tail
+    return None
 
 
 def _best_form(title: str, texts: Sequence[str]) -> str:

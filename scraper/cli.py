@@ -27,6 +27,18 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def sites_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--sites",
+        "sites_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="sites.toml",
+        show_default=True,
+        envvar="AINEWS_SITES_FILE",
+        help="Sites file (TOML).",
+    )(fn)
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -40,15 +52,7 @@ def main() -> None:
 
 @main.command()
 @db_option
-@click.option(
-    "--sites",
-    "sites_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="sites.toml",
-    show_default=True,
-    envvar="AINEWS_SITES_FILE",
-    help="Sites file (TOML).",
-)
+@sites_option
 @click.option("--site", "site_names", multiple=True, help="Crawl only this site (repeatable).")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Stop after this many responses.")
 @click.option("--max-minutes", type=click.FloatRange(min=0.1), help="Stop after this long.")
@@ -117,15 +121,7 @@ def crawl(
 
 
 @main.command()
-@click.option(
-    "--sites",
-    "sites_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="sites.toml",
-    show_default=True,
-    envvar="AINEWS_SITES_FILE",
-    help="Sites file (TOML).",
-)
+@sites_option
 def sites(sites_file: Path) -> None:
     """Check a sites file and list its sites and start points (no network).
 

@@ -93,3 +93,70 @@ def test_lower_case_link_label_beside_a_full_name_is_dropped():
 
 def test_the_associated_press_after_a_name_is_split_off():
     assert split_byline("Jane Doe The Associated Press") == ["Jane Doe", "The Associated Press"]
+
+
+def test_job_title_run_on_after_a_name_is_cut():
+    assert split_byline("Thabo Mokone Parliamentary editor") == ["Thabo Mokone"]
+    assert split_byline("André Klein Redakteur") == ["André Klein"]
+    assert split_byline("Mary Ann Smith editor") == ["Mary Ann Smith"]
+    assert split_byline("Guardian staff reporter") == ["Guardian staff reporter"]
+
+
+def test_date_label_weekday_and_outlet_run_on_are_cut():
+    assert split_byline("Malcolm Owen Monday") == ["Malcolm Owen"]
+    assert split_byline("Jane Doe Updated [hour]:[minute]") == ["Jane Doe"]
+    assert split_byline("By Dolores Chang For Dailymail.Com") == ["Dolores Chang"]
+    assert split_byline("von Montag, den 1. Mai") == []
+
+
+def test_name_doubled_by_link_and_alt_text_is_one_name():
+    assert split_byline("Martin Gramnæs Martin Gramnæs") == ["Martin Gramnæs"]
+
+
+def test_site_wide_meta_author_gives_way_to_the_article_author():
+    head = ('<meta name="author" content="Big Media Corp">'
+            '<meta property="article:author" content="Jane Doe">')
+    assert extract_metadata(page(head, "<h1>Story</h1>"), URL).authors == ["Jane Doe"]
+    user = ('<meta name="author" content="Jane Doe">'
+            '<meta property="article:author" content="jdoe">')
+    assert extract_metadata(page(user, "<h1>Story</h1>"), URL).authors == ["Jane Doe"]
+
+
+def test_catalogue_creator_is_reordered_to_first_last():
+    head = ('<meta name="dc.creator" content="Doe, Jane">'
+            '<meta name="dc.creator" content="Roe, John">')
+    assert extract_metadata(page(head, "<h1>Story</h1>"), URL).authors == ["Jane Doe", "John Roe"]
+    assert split_byline("Doe, Jane") == ["Doe, Jane"]  # a free byline keeps its order
+
+
+def test_section_badge_beside_the_author_is_not_credited():
+    body = ('<h1>Story</h1><div class="byline"><a href="/news">News</a>'
+            '<a href="/p/jd">Jane Doe</a></div>')
+    assert extract_metadata(page(body=body), URL).authors == ["Jane Doe"]
+
+
+def test_author_page_link_is_a_byline():
+    body = '<h1>Story</h1><div><a href="/author/jane-doe">Jane Doe</a></div><p>Text.</p>'
+    assert extract_metadata(page(body=body), URL).authors == ["Jane Doe"]
+
+
+def test_site_suffix_spelled_with_accents_matches_the_domain():
+    title = "Vláda podá demisi - Seznam Zprávy"
+    url_sites = ["seznamzpravy.cz", "seznamzpravy"]
+    assert choose_title([["Vláda podá demisi"]], [], [title], title, url_sites) == (
+        "Vláda podá demisi")
+
+
+def test_cjk_and_turkish_dates_parse():
+    from scraper.extraction.dates import parse_date
+
+    assert parse_date("2025年1月14日 01時28分").isoformat() == "2025-01-14T01:28:00+00:00"
+    assert parse_date("2025년 6월 4일").date().isoformat() == "2025-06-04"
+    assert parse_date("20 Nisan 2026").date().isoformat() == "2026-04-20"
+
+
+def test_dateline_in_a_tail_further_below_the_headline():
+    spacer = "<span>share</span>" * 60
+    body = f"<h1>Story</h1>{spacer}<p><b>Published:</b> 03.07.2024 - 18:24</p>"
+    url = "https://news.example.com/story"
+    assert extract_metadata(page(body=body), url).published_at == "2024-07-03T18:24:00+00:00"

@@ -38,6 +38,10 @@ _ORG_WORDS = re.compile(
     r"tass|ria|digital|\w+\.(?:com|de|at|ch|org|net|co|uk|fr|it|es|nl|no|se|dk|pl|cz))\b",
     re.IGNORECASE,
 )
+#: The generic words of ``_ORG_WORDS``, which name no one on their own.
+_GENERIC_ORG = re.compile(
+    r"staff|team|desk|newsroom|editorial|editors|online|news|agency|press|media|digital",
+    re.IGNORECASE)
 #: Prefixes that are also name particles ("Di Maria", "De Vries"): only in lower case.
 _LOWER_PREFIX = re.compile(r"^(?:di|de|da|af|av|fra)\s+(?=[A-ZÀ-Þ])")
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -72,6 +76,31 @@ _AGENCY_TAIL = re.compile(
 #: A byline part naming the section the story is filed in ("in Politics").
 _SECTIONS = re.compile(r"^(?:in|im|en|dans|filed under)\s+\S", re.IGNORECASE)
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: What runs on after a name when a byline box is read as one text without separators:
+#: a job title ("Jane Doe Parliamentary editor", "Jane Doe Redakteurin"), the title a
+#: freelancer writes for ("Jane Doe for Example.com"), a date label or a weekday of the
+#: dateline ("Jane Doe Updated …", "Jane Doe Monday"). None of these words is a name,
+#: so the name is the words before; at least two must remain (a first and a last name).
+#: Only the usual qualifiers may stand before a job title, so "Mary Ann Smith editor"
+#: keeps "Smith".
+_RUN_ON = re.compile(
+    r"^((?:\S+\s+){1,4}?\S+)\s+(?:"
+    r"(?:(?:senior|chief|staff|deputy|managing|associate|contributing|executive|"
+    r"political|parliamentary|foreign|business|science|sports?|news|freier?|leitender?|"
+    r"stellvertretender?)\s+){0,2}(?:reporter|correspondent|editor|writer|journalist|columnist|"
+    r"contributor|producer|photographer|redakteur(?:in)?|korrespondent(?:in)?|"
+    r"journalistin|rédact(?:eur|rice)|redactor|redattore|corresponsal)"
+    r"|for\s+\S.*"
+    r"|(?:updated|published|posted|aktualisiert|veröffentlicht|actualizado|publié)\b.*"
+    r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|"
+    r"mittwoch|donnerstag|freitag|samstag|sonntag)\b.*)$",
+    re.IGNORECASE,
+)
+#: A weekday alone is the start of a dateline ("von Montag, den 1. Mai"), not a name.
+_WEEKDAY = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|"
+    r"mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|"
+    r"samedi|dimanche)$", re.IGNORECASE)
 #: Longest plausible name in words/characters: longer strings are sentences or bios.
 MAX_NAME_WORDS = 6
 MAX_NAME_CHARS = 60
@@ -90,7 +119,12 @@ def clean_name(raw: str) -> str | None:
         text = _fold(_LOWER_PREFIX.sub("", _PREFIX.sub("", _fold(text))))
     if not text or len(text) > MAX_NAME_CHARS or len(text.split()) > MAX_NAME_WORDS:
         return None
-    if not any(ch.isalpha() for ch in text) or _NOT_NAME.search(text):
+    if (run_on := _RUN_ON.match(text)) and not _ORG_WORDS.search(run_on[1]):
+        text = run_on[1]  # a desk keeps its words: "Guardian staff reporter"
+    words = text.split()
+    if len(words) % 2 == 0 and words[: len(words) // 2] == words[len(words) // 2:]:
+        text = " ".join(words[: len(words) // 2])  # "Jane Doe Jane Doe": link and alt text
+    if not any(ch.isalpha() for ch in text) or _NOT_NAME.search(text) or _WEEKDAY.match(text):
         return None
     return text
 
@@ -103,6 +137,18 @@ def _is_last_first(parts: list[str]) -> bool:
         and len(parts[0].split()) == 1
         and not any(_ROLE.search(p) for p in parts)
     )
+
+
+def first_last(name: str) -> str:
+    """"Doe, Jane" → "Jane Doe"; any other name unchanged.
+
+    Only for fields whose convention is the catalogue order "Last, First" (Dublin Core
+    creator, Highwire ``citation_author``): there the comma is a reordering, and the
+    byline the page shows reads "Jane Doe". A comma in a free byline may mean anything
+    ("AFP, Manila"), so ``split_byline`` keeps it as written.
+    """
+    parts = [_fold(p) for p in _PREFIX.sub("", _fold(name)).split(",")]
+    return f"{parts[1]} {parts[0]}" if _is_last_first(parts) else name
 
 
 def author_fields(text: str) -> str:
@@ -178,6 +224,12 @@ def is_publisher(name: str, site_names: Iterable[str] = ()) -> bool:
 def is_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
     """A desk, agency or the publication itself rather than a person."""
     return is_publisher(name, site_names) or bool(_ORG_WORDS.search(name))
+
+
+def is_section_label(name: str) -> bool:
+    """A bare generic word ("News", "Online", "Staff"): a section badge or desk label
+    beside the byline, not a credit to anyone; an agency or desk credit has a name."""
+    return len(name.split()) == 1 and bool(_GENERIC_ORG.fullmatch(name))
 
 
 def unique(names: Iterable[str]) -> list[str]:

@@ -30,6 +30,9 @@ MONTHS = {
     "ene": 1, "abr": 4, "ago": 8, "dic": 12, "enero": 1, "febrero": 2, "marzo": 3,
     "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "set": 9, "sept": 9, "octubre": 10,
     "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10, "out": 10, "fev": 2, "maj": 5,
+    "maa": 3, "mei": 5, "des": 12,  # Dutch "maart", "mei"; Norwegian "desember"
+    "ocak": 1, "şubat": 2, "nisan": 4, "haziran": 6, "temmuz": 7, "ağustos": 8,
+    "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12,  # Turkish, whole words only
 }
 #: Zone abbreviations that news sites print after a time.
 ZONES = {
@@ -50,6 +53,11 @@ _NAMED = re.compile(
     r"|\b([^\W\d_]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))"
     r"(?:\D{0,12}?(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?(?:\s*([A-Za-z]{1,5})\b)?",
     re.IGNORECASE,
+)
+#: Chinese, Japanese and Korean dates: "2025年1月14日 01時28分", "2025년 6월 4일 02:37".
+_CJK = re.compile(
+    r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]"
+    r"(?:\D{0,8}?(\d{1,2})\s*[時时시:]\s*(\d{2}))?"
 )
 _EPOCH = re.compile(r"^\d{10}(\d{3})?$")
 _URL_DATE = re.compile(
@@ -128,7 +136,15 @@ def parse_date(text: str | None) -> datetime | None:
             return parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             pass
-    return _iso(text) or _numeric_dmy(text) or _named(text)
+    return _iso(text) or _numeric_dmy(text) or _named(text) or _cjk(text)
+
+
+def _cjk(text: str) -> datetime | None:
+    match = _CJK.search(text)
+    if not match:
+        return None
+    y, mo, d, h, mi = match.groups()
+    return _build(int(y), int(mo), int(d), int(h or 0), int(mi or 0))
 
 
 def plausible(value: datetime | None, now: datetime | None = None) -> datetime | None:

@@ -34,6 +34,8 @@ MODIFIED_KEYS = (
     "dc.date.modified", "dcterms.modified", "date.updated", "date.modified", "last-modified",
     "article.updated", "lastmod", "article:modified:time",
 )
+#: Author keys whose convention is the catalogue order "Last, First".
+CATALOGUE_AUTHOR_KEYS = frozenset({"dc.creator", "dcterms.creator", "citation_author"})
 AUTHOR_KEYS = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
     "dcterms.creator", "citation_author", "byl", "cxenseparse:author", "article.author",
@@ -58,8 +60,10 @@ MAX_TAG_CHARS = 60
 BYLINE_PREDICATE = (
     '[@rel="author" or @itemprop="author" or contains(@class, "byline") '
     'or contains(@class, "author") or contains(@class, "Author") '
-    'or contains(@class, "Byline") or contains(@data-testid, "byline")]'
-)
+    'or contains(@class, "Byline") or contains(@data-testid, "byline") '
+    'or contains(@href, "/author/") or contains(@href, "/autor/") '
+    'or contains(@href, "/authors/") or contains(@href, "/autoren/")]'
+)  # the href tests: links to an author's page (WordPress, most CMSs) without byline class
 BYLINE_XPATH = "//*" + BYLINE_PREDICATE
 #: Class words of author-related elements that are not a byline (bio, avatar, follow box,
 #: the credit of an embedded video or of a teaser for another article).
@@ -74,9 +78,11 @@ BY_LINE_TAGS = frozenset({"p", "span", "div", "li", "address", "strong", "em", "
 #: Elements scanned after the <h1> for such a line: a headline block (kicker, standfirst,
 #: share buttons, picture) rarely takes more.
 BY_LINE_WINDOW = 150
-#: Elements scanned after the headline for a visible dateline: it sits right below the
-#: headline; further down dates belong to teasers and related stories.
-DATELINE_WINDOW = 40
+#: Elements scanned after the headline for a visible dateline: it sits below the headline,
+#: but after a standfirst, byline box, share buttons and icons (150 elements, as for the
+#: byline; 40 missed half the datelines of the benchmark's pages without date markup).
+#: Further down dates belong to teasers and related stories; the first date found wins.
+DATELINE_WINDOW = 150
 #: <h2>/<h3> elements tried as the headline when no <h1> shows the title.
 MAX_HEADINGS = 150
 #: A byline longer than this (characters) is an author bio or a whole block.
@@ -172,9 +178,10 @@ def _dateline(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> 
         return []
     found = []
     for element in h1.xpath(f"following::*[position() <= {DATELINE_WINDOW}]"):
-        text = titles.fold(element.text or "")
-        if 6 <= len(text) <= MAX_DATELINE_CHARS and any(ch.isdigit() for ch in text):
-            found.append(text)
+        # The tail too: "<b>Published:</b> 03.07.2024", "Jane Doe<br>28.04.2024".
+        for text in (titles.fold(element.text or ""), titles.fold(element.tail or "")):
+            if 6 <= len(text) <= MAX_DATELINE_CHARS and any(ch.isdigit() for ch in text):
+                found.append(text)
     return found
 
 
@@ -268,6 +275,23 @@ def _without_single_words(people: list[str], credited: list[str]) -> list[str]:
             or (len(p.split()) > 1 and not (p == p.lower() != p.upper()))]
 
 
+def _meta_authors(metas: dict[str, list[str]]) -> list[str]:
+    """Author meta values, URLs left out. ``<meta name="author">`` describes the whole
+    document and templates often fill it site-wide with the owner ("Condé Nast"): when
+    the article-level keys name a full name and none of them is that value, it is the
+    owner, not this article's author. A user name there ("jdoe") proves nothing."""
+    values = [bylines.first_last(v) if key in CATALOGUE_AUTHOR_KEYS else v
+              for key in AUTHOR_KEYS for v in metas.get(key, []) if not v.startswith("http")]
+    specific = [name for v in _values(metas, AUTHOR_KEYS[1:]) if not v.startswith("http")
+                for name in bylines.split_byline(v)]
+    if not any(len(name.split()) > 1 for name in specific):
+        return values
+    known = {re.sub(r"\W+", "", name.lower()) for name in specific}
+    generic = [v for v in metas.get("author", []) if not any(
+        re.sub(r"\W+", "", name.lower()) in known for name in bylines.split_byline(v))]
+    return [v for v in values if v not in generic]
+
+
 def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[str]:
     """People from the most trusted source naming any, with the agencies and desks that
     source credits beside them; the publisher itself only when no person is named.
@@ -275,7 +299,7 @@ def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[st
     Outside JSON-LD a one-word "person" (initials, a city after a comma, a desk code) only
     counts when no source named an organisation.
     """
-    meta_values = [v for v in _values(metas, AUTHOR_KEYS) if not v.startswith("http")]
+    meta_values = _meta_authors(metas)
     sources = [
         lambda: [(p.name, p.is_org) for p in ld.authors],
         lambda: [(v, False) for v in meta_values],
@@ -290,7 +314,8 @@ def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[st
             for name in bylines.split_byline(raw):
                 if is_org or bylines.is_organisation(name, sites):
                     source_orgs.append(name)
-                    if not bylines.is_publisher(name, sites):
+                    if not (bylines.is_publisher(name, sites)
+                            or bylines.is_section_label(name)):
                         credited.append(name)  # "Reuters", "SDA" beside a reporter
                         people.append(name)
                 elif rank == 0 or len(name.split()) > 1 or not (orgs or source_orgs):

@@ -45,6 +45,12 @@ def key(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text)
 
 
+def _unaccented(text: str) -> str:
+    """``text`` without combining accents: "zprávy" → "zpravy"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _tokens(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
@@ -72,6 +78,8 @@ def variants(title: str) -> list[str]:
 def strip_site(title: str, site_names: Iterable[str]) -> str:
     """``title`` without leading/trailing segments that name the site, a section or a date."""
     names = {key(n) for n in site_names if key(n)}
+    # Domains spell the name without accents: "Seznam Zprávy" is seznamzpravy.cz.
+    ascii_names = {_unaccented(n) for n in names}
     parts = _SEPARATOR.split(title)
     seps = _SEPARATOR.findall(title)
     if len(parts) == 1:
@@ -80,6 +88,7 @@ def strip_site(title: str, site_names: Iterable[str]) -> str:
     def is_site(part: str) -> bool:
         k = key(part)
         return (not k or k.isdigit() or any(k in n or n in k for n in names)
+                or any(_unaccented(k) in n or n in _unaccented(k) for n in ascii_names)
                 or bool(_BY_SEGMENT.match(part)))
 
     start, end = 0, len(parts)

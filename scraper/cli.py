@@ -207,13 +207,22 @@ def demo(db_path: Path, port: int, verbose: bool) -> None:
 def reprocess(db_path: Path, everything: bool) -> None:
     """Re-run cleaning and de-duplication over stored pages, without crawling.
 
+    Takes the crawl's lock: it exits with code 75 while a crawl writes the database.
+
     Example: ainews reprocess --db data/ainews.db --all
     """
+    from scraper.crawl import EXIT_LOCKED, LockHeld, crawl_lock
     from scraper.reprocess import reprocess_database
 
     if not db_path.exists():
         _fail(f"{db_path}: no such database (run `ainews crawl` first)", 2)
-    counts = reprocess_database(db_path, only_stale=not everything, progress=sys.stderr.isatty())
+    try:
+        with crawl_lock(db_path):
+            counts = reprocess_database(
+                db_path, only_stale=not everything, progress=sys.stderr.isatty()
+            )
+    except LockHeld as exc:
+        _fail(str(exc), EXIT_LOCKED)
     if not counts:
         click.echo("nothing to reprocess: every article was cleaned by this version (see --all)")
         return

@@ -65,3 +65,13 @@ def test_reprocess_all_keeps_unchanged_rows(tmp_path: Path) -> None:
 def test_reprocess_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     run = run_ainews("reprocess", "--db", tmp_path / "nope.db")
     assert run.returncode == 2 and "no such database" in run.stderr
+
+
+def test_reprocess_waits_for_no_crawl(tmp_path: Path) -> None:
+    from scraper.crawl import EXIT_LOCKED, crawl_lock
+
+    db = tmp_path / "a.db"
+    stale_database(db)
+    with crawl_lock(db):
+        run = run_ainews("reprocess", "--db", db)
+    assert run.returncode == EXIT_LOCKED and "another process" in run.stderr

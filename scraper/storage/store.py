@@ -160,9 +160,6 @@ class Store:
             pk="article_id",
         )
 
-    def get_article(self, url: str) -> dict[str, Any] | None:
-        return self._row("SELECT * FROM articles WHERE id=?", article_id(url))
-
     def known_article(self, url: str) -> dict[str, Any] | None:
         """What the crawl needs to decide whether to fetch ``url`` again."""
         return self._row(

@@ -19,6 +19,9 @@ from scraper.extraction import authors as bylines
 from scraper.extraction import dates, jsonld, labels, language, titles
 from scraper.extraction.credit import parse_credit
 
+Html = lxml.html.HtmlElement
+Metas = dict[str, list[str]]  # <meta> values by lower-case name, in page order
+
 #: Meta names (lower case) for each field, most trusted first.
 PUBLISHED_KEYS = (
     "article:published_time", "og:article:published_time", "article:published",
@@ -137,7 +140,7 @@ def _heading(h1: lxml.html.HtmlElement) -> list[str]:
     return [_text(h1)] + (parts if len(parts) > 1 else [])
 
 
-def _headline_element(tree, h1s: list, title: str | None) -> lxml.html.HtmlElement | None:
+def _headline_element(tree: Html, h1s: list[Html], title: str | None) -> Html | None:
     """The heading that shows the chosen title (an <h2>/<h3> on pages whose <h1> is the
     logo), else the first <h1>: bylines and datelines are looked for after it."""
     wanted = titles.key(title or "")
@@ -185,7 +188,8 @@ def _dateline(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> 
     return found
 
 
-def _dates(tree, metas, ld: jsonld.LdArticle, url: str, h1) -> tuple[str | None, str | None]:
+def _dates(tree: Html, metas: Metas, ld: jsonld.LdArticle, url: str,
+           h1: Html | None) -> tuple[str | None, str | None]:
     published = (
         _first_date(ld.published)
         or _first_date(_values(metas, PUBLISHED_KEYS))
@@ -228,7 +232,7 @@ def _byline_nodes(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None)
     return sorted(nodes, key=lambda el: (order[el] < start, abs(order[el] - start)))
 
 
-def _visible_bylines(tree, h1, sites: list[str]) -> list[str]:
+def _visible_bylines(tree: Html, h1: Html | None, sites: list[str]) -> list[str]:
     """The names of the byline nearest the headline that names anyone."""
     for element in _byline_nodes(tree, h1):
         texts = [t for t in _byline_texts(element) if 0 < len(t) <= MAX_BYLINE_CHARS]
@@ -292,7 +296,8 @@ def _meta_authors(metas: dict[str, list[str]]) -> list[str]:
     return [v for v in values if v not in generic]
 
 
-def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[str]:
+def _authors(tree: Html, metas: Metas, ld: jsonld.LdArticle, sites: list[str],
+             h1: Html | None) -> list[str]:
     """People from the most trusted source naming any, with the agencies and desks that
     source credits beside them; the publisher itself only when no person is named.
 
@@ -329,7 +334,7 @@ def _authors(tree, metas, ld: jsonld.LdArticle, sites: list[str], h1) -> list[st
     return bylines.unique(orgs)
 
 
-def _tags(metas, ld: jsonld.LdArticle) -> list[str]:
+def _tags(metas: Metas, ld: jsonld.LdArticle) -> list[str]:
     found = []
     for value in ld.keywords + _values(metas, TAG_KEYS):
         found += [titles.fold(t) for t in re.split(r"[,;]", value)]
@@ -337,7 +342,7 @@ def _tags(metas, ld: jsonld.LdArticle) -> list[str]:
     return bylines.unique(tags)[:MAX_TAGS]
 
 
-def _credit(tree, metas, ld: jsonld.LdArticle) -> str | None:
+def _credit(tree: Html, metas: Metas, ld: jsonld.LdArticle) -> str | None:
     if ld.based_on and not ld.based_on.startswith("http"):
         return ld.based_on
     for value in _values(metas, CREDIT_KEYS):
@@ -351,7 +356,7 @@ def _credit(tree, metas, ld: jsonld.LdArticle) -> str | None:
     return None
 
 
-def _language(tree, metas, ld: jsonld.LdArticle, title: str | None) -> str | None:
+def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None) -> str | None:
     declared = language.declared(
         [tree.get("lang"), tree.get("xml:lang")] + _values(metas, LANGUAGE_KEYS)
         + [ld.language])

@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING
 from scraper.demo.markup import (
     DEMO_NOTICE,
     HTML,
-    SITE_LAUNCH,
     Resource,
     document,
     esc,
     human_date,
     latest,
     paras,
-    stub_page,
+    stub_pages,
 )
 from scraper.demo.stories import Story
 
@@ -140,11 +139,7 @@ def render(web: DemoWeb) -> dict[str, Resource]:
         ("about/", "Submit a Tool", "Tell us about your AI product and we will review it."),
     ]
     stubs += [(f"archive/{slug}", title, teaser) for slug, title, teaser in SIMILAR]
-    for rest, title, text in stubs:
-        html = stub_page(
-            lang=LANG, site_name=PUBLISHER, title=title, text=text, canonical=web.url(PREFIX + rest)
-        )
-        out[PREFIX + rest] = Resource.make(html, HTML, SITE_LAUNCH)
+    out.update(stub_pages(web, prefix=PREFIX, lang=LANG, site_name=PUBLISHER, pages=stubs))
     return out
 
 

@@ -13,7 +13,6 @@ from scraper.demo import publisher
 from scraper.demo.markup import (
     DEMO_NOTICE,
     HTML,
-    SITE_LAUNCH,
     Resource,
     document,
     esc,
@@ -22,7 +21,7 @@ from scraper.demo.markup import (
     latest,
     link_items,
     paras,
-    stub_page,
+    stub_pages,
 )
 from scraper.demo.stories import Story
 
@@ -52,14 +51,9 @@ def render(web: DemoWeb) -> dict[str, Resource]:
     stories = web.on("digest")
     out = {web.path(s): Resource.make(_page(web, s, stories), HTML, s.updated) for s in stories}
     out[LISTING] = Resource.make(_home(web, stories), HTML, latest(s.updated for s in stories))
-    for rest, title, text in (
-        ("about/", "About", "A daily digest of AI news."),
-        ("subscribe/", "Subscribe", SUBSCRIBE),
-    ):
-        html = stub_page(
-            lang=LANG, site_name=PUBLISHER, title=title, text=text, canonical=web.url(PREFIX + rest)
-        )
-        out[PREFIX + rest] = Resource.make(html, HTML, SITE_LAUNCH)
+    pages = [("about/", "About", "A daily digest of AI news."),
+             ("subscribe/", "Subscribe", SUBSCRIBE)]
+    out.update(stub_pages(web, prefix=PREFIX, lang=LANG, site_name=PUBLISHER, pages=pages))
     return out
 
 

@@ -102,14 +102,22 @@ def document(*, lang: str, title: str, head: str, body: str, body_class: str = "
     )
 
 
-def stub_page(*, lang: str, site_name: str, title: str, text: str, canonical: str) -> str:
-    """A plain non-article page (about, newsletter ...) that listings and nav bars link to."""
-    head = f'<link rel="canonical" href="{esc(canonical)}">'
-    body = (
-        f"<header><p>{esc(site_name)}</p></header>\n<main>\n<h1>{esc(title)}</h1>\n"
-        f"<p>{esc(text)}</p>\n</main>\n<footer><p>{esc(DEMO_NOTICE)}</p></footer>"
-    )
-    return document(lang=lang, title=f"{title} | {site_name}", head=head, body=body)
+def stub_pages(
+    web: DemoWeb, *, prefix: str, lang: str, site_name: str,
+    pages: Iterable[tuple[str, str, str]],
+) -> dict[str, Resource]:
+    """Plain non-article pages (about, newsletter ...) that listings and nav bars link to,
+    by path: each ``(path under prefix, title, text)``."""
+    out = {}
+    for rest, title, text in pages:
+        head = f'<link rel="canonical" href="{esc(web.url(prefix + rest))}">'
+        body = (
+            f"<header><p>{esc(site_name)}</p></header>\n<main>\n<h1>{esc(title)}</h1>\n"
+            f"<p>{esc(text)}</p>\n</main>\n<footer><p>{esc(DEMO_NOTICE)}</p></footer>"
+        )
+        html = document(lang=lang, title=f"{title} | {site_name}", head=head, body=body)
+        out[prefix + rest] = Resource.make(html, HTML, SITE_LAUNCH)
+    return out
 
 
 def xml_doc(body: str) -> str:

@@ -26,7 +26,7 @@ from scraper.demo.markup import (
     paras,
     rfc822,
     sitemap_index,
-    stub_page,
+    stub_pages,
     urlset,
     xml_doc,
 )
@@ -124,11 +124,7 @@ def render(web: DemoWeb) -> dict[str, Resource]:
         (f"author/{slugify(a)}/", a, f"Articles by {a}.")
         for a in sorted({a for s in stories for a in s.authors})
     ]
-    for rest, title, text in pages:
-        html = stub_page(
-            lang=LANG, site_name=PUBLISHER, title=title, text=text, canonical=web.url(PREFIX + rest)
-        )
-        out[PREFIX + rest] = Resource.make(html, HTML, SITE_LAUNCH)
+    out.update(stub_pages(web, prefix=PREFIX, lang=LANG, site_name=PUBLISHER, pages=pages))
     return out
 
 

@@ -15,7 +15,6 @@ from scraper.demo.markup import (
     ATOM,
     DEMO_NOTICE,
     HTML,
-    SITE_LAUNCH,
     XML,
     Resource,
     document,
@@ -25,7 +24,7 @@ from scraper.demo.markup import (
     latest,
     link_items,
     paras,
-    stub_page,
+    stub_pages,
     xml_doc,
 )
 from scraper.demo.stories import Story
@@ -75,14 +74,8 @@ def render(web: DemoWeb) -> dict[str, Resource]:
     out[ATOM_FEED] = Resource.make(_atom(web, stories), ATOM, newest)
     out[NEWS_SITEMAP] = Resource.make(_news_sitemap(web, stories), XML, newest)
     out[PREFIX] = Resource.make(_home(web, stories), HTML, newest)
-    about = stub_page(
-        lang=LANG,
-        site_name=PUBLISHER,
-        title="About Relay",
-        text="Relay republishes AI reporting from partner newsrooms.",
-        canonical=web.url(PREFIX + "about.html"),
-    )
-    out[PREFIX + "about.html"] = Resource.make(about, HTML, SITE_LAUNCH)
+    about = ("about.html", "About Relay", "Relay republishes AI reporting from partner newsrooms.")
+    out.update(stub_pages(web, prefix=PREFIX, lang=LANG, site_name=PUBLISHER, pages=[about]))
     return out
 
 

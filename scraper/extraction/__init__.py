@@ -5,5 +5,6 @@
 """
 
 from scraper.extraction.core import EXTRACTOR_VERSION, extract
+from scraper.extraction.errors import TooComplex
 
-__all__ = ["EXTRACTOR_VERSION", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "TooComplex", "extract"]

@@ -134,6 +134,7 @@ TABLES: dict[str, TableDoc] = {
             "state": "`pending`, `done` or `failed`.",
             "attempts": "Failed fetch attempts so far.",
             "last_error": "The last fetch error, if any.",
+            "last_tried_at": "When a crawl last took it to fetch (that run's start time).",
         },
     ),
     "validators": TableDoc(

@@ -101,7 +101,8 @@ def crawl(
         if not sep or not name.strip():
             _fail(f"-s expects NAME=VALUE, got {item!r}", api.EXIT_CONFIG)
         extra[name.strip()] = value
-    api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose,
+                          level=extra.get("LOG_LEVEL", "INFO"))
     try:
         result = api.run_crawl(
             db_path,
@@ -211,18 +212,26 @@ def reprocess(db_path: Path, everything: bool) -> None:
 
     Example: ainews reprocess --db data/ainews.db --all
     """
-    from scraper.crawl import EXIT_LOCKED, LockHeld, crawl_lock
+    from scraper.exitcodes import EXIT_LOCKED
+    from scraper.lock import LockHeld, crawl_lock
     from scraper.reprocess import reprocess_database
 
     if not db_path.exists():
         _fail(f"{db_path}: no such database (run `ainews crawl` first)", 2)
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rreprocess {done:,}/{total:,}", nl=False, err=True)
+
+    tty = sys.stderr.isatty()
     try:
         with crawl_lock(db_path):
             counts = reprocess_database(
-                db_path, only_stale=not everything, progress=sys.stderr.isatty()
+                db_path, only_stale=not everything, progress=progress if tty else None
             )
     except LockHeld as exc:
         _fail(str(exc), EXIT_LOCKED)
+    if tty and counts:
+        click.echo(err=True)
     if not counts:
         click.echo("nothing to reprocess: every article was cleaned by this version (see --all)")
         return

@@ -6,14 +6,10 @@ the database so cron never runs two crawls on one file.
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import logging.handlers
-import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,49 +17,24 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from scraper.exitcodes import BY_STATUS, EXIT_CONFIG, EXIT_FAILED, EXIT_LOCKED, EXIT_PARTIAL
 from scraper.extensions import judge_run, run_counts
+from scraper.lock import LockHeld, crawl_lock
 from scraper.sites import load_sites
 from scraper.spiders.news import NewsSpider
 from scraper.storage import Store
 
+__all__ = ["EXIT_CONFIG", "EXIT_LOCKED", "EXIT_PARTIAL", "CrawlResult", "LockHeld",
+           "configure_logging", "crawl_lock", "run_crawl"]
+
 logger = logging.getLogger(__name__)
 
-# Exit codes a cron user can act on.
-EXIT_OK = 0
-EXIT_FAILED = 1  # the crawl ran but failed: nothing reachable, or errors while storing
-EXIT_CONFIG = 2  # bad sites file or options: fix the configuration
-EXIT_PARTIAL = 3  # finished, but for some sites no feed/sitemap/listing could be read
-EXIT_LOCKED = 75  # another crawl holds the lock (EX_TEMPFAIL): try again later
-
-#: Rotating log: 5 files of 10 MB keep weeks of cron runs without filling the disk.
+#: Rotating log: 5 files of 10 MB keep weeks of cron runs at INFO without filling the disk.
 LOG_MAX_BYTES = 10 * 1024 * 1024
 LOG_BACKUPS = 5
-
-
-class LockHeld(RuntimeError):
-    """Another crawl is writing this database."""
-
-
-@contextmanager
-def crawl_lock(db_path: Path) -> Iterator[None]:
-    """An exclusive, non-blocking lock; the OS drops it when the process dies (kill -9)."""
-    lock_path = Path(f"{db_path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode(errors="ignore").strip() or "?"
-            raise LockHeld(
-                f"{db_path} is being crawled by another process (pid {holder}); "
-                "try again when it ends (its lock goes away even if it is killed)"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
-    finally:
-        os.close(fd)
+#: The run log (starts, warnings, summaries) is small, so a long run never rotates it away.
+RUN_LOG_MAX_BYTES = 1024 * 1024
+RUN_LOG_BACKUPS = 3
 
 
 @dataclass
@@ -116,29 +87,53 @@ def crawl_settings(
     return settings
 
 
-def configure_logging(log_file: Path | None, *, verbose: bool) -> None:
-    """A rotating log file gets everything at INFO; the terminal gets errors only, or INFO
-    with ``verbose`` — so cron mails hold the one-line summary unless something is wrong."""
+def configure_logging(log_file: Path | None, *, verbose: bool, level: str = "INFO") -> None:
+    """The rotating log file gets ``level`` (INFO: at most one line per page), a small run
+    log beside it (``runs.log``) each run's start, warnings and summary; the terminal gets
+    errors only, or INFO with ``verbose`` — so cron mails hold the one-line summary unless
+    something is wrong."""
+    file_level = logging.getLevelName(str(level).upper())
+    if not isinstance(file_level, int):
+        file_level = logging.INFO
     root = logging.getLogger()
-    root.setLevel(logging.INFO)
+    root.setLevel(min(file_level, logging.INFO))
     fmt = logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s")
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.INFO if verbose else logging.ERROR)
     console.setFormatter(fmt)
-    console.addFilter(_not_per_page_retry)
+    console.addFilter(_not_per_page_error)
     root.addHandler(console)
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
             log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
         )
+        handler.setLevel(file_level)
         handler.setFormatter(fmt)
         root.addHandler(handler)
+        runs = logging.handlers.RotatingFileHandler(
+            log_file.with_name("runs.log"), maxBytes=RUN_LOG_MAX_BYTES,
+            backupCount=RUN_LOG_BACKUPS, encoding="utf-8",
+        )
+        runs.setFormatter(fmt)
+        runs.addFilter(_run_record)
+        root.addHandler(runs)
+    # Scrapy sets its loggers to DEBUG; records below the file's level are not even made.
+    logging.getLogger("scrapy").setLevel(min(file_level, logging.INFO))
 
 
-def _not_per_page_retry(record: logging.LogRecord) -> bool:
-    """A page that failed all its retries is a counted skip in the summary, not cron mail."""
-    return record.name != "scrapy.downloadermiddlewares.retry"
+def _run_record(record: logging.LogRecord) -> bool:
+    """What the run log keeps: warnings and errors, and this module's start and summary."""
+    return record.levelno >= logging.WARNING or record.name == __name__
+
+
+def _not_per_page_error(record: logging.LogRecord) -> bool:
+    """A page that failed all its retries, or a site whose robots.txt cannot be fetched,
+    is a counted skip or a failed site in the summary, not cron mail."""
+    return record.name not in (
+        "scrapy.downloadermiddlewares.retry",
+        "scrapy.downloadermiddlewares.robotstxt",
+    )
 
 
 def run_crawl(
@@ -150,11 +145,11 @@ def run_crawl(
     load_sites(sites_file).select(names)  # a bad sites file fails before anything starts
     started = time.monotonic()
     with crawl_lock(db_path):
-        with Store(db_path) as store:
-            if stale := store.close_stale_runs():
-                logger.warning("%d earlier run(s) were interrupted; resuming their frontier", stale)
-            store.ensure_dedupe_index()
+        logger.info("crawl started: db=%s sites=%s %s", db_path, sites_file,
+                    ",".join(names) or "(all)")
+        scrapy_level = logging.getLogger("scrapy").level
         process = CrawlerProcess(crawl_settings(db_path, sites_file, names, **options))
+        logging.getLogger("scrapy").setLevel(scrapy_level or logging.INFO)  # see above
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler)
         process.start()
@@ -162,7 +157,7 @@ def run_crawl(
     counts = run_counts(stats)
     reason = str(stats.get("finish_reason", "unknown"))
     status = judge_run(counts, reason)
-    code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(status, EXIT_FAILED)
+    code = BY_STATUS.get(status, EXIT_FAILED)
     result = CrawlResult(
         run_id=stats.get("ainews/run_id"),
         status=status,
@@ -174,4 +169,5 @@ def run_crawl(
     if result.run_id is not None:
         with Store(db_path, dedupe=False) as store:
             store.finish_run(result.run_id, status=result.status, exit_code=result.exit_code)
+    logger.info("%s", result.summary(db_path))
     return result

@@ -1,4 +1,4 @@
-"""Crawl-level components: the run record in ``crawl_runs``."""
+"""The run record in ``crawl_runs``: started, finished, counts, skip reasons."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from scraper.storage import Store
+from scraper.state import SKIP_PREFIX, CrawlState
 
 logger = logging.getLogger(__name__)
-
-SKIP_PREFIX = "ainews/skip/"
 
 
 def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
@@ -28,8 +26,11 @@ def run_counts(stats: dict[str, Any]) -> dict[str, Any]:
         "skipped": sum(reasons.values()),
         "skip_reasons": reasons,
         "failed_sites": list(stats.get("ainews/failed_sites", [])),
-        # Pages that failed every retry are skips (counted above), not errors of the crawl.
-        "errors": stats.get("log_count/ERROR", 0) - stats.get("retry/max_reached", 0),
+        # Pages that failed every retry are skips (counted above), and a robots.txt that
+        # cannot be fetched is a site that cannot be reached: neither is an error of the run.
+        "errors": stats.get("log_count/ERROR", 0)
+        - stats.get("retry/max_reached", 0)
+        - sum(v for k, v in stats.items() if k.startswith("robotstxt/exception_count/")),
     }
 
 
@@ -44,32 +45,35 @@ def judge_run(counts: dict[str, Any], finish_reason: str) -> str:
 
 
 class RunRecorder:
-    """Records each crawl in ``crawl_runs``: started, finished, counts, skip reasons."""
+    """Records each crawl in ``crawl_runs`` through the crawl state's connection."""
 
-    def __init__(self, db_path: str, stats: Any) -> None:
-        self.db_path = db_path
-        self.stats = stats
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
         self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunRecorder:
-        db_path = crawler.settings.get("AINEWS_DB")
-        if not db_path:
+        if not crawler.settings.get("AINEWS_DB"):
             raise NotConfigured("AINEWS_DB is not set")
-        ext = cls(db_path, crawler.stats)
+        ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
+    def _store(self) -> Any:
+        state = self.crawler.get_extension(CrawlState)
+        if state is None:
+            raise NotConfigured("RunRecorder needs the scraper.state.CrawlState extension")
+        return state.store
+
     def spider_opened(self, spider: Any) -> None:
-        with Store(self.db_path, dedupe=False) as store:
-            self.run_id = store.start_run([s.name for s in getattr(spider, "sites", ())])
-        self.stats.set_value("ainews/run_id", self.run_id)
+        self.run_id = self._store().start_run([s.name for s in getattr(spider, "sites", ())])
+        self.crawler.stats.set_value("ainews/run_id", self.run_id)
+        logger.info("run %d started", self.run_id)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.run_id is None:
             return
-        counts = run_counts(self.stats.get_stats())
+        counts = run_counts(self.crawler.stats.get_stats())
         status = judge_run(counts, reason)
-        with Store(self.db_path, dedupe=False) as store:
-            store.finish_run(self.run_id, status=status, finish_reason=reason, **counts)
+        self._store().finish_run(self.run_id, status=status, finish_reason=reason, **counts)

@@ -1,22 +1,30 @@
-"""What the spider hands to the pipelines: a fetched article page, not yet cleaned."""
+"""The one record of a fetched page, from the spider (or a WARC file) to the database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scraper.article import Article
 
+@dataclass(frozen=True)
+class FetchedPage:
+    """An HTTP response for an article URL, before cleaning.
 
-@dataclass
-class PageItem:
+    The spider builds it from a Scrapy response; WARC import or another ingest path builds
+    it from its own source. ``scraper.process.process_page`` turns it into a stored
+    :class:`~scraper.article.Article`; the store keeps ``body`` for ``ainews reprocess``.
+    """
+
     url: str  # the final URL, after redirects
-    requested_url: str
-    site: str
+    requested_url: str  # the URL as the frontier knows it (before redirects)
+    site: str  # the site name from the sites file
     status: int
     content_type: str | None
     body: bytes
-    fetched_at: str
+    fetched_at: str  # ISO 8601 UTC
     etag: str | None = None
     last_modified: str | None = None
     source_lastmod: str | None = None  # what the feed/sitemap said when it was discovered
-    article: Article | None = None  # set by ExtractPipeline
+    ip_address: str | None = None  # the address the response came from, when known
+
+    def __repr__(self) -> str:  # never a page body in a log line
+        return f"FetchedPage({self.url!r}, status={self.status}, {len(self.body)} bytes)"

@@ -11,10 +11,11 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import call_later
 
 from scraper.sites import on_domains
+from scraper.skips import SkipRequest
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class PrivateAddressMiddleware:
     def process_request(self, request: Any) -> None:
         host = urlsplit(request.url).hostname or ""
         if _is_private_host(host):
-            raise IgnoreRequest(f"refused private address {host} for {request.url}")
+            raise SkipRequest("private_address", f"{host} for {request.url}")
         return None
 
 
@@ -71,7 +72,7 @@ class AllowedDomainsMiddleware:
         domains = getattr(self.crawler.spider, "allowed_domains", None)
         if domains and not on_domains(request.url, domains):
             host = urlsplit(request.url).hostname
-            raise IgnoreRequest(f"offsite: {host} is not among the sites' domains")
+            raise SkipRequest("offsite", f"{host} is not among the sites' domains")
         return None
 
 

@@ -1,75 +1,66 @@
-"""Thin pipelines: clean a fetched page into an Article, then store it."""
+"""The processing pipeline: fetched page → clean (worker processes) → dedupe → store."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
-from scraper.extraction import EXTRACTOR_VERSION, extract
-from scraper.items import PageItem
-from scraper.storage import RawPage, Store
+from scraper.items import FetchedPage
+from scraper.pool import PAGE_TIMEOUT_S, TOO_SLOW, ExtractorPool, default_workers
+from scraper.process import process_page
+from scraper.state import CrawlState
 
 logger = logging.getLogger(__name__)
 
-
-class ExtractPipeline:
-    """PageItem → PageItem with ``.article``; pages with no article text are dropped."""
-
-    def __init__(self, stats: Any) -> None:
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
-        return cls(crawler.stats)
-
-    def process_item(self, item: PageItem) -> PageItem:
-        article = extract(item.body, item.url, content_type=item.content_type)
-        if not article.body.strip():
-            self.stats.inc_value("ainews/skip/no_article_text")
-            raise DropItem(f"no article text in {item.url}")
-        article.site = item.site
-        article.fetched_at = item.fetched_at
-        item.article = article
-        return item
+#: Skip reasons worth another try in a later run (the frontier counts the attempts).
+_TRANSIENT = {TOO_SLOW, "worker_crashed"}
 
 
-class StorePipeline:
-    """Writes each article, its raw page and its cluster in one transaction."""
+class ProcessPipeline:
+    """Cleans each page in a worker process (the reactor keeps crawling), then stores it
+    through :func:`scraper.process.process_page` in this process: one writer, one write
+    per article. Pages that give no article are dropped with their skip reason."""
 
-    def __init__(self, db_path: str, stats: Any) -> None:
-        self.db_path = db_path
-        self.stats = stats
-        self.store: Store | None = None
+    def __init__(self, crawler: Any, pool: ExtractorPool) -> None:
+        self.crawler = crawler
+        self.pool = pool
+        self.state: CrawlState | None = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> StorePipeline:
-        return cls(crawler.settings.get("AINEWS_DB"), crawler.stats)
+    def from_crawler(cls, crawler: Any) -> ProcessPipeline:
+        settings = crawler.settings
+        if not settings.get("AINEWS_DB"):
+            raise NotConfigured("AINEWS_DB is not set")
+        workers = settings.getint("AINEWS_WORKERS", -1)
+        pool = ExtractorPool(
+            default_workers() if workers < 0 else workers,
+            settings.getfloat("AINEWS_PAGE_TIMEOUT", PAGE_TIMEOUT_S),
+        )
+        return cls(crawler, pool)
 
     def open_spider(self) -> None:
-        self.store = Store(self.db_path)
-        self.store.ensure_dedupe_index()
+        self.state = self.crawler.get_extension(CrawlState)
+        if self.state is None:
+            raise NotConfigured("ProcessPipeline needs the scraper.state.CrawlState extension")
+        self.pool.start()
+        logger.info("cleaning pages in %s", f"{self.pool.workers} worker processes"
+                    if not self.pool.in_process else "the crawl process")
 
     def close_spider(self) -> None:
-        if self.store is not None:
-            self.store.close()
+        self.pool.close()
 
-    def process_item(self, item: PageItem) -> PageItem:
-        assert self.store is not None
-        page = RawPage(
-            requested_url=item.requested_url,
-            status=item.status,
-            content_type=item.content_type,
-            body=item.body,
-            etag=item.etag,
-            last_modified=item.last_modified,
-        )
-        outcome = self.store.save_article(
-            item.article,
-            page,
-            source_lastmod=item.source_lastmod,
-            extractor_version=EXTRACTOR_VERSION,
-        )
-        self.stats.inc_value(f"ainews/articles_{outcome}")
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        assert self.state is not None
+        cleaned = await self.pool.clean(item)
+        outcome = process_page(item, self.state.store, cleaned=cleaned)
+        if not outcome.stored:
+            self.state.skip(item.requested_url, outcome.status, item.url,
+                            final=outcome.status not in _TRANSIENT)
+            raise DropItem(outcome.status)
+        self.crawler.stats.inc_value(f"ainews/articles_{outcome.status}")
+        logger.info("%s %s", outcome.status, item.url)
         return item

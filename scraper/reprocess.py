@@ -1,63 +1,54 @@
-"""Re-run extraction and de-duplication over stored raw pages (no network)."""
+"""Re-run cleaning and de-duplication over stored raw pages (no network).
+
+Each stored page goes through the crawl's own path, :func:`scraper.process.process_page`.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
-import click
-
-from scraper.extraction import EXTRACTOR_VERSION, extract
+from scraper.extraction import EXTRACTOR_VERSION
+from scraper.process import process_page
 from scraper.storage import Store
 
 logger = logging.getLogger(__name__)
 
 
 def reprocess_database(
-    db_path: str | Path, *, only_stale: bool = True, progress: bool = False
+    db_path: str | Path,
+    *,
+    only_stale: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, int]:
-    """Re-extract stored pages; a changed body is re-deduplicated. Returns outcome counts."""
+    """Re-clean stored pages; a changed body is re-deduplicated. Returns outcome counts
+    (``new``/``updated``/``unchanged``, or why a page was kept as it was stored).
+    ``progress(done, total)`` is called after each page."""
     counts: Counter[str] = Counter()
     with Store(db_path) as store:
         store.ensure_dedupe_index()
-        where = f"extractor_version IS NOT {EXTRACTOR_VERSION}" if only_stale else None
-        ids = [
-            r[0]
-            for r in store.db.execute(
-                f"SELECT id FROM articles{' WHERE ' + where if where else ''} ORDER BY id"
-            )
-        ]
-        with click.progressbar(ids, label="reprocess", file=None if progress else _Null()) as bar:
-            for aid in bar:
-                page = store.raw_page(aid)
-                counts[_reprocess_one(store, page) if page else "no_raw_page"] += 1
+        where = f" WHERE extractor_version IS NOT {EXTRACTOR_VERSION}" if only_stale else ""
+        ids = [r[0] for r in store.db.execute(f"SELECT id FROM articles{where} ORDER BY id")]
+        for done, aid in enumerate(ids, 1):
+            counts[_reprocess_one(store, aid)] += 1
+            if progress:
+                progress(done, len(ids))
     return dict(sorted(counts.items()))
 
 
-def _reprocess_one(store: Store, page: dict) -> str:
+def _reprocess_one(store: Store, aid: str) -> str:
+    page = store.raw_page(aid)
+    if page is None:
+        return "no_raw_page"
     try:
-        article = extract(page["raw"], page["url"], content_type=page["content_type"])
+        outcome = process_page(page, store)
     except Exception:  # one bad stored page must not stop the others
-        logger.exception(
-            "reprocess: extraction failed for %s (article %s)", page["url"], page["id"]
-        )
+        logger.exception("reprocess: failed for %s (article %s)", page.url, aid)
         return "failed"
-    if not article.body.strip():
-        logger.warning(
-            "reprocess: %s now gives no article text; kept the stored version", page["url"]
-        )
-        return "kept_empty"
-    article.site = page["site"]
-    article.fetched_at = page["fetched_at"]
-    return store.save_article(
-        article, source_lastmod=page["source_lastmod"], extractor_version=EXTRACTOR_VERSION
-    )
-
-
-class _Null:
-    def write(self, _: str) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
+    if not outcome.stored:
+        logger.warning("reprocess: %s now gives %s; kept the stored version", page.url,
+                       outcome.status)
+        return f"kept_{outcome.status}"
+    return outcome.status

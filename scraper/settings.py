@@ -8,16 +8,19 @@ NEWSPIDER_MODULE = "scraper.spiders"
 AINEWS_DB = "data/ainews.db"
 AINEWS_SITES_FILE = "sites.toml"
 AINEWS_SITES = ""  # comma-separated site names; empty = all
-AINEWS_ALLOW_PRIVATE = False  # the sites file's allow_private sets this
 AINEWS_REVISIT_MINUTES = 10  # start points read this recently are not asked again
 AINEWS_LISTING_PAGES = 3  # "next" pages followed per listing
+AINEWS_MAX_CHILD_SITEMAPS = 1000  # child sitemaps read per run (sitemap_cap when hit)
+AINEWS_BATCH_SIZE = 200  # article requests handed to Scrapy at once from the frontier
+AINEWS_RETRY_FAILED_DAYS = 7  # a failed article URL is tried again after this back-off
+AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 or 1 = in-process
+AINEWS_PAGE_TIMEOUT = 20  # seconds one page may take to clean before it is abandoned
 
-# Politeness. The sites file's download_delay and user_agent override these per crawl.
+# Politeness. The sites file sets DOWNLOAD_DELAY, USER_AGENT and AINEWS_ALLOW_PRIVATE
+# for each crawl (scraper.sites has their defaults).
 ROBOTSTXT_OBEY = True
-USER_AGENT = "ainews/0.1 (+https://github.com/ainews-project/ainews)"
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0
 DOWNLOAD_DELAY_JITTER = 0.5  # ±50%, so requests do not arrive on a fixed beat
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -35,15 +38,22 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # AllowedDomainsMiddleware checks every request, dont_filter ones and redirects too.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # Scrapy's robots.txt and decompression checks, raising their skip reason.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.refusals.RobotsTxtSkips": 100,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "scraper.refusals.DecompressionSkips": 590,
     "scraper.middlewares.AllowedDomainsMiddleware": 110,
     "scraper.middlewares.PrivateAddressMiddleware": 120,
     "scraper.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before RetryMiddleware
 }
 ITEM_PIPELINES = {
-    "scraper.pipelines.ExtractPipeline": 100,
-    "scraper.pipelines.StorePipeline": 800,
+    "scraper.pipelines.ProcessPipeline": 100,
 }
 EXTENSIONS = {
+    "scraper.state.CrawlState": 50,  # the run's one database connection
     "scraper.extensions.RunRecorder": 100,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
@@ -52,4 +62,5 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "scraper.logformatter.ShortLogFormatter"  # never an item in the log
 FEED_EXPORT_ENCODING = "utf-8"

@@ -45,13 +45,11 @@ def test_polite_defaults(tmp_path: Path) -> None:
 def test_sites_file_sets_delay_floor_and_user_agent(tmp_path: Path) -> None:
     crawler = Crawler(NewsSpider, settings_for(tmp_path))
     spider = NewsSpider.from_crawler(crawler)
-    try:
-        # AutoThrottle never goes below DOWNLOAD_DELAY: it is the per-domain floor.
-        assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 3.5
-        assert crawler.settings.get("USER_AGENT") == "testbot/1.0 (+https://example.org/contact)"
-        assert spider.allowed_domains == ["example.org"]
-    finally:
-        spider.store.close()
+    # AutoThrottle never goes below DOWNLOAD_DELAY: it is the per-domain floor.
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == 3.5
+    assert crawler.settings.get("USER_AGENT") == "testbot/1.0 (+https://example.org/contact)"
+    assert spider.allowed_domains == ["example.org"]
+    assert not (tmp_path / "a.db").exists()  # the spider never opens the database
 
 
 def test_bounded_runs_map_to_closespider(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from scraper.article import Article
 from scraper.demo import expected
 from scraper.demo.web import DemoWeb
 from scraper.extraction import EXTRACTOR_VERSION
-from scraper.storage import RawPage, Store
+from scraper.items import FetchedPage
+from scraper.storage import Store
 from tests.cli_helpers import run_ainews
 
 
@@ -24,8 +25,9 @@ def stale_database(path: Path) -> dict[str, str]:
             url = web.url(page_path)
             stale = Article(url=url, title="old title", body=f"old body of {page.slug}",
                             site=page.site, fetched_at="2026-04-07T00:00:00+00:00")
-            store.save_article(stale, RawPage(url, 200, resource.content_type, resource.body),
-                               extractor_version=EXTRACTOR_VERSION - 1)
+            raw = FetchedPage(url, url, page.site, 200, resource.content_type, resource.body,
+                              "2026-04-07T00:00:00+00:00")
+            store.save_article(stale, raw, extractor_version=EXTRACTOR_VERSION - 1)
             urls[page_path] = url
     return urls
 
@@ -68,7 +70,8 @@ def test_reprocess_missing_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_reprocess_waits_for_no_crawl(tmp_path: Path) -> None:
-    from scraper.crawl import EXIT_LOCKED, crawl_lock
+    from scraper.exitcodes import EXIT_LOCKED
+    from scraper.lock import crawl_lock
 
     db = tmp_path / "a.db"
     stale_database(db)

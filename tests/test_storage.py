@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from scraper.article import Article
-from scraper.storage import RawPage, Store
+from scraper.items import FetchedPage
+from scraper.process import process_page
+from scraper.storage import Store
 from scraper.storage.schema import SCHEMA_VERSION
 
 STORY = " ".join(
@@ -26,8 +28,14 @@ def article(url: str, body: str, published: str = "2026-03-01T10:00:00+00:00") -
                    fetched_at="2026-03-02T00:00:00+00:00")
 
 
-def page(url: str) -> RawPage:
-    return RawPage(url, 200, "text/html; charset=utf-8", b"<html>raw</html>")
+def page(url: str) -> FetchedPage:
+    return FetchedPage(url, url, "s", 200, "text/html; charset=utf-8", b"<html>raw</html>",
+                       "2026-03-02T00:00:00+00:00")
+
+
+def save(store: Store, art: Article, raw: FetchedPage | None = None) -> str:
+    """Store an already-cleaned article through the crawl's own path (dedupe, one write)."""
+    return process_page(raw or page(art.url), store, cleaned=art).status
 
 
 def assignments(db: Path) -> dict[str, tuple[str, int]]:
@@ -40,15 +48,14 @@ def assignments(db: Path) -> dict[str, tuple[str, int]]:
 def test_recrawl_updates_the_row_and_rechecks_duplicates(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     with Store(db) as store:
-        assert store.save_article(article("https://a.com/1", STORY), page("https://a.com/1")) \
+        assert save(store, article("https://a.com/1", STORY)) == "new"
+        assert save(store, article("https://b.com/1", OTHER, "2026-02-01T00:00:00+00:00")) \
             == "new"
-        assert store.save_article(article("https://b.com/1", OTHER,
-                                          "2026-02-01T00:00:00+00:00")) == "new"
-        assert store.save_article(article("https://a.com/1", STORY)) == "unchanged"
+        assert save(store, article("https://a.com/1", STORY)) == "unchanged"
         before = assignments(db)
         assert before["https://a.com/1"][0] != before["https://b.com/1"][0]
         # the page now carries the other story: it must join that story's cluster
-        assert store.save_article(article("https://a.com/1", OTHER)) == "updated"
+        assert save(store, article("https://a.com/1", OTHER)) == "updated"
         assert store.count("articles") == 2
     after = assignments(db)
     assert after["https://a.com/1"] == (after["https://b.com/1"][0], 0)
@@ -60,18 +67,18 @@ def test_a_failing_record_leaves_nothing_half_written(tmp_path: Path, monkeypatc
         def boom(row: dict) -> None:
             raise RuntimeError("index failure")
 
-        monkeypatch.setattr(store.clusters, "add", boom)
+        monkeypatch.setattr(store.clusters, "assign", boom)
         with pytest.raises(RuntimeError):
-            store.save_article(article("https://a.com/1", STORY), page("https://a.com/1"))
+            save(store, article("https://a.com/1", STORY))
         assert store.count("articles") == 0 and store.count("pages") == 0
 
 
 def test_lost_index_is_rebuilt_with_the_same_clusters(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     with Store(db) as store:
-        store.save_article(article("https://a.com/1", STORY))
-        store.save_article(article("https://b.com/copy", STORY, "2026-03-05T00:00:00+00:00"))
-        store.save_article(article("https://c.com/2", OTHER))
+        save(store, article("https://a.com/1", STORY))
+        save(store, article("https://b.com/copy", STORY, "2026-03-05T00:00:00+00:00"))
+        save(store, article("https://c.com/2", OTHER))
     before = assignments(db)
     conn = sqlite3.connect(db)
     tables = [r[0] for r in conn.execute(

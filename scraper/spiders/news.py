@@ -1,4 +1,8 @@
-"""The one spider: reads the sites file and turns feeds, sitemaps and listings into articles.
+"""The one spider: reads the sites file and turns feeds, sitemaps and listings into pages.
+
+It maps responses to requests and pages only: what to fetch, what was fetched and what
+failed is kept by the crawl state component (``scraper.state.CrawlState``), and pages are
+cleaned and stored by the processing pipeline (``scraper.pipelines``).
 
 scrapy crawl news                      # every site in sites.toml
 scrapy crawl news -a site=the-decoder  # one site (comma-separate several)
@@ -11,28 +15,32 @@ import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 
 from scraper.discovery import DiscoveryError, listing_links, parse_document
-from scraper.items import PageItem
+from scraper.items import FetchedPage
 from scraper.sites import Site, load_sites
-from scraper.storage import Store
+from scraper.skips import SkipRequest
+from scraper.state import CrawlState
 
 #: Listing pages followed through "next" links per start listing: enough for a cron run
 #: every few hours to see every new article on busy sites, without walking the archive.
 LISTING_PAGES = 3
-#: A feed, sitemap or listing read less than this many minutes ago is not asked again:
-#: news feeds change every few minutes at most, and cron runs are usually 15-60 min apart,
-#: so this only stops back-to-back runs (a developer re-running, a retried cron job) from
-#: re-polling every start point. Set AINEWS_REVISIT_MINUTES=0 to always ask (with a 304).
-REVISIT_MINUTES = 10.0
+#: Sitemap indexes nest one or two levels on real sites; deeper chains are a trap.
+SITEMAP_DEPTH = 3
+#: Child sitemaps read per run: a big news site's index lists a few hundred (one per day or
+#: month); thousands are an archive walk or a trap, not news.
+MAX_CHILD_SITEMAPS = 1000
 _NEXT_TEXT = re.compile(r"^\s*(next|older|more|weiter|suivant|»|›|→)\b", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_SCHEMES = ("http", "https")
 
 
 class NewsSpider(scrapy.Spider):
@@ -43,9 +51,8 @@ class NewsSpider(scrapy.Spider):
         *args: Any,
         sites_file: str,
         site_names: list[str],
-        db_path: str,
         listing_pages: int = LISTING_PAGES,
-        revisit_minutes: float = REVISIT_MINUTES,
+        max_child_sitemaps: int = MAX_CHILD_SITEMAPS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -53,11 +60,8 @@ class NewsSpider(scrapy.Spider):
         self.sites = self.config.select(site_names)
         self.by_name = {s.name: s for s in self.sites}
         self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
-        self.store = Store(db_path, dedupe=False)
         self.listing_pages = listing_pages
-        self.revisit_minutes = revisit_minutes
-        self.requested: set[str] = set()  # article URLs already requested in this run
-        self.answered: set[str] = set()  # ... and those that got a response or an error
+        self.child_sitemaps_left = max_child_sitemaps
         self.index_health: dict[str, Counter[str]] = {}  # site → {"ok": n, "failed": n}
 
     @classmethod
@@ -71,17 +75,23 @@ class NewsSpider(scrapy.Spider):
             *args,
             sites_file=kwargs.pop("sites", None) or settings.get("AINEWS_SITES_FILE"),
             site_names=list(names),
-            db_path=kwargs.pop("db", None) or settings.get("AINEWS_DB"),
             listing_pages=settings.getint("AINEWS_LISTING_PAGES", LISTING_PAGES),
-            revisit_minutes=settings.getfloat("AINEWS_REVISIT_MINUTES", REVISIT_MINUTES),
+            max_child_sitemaps=settings.getint("AINEWS_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS),
             **kwargs,
         )
         if not settings.frozen:  # the sites file's politeness settings apply to the crawl
             settings.set("DOWNLOAD_DELAY", spider.config.download_delay, priority="spider")
             settings.set("USER_AGENT", spider.config.user_agent, priority="spider")
             settings.set("AINEWS_ALLOW_PRIVATE", spider.config.allow_private, priority="spider")
-        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
+
+    @cached_property
+    def state(self) -> CrawlState:
+        state = self.crawler.get_extension(CrawlState)
+        if state is None:
+            raise RuntimeError("the news spider needs the scraper.state.CrawlState extension")
+        return state
 
     def _index_outcome(self, site: str, ok: bool) -> None:
         self.index_health.setdefault(site, Counter())["ok" if ok else "failed"] += 1
@@ -97,28 +107,15 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning(
                 "no feed, sitemap or listing could be read for: %s", ", ".join(failed)
             )
-        if reason == "finished":  # a bounded run leaves its queue for the next run instead
-            silent = sorted(self.requested - self.answered)
-            for url in silent:  # filtered on the way (offsite redirect, duplicate redirect)
-                self.store.mark_failed(url, "no response: filtered before download", final=False)
-            if silent:
-                self.crawler.stats.inc_value("ainews/skip/filtered", len(silent))
-        self.store.close()
 
-    def item_dropped(self, item: Any, response: Response, exception: Exception) -> None:
-        if isinstance(item, PageItem):
-            self.store.mark_failed(item.requested_url, str(exception), final=True)
-
-    # -- start points -------------------------------------------------------------------
+    # -- start points and the frontier ------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        for row in self.store.pending(self.by_name):  # left over by an interrupted run
+        for row in self.state.resume_index(self.by_name):  # left by an interrupted run
             self.crawler.stats.inc_value("ainews/resumed")
-            site = self.by_name[row["site"]]
-            if row["kind"] == "article":
-                yield self._article_request(row["url"], site, row["lastmod"])
-            else:  # its links may not all have been read: fetch it in full
-                yield self._index_request(row["url"], site, row["kind"], conditional=False)
+            # its links may not all have been read: fetch it in full
+            yield self._index_request(row["url"], self.by_name[row["site"]], row["kind"],
+                                      conditional=False)
         for site in self.sites:
             for kind, urls in (
                 ("feed", site.feeds),
@@ -126,33 +123,34 @@ class NewsSpider(scrapy.Spider):
                 ("listing", site.listings),
             ):
                 for url in urls:
-                    if self._recently_read(url):
+                    if self.state.recently_read(url):
                         self.crawler.stats.inc_value("ainews/index_recently_read")
                         continue
                     yield self._index_request(url, site, kind)
+        for request in self._articles_from_frontier():  # left pending by an earlier run
+            yield request
 
-    def _recently_read(self, url: str) -> bool:
-        seen = self.store.validators(url)
-        if not seen or not seen["checked_at"] or self.revisit_minutes <= 0:
-            return False
-        age = datetime.now(UTC) - datetime.fromisoformat(seen["checked_at"])
-        return age.total_seconds() < self.revisit_minutes * 60
+    def spider_idle(self) -> None:
+        """Feed the next batch of article URLs from the frontier, until there are none."""
+        requests = list(self._articles_from_frontier())
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _articles_from_frontier(self) -> Iterator[scrapy.Request]:
+        for row in self.state.next_articles(self.by_name, self.state.refill_size()):
+            yield self._article_request(row["url"], self.by_name[row["site"]], row["lastmod"])
 
     def _index_request(
         self, url: str, site: Site, kind: str, *, depth: int = 1, conditional: bool = True
     ) -> scrapy.Request:
         """A feed, sitemap or listing: conditional, so an unchanged one costs a 304."""
-        headers = {}
-        if conditional and (seen := self.store.validators(url)) is not None:
-            if seen["etag"]:
-                headers["If-None-Match"] = seen["etag"]
-            if seen["last_modified"]:
-                headers["If-Modified-Since"] = seen["last_modified"]
         return scrapy.Request(
             url,
             callback=self.parse_listing if kind == "listing" else self.parse_index,
             errback=self.on_error,
-            headers=headers,
+            headers=self.state.conditional_headers(url) if conditional else {},
             meta={
                 "site": site.name,
                 "kind": kind,
@@ -164,24 +162,35 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _article_request(self, url: str, site: Site, lastmod: str | None) -> scrapy.Request:
-        self.requested.add(url)
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.on_error,
             meta={"site": site.name, "kind": "article", "lastmod": lastmod},
-            # ``requested`` already stops duplicates; without the dupefilter a redirect loop
-            # runs into REDIRECT_MAX_TIMES and is reported instead of vanishing silently.
+            # the frontier hands out each URL once per run; without the dupefilter a
+            # redirect loop runs into REDIRECT_MAX_TIMES and is reported, not dropped.
             dont_filter=True,
         )
 
     # -- discovery -----------------------------------------------------------------------
 
+    def _http_only(self, urls: list[str]) -> list[str]:
+        """Only http(s) links become requests (file:, ftp: ... are counted, never fetched)."""
+        kept = []
+        for url in urls:
+            if urlsplit(url).scheme.lower() in _SCHEMES:
+                kept.append(url)
+            else:
+                self.crawler.stats.inc_value("ainews/skip/scheme")
+                self.logger.info("skipped %s: scheme (only http and https are fetched)", url)
+        return kept
+
     def _not_modified(self, response: Response) -> bool:
+        """A 304: the page is unchanged since its last full read."""
         if response.status == 304:
             self._index_outcome(response.meta["site"], ok=True)
             self.crawler.stats.inc_value("ainews/index_not_modified")
-            self.store.index_done(response.meta["index_url"], None)
+            self.state.index_read(response.meta["index_url"], None)
             return True
         return False
 
@@ -189,7 +198,7 @@ class NewsSpider(scrapy.Spider):
         """Called after every link of the page is in the frontier, so a kill before this
         point makes the next run read the page again instead of trusting a 304."""
         validators = (_header(response, "ETag"), _header(response, "Last-Modified"))
-        self.store.index_done(response.meta["index_url"], validators)
+        self.state.index_read(response.meta["index_url"], validators)
         self._index_outcome(response.meta["site"], ok=True)
 
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
@@ -200,118 +209,121 @@ class NewsSpider(scrapy.Spider):
             found = parse_document(response.body, response.url)
         except DiscoveryError as exc:
             self._index_outcome(site.name, ok=False)
-            self._skip("bad_feed_or_sitemap", response.url, str(exc), final=True)
+            self._skip(response, "bad_feed_or_sitemap", str(exc), final=True)
             return
-        children = [url for url in found.sitemaps if site.owns(url)]
-        self.store.enqueue(site.name, [(url, None) for url in children], kind="sitemap")
+        children = self._bounded_children(
+            [u for u in self._http_only(found.sitemaps) if site.owns(u)], response
+        )
+        self.state.discovered_index(site.name, children, "sitemap")
+        depth = response.meta.get("depth", 1) + 1
         for child in children:
-            yield self._index_request(child, site, "sitemap")
+            yield self._index_request(child, site, "sitemap", depth=depth)
         from_feed = _root_is_feed(response)
         links = [
             (link.url, link.lastmod)
             for link in found.articles
             if (site.owns(link.url) if from_feed else site.is_article_url(link.url))
         ]
-        yield from self._articles(site, links)
+        self._discovered(site, links)
         self._index_done(response)
+        yield from self._articles_from_frontier()
+
+    def _bounded_children(self, children: list[str], response: Response) -> list[str]:
+        """Child sitemaps within the depth limit and this run's cap (both counted)."""
+        if children and response.meta.get("depth", 1) >= SITEMAP_DEPTH:
+            self.crawler.stats.inc_value("ainews/skip/sitemap_depth", len(children))
+            self.logger.warning("%s: sitemap indexes nested deeper than %d; %d not read",
+                                response.url, SITEMAP_DEPTH, len(children))
+            return []
+        kept = children[: max(self.child_sitemaps_left, 0)]
+        self.child_sitemaps_left -= len(kept)
+        if over := len(children) - len(kept):
+            self.crawler.stats.inc_value("ainews/skip/sitemap_cap", over)
+            self.logger.warning("%s: over the cap of child sitemaps per run; %d not read",
+                                response.url, over)
+        return kept
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         if self._not_modified(response):
             return
         site = self.by_name[response.meta["site"]]
         urls = listing_links(response.body, response.url)
-        yield from self._articles(site, [(u, None) for u in urls if site.is_article_url(u)])
+        self._discovered(site, [(u, None) for u in urls if site.is_article_url(u)])
         depth = response.meta.get("depth", 1)
-        if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt):
-            self.store.enqueue(site.name, [(nxt, None)], kind="listing")
+        if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt) \
+                and self._http_only([nxt]):
+            self.state.discovered_index(site.name, [nxt], "listing")
             yield self._index_request(nxt, site, "listing", depth=depth + 1)
         self._index_done(response)
+        yield from self._articles_from_frontier()
 
-    def _articles(
-        self, site: Site, links: list[tuple[str, str | None]]
-    ) -> Iterator[scrapy.Request]:
-        """Only what is new, or what the feed/sitemap says changed since we fetched it."""
-        wanted = []
-        for url, lastmod in links:
-            if url in self.requested:  # found by a feed and a sitemap: fetch once
-                continue
-            known = self.store.known_article(url)
-            if known is not None and not _changed(lastmod, known):
-                self.crawler.stats.inc_value("ainews/article_unchanged_not_fetched")
-                continue
-            wanted.append((url, lastmod))
-        self.store.enqueue(site.name, wanted)
-        for url, lastmod in wanted:
-            yield self._article_request(url, site, lastmod)
+    def _discovered(self, site: Site, links: list[tuple[str, str | None]]) -> None:
+        kept = set(self._http_only([url for url, _ in links]))
+        self.state.discovered_articles(site.name, [(u, m) for u, m in links if u in kept])
 
     # -- articles ------------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[PageItem]:
+    def parse_article(self, response: Response) -> Iterator[FetchedPage | scrapy.Request]:
         first_url = _first_url(response.request)
-        self.answered.add(first_url)
+        self.state.answered(first_url)
         content_type = _header(response, "Content-Type")
         if content_type and not content_type.lower().startswith(_HTML_TYPES):
-            self._skip("not_html", first_url, content_type, final=True)
-            return
-        if not response.body.strip():
-            self._skip("empty_response", first_url, "no bytes", final=True)
-            return
-        yield PageItem(
-            url=response.url,
-            requested_url=first_url,
-            site=response.meta["site"],
-            status=response.status,
-            content_type=content_type,
-            body=response.body,
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            etag=_header(response, "ETag"),
-            last_modified=_header(response, "Last-Modified"),
-            source_lastmod=response.meta.get("lastmod"),
-        )
-
-    def on_error(self, failure: Any) -> None:
-        request = failure.request
-        response = getattr(failure.value, "response", None)
-        if response is not None:
-            reason, final = f"http_{response.status}", response.status in (404, 410)
-        elif failure.check(IgnoreRequest):
-            reason, final = _ignore_reason(str(failure.value)), True
-        elif "max size" in str(failure.value):  # DOWNLOAD_MAXSIZE cancelled the download
-            reason, final = "too_large", True
+            self._skip(response, "not_html", content_type, final=True)
+        elif not response.body.strip():
+            self._skip(response, "empty_response", "no bytes", final=True)
         else:
-            reason, final = type(failure.value).__name__, False
-        first_url = _first_url(request)
-        self.answered.add(first_url)
+            yield FetchedPage(
+                url=response.url,
+                requested_url=first_url,
+                site=response.meta["site"],
+                status=response.status,
+                content_type=content_type,
+                body=response.body,
+                fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                etag=_header(response, "ETag"),
+                last_modified=_header(response, "Last-Modified"),
+                source_lastmod=response.meta.get("lastmod"),
+                ip_address=str(response.ip_address) if response.ip_address else None,
+            )
+        yield from self._articles_from_frontier()
+
+    def on_error(self, failure: Any) -> Iterator[scrapy.Request]:
+        reason, final = _failure_reason(failure)
+        request = failure.request
         if request.meta.get("kind") != "article":
             self._index_outcome(request.meta["site"], ok=False)
-        self._skip(reason, first_url, repr(failure.value)[:300], final=final)
+        self._skip(request, reason, repr(failure.value)[:300], final=final)
+        yield from self._articles_from_frontier()
 
-    def _skip(self, reason: str, url: str, detail: str, *, final: bool = False) -> None:
-        """Count and log a skipped URL; its frontier entry (if any) records the failure."""
-        self.crawler.stats.inc_value(f"ainews/skip/{reason}")
-        self.logger.warning("skipped %s: %s (%s)", url, reason, detail)
-        self.store.mark_failed(url, f"{reason}: {detail}", final=final)
+    def _skip(self, source: Response | scrapy.Request, reason: str, detail: str, *,
+              final: bool) -> None:
+        request = source.request if isinstance(source, Response) else source
+        self.state.skip(_first_url(request), reason, detail, final=final,
+                        tried=request.meta.get("kind") != "article")
+
+
+def _failure_reason(failure: Any) -> tuple[str, bool]:
+    """The skip reason of a failed request and whether it is final (never retried), read
+    from the exception's type and the request's meta, never from message text."""
+    exc = failure.value
+    response = getattr(exc, "response", None)
+    if isinstance(exc, SkipRequest):
+        return exc.reason, True
+    if response is not None:  # HttpError: 4xx/5xx after retries
+        return f"http_{response.status}", response.status in (404, 410)
+    if isinstance(exc, DownloadCancelledError):  # DOWNLOAD_MAXSIZE stopped the download
+        return "too_large", True
+    if isinstance(exc, IgnoreRequest):
+        meta = failure.request.meta  # RedirectMiddleware counts down redirect_ttl to 0
+        if meta.get("redirect_times") and meta.get("redirect_ttl", 1) <= 0:
+            return "redirect_loop", True
+        return "ignored", True
+    return type(exc).__name__, False
 
 
 def _first_url(request: scrapy.Request) -> str:
     """The URL as the frontier knows it: before any redirect."""
     return (request.meta.get("redirect_urls") or [request.url])[0]
-
-
-def _ignore_reason(message: str) -> str:
-    """Name the refusals Scrapy raises as IgnoreRequest, for the run's skip counts."""
-    lowered = message.lower()
-    for needle, reason in (
-        ("robots", "robots_txt"),
-        ("offsite", "offsite"),
-        ("redirect", "redirect_loop"),
-        ("private address", "private_address"),
-        ("size", "too_large"),
-        ("decompress", "too_large"),
-    ):
-        if needle in lowered:
-            return reason
-    return "ignored"
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -322,14 +334,6 @@ def _header(response: Response, name: str) -> str | None:
 def _root_is_feed(response: Response) -> bool:
     head = response.body[:2000].lower()
     return b"<rss" in head or b"<feed" in head or b"<rdf" in head
-
-
-def _changed(lastmod: str | None, known: dict[str, Any]) -> bool:
-    """A stored article is re-fetched only when its source announces a newer version."""
-    if not lastmod:
-        return False
-    seen = known.get("source_lastmod") or known.get("modified_at")
-    return seen is None or lastmod > seen
 
 
 def _next_page(response: Response) -> str | None:

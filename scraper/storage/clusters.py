@@ -35,12 +35,19 @@ class ClusterKeeper:
         self.index = SQLiteIndex(db.conn)
         self.dedup = Deduplicator(self.index)
 
+    def assign(self, row: dict[str, Any]) -> list[Assignment]:
+        """Index a new or changed body (index tables only); returns every changed
+        assignment as analysts see it, for the caller to write with the article row."""
+        return [c.in_story() for c in self.dedup.add(_doc(row))]
+
     def add(self, row: dict[str, Any]) -> None:
         """Index a new or changed body and write every assignment that changed."""
-        self._apply(self.dedup.add(_doc(row)))
+        self.apply(self.assign(row))
 
-    def _apply(self, changes: Iterable[Assignment]) -> None:
-        touched: set[str] = set()
+    def apply(self, changes: Iterable[Assignment], touched: Iterable[str] = ()) -> None:
+        """Write changed assignments to the articles table and refresh the ``clusters``
+        rows of every cluster they (and ``touched``) leave or join."""
+        touched = set(touched)
         for change in (c.in_story() for c in changes):
             old = self.db.execute(
                 "SELECT cluster_id FROM articles WHERE id=?", [change.id]
@@ -93,7 +100,7 @@ class ClusterKeeper:
             self.dedup.rebuild(docs())
             rows = self.db.execute("SELECT id FROM articles ORDER BY id").fetchall()
             changes = [self.dedup.assignment(r[0]) for r in rows]
-            self._apply(c for c in changes if c is not None)
+            self.apply(c for c in changes if c is not None)
             self.db.execute(
                 "DELETE FROM clusters WHERE cluster_id NOT IN "
                 "(SELECT DISTINCT cluster_id FROM articles)"

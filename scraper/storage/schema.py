@@ -181,12 +181,21 @@ def _v5_failed_sites(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("failed_sites", str)  # JSON array of site names
 
 
+def _frontier_last_tried(db: sqlite_utils.Database) -> None:
+    """When an article URL was last handed to a crawl (the run's start time): a run fetches
+    each URL once, attempts count tries even when a run is killed, and a failed URL is
+    tried again only after a back-off."""
+    db["frontier"].add_column("last_tried_at", str)
+    db["frontier"].create_index(["state", "kind", "site", "attempts"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
     _v3_story_spread,
     _v4_frontier_kind,
     _v5_failed_sites,
+    _frontier_last_tried,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -12,22 +12,27 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
 from scraper.article import Article
+from scraper.items import FetchedPage
 from scraper.storage.schema import migrate
+
+if TYPE_CHECKING:
+    from dedupe import Assignment
 
 logger = logging.getLogger(__name__)
 
 #: Milliseconds a writer waits for another connection's lock before failing.
 BUSY_TIMEOUT_MS = 30_000
-#: Runs in which a failing article URL is tried before it is given up (a 404/410 at once).
+#: Tries (one per run) of a failing or unanswered URL before it is given up (skip reason
+#: ``gave_up``); a 404/410 is given up at once.
 MAX_ATTEMPTS = 3
 
 
@@ -46,20 +51,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class RawPage:
-    """The HTTP response an article came from, kept for re-extraction."""
-
-    requested_url: str
-    status: int
-    content_type: str | None
-    body: bytes
-    etag: str | None = None
-    last_modified: str | None = None
-
-
 class Store:
-    """The crawl's database API; the CLI, pipelines, exports and tests all go through it."""
+    """One connection to the articles database and the SQL that writes it.
+
+    A crawl has one Store, owned by its state component (``scraper.state.CrawlState``);
+    ``ainews reprocess`` and tests open their own. Exports and Datasette read the file
+    directly. Cleaning and de-duplication happen before a write (``scraper.process``).
+    """
 
     def __init__(self, path: str | Path, *, dedupe: bool = True) -> None:
         self.path = Path(path)
@@ -71,7 +69,7 @@ class Store:
         self.db.execute("PRAGMA foreign_keys = ON")
         migrate(self.db)
         self.clusters = None
-        if dedupe:  # read-only users (spider, exports) need no index
+        if dedupe:  # a store that only reads or records runs needs no index
             from scraper.storage.clusters import ClusterKeeper
 
             with self.db.atomic():  # the index may create tables and record its parameters
@@ -86,6 +84,10 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def transaction(self) -> AbstractContextManager[Any]:
+        """One transaction (a savepoint when nested): a record commits whole or not at all."""
+        return self.db.atomic()
+
     def ensure_dedupe_index(self) -> None:
         """Rebuild the dedupe index from the articles table if it is missing or stale."""
         if self.clusters is not None and not self.clusters.is_consistent():
@@ -94,15 +96,26 @@ class Store:
 
     # -- articles -------------------------------------------------------------------
 
+    def stored_hash(self, url: str) -> str | None:
+        """The content hash of the stored body of ``url`` (None: not stored)."""
+        row = self._row("SELECT content_hash FROM articles WHERE id=?", article_id(url))
+        return row["content_hash"] if row else None
+
     def save_article(
         self,
         article: Article,
-        page: RawPage | None = None,
+        page: FetchedPage | None = None,
         *,
-        source_lastmod: str | None = None,
+        assignments: Sequence[Assignment] = (),
         extractor_version: int | None = None,
     ) -> str:
-        """Insert or update one article; returns ``new``, ``updated`` or ``unchanged``."""
+        """Insert or update one article, its raw page and its frontier entry, in one
+        transaction and one row write; returns ``new``, ``updated`` or ``unchanged``.
+
+        ``assignments`` come from the de-duplication stage: this article's cluster (written
+        with the row) and the other articles it moved. Without one, a new article is its
+        own cluster and a stored one keeps its cluster.
+        """
         aid = article_id(article.url)
         now = now_iso()
         row = article.to_row()
@@ -110,24 +123,35 @@ class Store:
             id=aid, content_hash=content_hash(article.body), extractor_version=extractor_version
         )
         row["fetched_at"] = row.get("fetched_at") or now
-        old = self._row(
-            "SELECT content_hash, title, first_seen_at, updated_at FROM articles WHERE id=?", aid
-        )
+        own = next((a for a in assignments if a.id == aid), None)
+        others = [a for a in assignments if a.id != aid]
         with self.db.atomic():
-            outcome = self._upsert_article(row, old, now, source_lastmod)
+            old = self._row(
+                "SELECT content_hash, title, first_seen_at, updated_at, cluster_id"
+                " FROM articles WHERE id=?",
+                aid,
+            )
+            lastmod = page.source_lastmod if page else None
+            outcome = self._upsert_article(row, old, own, now, lastmod)
             if page is not None:
                 self._save_page(aid, page, row["fetched_at"])
-            if self.clusters is not None and (
-                old is None or old["content_hash"] != row["content_hash"]
-            ):
-                self.clusters.add(row)
+            if self.clusters is not None and (own or others):
+                touched = {c for c in (old and old["cluster_id"], own and own.cluster_id) if c}
+                self.clusters.apply(others, touched)
             self.db.execute(
                 "UPDATE frontier SET state='done', last_error=NULL WHERE url IN (?, ?)",
                 [article.url, page.requested_url if page else article.url],
             )
         return outcome
 
-    def _upsert_article(self, row: dict, old: dict | None, now: str, lastmod: str | None) -> str:
+    def _upsert_article(
+        self,
+        row: dict,
+        old: dict | None,
+        own: Assignment | None,
+        now: str,
+        lastmod: str | None,
+    ) -> str:
         row["first_seen_at"] = old["first_seen_at"] if old else now
         changed = old is None or (old["content_hash"], old["title"]) != (
             row["content_hash"],
@@ -135,17 +159,24 @@ class Store:
         )
         row["updated_at"] = now if changed else old["updated_at"]
         row["source_lastmod"] = lastmod
-        keep = ("cluster_id", "is_canonical", "partial_of")
-        if old is None:
+        if own is not None:
+            row.update(
+                cluster_id=own.cluster_id,
+                is_canonical=int(own.is_canonical),
+                partial_of=own.partial_of,
+            )
+        elif old is None:
             row.update(cluster_id=row["id"], is_canonical=1, partial_of=None)
+        else:
+            for key in ("cluster_id", "is_canonical", "partial_of"):
+                row.pop(key, None)
+        if old is None:
             self.db["articles"].insert(row)
             return "new"
-        for key in keep:
-            row.pop(key, None)
         self.db["articles"].update(row["id"], row)
         return "updated" if changed else "unchanged"
 
-    def _save_page(self, aid: str, page: RawPage, fetched_at: str) -> None:
+    def _save_page(self, aid: str, page: FetchedPage, fetched_at: str) -> None:
         self.db["pages"].upsert(
             {
                 "article_id": aid,
@@ -167,17 +198,18 @@ class Store:
             article_id(url),
         )
 
-    def raw_page(self, aid: str) -> dict[str, Any] | None:
-        """A stored response with its article's crawl fields, for ``ainews reprocess``."""
+    def raw_page(self, aid: str) -> FetchedPage | None:
+        """The stored response of an article, as it was fetched, for ``ainews reprocess``."""
         row = self._row(
-            """SELECT a.id, a.url, a.site, a.fetched_at, a.source_lastmod, p.content_type,
-               p.raw_gzip, p.url AS requested_url FROM pages p
-               JOIN articles a ON a.id = p.article_id WHERE a.id = ?""",
+            """SELECT a.url, p.url AS requested_url, a.site, p.status, p.content_type,
+               p.raw_gzip, a.fetched_at, p.etag, p.last_modified, a.source_lastmod
+               FROM pages p JOIN articles a ON a.id = p.article_id WHERE a.id = ?""",
             aid,
         )
-        if row is not None:
-            row["raw"] = gzip.decompress(row.pop("raw_gzip"))
-        return row
+        if row is None:
+            return None
+        row["body"] = gzip.decompress(row.pop("raw_gzip"))
+        return FetchedPage(**row)
 
     def count(self, table: str, where: str | None = None) -> int:
         return self.db[table].count_where(where) if where else self.db[table].count
@@ -185,9 +217,19 @@ class Store:
     # -- frontier and HTTP validators -------------------------------------------------
 
     def enqueue(
-        self, site: str, links: Iterable[tuple[str, str | None]], kind: str = "article"
+        self,
+        site: str,
+        links: Iterable[tuple[str, str | None]],
+        kind: str = "article",
+        *,
+        retry_failed_before: str | None = None,
     ) -> None:
-        """Remember discovered URLs so an interrupted run picks them up again."""
+        """Remember discovered URLs so this run and an interrupted one fetch them.
+
+        A known article URL is pending again only when its announced lastmod changed, or,
+        once failed, when it last failed before ``retry_failed_before`` (a back-off).
+        Index pages (sitemaps, listings) are always pending again: their links may change.
+        """
         now = now_iso()
         with self.db.atomic():
             for url, lastmod in links:
@@ -195,9 +237,13 @@ class Store:
                     """INSERT INTO frontier (url, site, kind, lastmod, discovered_at, state,
                                              attempts)
                        VALUES (?, ?, ?, ?, ?, 'pending', 0)
-                       ON CONFLICT(url) DO UPDATE SET state='pending', lastmod=excluded.lastmod
-                       WHERE excluded.lastmod IS NOT frontier.lastmod OR ? != 'article'""",
-                    [url, site, kind, lastmod, now, kind],
+                       ON CONFLICT(url) DO UPDATE SET state='pending', lastmod=excluded.lastmod,
+                           attempts = CASE WHEN frontier.state = 'pending'
+                                           THEN frontier.attempts ELSE 0 END
+                       WHERE ? != 'article'
+                          OR excluded.lastmod IS NOT frontier.lastmod
+                          OR (frontier.state = 'failed' AND frontier.last_tried_at < ?)""",
+                    [url, site, kind, lastmod, now, kind, retry_failed_before or ""],
                 )
 
     def index_done(self, url: str, validators: tuple[str | None, str | None] | None) -> None:
@@ -221,28 +267,77 @@ class Store:
                 )
             self.db.execute("UPDATE frontier SET state='done' WHERE url=?", [url])
 
-    def pending(self, sites: Iterable[str]) -> list[dict[str, Any]]:
-        """URLs an earlier run discovered but did not finish, index pages first."""
+    def pending_index(self, sites: Iterable[str]) -> list[dict[str, Any]]:
+        """Feeds, sitemaps and listings an earlier run discovered but did not finish."""
         names = list(sites)
         marks = ",".join("?" * len(names))
         return list(
             self.db.query(
                 "SELECT url, site, kind, lastmod FROM frontier"
-                f" WHERE state='pending' AND site IN ({marks})"
-                " ORDER BY kind DESC, discovered_at, url",
+                f" WHERE state='pending' AND kind != 'article' AND site IN ({marks})"
+                " ORDER BY discovered_at, url",
                 names,
             )
         )
 
-    def mark_failed(self, url: str, reason: str, *, final: bool) -> None:
-        """Count a failed fetch; after MAX_ATTEMPTS runs (or a final error) stop trying."""
+    def next_articles(
+        self, sites: Iterable[str], limit: int, run_started: str
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """Take up to ``limit`` pending article URLs not yet tried in this run (the fewest
+        attempts first) and count the try. Returns them and the URLs given up instead:
+        those tried :data:`MAX_ATTEMPTS` times already (parked as failed)."""
+        names = list(sites)
+        marks = ",".join("?" * len(names))
         with self.db.atomic():
-            self.db.execute(
-                "UPDATE frontier SET attempts = attempts + 1, last_error = ?,"
-                " state = CASE WHEN ? OR attempts + 1 >= ? THEN 'failed' ELSE state END"
-                " WHERE url = ?",
-                [reason[:500], final, MAX_ATTEMPTS, url],
+            rows = list(
+                self.db.query(
+                    "SELECT url, site, lastmod, attempts FROM frontier"
+                    f" WHERE state='pending' AND kind='article' AND site IN ({marks})"
+                    " AND (last_tried_at IS NULL OR last_tried_at < ?)"
+                    " ORDER BY attempts, discovered_at, url LIMIT ?",
+                    [*names, run_started, limit],
+                )
             )
+            given_up = [r["url"] for r in rows if r["attempts"] >= MAX_ATTEMPTS]
+            for url in given_up:
+                self.db.execute(
+                    "UPDATE frontier SET state='failed', last_tried_at=?,"
+                    " last_error='gave_up: ' || coalesce(last_error, 'no answer') WHERE url=?",
+                    [run_started, url],
+                )
+            wanted = [r for r in rows if r["attempts"] < MAX_ATTEMPTS]
+            for row in wanted:
+                self.db.execute(
+                    "UPDATE frontier SET attempts = attempts + 1, last_tried_at=? WHERE url=?",
+                    [run_started, row["url"]],
+                )
+        return wanted, given_up
+
+    def untried(self, urls: Iterable[str]) -> None:
+        """URLs taken for a run that stopped before requesting them: the try did not count."""
+        with self.db.atomic():
+            for url in urls:
+                self.db.execute(
+                    "UPDATE frontier SET attempts = max(attempts - 1, 0), last_tried_at = NULL"
+                    " WHERE url = ? AND state = 'pending'",
+                    [url],
+                )
+
+    def mark_failed(self, url: str, reason: str, *, final: bool, tried: bool = False) -> bool:
+        """Record a failed fetch (``tried``: count it as an attempt; article URLs are
+        counted when taken). A final error, or :data:`MAX_ATTEMPTS` attempts, parks the URL
+        as failed; returns True when it was parked for its attempts."""
+        with self.db.atomic():
+            if tried:
+                self.db.execute("UPDATE frontier SET attempts = attempts + 1 WHERE url = ?", [url])
+            row = self._row("SELECT attempts, state FROM frontier WHERE url = ?", url)
+            parked = bool(row and not final and row["attempts"] >= MAX_ATTEMPTS)
+            self.db.execute(
+                "UPDATE frontier SET last_error = ?, last_tried_at = coalesce(last_tried_at, ?),"
+                " state = CASE WHEN ? OR ? THEN 'failed' ELSE state END WHERE url = ?",
+                [reason[:500], now_iso(), final, parked, url],
+            )
+        return parked
 
     def validators(self, url: str) -> dict[str, Any] | None:
         return self._row(

@@ -1,0 +1,37 @@
+"""Scrapy's own refusals, raised as :class:`~scraper.skips.SkipRequest` with their reason.
+
+Scrapy's robots.txt and decompression middlewares raise a plain ``IgnoreRequest``; these
+subclasses name the reason at the moment it is decided, so the spider never parses
+exception messages to count skips.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from scraper.skips import SkipRequest
+
+
+class RobotsTxtSkips(RobotsTxtMiddleware):
+    """Scrapy's robots.txt check; a forbidden URL is skip reason ``robots_txt``."""
+
+    def process_request_2(self, rp: Any, request: Any) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as exc:
+            raise SkipRequest("robots_txt", str(exc)) from None
+
+
+class DecompressionSkips(HttpCompressionMiddleware):
+    """Scrapy's decompression; a body over DOWNLOAD_MAXSIZE once decompressed (a gzip or
+    brotli bomb) is skip reason ``too_large``."""
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:
+            raise SkipRequest("too_large", str(exc)) from None

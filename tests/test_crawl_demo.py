@@ -61,9 +61,9 @@ def test_every_crawlable_page_stored_and_disallowed_page_not(demo: dict, conn) -
 
 def test_doubled_body_appears_once(demo: dict, conn) -> None:
     rows = rows_by_path(demo, conn)
-    for page in PAGES.values():
-        if page.site != "demo-aggregator" or page.path not in rows:
-            continue
+    doubled = [p for p in PAGES.values() if p.site == "demo-aggregator" and p.path in rows]
+    assert doubled
+    for page in doubled:
         body = rows[page.path]["body"]
         for paragraph in page.paragraphs:
             assert body.count(paragraph) == 1, (page.path, paragraph[:60])
@@ -71,6 +71,8 @@ def test_doubled_body_appears_once(demo: dict, conn) -> None:
 
 @pytest.mark.parametrize("site", sorted(expected.BOILERPLATE))
 def test_no_boilerplate_in_any_body(demo: dict, conn, site: str) -> None:
+    rows = conn.execute("SELECT url, body, lede FROM articles WHERE site = ?", [site]).fetchall()
+    assert rows
     for row in conn.execute("SELECT url, body, lede FROM articles"):
         text = row["body"] + "\n" + (row["lede"] or "")
         for needle in expected.BOILERPLATE[site]:
@@ -86,7 +88,7 @@ def test_records_match_the_pages(demo: dict, conn) -> None:
         assert row["published_at"][:10] == page.published[:10], path
         assert row["site"] == page.site
         assert row["language"] == page.language.split("-")[0].lower()
-        assert row["word_count"] == len(row["body"].split())
+        assert row["word_count"] >= sum(len(p.split()) for p in page.paragraphs), path
         assert row["source_credit"] == page.source_credit, path
         for paragraph in page.paragraphs:
             assert paragraph in row["body"], (path, paragraph[:60])
@@ -156,6 +158,18 @@ def test_second_crawl_adds_nothing_and_costs_little(demo: dict, conn) -> None:
     # Only robots.txt and conditional requests (304) for feeds, sitemaps and listings.
     assert demo["second_requests"] < demo["first_requests"] / 3
     assert set(demo["server"].stats.statuses) <= {200, 304}
+
+
+def test_log_is_small_and_keeps_the_run_summaries(demo: dict) -> None:
+    logs = demo["db"].parent / "logs"
+    log = (logs / "ainews.log").read_text(encoding="utf-8")
+    runs = (logs / "runs.log").read_text(encoding="utf-8")
+    pages = demo["first_requests"] + demo["second_requests"]
+    assert len(log.encode()) / pages < 2048
+    for text in (log, runs):  # both runs' summaries, in the big log and in the run log
+        assert text.count("ainews crawl: ok run=") == 2
+    assert "<html" not in log.lower() and "Scraped from" not in log
+    assert len(runs.splitlines()) < 10  # starts, summaries and warnings only
 
 
 def test_start_points_read_minutes_ago_are_not_asked_again(demo: dict) -> None:

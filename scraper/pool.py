@@ -17,8 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scraper.article import Article
+from scraper.cleaning import clean, clean_and_compress
 from scraper.items import FetchedPage
-from scraper.process import clean
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +41,12 @@ def _worker_init() -> None:
 
 
 class ExtractorPool:
-    """``await pool.clean(page)`` → :func:`scraper.process.clean`'s result.
+    """``await pool.clean(page)`` → (:func:`scraper.cleaning.clean`'s result, the raw page
+    gzip-compressed when it is to be stored).
 
-    ``workers`` 0 or 1 cleans in the calling process (no time budget; for debugging and
-    tiny machines). Results do not depend on ``workers``: cleaning is a pure function.
+    ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
+    worker already frees the reactor; more use more cores. Results do not depend on
+    ``workers``: cleaning is a pure function.
     """
 
     def __init__(self, workers: int, timeout: float = PAGE_TIMEOUT_S) -> None:
@@ -55,7 +57,7 @@ class ExtractorPool:
 
     @property
     def in_process(self) -> bool:
-        return self.workers <= 1
+        return self.workers == 0
 
     def start(self) -> None:
         if not self.in_process:
@@ -65,26 +67,26 @@ class ExtractorPool:
         # forkserver: workers do not inherit the reactor's threads and sockets, and a
         # replacement worker starts in milliseconds from the preloaded server.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["scraper.process"])
+        context.set_forkserver_preload(["scraper.cleaning"])  # no storage, no dedupe
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
 
-    async def clean(self, page: FetchedPage) -> Article | str:
+    async def clean(self, page: FetchedPage) -> tuple[Article | str, bytes | None]:
         if self.in_process or self._executor is None:
-            return clean(page)
+            return clean(page), None
         if self._slots is None:  # created on the running loop
             self._slots = asyncio.Semaphore(self.workers)
         crashes = 0
         async with self._slots:  # one page per worker: the time budget starts on submit
             while True:
                 executor = self._executor
-                future = executor.submit(clean, page)
+                future = executor.submit(clean_and_compress, page)
                 try:
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
                 except TimeoutError:
                     logger.warning("%s: cleaning took over %.0fs; abandoned", page.url,
                                    self.timeout)
                     self._replace(executor)
-                    return TOO_SLOW
+                    return TOO_SLOW, None
                 except BrokenProcessPool:
                     # Another page's timeout killed the pool under us, or a worker died.
                     if executor is self._executor:
@@ -92,7 +94,7 @@ class ExtractorPool:
                         self._replace(executor)
                     if crashes >= MAX_CRASHES:
                         logger.error("%s: the cleaning worker died on this page", page.url)
-                        return "worker_crashed"
+                        return "worker_crashed", None
 
     def _replace(self, executor: ProcessPoolExecutor) -> None:
         if executor is not self._executor:

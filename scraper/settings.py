@@ -13,7 +13,7 @@ AINEWS_LISTING_PAGES = 3  # "next" pages followed per listing
 AINEWS_MAX_CHILD_SITEMAPS = 1000  # child sitemaps read per run (sitemap_cap when hit)
 AINEWS_BATCH_SIZE = 200  # article requests handed to Scrapy at once from the frontier
 AINEWS_RETRY_FAILED_DAYS = 7  # a failed article URL is tried again after this back-off
-AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 or 1 = in-process
+AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 = in-process
 AINEWS_PAGE_TIMEOUT = 20  # seconds one page may take to clean before it is abandoned
 
 # Politeness. The sites file sets DOWNLOAD_DELAY, USER_AGENT and AINEWS_ALLOW_PRIVATE

@@ -107,6 +107,7 @@ class Store:
         page: FetchedPage | None = None,
         *,
         assignments: Sequence[Assignment] = (),
+        raw_gzip: bytes | None = None,
         extractor_version: int | None = None,
     ) -> str:
         """Insert or update one article, its raw page and its frontier entry, in one
@@ -123,6 +124,8 @@ class Store:
             id=aid, content_hash=content_hash(article.body), extractor_version=extractor_version
         )
         row["fetched_at"] = row.get("fetched_at") or now
+        if page is not None and raw_gzip is None:
+            raw_gzip = gzip.compress(page.body, compresslevel=6, mtime=0)
         own = next((a for a in assignments if a.id == aid), None)
         others = [a for a in assignments if a.id != aid]
         with self.db.atomic():
@@ -134,7 +137,7 @@ class Store:
             lastmod = page.source_lastmod if page else None
             outcome = self._upsert_article(row, old, own, now, lastmod)
             if page is not None:
-                self._save_page(aid, page, row["fetched_at"])
+                self._save_page(aid, page, raw_gzip, row["fetched_at"])
             if self.clusters is not None and (own or others):
                 touched = {c for c in (old and old["cluster_id"], own and own.cluster_id) if c}
                 self.clusters.apply(others, touched)
@@ -176,7 +179,7 @@ class Store:
         self.db["articles"].update(row["id"], row)
         return "updated" if changed else "unchanged"
 
-    def _save_page(self, aid: str, page: FetchedPage, fetched_at: str) -> None:
+    def _save_page(self, aid: str, page: FetchedPage, raw_gzip: bytes, fetched_at: str) -> None:
         self.db["pages"].upsert(
             {
                 "article_id": aid,
@@ -185,7 +188,7 @@ class Store:
                 "content_type": page.content_type,
                 "etag": page.etag,
                 "last_modified": page.last_modified,
-                "raw_gzip": gzip.compress(page.body, compresslevel=6),
+                "raw_gzip": raw_gzip,
                 "fetched_at": fetched_at,
             },
             pk="article_id",

@@ -1,0 +1,273 @@
+"""Crawl throughput on a local web of real article pages, against plain Scrapy spiders.
+
+Run from the checkout: ``python -m benchmarks.crawl_throughput [--pages 5000]``.
+
+Builds a web of ``--pages`` article pages from the shared benchmark pages
+(``$AINEWS_SHARED``: extraction-bench and metadata-bench HTML, each page served at many
+unique URLs, gzip-encoded as real sites serve them) with a sitemap index, serves it on
+127.0.0.1 with no delay, and crawls it, each crawl in its own process:
+
+- ``scrapy fetch-only``: a SitemapSpider whose callback does nothing (the network and
+  Scrapy's own cost);
+- ``scrapy + trafilatura``: the same spider calling ``trafilatura.extract`` in the callback
+  (the usual way: extraction on the reactor thread), storing nothing;
+- ``ainews crawl``: the real command (extract, de-duplicate, store in SQLite) with 0
+  (in-process), 1 and 2 cleaning workers.
+
+Prints pages/s, peak memory (PSS of the crawl's process tree) and, for ainews, database bytes
+per article by table. All crawls use the same concurrency and no politeness delay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from scraper.paths import shared_dir
+
+CONCURRENCY = 32
+ARTICLE_OBJECTS = ("articles", "sqlite_autoindex_articles", "idx_articles")
+URLS_PER_SITEMAP = 1000
+
+
+def load_pages() -> list[bytes]:
+    """The shared benchmark pages, gzip-compressed as served."""
+    root = shared_dir()
+    files = sorted((root / "extraction-bench" / "html").glob("*.html*"))
+    files += sorted((root / "metadata-bench" / "html").glob("*.html*"))
+    if not files:
+        raise SystemExit(f"no benchmark pages under {root} (set $AINEWS_SHARED)")
+    pages = []
+    for path in files:
+        data = path.read_bytes()
+        pages.append(data if path.suffix == ".gz" else gzip.compress(data))
+    return pages
+
+
+class Web:
+    """/robots.txt, /sitemap.xml (an index), /sitemap-N.xml, /a/N (article N)."""
+
+    def __init__(self, pages: list[bytes], count: int) -> None:
+        self.pages, self.count = pages, count
+        self.requests = 0
+        web = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                web.requests += 1
+                body, ctype, encoding = web.route(self.path, f"http://{self.headers['Host']}")
+                self.send_response(200 if body is not None else 404)
+                body = body or b"not found"
+                self.send_header("Content-Type", ctype)
+                if encoding:
+                    self.send_header("Content-Encoding", encoding)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def route(self, path: str, host: str) -> tuple[bytes | None, str, str | None]:
+        if path == "/robots.txt":
+            return b"User-agent: *\nDisallow:\n", "text/plain", None
+        if path == "/sitemap.xml":
+            n = (self.count + URLS_PER_SITEMAP - 1) // URLS_PER_SITEMAP
+            locs = "".join(f"<sitemap><loc>{host}/sitemap-{i}.xml</loc></sitemap>"
+                           for i in range(n))
+            return _xml("sitemapindex", locs), "application/xml", None
+        if path.startswith("/sitemap-"):
+            start = int(path[len("/sitemap-"):-len(".xml")]) * URLS_PER_SITEMAP
+            ids = range(start, min(start + URLS_PER_SITEMAP, self.count))
+            return _xml("urlset", "".join(f"<url><loc>{host}/a/{i}</loc></url>" for i in ids)), \
+                "application/xml", None
+        if path.startswith("/a/"):
+            i = int(path[3:])
+            if i < self.count:
+                return self.pages[i % len(self.pages)], "text/html; charset=utf-8", "gzip"
+        return None, "text/plain", None
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _xml(root: str, items: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?><{root} '
+            f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</{root}>').encode()
+
+
+# -- the peer: plain Scrapy spiders (run in a child process: one reactor per crawl) -------
+
+
+def run_peer(kind: str, base: str) -> None:
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.spiders import SitemapSpider
+
+    class Peer(SitemapSpider):
+        name = "peer"
+        sitemap_urls = [f"{base}/sitemap.xml"]
+
+        def parse(self, response: scrapy.http.Response):  # type: ignore[override]
+            if kind == "trafilatura":
+                import trafilatura
+
+                trafilatura.extract(response.text, url=response.url)
+            return iter(())
+
+    process = CrawlerProcess({
+        "CONCURRENT_REQUESTS": CONCURRENCY, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
+        "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": True,
+        "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
+    })
+    process.crawl(Peer)
+    process.start()
+
+
+# -- measuring ------------------------------------------------------------------------
+
+
+def tree_memory_mb(pid: int) -> float:
+    """Proportional set size (PSS: shared pages split between the processes sharing them)
+    of ``pid`` and all its descendants, so forked workers are not counted twice."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            with open(f"/proc/{p}/smaps_rollup", encoding="utf-8") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def timed(cmd: list[str], web: Web) -> dict:
+    web.requests = 0
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_memory_mb(proc.pid))
+        time.sleep(0.25)
+    seconds = time.monotonic() - started
+    out, err = proc.communicate()
+    if proc.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd[:5])} failed ({proc.returncode}):\n{err[-3000:]}")
+    return {"seconds": seconds, "requests": web.requests, "peak_mb": peak, "out": out.strip()}
+
+
+def db_bytes(db: Path) -> tuple[int, dict[str, int]]:
+    conn = sqlite3.connect(db)
+    articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+    except sqlite3.OperationalError:  # SQLite built without dbstat
+        rows = []
+    conn.close()
+    groups: dict[str, int] = {}
+    for name, size in rows:
+        key = ("articles_fts" if name.startswith("articles_fts")
+               else "dedupe_*" if name.startswith("dedupe_")
+               else "articles (+indexes)" if name.startswith(ARTICLE_OBJECTS)
+               else name if name in ("pages", "frontier") else "other")
+        groups[key] = groups.get(key, 0) + size
+    return articles, groups
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=5000, help="article pages in the web")
+    parser.add_argument("--workers", default="0,1,2", help="ainews worker counts to run")
+    parser.add_argument("--run-peer", choices=["fetch", "trafilatura"], help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run_peer:
+        run_peer(args.run_peer, args.base)
+        return
+
+    web = Web(load_pages(), args.pages)
+    me = [sys.executable, "-m", "benchmarks.crawl_throughput"]
+    results: list[tuple[str, dict]] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            sites = Path(tmp) / "sites.toml"
+            sites.write_text(f"""
+[settings]
+download_delay = 0
+allow_private = true
+[[site]]
+name = "bench"
+domains = ["127.0.0.1"]
+sitemaps = ["{web.base}/sitemap.xml"]
+article_pattern = '/a/\\d+$'
+""", encoding="utf-8")
+            for kind, label in (("fetch", "scrapy fetch-only"),
+                                ("trafilatura", "scrapy + trafilatura")):
+                results.append((label, timed([*me, "--run-peer", kind, "--base", web.base], web)))
+                print(f"  {label}: {results[-1][1]['seconds']:.1f}s", file=sys.stderr)
+            for workers in args.workers.split(","):
+                db = Path(tmp) / f"w{workers}.db"
+                run = timed([sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db),
+                             "--sites", str(sites), "-s", f"AINEWS_WORKERS={workers}",
+                             "-s", "AUTOTHROTTLE_ENABLED=false",
+                             "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
+                             "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}"], web)
+                run["db"] = db_bytes(db)
+                run["log_bytes"] = sum(f.stat().st_size for f in (Path(tmp) / "logs").glob("*"))
+                results.append((f"ainews crawl, {workers} workers", run))
+                print(f"  {results[-1][0]}: {run['seconds']:.1f}s  {run['out']}", file=sys.stderr)
+                for f in (Path(tmp) / "logs").glob("*"):
+                    f.unlink()
+    finally:
+        web.close()
+
+    print(f"{args.pages} article pages, {len(web.pages)} distinct, concurrency {CONCURRENCY}; "
+          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    trafilatura = next(r for label, r in results if label == "scrapy + trafilatura")
+    peer_rate = args.pages / trafilatura["seconds"]
+    print(f"{'crawl':<28}{'seconds':>9}{'pages/s':>9}{'vs traf.':>9}{'peak MB':>9}")
+    for label, run in results:
+        rate = args.pages / run["seconds"]
+        print(f"{label:<28}{run['seconds']:>9.1f}{rate:>9.1f}{rate / peer_rate:>8.2f}x"
+              f"{run['peak_mb']:>9.0f}")
+    for label, run in results:
+        if "db" not in run:
+            continue
+        articles, groups = run["db"]
+        total = sum(groups.values())
+        parts = ", ".join(f"{k} {v / max(articles, 1):,.0f}" for k, v in
+                          sorted(groups.items(), key=lambda kv: -kv[1]))
+        print(f"{label}: {articles} articles, {total / max(articles, 1):,.0f} B/article "
+              f"({parts}); log {run['log_bytes'] / args.pages:,.0f} B/page")
+
+
+if __name__ == "__main__":
+    main()

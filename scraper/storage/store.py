@@ -173,25 +173,27 @@ class Store:
         else:
             for key in ("cluster_id", "is_canonical", "partial_of"):
                 row.pop(key, None)
+        cols = list(row)
         if old is None:
-            self.db["articles"].insert(row)
+            self.db.execute(
+                f"INSERT INTO articles ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [row[c] for c in cols],
+            )
             return "new"
-        self.db["articles"].update(row["id"], row)
+        cols.remove("id")
+        self.db.execute(
+            f"UPDATE articles SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
+            [*(row[c] for c in cols), row["id"]],
+        )
         return "updated" if changed else "unchanged"
 
     def _save_page(self, aid: str, page: FetchedPage, raw_gzip: bytes, fetched_at: str) -> None:
-        self.db["pages"].upsert(
-            {
-                "article_id": aid,
-                "url": page.requested_url,
-                "status": page.status,
-                "content_type": page.content_type,
-                "etag": page.etag,
-                "last_modified": page.last_modified,
-                "raw_gzip": raw_gzip,
-                "fetched_at": fetched_at,
-            },
-            pk="article_id",
+        self.db.execute(
+            """INSERT OR REPLACE INTO pages (article_id, url, status, content_type, etag,
+                                             last_modified, raw_gzip, fetched_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [aid, page.requested_url, page.status, page.content_type, page.etag,
+             page.last_modified, raw_gzip, fetched_at],
         )
 
     def known_article(self, url: str) -> dict[str, Any] | None:

@@ -6,13 +6,13 @@ Pure functions over bytes; the spider decides what to fetch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 import lxml.html
 from w3lib.url import safe_url_string
+
+from scraper.extraction import dates
 
 #: XML parsing that never touches the network and never expands entities (XXE, billion laughs).
 _XML_PARSER = lxml.etree.XMLParser(
@@ -127,20 +127,10 @@ def _sitemap_entry_meta(entry: lxml.etree._Element) -> tuple[str | None, str | N
 
 
 def parse_date(value: str | None) -> str | None:
-    """A feed or sitemap date (RFC 822 or ISO 8601) as ISO 8601 UTC; None if unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).isoformat(timespec="seconds")
+    """A feed or sitemap date as ISO 8601 UTC (None if unreadable): the same parser as
+    page dates (RFC 822, ISO 8601, "March 30, 2026", "30.03.2026", epochs, CJK dates)."""
+    when = dates.parse_date(value)
+    return dates.to_iso(when) if when else None
 
 
 def listing_links(body: bytes | str, base_url: str) -> list[str]:

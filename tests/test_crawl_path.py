@@ -290,3 +290,18 @@ def test_sitemap_depth_cap_and_schemes_are_bounded_and_counted(tmp_path: Path) -
         children = sum(1 for p in hits if p.startswith(("/fan-", "/urls-", "/index-")))
         assert children == 1 + 5  # the start sitemap and the capped children
         assert reasons.get("sitemap_cap") == (32 - 5) + 2  # and index-2's two children
+
+
+@pytest.mark.parametrize(("value", "iso"), [
+    ("Mon, 30 Mar 2026 12:00:00 +0200", "2026-03-30T10:00:00+00:00"),
+    ("2026-03-30T12:00:00Z", "2026-03-30T12:00:00+00:00"),
+    ("March 30, 2026", "2026-03-30T00:00:00+00:00"),
+    ("30.03.2026", "2026-03-30T00:00:00+00:00"),
+    ("1774872000", "2026-03-30T12:00:00+00:00"),
+    ("2026年3月30日", "2026-03-30T00:00:00+00:00"),
+    ("soon", None),
+])
+def test_feed_dates_use_the_page_date_parser(value: str, iso: str | None) -> None:
+    from scraper.discovery import parse_date
+
+    assert parse_date(value) == iso

@@ -3,48 +3,31 @@
 from __future__ import annotations
 
 import codecs
-import re
 
 from charset_normalizer import from_bytes
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
 )
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-sjis": "shift_jis", "sjis": "shift_jis"}
-#: How much of the page is searched for a <meta charset>; browsers look at 1024 bytes,
-#: real pages put it later (after long <script> blocks), 4 KiB catches nearly all.
-_META_SCAN_BYTES = 4096
 
-
-def _normalise(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().lower()
-    label = _ALIASES.get(label, label)
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def declared_charsets(raw: bytes, content_type: str | None = None) -> list[str]:
-    """Charsets the response declares, in browser priority: BOM, HTTP header, <meta>."""
-    found: list[str] = []
-    for bom, name in _BOMS:
-        if raw.startswith(bom):
-            found.append(name)
-    if content_type and (m := _HEADER_CHARSET.search(content_type)):
-        found.append(m.group(1))
-    if m := _META_CHARSET.search(raw[:_META_SCAN_BYTES]):
-        found.append(m.group(1).decode("ascii", "ignore"))
+    """Charsets the response declares, in browser priority: BOM, HTTP header, <meta> (in
+    the first 4 KiB), as Python codec names with the WHATWG aliases browsers use (latin-1
+    is cp1252, gb2312 is gb18030): w3lib's parsing, the same as Scrapy's."""
+    found = [
+        read_bom(raw)[0],
+        http_content_type_encoding(content_type) if content_type else None,
+        html_body_declared_encoding(raw),
+    ]
     out: list[str] = []
     for label in found:
-        name = _normalise(label)
-        if name and name not in out:
+        name = resolve_encoding(label) if label else None
+        if name and (name := codecs.lookup(name).name) not in out:
             out.append(name)
     return out
 
@@ -60,7 +43,7 @@ def decode_html(raw: bytes | str, content_type: str | None = None) -> str:
     if isinstance(raw, str):
         return raw
     candidates = declared_charsets(raw, content_type)
-    if not any(raw.startswith(bom) for bom, _ in _BOMS):
+    if not raw.startswith(_BOMS):
         candidates.insert(0, "utf-8")
     for name in candidates:
         try:

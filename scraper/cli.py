@@ -130,12 +130,13 @@ def sites(sites_file: Path) -> None:
 
     Example: ainews sites --sites sites.toml
     """
+    from scraper.exitcodes import EXIT_CONFIG
     from scraper.sites import load_sites
 
     try:
         config = load_sites(sites_file)
     except ConfigError as exc:
-        _fail(str(exc), 2)
+        _fail(str(exc), EXIT_CONFIG)
     click.echo(
         f"{sites_file}: {len(config.sites)} sites, delay {config.download_delay:g}s, "
         f"user agent {config.user_agent!r}"
@@ -212,12 +213,12 @@ def reprocess(db_path: Path, everything: bool) -> None:
 
     Example: ainews reprocess --db data/ainews.db --all
     """
-    from scraper.exitcodes import EXIT_LOCKED
+    from scraper.exitcodes import EXIT_CONFIG, EXIT_LOCKED
     from scraper.lock import LockHeld, crawl_lock
     from scraper.reprocess import reprocess_database
 
     if not db_path.exists():
-        _fail(f"{db_path}: no such database (run `ainews crawl` first)", 2)
+        _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\rreprocess {done:,}/{total:,}", nl=False, err=True)
@@ -359,9 +360,10 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
     Example: ainews serve --db data/ainews.db --open
     """
     from exports.serve import serve as run
+    from scraper.exitcodes import EXIT_CONFIG
 
     if not db_path.exists():
-        _fail(f"{db_path}: no such database (run `ainews crawl` first)", 2)
+        _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     run(db_path, host=host, port=port, open_browser=open_browser)
 

@@ -186,7 +186,8 @@ class NewsSpider(scrapy.Spider):
         return kept
 
     def _not_modified(self, response: Response) -> bool:
-        """A 304: the page is unchanged since its last full read."""
+        """On a 304 (unchanged since its last full read) tell the crawl state, which
+        records when it was asked, and return True."""
         if response.status == 304:
             self._index_outcome(response.meta["site"], ok=True)
             self.crawler.stats.inc_value("ainews/index_not_modified")

@@ -57,6 +57,7 @@ class CrawlState:
         self.run_started = now.isoformat()  # with microseconds: back-to-back runs differ
         self.retry_failed_before = (now - timedelta(days=retry_failed_days)).isoformat()
         self.outstanding: set[str] = set()  # article URLs taken from the frontier, unanswered
+        self.lost: set[str] = set()  # ... that the crawl went idle without answering
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlState:
@@ -133,6 +134,12 @@ class CrawlState:
         self.outstanding.update(r["url"] for r in rows)
         return rows
 
+    def idle(self) -> None:
+        """The crawl has nothing in flight: URLs still unanswered were dropped on the way
+        (e.g. a duplicate redirect target) and must not hold up the next batch."""
+        self.lost |= self.outstanding
+        self.outstanding.clear()
+
     def refill_size(self) -> int:
         """How many more article requests to hand out now: top up below half a batch."""
         in_flight = len(self.outstanding)
@@ -142,6 +149,7 @@ class CrawlState:
 
     def answered(self, url: str) -> None:
         self.outstanding.discard(url)
+        self.lost.discard(url)
 
     def skip(self, url: str, reason: str, detail: str = "", *, final: bool,
              tried: bool = False) -> None:
@@ -158,12 +166,12 @@ class CrawlState:
     # -- end of the run ------------------------------------------------------------------
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        silent = sorted(self.outstanding)
         if reason == "finished":  # requested, then filtered on the way without an answer
-            for url in silent:
-                self.skip(url, "filtered", "no response", final=False)
+            self.idle()
         else:  # a bounded or stopped run: still queued, never requested
-            self.store.untried(silent)
+            self.store.untried(sorted(self.outstanding))
+        for url in sorted(self.lost):
+            self.skip(url, "filtered", "no response", final=False)
         self.outstanding.clear()
 
     def engine_stopped(self) -> None:

@@ -132,6 +132,7 @@ class NewsSpider(scrapy.Spider):
 
     def spider_idle(self) -> None:
         """Feed the next batch of article URLs from the frontier, until there are none."""
+        self.state.idle()
         requests = list(self._articles_from_frontier())
         for request in requests:
             self.crawler.engine.crawl(request)

@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dedupe import Deduplicator, Doc, SQLiteIndex  # noqa: E402
+from dedupe.text import normalize, tokens  # noqa: E402
 from scraper.paths import shared_dir  # noqa: E402
 
 NEAR_COPY_KINDS = ("boilerplate", "headline", "lede", "edit1", "edit5", "edit10",
@@ -313,15 +314,20 @@ def _rewrite_lede(body: str, mut: Mutator) -> str:
 
 
 def _add_roundups(corpus: Corpus, stories: list, rng: random.Random, page: object) -> None:
-    """A short story placed in the middle of a long one (a near-copy of the long one)."""
-    short = [s for s in stories if len(s[1]) < 1200]  # characters: CJK has few spaces
-    long = [s for s in stories if len(s[1]) > 5000]
+    """A short story (at most a fifth of the long one's words; CJK characters count as
+    words) placed in the middle of a long one: a near-copy of the long one."""
+    def size(body: str) -> int:
+        return len(tokens(normalize(body)))
+
+    short = [s for s in stories if size(s[1]) < 200]
+    long = [s for s in stories if size(s[1]) > 850]
     for i, (lid, body, _) in enumerate(long[: len(short)]):
+        if size(short[i][1]) * 5 > size(body):
+            continue
         paras = body.split("\n\n")
         mid = len(paras) // 2
         text = "\n\n".join([*paras[:mid], short[i][1], *paras[mid:]])
         page(f"{lid}-roundup", text, rng.randrange(SITES), label=lid, kind="roundup")  # type: ignore[operator]
-
 
 
 # -- systems under test ---------------------------------------------------------------

@@ -60,6 +60,10 @@ CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3
 RELATION_NAMES = {NEAR_COPY: "near_copy", EXACT: "exact", EXCERPT: "excerpt"}
 # Bumped when the rules change, so a stored index is rebuilt under the new ones.
 RULES_VERSION = 2
+# An excerpt is compared with at most this many documents of each candidate cluster (its
+# canonical first, then by sort key): enough to find a member whose opening was not
+# rewritten, bounded whatever the cluster's size.
+PARTIAL_TRIES_PER_CLUSTER = 8
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ class Params:
     def fingerprint(self) -> str:
         """Everything a stored index depends on: a change marks it stale (rebuilt)."""
         rules = [RULES_VERSION, verify.COPY_MIN_SHARE, verify.COPY_SUM_SHARE,
-                 verify.COMMON_EVIDENCE, verify.OWN_UNCOVERED, verify.REWORD_MIN,
+                 verify.OWN_UNCOVERED, verify.OWN_MIN_TOKENS, verify.REWORD_MIN,
                  verify.EXCERPT_MAX_RATIO, verify.PARTIAL_SHARE]
         return json.dumps({**asdict(self), "scheme": signature.SCHEME, "rules": rules,
                            "lede": [signature.LEDE_SHINGLES, signature.LEDE_NUM_PERM,
@@ -183,8 +187,9 @@ class Deduplicator:
             index.set_meta("params", self.params.fingerprint())
         if self.stale:
             logger.warning("dedupe index was built with other parameters: it needs a rebuild")
-        self._before: dict[str, tuple | None] = {}
+        self._before: dict[str, Assignment | None] = {}
         self._views: dict[str, View] = {}
+        self._lead_candidates: dict[str, set[str]] = {}
 
     # -- public API -------------------------------------------------------------------
 
@@ -289,6 +294,7 @@ class Deduplicator:
     def _begin(self) -> None:
         self._before = {}
         self._views = {}
+        self._lead_candidates: dict[str, set[str]] = {}
 
     def _note(self, stored: StoredDoc) -> None:
         """Remember a document's assignment before this operation changes it."""
@@ -392,6 +398,10 @@ class Deduplicator:
             was_lead = stored.is_canonical
             self._place(stored, self._decide(stored))
             partial.add(doc_id)
+            for other_id in sorted(self._lead_candidates.pop(doc_id, set()) - {doc_id}):
+                other = self.index.get(other_id)  # a shorter canonical may be its excerpt
+                if other is not None and other.token_hashes.size < stored.token_hashes.size:
+                    partial.add(other_id)
             if was_lead and not stored.is_canonical:  # its members must find a new home
                 for member in self.index.members(doc_id):
                     push(member)
@@ -426,6 +436,7 @@ class Deduplicator:
                 return other.id, EXACT, None
         best: tuple[tuple[int, str], str, Verdict] | None = None
         ids = self.index.candidates(stored.band_keys, 0, leaders_only=True)
+        self._lead_candidates[stored.id] = ids
         for other_id in sorted(ids - {stored.id}):
             other = self.index.get(other_id)
             if other is None or other.sort_key >= stored.sort_key:
@@ -454,24 +465,31 @@ class Deduplicator:
         self._store_placement(stored, new)
 
     def _set_partial(self, stored: StoredDoc) -> None:
-        """A canonical's ``partial_of``: the best canonical (any date) whose opening it is."""
+        """A canonical's ``partial_of``: the cluster of the best longer document (any date)
+        whose opening it is."""
         if not stored.is_canonical:
             if stored.partial_of is not None:
                 self._store_placement(stored, replace(stored, partial_of=None))
             return
         best: tuple[tuple[int, int, str], str, Verdict] | None = None
         if stored.token_hashes.size:
-            ids = self.index.candidates(stored.band_keys, 0, leaders_only=True) - {stored.id}
-            for other_id in sorted(ids):
-                other = self.index.get(other_id)
-                if other is None:
+            per_cluster: dict[str, int] = {}
+            found = self.index.candidates(stored.band_keys, 0, leaders_only=False)
+            others = [o for i in found - {stored.id} if (o := self.index.get(i)) is not None]
+            for other in sorted(others, key=lambda o: (not o.is_canonical, o.sort_key)):
+                if other.cluster in ("", stored.id) or \
+                        other.token_hashes.size <= stored.token_hashes.size:
                     continue
+                # a few documents per cluster: a big cluster costs no more than a small one
+                if per_cluster.get(other.cluster, 0) >= PARTIAL_TRIES_PER_CLUSTER:
+                    continue
+                per_cluster[other.cluster] = per_cluster.get(other.cluster, 0) + 1
                 verdict = compare(self._view(stored), self._view(other))
                 if verdict.relation != Relation.A_IN_B:
                     continue
                 rank = (-verdict.score, -other.token_hashes.size, other.sort_key)
                 if best is None or rank < best[0]:
-                    best = (rank, other.id, verdict)
+                    best = (rank, other.cluster, verdict)
         if best is None:
             new = replace(stored, partial_of=None, relation=CANONICAL, score=0, share_self=0,
                           share_other=0)

@@ -36,11 +36,11 @@ import numpy as np
 
 COPY_MIN_SHARE = 0.6
 COPY_SUM_SHARE = 1.4
-COMMON_EVIDENCE = 0.9
-OWN_UNCOVERED = 0.15
+OWN_UNCOVERED = 0.2
 REWORD_MIN = 0.4
+OWN_MIN_TOKENS = 20
 EXCERPT_MAX_RATIO = 0.8
-PARTIAL_SHARE = 0.7
+PARTIAL_SHARE = 0.75
 # The shared shingles must lie within the larger document's first
 # PREFIX_SPAN * |smaller| + PREFIX_SLACK shingles: a short story in the middle of a long
 # one is contained but is no excerpt of it.
@@ -111,6 +111,16 @@ def share(view: View, covered: np.ndarray) -> tuple[int, int]:
     return hit * 1_000_000 // view.n_tokens, common * 1_000_000 // hit
 
 
+def own_share(view: View, covered: np.ndarray) -> int:
+    """The share (millionths) of a document's own text (outside corpus-common paragraphs)
+    that is covered; the whole text's when it has fewer than ``OWN_MIN_TOKENS`` own tokens."""
+    own = ~view.common
+    n_own = int(np.count_nonzero(own))
+    if n_own < OWN_MIN_TOKENS:
+        return int(np.count_nonzero(covered)) * 1_000_000 // max(view.n_tokens, 1)
+    return int(np.count_nonzero(covered & own)) * 1_000_000 // n_own
+
+
 def reworded(a: View, covered_a: np.ndarray, b: View, covered_b: np.ndarray) -> int:
     """How much the unshared parts of two documents are the same text in other words: the
     share (millionths) of the smaller unshared part's distinct words found in the other's."""
@@ -136,13 +146,8 @@ def compare(a: View, b: View) -> Verdict:
         return Verdict(relation, score, share_a, share_b, rule, common_a, common_b)
 
     if low >= COPY_MIN_SHARE * 1e6 and total >= COPY_SUM_SHARE * 1e6:
-        both_keep_own = max(share_a, share_b) <= (1 - OWN_UNCOVERED) * 1e6
-        if both_keep_own and min(common_a, common_b) >= COMMON_EVIDENCE * 1e6:
-            return verdict(Relation.NONE, low,
-                           f"different: what they share is common text (>= "
-                           f"{COMMON_EVIDENCE:.0%} in paragraphs found in other documents) and "
-                           f"each keeps >= {OWN_UNCOVERED:.0%} of its text unshared")
-        if both_keep_own and (same := reworded(a, covered_a, b, covered_b)) < REWORD_MIN * 1e6:
+        same = reworded(a, covered_a, b, covered_b)
+        if max(share_a, share_b) <= (1 - OWN_UNCOVERED) * 1e6 and same < REWORD_MIN * 1e6:
             return verdict(Relation.NONE, low,
                            f"different: each keeps >= {OWN_UNCOVERED:.0%} of its text unshared "
                            f"and those parts share {same / 1e6:.0%} < {REWORD_MIN:.0%} of "
@@ -152,21 +157,22 @@ def compare(a: View, b: View) -> Verdict:
                        f"and both together >= {COPY_SUM_SHARE:.0%}")
     a_small = a.n_tokens < b.n_tokens or (a.n_tokens == b.n_tokens
                                           and bytes(a.shingles) <= bytes(b.shingles))
-    small_share = share_a if a_small else share_b
+    small, small_covered = (a, covered_a) if a_small else (b, covered_b)
+    small_share = own_share(small, small_covered)
     n_small, n_large = sorted((a.n_tokens, b.n_tokens))
     if n_small > EXCERPT_MAX_RATIO * n_large:
         return verdict(Relation.NONE, low, "different: below the near-copy rule, and too long "
                        f"for an excerpt (> {EXCERPT_MAX_RATIO:.0%} of the other)")
     if small_share < PARTIAL_SHARE * 1e6:
         return verdict(Relation.NONE, low,
-                       f"different: below the near-copy rule, and the smaller side's "
-                       f"{small_share / 1e6:.0%} < {PARTIAL_SHARE:.0%} for an excerpt")
+                       f"different: below the near-copy rule, and {small_share / 1e6:.0%} of the "
+                       f"smaller's own text covered < {PARTIAL_SHARE:.0%} for an excerpt")
     excerpt, full = (set_a, b.shingles) if a_small else (set_b, a.shingles)
     if not _at_start(excerpt, full):
         return verdict(Relation.NONE, low, "different: the smaller is inside the larger but "
                        "not at its start (no excerpt)")
     return verdict(Relation.A_IN_B if a_small else Relation.B_IN_A, small_share,
-                   f"excerpt: >= {PARTIAL_SHARE:.0%} of the smaller is covered, at the "
+                   f"excerpt: >= {PARTIAL_SHARE:.0%} of the smaller's own text is covered, at the "
                    "opening of the larger")
 
 

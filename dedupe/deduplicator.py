@@ -127,7 +127,7 @@ class Params:
     def fingerprint(self) -> str:
         """Everything a stored index depends on: a change marks it stale (rebuilt)."""
         rules = [RULES_VERSION, verify.COPY_MIN_SHARE, verify.COPY_SUM_SHARE,
-                 verify.OWN_UNCOVERED, verify.OWN_MIN_TOKENS, verify.REWORD_MIN,
+                 verify.OWN_UNCOVERED, verify.COMMON_EVIDENCE, verify.OWN_MIN_TOKENS, verify.REWORD_MIN,
                  verify.EXCERPT_MAX_RATIO, verify.PARTIAL_SHARE]
         return json.dumps({**asdict(self), "scheme": signature.SCHEME, "rules": rules,
                            "lede": [signature.LEDE_SHINGLES, signature.LEDE_NUM_PERM,

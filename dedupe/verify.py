@@ -37,6 +37,7 @@ import numpy as np
 COPY_MIN_SHARE = 0.6
 COPY_SUM_SHARE = 1.4
 OWN_UNCOVERED = 0.2
+COMMON_EVIDENCE = 0.85
 REWORD_MIN = 0.4
 OWN_MIN_TOKENS = 20
 EXCERPT_MAX_RATIO = 0.8
@@ -146,8 +147,14 @@ def compare(a: View, b: View) -> Verdict:
         return Verdict(relation, score, share_a, share_b, rule, common_a, common_b)
 
     if low >= COPY_MIN_SHARE * 1e6 and total >= COPY_SUM_SHARE * 1e6:
+        both_keep_own = max(share_a, share_b) <= (1 - OWN_UNCOVERED) * 1e6
+        if both_keep_own and min(common_a, common_b) >= COMMON_EVIDENCE * 1e6:
+            return verdict(Relation.NONE, low,
+                           f"different: each keeps >= {OWN_UNCOVERED:.0%} of its text unshared "
+                           f"and what they share is common text (>= {COMMON_EVIDENCE:.0%} in "
+                           "paragraphs found in other documents)")
         same = reworded(a, covered_a, b, covered_b)
-        if max(share_a, share_b) <= (1 - OWN_UNCOVERED) * 1e6 and same < REWORD_MIN * 1e6:
+        if both_keep_own and same < REWORD_MIN * 1e6:
             return verdict(Relation.NONE, low,
                            f"different: each keeps >= {OWN_UNCOVERED:.0%} of its text unshared "
                            f"and those parts share {same / 1e6:.0%} < {REWORD_MIN:.0%} of "

@@ -127,7 +127,7 @@ class Params:
     def fingerprint(self) -> str:
         """Everything a stored index depends on: a change marks it stale (rebuilt)."""
         rules = [RULES_VERSION, verify.COPY_MIN_SHARE, verify.COPY_SUM_SHARE,
-                 verify.OWN_UNCOVERED, verify.COMMON_EVIDENCE, verify.OWN_MIN_TOKENS, verify.REWORD_MIN,
+                 verify.OWN_UNCOVERED, verify.COMMON_EVIDENCE, verify.COMMON_UNCOVERED, verify.OWN_MIN_TOKENS, verify.REWORD_MIN,
                  verify.EXCERPT_MAX_RATIO, verify.PARTIAL_SHARE]
         return json.dumps({**asdict(self), "scheme": signature.SCHEME, "rules": rules,
                            "lede": [signature.LEDE_SHINGLES, signature.LEDE_NUM_PERM,
@@ -190,6 +190,7 @@ class Deduplicator:
         self._before: dict[str, Assignment | None] = {}
         self._views: dict[str, View] = {}
         self._lead_candidates: dict[str, set[str]] = {}
+        self._partial_dirty: set[str] = set()
 
     # -- public API -------------------------------------------------------------------
 
@@ -295,6 +296,7 @@ class Deduplicator:
         self._before = {}
         self._views = {}
         self._lead_candidates: dict[str, set[str]] = {}
+        self._partial_dirty: set[str] = set()
 
     def _note(self, stored: StoredDoc) -> None:
         """Remember a document's assignment before this operation changes it."""
@@ -419,6 +421,10 @@ class Deduplicator:
                         push(other_id, other.sort_key)
                     if other.is_canonical and other.token_hashes.size < stored.token_hashes.size:
                         partial.add(other_id)  # it may be an excerpt of this new canonical
+            if doc_id in reopen:  # its text changed: excerpts pointing at it are re-checked
+                partial.update(self.index.excerpts_of(stored.cluster))
+        partial |= self._partial_dirty
+        self._partial_dirty = set()
         for doc_id in sorted(partial):
             stored = self.index.get(doc_id)
             if stored is not None:
@@ -487,7 +493,9 @@ class Deduplicator:
                 verdict = compare(self._view(stored), self._view(other))
                 if verdict.relation != Relation.A_IN_B:
                     continue
-                rank = (-verdict.score, -other.token_hashes.size, other.sort_key)
+                # the story it covers most of (a story quoting another's opening in a
+                # longer text covers less of it); ties: the earliest
+                rank = (-verdict.score, -verdict.share_b, other.sort_key)
                 if best is None or rank < best[0]:
                     best = (rank, other.cluster, verdict)
         if best is None:
@@ -508,6 +516,8 @@ class Deduplicator:
         if all(getattr(stored, f) == getattr(new, f) for f in fields):
             return
         self._note(stored)
+        if stored.cluster and new.cluster != stored.cluster:  # excerpts may have relied on it
+            self._partial_dirty.update(self.index.excerpts_of(stored.cluster))
         for f in fields:
             setattr(stored, f, getattr(new, f))
         self.index.place(stored)

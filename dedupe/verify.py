@@ -38,6 +38,7 @@ COPY_MIN_SHARE = 0.6
 COPY_SUM_SHARE = 1.4
 OWN_UNCOVERED = 0.2
 COMMON_EVIDENCE = 0.85
+COMMON_UNCOVERED = 0.25
 REWORD_MIN = 0.4
 OWN_MIN_TOKENS = 20
 EXCERPT_MAX_RATIO = 0.8
@@ -148,9 +149,10 @@ def compare(a: View, b: View) -> Verdict:
 
     if low >= COPY_MIN_SHARE * 1e6 and total >= COPY_SUM_SHARE * 1e6:
         both_keep_own = max(share_a, share_b) <= (1 - OWN_UNCOVERED) * 1e6
-        if both_keep_own and min(common_a, common_b) >= COMMON_EVIDENCE * 1e6:
+        if max(share_a, share_b) <= (1 - COMMON_UNCOVERED) * 1e6 and \
+                min(common_a, common_b) >= COMMON_EVIDENCE * 1e6:
             return verdict(Relation.NONE, low,
-                           f"different: each keeps >= {OWN_UNCOVERED:.0%} of its text unshared "
+                           f"different: each keeps >= {COMMON_UNCOVERED:.0%} of its text unshared "
                            f"and what they share is common text (>= {COMMON_EVIDENCE:.0%} in "
                            "paragraphs found in other documents)")
         same = reworded(a, covered_a, b, covered_b)

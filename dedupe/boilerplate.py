@@ -82,20 +82,3 @@ def content_view(token_hashes: np.ndarray, para_ends: np.ndarray, para_hashes: n
             mask[s:e] = h in common or h in boilerplate
         return token_hashes, mask
     return token_hashes[keep], mask[keep]
-
-
-def content_tokens(token_hashes: np.ndarray, para_ends: np.ndarray, para_hashes: np.ndarray,
-                   boilerplate: set[int], min_tokens: int) -> np.ndarray:
-    """The token hashes of a document without its boilerplate paragraphs.
-
-    A document (nearly) all boilerplate keeps all its tokens: it is then compared whole.
-    """
-    if not boilerplate or token_hashes.size == 0:
-        return token_hashes
-    keep = [h not in boilerplate for h in para_hashes.tolist()]
-    if all(keep):
-        return token_hashes
-    starts = np.concatenate(([0], para_ends[:-1])).astype(np.int64)
-    parts = [token_hashes[s:e] for s, e, k in zip(starts, para_ends, keep, strict=True) if k]
-    content = np.concatenate(parts) if parts else token_hashes[:0]
-    return content if content.size >= min_tokens else token_hashes

@@ -127,8 +127,9 @@ class Params:
     def fingerprint(self) -> str:
         """Everything a stored index depends on: a change marks it stale (rebuilt)."""
         rules = [RULES_VERSION, verify.COPY_MIN_SHARE, verify.COPY_SUM_SHARE,
-                 verify.OWN_UNCOVERED, verify.COMMON_EVIDENCE, verify.COMMON_UNCOVERED, verify.OWN_MIN_TOKENS, verify.REWORD_MIN,
-                 verify.EXCERPT_MAX_RATIO, verify.PARTIAL_SHARE]
+                 verify.OWN_UNCOVERED, verify.COMMON_EVIDENCE, verify.COMMON_UNCOVERED,
+                 verify.OWN_MIN_TOKENS, verify.REWORD_MIN, verify.EXCERPT_MAX_RATIO,
+                 verify.PARTIAL_SHARE]
         return json.dumps({**asdict(self), "scheme": signature.SCHEME, "rules": rules,
                            "lede": [signature.LEDE_SHINGLES, signature.LEDE_NUM_PERM,
                                     lsh.LEDE_BANDS, lsh.LEDE_ROWS]}, sort_keys=True)
@@ -154,14 +155,18 @@ class Explanation:
 
     def lines(self) -> list[str]:
         v = self.verdict
-        rel = "exact copy (same normalised body)" if self.exact else v.relation.name.lower()
         out = []
         for name, other, n, share, common in (
                 (self.a, self.b, self.tokens[0], v.share_a, v.common_a),
                 (self.b, self.a, self.tokens[1], v.share_b, v.common_b)):
             out.append(f"{name}: {n} content tokens; {share / 1e6:.3f} of them covered by "
                        f"{other}, {common / 1e6:.3f} of those in corpus-common paragraphs")
-        out.append(f"pair verdict: {rel} (score {v.score / 1e6:.3f}): {v.rule}")
+        if self.exact:
+            out.append("pair verdict: exact copy: the same normalised body (body hash), "
+                       "decided before any shingle is compared")
+        else:
+            out.append(f"pair verdict: {v.relation.name.lower()} (score {v.score / 1e6:.3f}): "
+                       f"{v.rule}")
         for x in (self.assignment_a, self.assignment_b):
             if x.is_canonical:
                 where = "canonical of its cluster"

@@ -181,12 +181,35 @@ def _v5_failed_sites(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("failed_sites", str)  # JSON array of site names
 
 
+def _cluster_members(db: sqlite_utils.Database) -> None:
+    """Why each non-canonical article is in its story: its relation to the article it was
+    measured against (the canonical; for a copy of an excerpt, that excerpt), the score and
+    the covered share of each side. Filled by the cluster keeper (scraper/storage/clusters.py)
+    in the article's transaction; an existing database gets it when its dedupe index is
+    rebuilt under the new rules (automatic: the index's parameters changed)."""
+    db["cluster_members"].create(
+        {
+            "article_id": str,
+            "cluster_id": str,
+            "relation": str,  # near_copy | exact | excerpt
+            "compared_with": str,
+            "score": float,
+            "share_article": float,
+            "share_compared": float,
+        },
+        pk="article_id",
+        if_not_exists=True,
+    )
+    db["cluster_members"].create_index(["cluster_id"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
     _v3_story_spread,
     _v4_frontier_kind,
     _v5_failed_sites,
+    _cluster_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,7 +23,7 @@ Why this rule and not connected components of all verified pairs (the previous o
 wrong edge (two stories that quote the same statement) merged two whole stories with all
 their copies, and a component must be re-walked on every add (cubic in cluster size).
 Star clusters need only the canonicals' band keys to place a new document (members' keys
-are kept apart, ``Index.candidates(leaders_only=True)``) and one placement row per
+are kept apart, ``Index.candidates(among="canonical")``) and one placement row per
 document, so an add costs a few lookups and verifications whatever its cluster's size.
 
 Incremental maintenance: a new (or changed) document is placed against the canonicals
@@ -60,10 +60,11 @@ CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3
 RELATION_NAMES = {NEAR_COPY: "near_copy", EXACT: "exact", EXCERPT: "excerpt"}
 # Bumped when the rules change, so a stored index is rebuilt under the new ones.
 RULES_VERSION = 2
-# An excerpt is compared with at most this many documents of each candidate cluster (its
-# canonical first, then by sort key): enough to find a member whose opening was not
-# rewritten, bounded whatever the cluster's size.
-PARTIAL_TRIES_PER_CLUSTER = 8
+# The earliest members of each cluster are its representatives: an excerpt is compared
+# with the canonicals and representatives it shares a band key with, so it finds its
+# story even when the canonical rewrote the opening, at a cost bounded whatever the
+# cluster's size (the representatives are a function of the set: order-independent).
+REPRESENTATIVES = 8
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,8 @@ class Deduplicator:
         self._views: dict[str, View] = {}
         self._lead_candidates: dict[str, set[str]] = {}
         self._partial_dirty: set[str] = set()
+        self._regroup: set[str] = set()
+        self._counts: dict[tuple[str, int], int] = {}
 
     # -- public API -------------------------------------------------------------------
 
@@ -302,6 +305,8 @@ class Deduplicator:
         self._views = {}
         self._lead_candidates: dict[str, set[str]] = {}
         self._partial_dirty: set[str] = set()
+        self._regroup: set[str] = set()
+        self._counts: dict[tuple[str, int], int] = {}
 
     def _note(self, stored: StoredDoc) -> None:
         """Remember a document's assignment before this operation changes it."""
@@ -323,6 +328,8 @@ class Deduplicator:
             site_counts = self.index.remove_paras(stored.site, paras, stored.id)
             all_counts = self.index.remove_paras(CORPUS, paras, stored.id)
             site_edge, all_edge = p.boilerplate_min_docs - 1, p.common_min_docs - 1
+        self._counts.update({(stored.site, h): n for h, n in site_counts.items()})
+        self._counts.update({(CORPUS, h): n for h, n in all_counts.items()})
         resign: set[str] = set()
         for h in sorted(h for h, n in site_counts.items() if n == site_edge):
             resign.update(self.index.docs_with_para(stored.site, h))
@@ -357,8 +364,8 @@ class Deduplicator:
             return view
         p = self.params
         paras = set(stored.para_hashes.tolist())
-        site = self.index.para_counts(stored.site, paras)
-        common = self.index.para_counts(CORPUS, paras)
+        site = self._para_counts(stored.site, paras)
+        common = self._para_counts(CORPUS, paras)
         tokens, mask = content_view(
             stored.token_hashes, stored.para_ends, stored.para_hashes,
             {h for h, n in site.items() if n >= p.boilerplate_min_docs},
@@ -366,6 +373,14 @@ class Deduplicator:
         view = View(tokens, signature.shingles(tokens, p.shingle_size), mask, p.shingle_size)
         self._views[stored.id] = view
         return view
+
+    def _para_counts(self, scope: str, paras: set[int]) -> dict[int, int]:
+        """Paragraph counts, from those this operation just wrote when it has them."""
+        counts = {h: n for h in paras if (n := self._counts.get((scope, h))) is not None}
+        missing = paras - counts.keys()
+        if missing:
+            counts.update(self.index.para_counts(scope, missing))
+        return counts
 
     def _sign(self, stored: StoredDoc) -> None:
         """Compute and store a document's band keys from its content shingles."""
@@ -418,7 +433,7 @@ class Deduplicator:
                     for member in self.index.members(doc_id):
                         push(member)
                 for other_id in sorted(self.index.candidates(
-                        stored.band_keys, stored.body_hash, leaders_only=False)):
+                        stored.band_keys, stored.body_hash, among="all")):
                     other = self.index.get(other_id)
                     if other is None:
                         continue
@@ -428,6 +443,9 @@ class Deduplicator:
                         partial.add(other_id)  # it may be an excerpt of this new canonical
             if doc_id in reopen:  # its text changed: excerpts pointing at it are re-checked
                 partial.update(self.index.excerpts_of(stored.cluster))
+        for cluster in sorted(self._regroup):
+            self._update_representatives(cluster)
+        self._regroup = set()
         partial |= self._partial_dirty
         self._partial_dirty = set()
         for doc_id in sorted(partial):
@@ -440,13 +458,13 @@ class Deduplicator:
         (cluster, relation, verdict); the document itself when there is none."""
         if stored.token_hashes.size == 0:
             return stored.id, CANONICAL, None
-        ids = self.index.candidates([], stored.body_hash, leaders_only=True)
+        ids = self.index.candidates([], stored.body_hash, among="canonical")
         for other_id in sorted(ids):
             other = self.index.get(other_id)
             if other is not None and other.id != stored.id and other.sort_key < stored.sort_key:
                 return other.id, EXACT, None
         best: tuple[tuple[int, str], str, Verdict] | None = None
-        ids = self.index.candidates(stored.band_keys, 0, leaders_only=True)
+        ids = self.index.candidates(stored.band_keys, 0, among="canonical")
         self._lead_candidates[stored.id] = ids
         for other_id in sorted(ids - {stored.id}):
             other = self.index.get(other_id)
@@ -475,6 +493,23 @@ class Deduplicator:
                                                           verdict.share_b)
         self._store_placement(stored, new)
 
+    def _update_representatives(self, cluster: str) -> None:
+        """Mark the cluster's REPRESENTATIVES earliest members, unmark the others."""
+        want = set(self.index.first_members(cluster, REPRESENTATIVES))
+        now = set(self.index.representatives(cluster))
+        for doc_id in sorted(want ^ now):
+            doc = self.index.get(doc_id)
+            if doc is None or doc.is_canonical:
+                continue
+            doc.representative = doc_id in want
+            self.index.place(doc)
+            if doc.representative:  # shorter canonicals may be excerpts of it
+                self._partial_dirty.update(
+                    i for i in self.index.candidates(doc.band_keys, 0, among="canonical")
+                    if i != doc_id)
+            else:
+                self._partial_dirty.update(self.index.excerpts_of(cluster))
+
     def _set_partial(self, stored: StoredDoc) -> None:
         """A canonical's ``partial_of``: the cluster of the best longer document (any date)
         whose opening it is."""
@@ -484,17 +519,13 @@ class Deduplicator:
             return
         best: tuple[tuple[int, int, str], str, Verdict] | None = None
         if stored.token_hashes.size:
-            per_cluster: dict[str, int] = {}
-            found = self.index.candidates(stored.band_keys, 0, leaders_only=False)
-            others = [o for i in found - {stored.id} if (o := self.index.get(i)) is not None]
-            for other in sorted(others, key=lambda o: (not o.is_canonical, o.sort_key)):
+            found = self.index.candidates(stored.band_keys, 0, among="represented")
+            others = [o for i in sorted(found - {stored.id})
+                      if (o := self.index.get(i)) is not None]
+            for other in others:
                 if other.cluster in ("", stored.id) or \
                         other.token_hashes.size <= stored.token_hashes.size:
                     continue
-                # a few documents per cluster: a big cluster costs no more than a small one
-                if per_cluster.get(other.cluster, 0) >= PARTIAL_TRIES_PER_CLUSTER:
-                    continue
-                per_cluster[other.cluster] = per_cluster.get(other.cluster, 0) + 1
                 verdict = compare(self._view(stored), self._view(other))
                 if verdict.relation != Relation.A_IN_B:
                     continue
@@ -523,6 +554,9 @@ class Deduplicator:
         self._note(stored)
         if stored.cluster and new.cluster != stored.cluster:  # excerpts may have relied on it
             self._partial_dirty.update(self.index.excerpts_of(stored.cluster))
+        for cluster in (stored.cluster, new.cluster):
+            if cluster:
+                self._regroup.add(cluster)
         for f in fields:
             setattr(stored, f, getattr(new, f))
         self.index.place(stored)

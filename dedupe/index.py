@@ -51,18 +51,25 @@ class StoredDoc:
     score: int = 0
     share_self: int = 0
     share_other: int = 0
+    representative: bool = False  # one of its cluster's REPRESENTATIVES earliest members
 
     @property
     def is_canonical(self) -> bool:
         return self.cluster == self.id
 
+    @property
+    def role(self) -> int:
+        """1 canonical, 2 representative, 0 other member (or not yet placed)."""
+        return 1 if self.is_canonical else 2 if self.representative else 0
+
 
 class Index(Protocol):
     """Storage of the de-duplication state: what every backend must provide.
 
-    Documents are keyed by id; the band keys of a canonical document are findable apart
-    (``leaders_only``), so an add looks at canonicals only and a cluster's size never
-    enters its cost. Paragraph counts are kept per scope (a site, or ``CORPUS``).
+    Documents are keyed by id; band keys are findable by the document's role
+    (``among``: "canonical", "represented" = canonicals and representatives, or "all"),
+    so an add looks at canonicals only and a cluster's size never enters its cost.
+    Paragraph counts are kept per scope (a site, or ``CORPUS``).
     """
 
     def get(self, doc_id: str) -> StoredDoc | None:
@@ -77,12 +84,17 @@ class Index(Protocol):
     def delete(self, doc_id: str) -> None:
         """Forget a document (its paragraph counts are the caller's: ``remove_paras``)."""
 
-    def candidates(self, band_keys: Iterable[int], body_hash: int, *,
-                   leaders_only: bool) -> set[str]:
-        """Ids sharing a band key or the (non-zero) body hash; canonicals only if asked."""
+    def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
+        """Ids sharing a band key or the (non-zero) body hash, of the documents ``among``."""
 
     def members(self, cluster: str) -> list[str]:
         """Ids placed in this cluster (its canonical included)."""
+
+    def first_members(self, cluster: str, n: int) -> list[str]:
+        """The ``n`` earliest (by sort key) non-canonical members of a cluster."""
+
+    def representatives(self, cluster: str) -> list[str]:
+        """The members of a cluster currently marked representative."""
 
     def excerpts_of(self, cluster: str) -> list[str]:
         """Ids whose ``partial_of`` is this cluster."""
@@ -118,7 +130,7 @@ CREATE TABLE IF NOT EXISTS dedupe_doc (
     para_hashes BLOB NOT NULL,
     band_keys BLOB NOT NULL,
     cluster TEXT NOT NULL,
-    lead INTEGER NOT NULL,
+    lead INTEGER NOT NULL,  -- role: 1 canonical, 2 representative, 0 other member
     partial_of TEXT,
     relation INTEGER NOT NULL,
     score INTEGER NOT NULL,
@@ -126,7 +138,8 @@ CREATE TABLE IF NOT EXISTS dedupe_doc (
     share_other INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dedupe_doc_body ON dedupe_doc (body_hash, lead) WHERE body_hash != 0;
-CREATE INDEX IF NOT EXISTS dedupe_doc_cluster ON dedupe_doc (cluster);
+CREATE INDEX IF NOT EXISTS dedupe_doc_cluster ON dedupe_doc (cluster, sort_key);
+CREATE INDEX IF NOT EXISTS dedupe_doc_rep ON dedupe_doc (cluster) WHERE lead = 2;
 CREATE INDEX IF NOT EXISTS dedupe_doc_partial ON dedupe_doc (partial_of)
     WHERE partial_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dedupe_doc_site ON dedupe_doc (site);
@@ -164,7 +177,7 @@ class SQLiteIndex:
             raise ValueError(f"SQLiteIndex needs a sqlite3.Connection, got {type(conn).__name__}")
         self.conn = conn
         columns = {r[1] for r in conn.execute("PRAGMA table_info(dedupe_doc)")}
-        if columns and "lead" not in columns:  # an earlier layout: dropped, then rebuilt
+        if columns and "share_other" not in columns:  # an earlier layout: dropped, then rebuilt
             for table in (*_TABLES, *_OLD_TABLES):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         for table in _OLD_TABLES:
@@ -190,7 +203,7 @@ class SQLiteIndex:
     def get(self, doc_id: str) -> StoredDoc | None:
         row = self.conn.execute(
             "SELECT id, site, sort_key, body_hash, tokens, para_ends, para_hashes, band_keys,"
-            " cluster, partial_of, relation, score, share_self, share_other"
+            " cluster, partial_of, relation, score, share_self, share_other, lead"
             " FROM dedupe_doc WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
@@ -200,12 +213,13 @@ class SQLiteIndex:
             para_ends=np.frombuffer(row[5], dtype="<u4"),
             para_hashes=np.frombuffer(row[6], dtype="<u8"),
             band_keys=_int_array(row[7]).tolist(), cluster=row[8], partial_of=row[9],
-            relation=row[10], score=row[11], share_self=row[12], share_other=row[13])
+            relation=row[10], score=row[11], share_self=row[12], share_other=row[13],
+            representative=row[14] == 2)
 
     def put(self, doc: StoredDoc) -> None:
         row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
                                 (doc.id,)).fetchone()
-        lead = int(doc.is_canonical)
+        lead = doc.role
         values = (doc.site, doc.sort_key, _signed(doc.body_hash),
                   doc.token_hashes.astype("<u4").tobytes(), doc.para_ends.astype("<u4").tobytes(),
                   doc.para_hashes.astype("<u8").tobytes(),
@@ -237,8 +251,8 @@ class SQLiteIndex:
                                 (doc.id,)).fetchone()
         if row is None:
             return
-        rowid, keys, lead = row[0], _int_array(row[1]).tolist(), int(doc.is_canonical)
-        if lead != row[2]:  # the band rows move between the canonical and member key spaces
+        rowid, keys, lead = row[0], _int_array(row[1]).tolist(), doc.role
+        if lead != row[2]:  # the band rows move to the key space of the new role
             self._delete_bands(rowid, keys, row[2])
             self.conn.executemany("INSERT OR IGNORE INTO dedupe_band VALUES (?, ?, ?)",
                                   [(key, lead, rowid) for key in keys])
@@ -261,24 +275,29 @@ class SQLiteIndex:
         self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND lead = ? AND doc = ?",
                               [(key, lead, rowid) for key in keys])
 
-    def candidates(self, band_keys: Iterable[int], body_hash: int, *,
-                   leaders_only: bool) -> set[str]:
+    def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
+        role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
         rowids: set[int] = set()
-        if leaders_only:
-            query = "SELECT doc FROM dedupe_band WHERE key = ? AND lead = 1"
-        else:
-            query = "SELECT doc FROM dedupe_band WHERE key = ?"
+        query = "SELECT doc FROM dedupe_band WHERE key = ?" + role
         for key in band_keys:
             rowids.update(r[0] for r in self.conn.execute(query, (key,)))
         if body_hash:
-            sql = "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0"
-            if leaders_only:
-                sql += " AND lead = 1"
+            sql = "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0" + role
             rowids.update(r[0] for r in self.conn.execute(sql, (_signed(body_hash),)))
         return set(self._ids(rowids))
 
     def members(self, cluster: str) -> list[str]:
         rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ?", (cluster,))
+        return sorted(r[0] for r in rows)
+
+    def first_members(self, cluster: str, n: int) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ? AND lead != 1"
+                                 " ORDER BY sort_key LIMIT ?", (cluster, n))
+        return [r[0] for r in rows]
+
+    def representatives(self, cluster: str) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ? AND lead = 2",
+                                 (cluster,))
         return sorted(r[0] for r in rows)
 
     def excerpts_of(self, cluster: str) -> list[str]:

@@ -313,22 +313,18 @@ class SQLiteIndex:
         return counts
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
-        rowid = self._rowid(doc_id)
+        rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
         counts = {}
-        for h in hashes:
-            row = self.conn.execute("SELECT n, docs FROM dedupe_para WHERE site = ? AND hash = ?",
-                                    (scope, _signed(h))).fetchone()
-            if row is None:
-                self.conn.execute("INSERT INTO dedupe_para VALUES (?, ?, 1, ?)",
-                                  (scope, _signed(h), np.array([rowid], "<i8").tobytes()))
-                counts[h] = 1
-                continue
-            n, docs = row[0], row[1]
-            if n < PARA_DOCS_KEPT:
-                docs += np.array([rowid], "<i8").tobytes()
-            self.conn.execute("UPDATE dedupe_para SET n = ?, docs = ? WHERE site = ? AND hash = ?",
-                              (n + 1, docs, scope, _signed(h)))
-            counts[h] = n + 1
+        for h in hashes:  # UPSERT ... RETURNING (SQLite 3.35): one statement in most cases
+            n = counts[h] = self.conn.execute(
+                "INSERT INTO dedupe_para VALUES (?, ?, 1, ?) ON CONFLICT (site, hash)"
+                " DO UPDATE SET n = n + 1 RETURNING n", (scope, _signed(h), rowid)).fetchone()[0]
+            if 1 < n <= PARA_DOCS_KEPT:  # the holders are listed while they are few
+                key = (scope, _signed(h))
+                docs = self.conn.execute("SELECT docs FROM dedupe_para WHERE site = ? AND hash = ?",
+                                         key).fetchone()[0]
+                self.conn.execute("UPDATE dedupe_para SET docs = ? WHERE site = ? AND hash = ?",
+                                  (docs + rowid, *key))
         return counts
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:

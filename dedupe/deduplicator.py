@@ -16,8 +16,12 @@ earliest canonical); if there is none, it is the canonical of a new cluster. So:
 - the state is a function of the set of documents (and of the paragraph counts, which
   are too), so the same documents give the same clusters in any order;
 - an excerpt is no copy (it covers little of its story): it stays a canonical of its own
-  and ``partial_of`` names the story whose opening it is (the best canonical, of any date,
-  that it is an excerpt of). Analysts see it as a member of that story (``in_story``).
+  and ``partial_of`` names the story whose opening it is: the cluster of the longer
+  document, of any date, it is the best excerpt of, among canonicals and each cluster's
+  ``REPRESENTATIVES`` earliest members (a canonical may have rewritten the opening).
+  Analysts see it as a member of that story (``in_story``).
+- an identical body (same normalised token stream) joins the earlier canonical holding
+  it through the body-hash index, before any shingle is compared.
 
 Why this rule and not connected components of all verified pairs (the previous one): one
 wrong edge (two stories that quote the same statement) merged two whole stories with all

@@ -10,21 +10,26 @@ The measure is **coverage**, not Jaccard: the share of a document's tokens that 
 two different stories that quote the same 150-word statement cover each other only on
 the quote. A pair is a **near-copy** when what the two share is the bulk of *each*
 document: both shares at least ``COPY_MIN_SHARE`` and together at least
-``COPY_SUM_SHARE`` (a re-written lede or an added paragraph leaves one or both sides
-~80% covered; a 70-word item after a shared 150-word block leaves both at ~68%).
+``COPY_SUM_SHARE`` (a rewritten lede or an added paragraph leaves one or both sides ~80%
+covered; a 70-word item after a shared 150-word block leaves both at ~68%). Two vetoes
+for pairs where both sides keep a sizeable part unshared (the grey zone where a short
+different item beside a long shared block looks like a copy with a rewritten lede):
 
-**Own text.** Text the corpus has seen in many documents (a paragraph in at least
-``boilerplate.COMMON_MIN_DOCS`` documents, any site: a press statement quoted by several
-outlets, a syndicator's "about us" block) is weak evidence: a document's share is
-measured on its own tokens, the ones outside such paragraphs. Two copies share their
-own text too, so this only separates documents whose common paragraphs are all they
-share. A document with fewer than ``OWN_MIN_TOKENS`` own tokens (a story syndicated
-verbatim many times is all "common") is measured whole.
+- **common text**: each keeps at least ``COMMON_UNCOVERED`` unshared and at least
+  ``COMMON_EVIDENCE`` of what they share lies in paragraphs the corpus has seen in several
+  documents (``boilerplate.COMMON_MIN_DOCS``, any site: a quoted press statement, a
+  syndicator's "about us" block), learned from the corpus as it grows;
+- **not reworded**: each keeps at least ``OWN_UNCOVERED`` unshared and the unshared parts
+  share fewer than ``REWORD_MIN`` of their distinct words: a rewritten lede says the same
+  thing with the same names and numbers, a different item does not.
 
 An **excerpt** is the opening of a story: at least ``PARTIAL_SHARE`` of the smaller
-document is covered, and the shared 3-grams sit at the start of the larger one (a short
-story in the middle of a long one is no excerpt). Thresholds were chosen on
-``benchmarks/dedup.py``.
+document's own text (outside common paragraphs, so a short item in front of a shared
+block is not an excerpt of another) is covered, the shared 3-grams sit at the start of
+the larger one (a short story in the middle of a long one is no excerpt), and it is at
+most ``EXCERPT_MAX_RATIO`` of the larger's length. Thresholds were chosen on
+``benchmarks/dedup.py`` (its hard negatives are built from real text, with lengths drawn
+from ranges, not from these thresholds).
 """
 
 from __future__ import annotations

@@ -227,6 +227,7 @@ class Deduplicator:
         partial: set[str] = set()
         if old is not None:
             self._note(old)
+            self._regroup.add(old.cluster)  # it may have been one of its representatives
             p, r, x = self._detach(old)
             place |= p
             reopen |= r
@@ -249,6 +250,7 @@ class Deduplicator:
         if old is None:
             return []
         self._begin()
+        self._regroup.add(old.cluster)
         place, reopen, partial = self._detach(old)
         self.index.delete(doc_id)
         self._before.pop(doc_id, None)
@@ -447,7 +449,7 @@ class Deduplicator:
                         partial.add(other_id)  # it may be an excerpt of this new canonical
             if doc_id in reopen:  # its text changed: excerpts pointing at it are re-checked
                 partial.update(self.index.excerpts_of(stored.cluster))
-        for cluster in sorted(self._regroup):
+        for cluster in sorted(self._regroup - {""}):
             self._update_representatives(cluster)
         self._regroup = set()
         partial |= self._partial_dirty

@@ -239,3 +239,21 @@ def rows_id(db: Path, url: str) -> str:
     found = conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()[0]
     conn.close()
     return found
+
+
+def test_removing_a_document_gives_the_state_without_it(tmp_path: Path) -> None:
+    story = paras(words(400))
+    docs = [doc("s", story, "home", 1), doc("s1", edit(story, 0.05), "m1", 2),
+            doc("s2", edit(story, 0.05), "m2", 3), doc("s3", edit(story, 0.08), "m3", 4),
+            doc("teaser", story[: len(story) // 5] + "\n\nRead more", "agg", 5),
+            *quote_corpus()]
+    for gone in ("s", "s1", "q0"):
+        conn = sqlite3.connect(tmp_path / f"rm-{gone}.db")
+        dd = Deduplicator(SQLiteIndex(conn))
+        for d in docs:
+            dd.add(d)
+        dd.remove(gone)
+        after = {d.id: (dd.assignment(d.id).cluster_id, dd.assignment(d.id).partial_of)
+                 for d in docs if d.id != gone}
+        conn.close()
+        assert after == add_all([d for d in docs if d.id != gone], tmp_path / f"w-{gone}.db")

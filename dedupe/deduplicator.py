@@ -45,7 +45,7 @@ from __future__ import annotations
 import heapq
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -69,6 +69,9 @@ RULES_VERSION = 2
 # story even when the canonical rewrote the opening, at a cost bounded whatever the
 # cluster's size (the representatives are a function of the set: order-independent).
 REPRESENTATIVES = 8
+# A document is re-placed at most this many times in one operation (a safety bound: the
+# walk is in sort order and ends on its own).
+MAX_ROUNDS = 8
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,7 @@ class Deduplicator:
         self._partial_dirty: set[str] = set()
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
+        self._push: Callable[..., None] | None = None
 
     # -- public API -------------------------------------------------------------------
 
@@ -270,7 +274,8 @@ class Deduplicator:
         leader = self.index.get(stored.cluster)
         partial_of = leader.partial_of if leader is not None else None
         return Assignment(doc_id, stored.cluster, False, partial_of,
-                          RELATION_NAMES[stored.relation], stored.cluster, *_ratios(stored))
+                          RELATION_NAMES[stored.relation], stored.via or stored.cluster,
+                          *_ratios(stored))
 
     def explain(self, a: str, b: str) -> Explanation:
         """The scores of two indexed documents and the rule that decided them."""
@@ -404,9 +409,10 @@ class Deduplicator:
         """Re-place documents in sort order until nothing else can change (module docstring)."""
         heap: list[tuple[str, str]] = []
         queued: set[str] = set()
+        rounds: dict[str, int] = {}
 
         def push(doc_id: str, key: str | None = None) -> None:
-            if doc_id in queued:
+            if doc_id in queued or rounds.get(doc_id, 0) >= MAX_ROUNDS:
                 return
             if key is None:
                 other = self.index.get(doc_id)
@@ -416,10 +422,13 @@ class Deduplicator:
             queued.add(doc_id)
             heapq.heappush(heap, (key, doc_id))
 
+        self._push = push
         for doc_id in sorted(place | reopen):
             push(doc_id)
         while heap:
             key, doc_id = heapq.heappop(heap)
+            queued.discard(doc_id)
+            rounds[doc_id] = rounds.get(doc_id, 0) + 1
             stored = self.index.get(doc_id)
             if stored is None:
                 continue
@@ -449,9 +458,12 @@ class Deduplicator:
                         partial.add(other_id)  # it may be an excerpt of this new canonical
             if doc_id in reopen:  # its text changed: excerpts pointing at it are re-checked
                 partial.update(self.index.excerpts_of(stored.cluster))
-        for cluster in sorted(self._regroup - {""}):
-            self._update_representatives(cluster)
-        self._regroup = set()
+                for other_id in self.index.measured_against(doc_id):
+                    push(other_id)
+            for cluster in sorted(self._regroup - {""}):
+                self._update_representatives(cluster)
+            self._regroup = set()
+        self._push = None
         partial |= self._partial_dirty
         self._partial_dirty = set()
         for doc_id in sorted(partial):
@@ -459,39 +471,69 @@ class Deduplicator:
             if stored is not None:
                 self._set_partial(stored)
 
-    def _decide(self, stored: StoredDoc) -> tuple[str, int, Verdict | None]:
-        """The best canonical before this document that it is a copy of:
-        (cluster, relation, verdict); the document itself when there is none."""
+    def _decide(self, stored: StoredDoc) -> tuple[str, int, Verdict | None, str | None]:
+        """Where this document belongs: (cluster, relation, verdict, the member measured
+        against if not the canonical). The best earlier canonical it is a copy of; else a
+        cluster most of whose earlier representatives it is a copy of; else itself."""
         if stored.token_hashes.size == 0:
-            return stored.id, CANONICAL, None
+            return stored.id, CANONICAL, None, None
         ids = self.index.candidates([], stored.body_hash, among="canonical")
         for other_id in sorted(ids):
             other = self.index.get(other_id)
             if other is not None and other.id != stored.id and other.sort_key < stored.sort_key:
-                return other.id, EXACT, None
-        best: tuple[tuple[int, str], str, Verdict] | None = None
-        ids = self.index.candidates(stored.band_keys, 0, among="canonical")
-        self._lead_candidates[stored.id] = ids
-        for other_id in sorted(ids - {stored.id}):
+                return other.id, EXACT, None, None
+        found = self.index.candidates(stored.band_keys, 0, among="represented") - {stored.id}
+        clusters: set[str] = set()
+        leads: set[str] = set()
+        for other_id in sorted(found):
             other = self.index.get(other_id)
-            if other is None or other.sort_key >= stored.sort_key:
+            if other is None or not other.cluster or other.cluster == stored.id:
                 continue
-            verdict = compare(self._view(stored), self._view(other))
+            clusters.add(other.cluster)
+            if other.is_canonical:
+                leads.add(other.id)
+        self._lead_candidates[stored.id] = leads
+        best: tuple[tuple, str, Verdict, str | None] | None = None
+        for cluster in sorted(clusters):
+            canonical = self.index.get(cluster)
+            if canonical is None or canonical.sort_key >= stored.sort_key:
+                continue
+            verdict = compare(self._view(stored), self._view(canonical))
+            via: str | None = None
             if verdict.relation != Relation.NEAR_COPY:
-                continue
-            rank = (-verdict.score, other.sort_key)
+                verdict, via = self._by_representatives(stored, cluster)
+                if via is None:
+                    continue
+            rank = (via is not None, -verdict.score, canonical.sort_key)
             if best is None or rank < best[0]:
-                best = (rank, other.id, verdict)
+                best = (rank, cluster, verdict, via)
         if best is None:
-            return stored.id, CANONICAL, None
-        return best[1], NEAR_COPY, best[2]
+            return stored.id, CANONICAL, None, None
+        return best[1], NEAR_COPY, best[2], best[3]
 
-    def _place(self, stored: StoredDoc, decision: tuple[str, int, Verdict | None]) -> None:
-        cluster, relation, verdict = decision
+    def _by_representatives(self, stored: StoredDoc,
+                            cluster: str) -> tuple[Verdict, str | None]:
+        """A copy of most (and at least two) of the cluster's representatives earlier than
+        it: (the best of those verdicts, that representative), else (_, None)."""
+        reps = [r for i in self.index.representatives(cluster)
+                if (r := self.index.get(i)) is not None and r.sort_key < stored.sort_key]
+        hits = []
+        for rep_doc in reps:
+            verdict = compare(self._view(stored), self._view(rep_doc))
+            if verdict.relation == Relation.NEAR_COPY:
+                hits.append((-verdict.score, rep_doc.id, verdict))
+        if len(hits) >= 2 and 2 * len(hits) > len(reps):
+            _, rep_id, verdict = min(hits)
+            return verdict, rep_id
+        return Verdict(Relation.NONE, 0, 0, 0, ""), None
+
+    def _place(self, stored: StoredDoc,
+               decision: tuple[str, int, Verdict | None, str | None]) -> None:
+        cluster, relation, verdict, via = decision
         if cluster == stored.id and stored.is_canonical:
             return  # still canonical: its excerpt fields are _set_partial's
         new = replace(stored, cluster=cluster, relation=relation, partial_of=None,
-                      score=0, share_self=0, share_other=0)
+                      score=0, share_self=0, share_other=0, via=via)
         if relation == EXACT:
             new.score = new.share_self = new.share_other = 1_000_000
         elif verdict is not None:
@@ -509,12 +551,22 @@ class Deduplicator:
                 continue
             doc.representative = doc_id in want
             self.index.place(doc)
-            if doc.representative:  # shorter canonicals may be excerpts of it
+            if doc.representative:  # shorter canonicals may be excerpts of it, later
+                # documents may now be copies of most of the cluster's representatives
                 self._partial_dirty.update(
                     i for i in self.index.candidates(doc.band_keys, 0, among="canonical")
                     if i != doc_id)
+                if self._push is not None:
+                    for other_id in sorted(self.index.candidates(doc.band_keys, 0, among="all")):
+                        other = self.index.get(other_id)
+                        if other is not None and other.cluster != cluster and \
+                                other.sort_key > doc.sort_key:
+                            self._push(other_id, other.sort_key)
             else:
                 self._partial_dirty.update(self.index.excerpts_of(cluster))
+                if self._push is not None:
+                    for other_id in self.index.measured_against(doc_id):
+                        self._push(other_id)
 
     def _set_partial(self, stored: StoredDoc) -> None:
         """A canonical's ``partial_of``: the cluster of the best longer document (any date)
@@ -554,12 +606,16 @@ class Deduplicator:
         self._store_placement(stored, new)
 
     def _store_placement(self, stored: StoredDoc, new: StoredDoc) -> None:
-        fields = ("cluster", "partial_of", "relation", "score", "share_self", "share_other")
+        fields = ("cluster", "partial_of", "relation", "score", "share_self", "share_other",
+                  "via")
         if all(getattr(stored, f) == getattr(new, f) for f in fields):
             return
         self._note(stored)
         if stored.cluster and new.cluster != stored.cluster:  # excerpts may have relied on it
             self._partial_dirty.update(self.index.excerpts_of(stored.cluster))
+            if stored.representative and self._push is not None:  # and copies measured on it
+                for other_id in self.index.measured_against(stored.id):
+                    self._push(other_id)
         for cluster in (stored.cluster, new.cluster):
             if cluster:
                 self._regroup.add(cluster)

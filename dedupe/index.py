@@ -51,6 +51,7 @@ class StoredDoc:
     score: int = 0
     share_self: int = 0
     share_other: int = 0
+    via: str | None = None  # the member it was measured against, when not the canonical
     representative: bool = False  # one of its cluster's REPRESENTATIVES earliest members
 
     @property
@@ -96,6 +97,9 @@ class Index(Protocol):
     def representatives(self, cluster: str) -> list[str]:
         """The members of a cluster currently marked representative."""
 
+    def measured_against(self, doc_id: str) -> list[str]:
+        """Ids whose placement was measured against this (non-canonical) document."""
+
     def excerpts_of(self, cluster: str) -> list[str]:
         """Ids whose ``partial_of`` is this cluster."""
 
@@ -135,11 +139,13 @@ CREATE TABLE IF NOT EXISTS dedupe_doc (
     relation INTEGER NOT NULL,
     score INTEGER NOT NULL,
     share_self INTEGER NOT NULL,
-    share_other INTEGER NOT NULL
+    share_other INTEGER NOT NULL,
+    via TEXT
 );
 CREATE INDEX IF NOT EXISTS dedupe_doc_body ON dedupe_doc (body_hash, lead) WHERE body_hash != 0;
 CREATE INDEX IF NOT EXISTS dedupe_doc_cluster ON dedupe_doc (cluster, sort_key);
 CREATE INDEX IF NOT EXISTS dedupe_doc_rep ON dedupe_doc (cluster) WHERE lead = 2;
+CREATE INDEX IF NOT EXISTS dedupe_doc_via ON dedupe_doc (via) WHERE via IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dedupe_doc_partial ON dedupe_doc (partial_of)
     WHERE partial_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dedupe_doc_site ON dedupe_doc (site);
@@ -177,7 +183,7 @@ class SQLiteIndex:
             raise ValueError(f"SQLiteIndex needs a sqlite3.Connection, got {type(conn).__name__}")
         self.conn = conn
         columns = {r[1] for r in conn.execute("PRAGMA table_info(dedupe_doc)")}
-        if columns and "share_other" not in columns:  # an earlier layout: dropped, then rebuilt
+        if columns and "via" not in columns:  # an earlier layout: dropped, then rebuilt
             for table in (*_TABLES, *_OLD_TABLES):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         for table in _OLD_TABLES:
@@ -203,7 +209,7 @@ class SQLiteIndex:
     def get(self, doc_id: str) -> StoredDoc | None:
         row = self.conn.execute(
             "SELECT id, site, sort_key, body_hash, tokens, para_ends, para_hashes, band_keys,"
-            " cluster, partial_of, relation, score, share_self, share_other, lead"
+            " cluster, partial_of, relation, score, share_self, share_other, lead, via"
             " FROM dedupe_doc WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
@@ -214,7 +220,7 @@ class SQLiteIndex:
             para_hashes=np.frombuffer(row[6], dtype="<u8"),
             band_keys=_int_array(row[7]).tolist(), cluster=row[8], partial_of=row[9],
             relation=row[10], score=row[11], share_self=row[12], share_other=row[13],
-            representative=row[14] == 2)
+            representative=row[14] == 2, via=row[15])
 
     def put(self, doc: StoredDoc) -> None:
         row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
@@ -224,25 +230,28 @@ class SQLiteIndex:
                   doc.token_hashes.astype("<u4").tobytes(), doc.para_ends.astype("<u4").tobytes(),
                   doc.para_hashes.astype("<u8").tobytes(),
                   np.asarray(doc.band_keys, dtype="<i8").tobytes(), doc.cluster, lead,
-                  doc.partial_of, doc.relation, doc.score, doc.share_self, doc.share_other)
+                  doc.partial_of, doc.relation, doc.score, doc.share_self, doc.share_other,
+                  doc.via)
         if row is None:
             rowid = self.conn.execute(
                 "INSERT INTO dedupe_doc (site, sort_key, body_hash, tokens, para_ends, para_hashes,"
                 " band_keys, cluster, lead, partial_of, relation, score, share_self, share_other,"
-                " id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, doc.id)).lastrowid
+                " via, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, doc.id)).lastrowid
         else:
             rowid = row[0]
             if _int_array(row[1]).tolist() == list(doc.band_keys) and row[2] == lead:
                 self.conn.execute(
                     "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
                     " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
-                    " score=?, share_self=?, share_other=? WHERE rowid = ?", (*values, rowid))
+                    " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
+                    (*values, rowid))
                 return
             self._delete_bands(rowid, _int_array(row[1]).tolist(), row[2])
             self.conn.execute(
                 "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
                 " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
-                " score=?, share_self=?, share_other=? WHERE rowid = ?", (*values, rowid))
+                " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
+                    (*values, rowid))
         self.conn.executemany("INSERT OR IGNORE INTO dedupe_band (key, lead, doc) VALUES (?,?,?)",
                               [(key, lead, rowid) for key in doc.band_keys])
 
@@ -258,9 +267,9 @@ class SQLiteIndex:
                                   [(key, lead, rowid) for key in keys])
         self.conn.execute(
             "UPDATE dedupe_doc SET cluster=?, lead=?, partial_of=?, relation=?, score=?,"
-            " share_self=?, share_other=? WHERE rowid = ?",
+            " share_self=?, share_other=?, via=? WHERE rowid = ?",
             (doc.cluster, lead, doc.partial_of, doc.relation, doc.score, doc.share_self,
-             doc.share_other, rowid))
+             doc.share_other, doc.via, rowid))
 
     def delete(self, doc_id: str) -> None:
         row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
@@ -298,6 +307,10 @@ class SQLiteIndex:
     def representatives(self, cluster: str) -> list[str]:
         rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ? AND lead = 2",
                                  (cluster,))
+        return sorted(r[0] for r in rows)
+
+    def measured_against(self, doc_id: str) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE via = ?", (doc_id,))
         return sorted(r[0] for r in rows)
 
     def excerpts_of(self, cluster: str) -> list[str]:

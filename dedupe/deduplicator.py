@@ -69,9 +69,9 @@ RULES_VERSION = 2
 # story even when the canonical rewrote the opening, at a cost bounded whatever the
 # cluster's size (the representatives are a function of the set: order-independent).
 REPRESENTATIVES = 8
-# A document is re-placed at most this many times in one operation (a safety bound: the
-# walk is in sort order and ends on its own).
-MAX_ROUNDS = 8
+# A document is re-placed at most this many times in one operation: a safety bound (the
+# walk is in sort order and ends on its own); reaching it is logged.
+MAX_ROUNDS = 100
 
 
 @dataclass(frozen=True)
@@ -412,7 +412,11 @@ class Deduplicator:
         rounds: dict[str, int] = {}
 
         def push(doc_id: str, key: str | None = None) -> None:
-            if doc_id in queued or rounds.get(doc_id, 0) >= MAX_ROUNDS:
+            if doc_id in queued:
+                return
+            if rounds.get(doc_id, 0) >= MAX_ROUNDS:
+                logger.warning("dedupe: %s re-placed %d times in one operation; left as is",
+                               doc_id, MAX_ROUNDS)
                 return
             if key is None:
                 other = self.index.get(doc_id)
@@ -446,7 +450,8 @@ class Deduplicator:
             if stored.is_canonical and (not was_lead or doc_id in reopen):
                 if was_lead:  # its text changed: its members are re-verified
                     for member in self.index.members(doc_id):
-                        push(member)
+                        if member != doc_id:
+                            push(member)
                 for other_id in sorted(self.index.candidates(
                         stored.band_keys, stored.body_hash, among="all")):
                     other = self.index.get(other_id)
@@ -496,8 +501,9 @@ class Deduplicator:
         best: tuple[tuple, str, Verdict, str | None] | None = None
         for cluster in sorted(clusters):
             canonical = self.index.get(cluster)
-            if canonical is None or canonical.sort_key >= stored.sort_key:
-                continue
+            if canonical is None or not canonical.is_canonical or \
+                    canonical.sort_key >= stored.sort_key:
+                continue  # (a stale member's cluster: that member is being re-placed)
             verdict = compare(self._view(stored), self._view(canonical))
             via: str | None = None
             if verdict.relation != Relation.NEAR_COPY:

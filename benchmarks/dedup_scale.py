@@ -5,7 +5,13 @@ copies of an earlier document so verification runs). For each size: build an ind
 documents in a SQLite file, then run a cron-like process in a fresh interpreter that adds
 1,000 new articles and reports its start-up time, per-article latency and peak memory.
 
+One big cluster (issue 16): 2,000 identical bodies (one site's consent wall) and 2,000
+near-identical ones (a story edited 3% on 2,000 sites), added in publication order: the
+mean cost of the first and the last 100 adds of each, and `ainews dedupe` on a JSON Lines
+file of 2,000 identical bodies, end to end.
+
     python benchmarks/dedup_scale.py --sizes 10000,100000 [--workdir DIR]
+    python benchmarks/dedup_scale.py --big-cluster-only
 """
 
 from __future__ import annotations
@@ -132,16 +138,66 @@ def cron(db: Path, seed: int) -> dict[str, float]:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def big_cluster(workdir: Path, n: int = 2000) -> None:
+    """Cost of an add at the start and the end of one growing cluster."""
+    gen = Generator(7)
+    wall = gen.text()
+    story = gen.text().split(" ")
+    rng = random.Random(7)
+    cases = {"identical": [], "near-identical (3% edited)": []}
+    for i in range(n):
+        stamp = f"2026-03-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}+00:00"
+        cases["identical"].append(Doc(f"w{i}", wall, url=f"https://paywall.example/{i}",
+                                      published_at=stamp))
+        words = story[:]
+        for j in rng.sample(range(len(words)), len(words) * 3 // 100):
+            words[j] = rng.choice(gen.vocab)
+        cases["near-identical (3% edited)"].append(
+            Doc(f"c{i}", " ".join(words), url=f"https://s{i}.example/{i}", published_at=stamp))
+    print(f"\none big cluster of {n:,} ({'first 100 adds':>16}{'last 100 adds':>16}"
+          f"{'ratio':>7}{'clusters':>9})")
+    for name, docs in cases.items():
+        conn = sqlite3.connect(workdir / f"big-{name[:4]}.sqlite")
+        dd = Deduplicator(SQLiteIndex(conn))
+        costs = []
+        for doc in docs:
+            t = time.perf_counter()
+            dd.add(doc)
+            costs.append(time.perf_counter() - t)
+        clusters = len({dd.assignment(d.id).cluster_id for d in docs})  # type: ignore[union-attr]
+        first, last = statistics.mean(costs[:100]), statistics.mean(costs[-100:])
+        print(f"  {name:28}{1000 * first:12.2f} ms{1000 * last:13.2f} ms"
+              f"{last / first:7.2f}{clusters:9}")
+        conn.close()
+    src = workdir / "identical.jsonl"
+    with open(src, "w") as out:
+        for doc in cases["identical"]:
+            out.write(json.dumps({"id": doc.id, "text": doc.text, "url": doc.url,
+                                  "published_at": doc.published_at}) + "\n")
+    t = time.perf_counter()
+    cli = subprocess.run([sys.executable, "-m", "scraper.cli", "dedupe", str(src), "--out",
+                          str(workdir / "identical.out.jsonl")], capture_output=True, text=True,
+                         cwd=ROOT)
+    took = time.perf_counter() - t
+    print(f"  ainews dedupe on {n:,} identical bodies: {took:.1f} s (exit {cli.returncode}: "
+          f"{(cli.stdout or cli.stderr).strip()[:80]})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="indexed articles, comma-separated")
     parser.add_argument("--workdir", type=Path, default=None, help="where the databases go")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--big-cluster-only", action="store_true")
     parser.add_argument("--cron", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.cron:
         print(json.dumps(cron(args.cron, args.seed)))
+        return
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dedup-scale-"))
+    if args.big_cluster_only:
+        big_cluster(workdir)
         return
     gen = Generator(args.seed)
     speed = signature_speed([gen.text() for _ in range(2000)])
@@ -150,7 +206,7 @@ def main() -> None:
           f"datasketch update_batch+xxhash {speed['datasketch_batch_sig_per_s']:,.0f}")
     if args.speed_only:
         return
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="dedup-scale-"))
+    big_cluster(workdir)
     print(f"{'indexed':>10}{'build s':>9}{'start s':>9}{'p50 ms':>8}{'p99 ms':>8}"
           f"{'commit ms':>10}{'peak MB':>9}{'bytes/article':>14}")
     for n in (int(s) for s in args.sizes.split(",")):

@@ -2,9 +2,11 @@
 
 Each input line is an object with ``id`` and ``text`` (``title``, ``url``,
 ``published_at``, ``fetched_at`` when present). Each output line is
-``{"id", "cluster_id", "is_canonical", "partial_of"}``, in input order. The same
-``Deduplicator`` runs over a temporary SQLite index, so boilerplate counts, clusters and
-canonical choices are those the crawl would make for the same articles.
+``{"id", "cluster_id", "is_canonical", "partial_of", "relation", "score"}``, in input
+order. The same ``Deduplicator`` runs over a temporary SQLite index, so boilerplate
+counts, clusters and canonical choices are those the crawl would make for the same
+articles. A text without word tokens (``""``, ``"—"``) is a cluster of its own, counted as
+``no_words`` in the summary.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import json
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dedupe.deduplicator import Deduplicator, Doc
+from dedupe.deduplicator import Deduplicator, Doc, Explanation
 from dedupe.index import SQLiteIndex
+from dedupe.text import features
 
 
 class CorpusError(ValueError):
@@ -30,14 +34,7 @@ class Summary:
     clusters: int
     duplicates: int  # documents that are not their cluster's canonical
     partials: int  # documents that are an excerpt of another story
-
-
-def read_docs(path: Path) -> Iterator[Doc]:
-    """The documents of a JSON Lines file; raises ``CorpusError`` naming the bad line."""
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                yield _parse(line, f"{path}:{number}")
+    no_words: int = 0  # documents without word tokens (each its own cluster)
 
 
 def _parse(line: str, where: str) -> Doc:
@@ -68,21 +65,39 @@ def dedupe_jsonl(input_path: str | Path, output_path: str | Path, *,
     ``progress`` is called with the number of documents indexed so far (every 100).
     """
     input_path, output_path = Path(input_path), Path(output_path)
+    with _index() as dd:
+        ids, no_words = _index_all(dd, input_path, progress)
+        return _write(dd, ids, output_path, no_words)
+
+
+def explain_jsonl(input_path: str | Path, a: str, b: str) -> Explanation:
+    """Index the corpus and explain how documents ``a`` and ``b`` relate."""
+    input_path = Path(input_path)
+    with _index() as dd:
+        ids, _ = _index_all(dd, input_path, None)
+        for doc_id in (a, b):
+            if doc_id not in ids:
+                raise CorpusError(f"{input_path}: no document with id {doc_id!r}")
+        return dd.explain(a, b)
+
+
+@contextmanager
+def _index() -> Iterator[Deduplicator]:
     with tempfile.TemporaryDirectory(prefix="ainews-dedupe-") as tmp:
         conn = sqlite3.connect(Path(tmp) / "index.sqlite")
         try:
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            dd = Deduplicator(SQLiteIndex(conn))
-            ids = _index_all(dd, input_path, progress)
-            return _write(dd, ids, output_path)
+            yield Deduplicator(SQLiteIndex(conn))
         finally:
             conn.close()
 
 
-def _index_all(dd: Deduplicator, path: Path, progress: Callable[[int], None] | None) -> list[str]:
+def _index_all(dd: Deduplicator, path: Path,
+               progress: Callable[[int], None] | None) -> tuple[list[str], int]:
     ids: list[str] = []
     seen: set[str] = set()
+    no_words = 0
     with open(path, encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
@@ -92,15 +107,17 @@ def _index_all(dd: Deduplicator, path: Path, progress: Callable[[int], None] | N
                 raise CorpusError(f"{path}:{number}: duplicate id {doc.id!r}")
             seen.add(doc.id)
             ids.append(doc.id)
+            if features(doc.text).n_tokens == 0:
+                no_words += 1
             dd.add(doc)
             if progress is not None and len(ids) % 100 == 0:
                 progress(len(ids))
     if progress is not None:
         progress(len(ids))
-    return ids
+    return ids, no_words
 
 
-def _write(dd: Deduplicator, ids: list[str], path: Path) -> Summary:
+def _write(dd: Deduplicator, ids: list[str], path: Path, no_words: int) -> Summary:
     clusters: set[str] = set()
     duplicates = partials = 0
     with open(path, "w", encoding="utf-8") as out:
@@ -112,6 +129,7 @@ def _write(dd: Deduplicator, ids: list[str], path: Path) -> Summary:
             duplicates += not a.is_canonical
             partials += a.partial_of is not None
             row = {"id": doc_id, "cluster_id": a.cluster_id, "is_canonical": a.is_canonical,
-                   "partial_of": a.partial_of}
+                   "partial_of": a.partial_of, "relation": a.relation,
+                   "score": None if a.score is None else round(a.score, 4)}
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return Summary(len(ids), len(clusters), duplicates, partials)
+    return Summary(len(ids), len(clusters), duplicates, partials, no_words)

@@ -1,34 +1,77 @@
 """Incremental clustering of near-duplicate documents (exact hash + MinHash LSH, verified).
 
-Each document is compared with every document already in the index, never only the
-current run: its exact body hash and its LSH band keys find candidates, ``verify.compare``
-decides each pair, and verified near-copy pairs are the edges of a graph whose connected
-components are the clusters. A cluster's id is its canonical document: the earliest
-published (ties: earliest fetched, then id). An excerpt stays out of its story's cluster
-and names it in ``partial_of``.
+Each document is compared with documents already in the index, never only the current
+run: its exact body hash and its LSH band keys find candidates, ``verify.compare`` decides
+each pair.
 
-Everything stored is a function of the current set of documents (band keys, edges,
-boilerplate counts), and each change re-derives exactly what it touches, so the same
-documents give the same clusters whatever order they arrive in. An ``add`` costs a few
-indexed lookups plus the verification of its candidates: O(1) in the index size.
+**The rule: clusters are stars around their canonical, decided in canonical order.**
+Order all documents by their sort key (earliest published, then earliest fetched, then
+id). Taken in that order, a document joins the cluster of the best *canonical* before it
+that it verifies against (an identical body first, then the highest score, then the
+earliest canonical); if there is none, it is the canonical of a new cluster. So:
+
+- clusters cannot chain: A ~ B and B ~ C never put A and C together unless C is itself a
+  copy of the canonical. A document that matches two clusters joins one of them; two
+  clusters merge only when one canonical verifies as a copy of the other;
+- the state is a function of the set of documents (and of the paragraph counts, which
+  are too), so the same documents give the same clusters in any order;
+- an excerpt is no copy (it covers little of its story): it stays a canonical of its own
+  and ``partial_of`` names the story whose opening it is: the cluster of the longer
+  document, of any date, it is the best excerpt of, among canonicals and each cluster's
+  ``REPRESENTATIVES`` earliest members (a canonical may have rewritten the opening).
+  Analysts see it as a member of that story (``in_story``).
+- an identical body (same normalised token stream) joins the earlier canonical holding
+  it through the body-hash index, before any shingle is compared.
+
+Why this rule and not connected components of all verified pairs (the previous one): one
+wrong edge (two stories that quote the same statement) merged two whole stories with all
+their copies, and a component must be re-walked on every add (cubic in cluster size).
+Star clusters need only the canonicals' band keys to place a new document (members' keys
+are kept apart, ``Index.candidates(among="canonical")``) and one placement row per
+document, so an add costs a few lookups and verifications whatever its cluster's size.
+
+Incremental maintenance: a new (or changed) document is placed against the canonicals
+before it. Only when it becomes a canonical can later documents change their mind: they
+are the documents sharing a band key with it, re-placed in sort order (a heap), and a
+canonical that joins another cluster sends its members to be re-placed. Every document
+re-placed is later than the one that caused it, so the walk ends, and in the usual crawl
+(documents arrive roughly in publication order) it is empty. A changed paragraph count
+(site boilerplate, corpus-common text: ``boilerplate.py``) re-places the few documents
+holding that paragraph the moment it crosses its threshold.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from dedupe import lsh, signature
-from dedupe.boilerplate import BOILERPLATE_MIN_DOCS, content_tokens, site_of
-from dedupe.index import Edge, Index, StoredDoc
+from dedupe import lsh, signature, verify
+from dedupe.boilerplate import BOILERPLATE_MIN_DOCS, COMMON_MIN_DOCS, CORPUS, content_view, site_of
+from dedupe.index import Index, StoredDoc
 from dedupe.text import features
-from dedupe.verify import Relation, compare
+from dedupe.verify import Relation, Verdict, View, compare
 
 logger = logging.getLogger(__name__)
+
+# Placement.relation values stored in the index (how a document relates to the document
+# it was measured against).
+CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3
+RELATION_NAMES = {NEAR_COPY: "near_copy", EXACT: "exact", EXCERPT: "excerpt"}
+# Bumped when the rules change, so a stored index is rebuilt under the new ones.
+RULES_VERSION = 2
+# The earliest members of each cluster are its representatives: an excerpt is compared
+# with the canonicals and representatives it shares a band key with, so it finds its
+# story even when the canonical rewrote the opening, at a cost bounded whatever the
+# cluster's size (the representatives are a function of the set: order-independent).
+REPRESENTATIVES = 8
+# A document is re-placed at most this many times in one operation: a safety bound (the
+# walk is in sort order and ends on its own); reaching it is logged.
+MAX_ROUNDS = 100
 
 
 @dataclass(frozen=True)
@@ -45,13 +88,20 @@ class Doc:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Where a document belongs: its cluster (the canonical doc's id) and the story it is an
-    excerpt of, if any."""
+    """Where a document belongs: its cluster (the canonical doc's id), the story it is an
+    excerpt of, if any, and why (``relation`` to ``compared_with``: ``near_copy``,
+    ``exact`` or ``excerpt``; None for a canonical; ``score`` and the covered shares of
+    each side, 0..1)."""
 
     id: str
     cluster_id: str
     is_canonical: bool
     partial_of: str | None
+    relation: str | None = None
+    compared_with: str | None = None
+    score: float | None = None
+    share_self: float | None = None
+    share_other: float | None = None
 
     def in_story(self) -> Assignment:
         """The assignment as analysts see it: an excerpt is a non-canonical member of the
@@ -59,7 +109,7 @@ class Assignment:
         stories), so that one canonical row per cluster means one row per story."""
         if self.partial_of is None:
             return self
-        return Assignment(self.id, self.partial_of, False, self.partial_of)
+        return replace(self, cluster_id=self.partial_of, is_canonical=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +122,7 @@ class Params:
     bands: int = lsh.BANDS
     rows: int = lsh.ROWS
     boilerplate_min_docs: int = BOILERPLATE_MIN_DOCS
+    common_min_docs: int = COMMON_MIN_DOCS
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
@@ -82,7 +133,12 @@ class Params:
                              f"({self.num_perm})")
 
     def fingerprint(self) -> str:
-        return json.dumps({**asdict(self), "scheme": signature.SCHEME,
+        """Everything a stored index depends on: a change marks it stale (rebuilt)."""
+        rules = [RULES_VERSION, verify.COPY_MIN_SHARE, verify.COPY_SUM_SHARE,
+                 verify.OWN_UNCOVERED, verify.COMMON_EVIDENCE, verify.COMMON_UNCOVERED,
+                 verify.OWN_MIN_TOKENS, verify.REWORD_MIN, verify.EXCERPT_MAX_RATIO,
+                 verify.PARTIAL_SHARE]
+        return json.dumps({**asdict(self), "scheme": signature.SCHEME, "rules": rules,
                            "lede": [signature.LEDE_SHINGLES, signature.LEDE_NUM_PERM,
                                     lsh.LEDE_BANDS, lsh.LEDE_ROWS]}, sort_keys=True)
 
@@ -91,6 +147,45 @@ def _sort_key(doc: Doc) -> str:
     """Orders documents for canonical choice: earliest published, then fetched, then id."""
     pub, fetched = doc.published_at, doc.fetched_at
     return f"{0 if pub else 1}{pub or ''}\x00{0 if fetched else 1}{fetched or ''}\x00{doc.id}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why two indexed documents are (not) in one cluster (``Deduplicator.explain``)."""
+
+    a: str
+    b: str
+    verdict: Verdict
+    exact: bool
+    tokens: tuple[int, int]  # content tokens of each (site boilerplate removed)
+    assignment_a: Assignment
+    assignment_b: Assignment
+
+    def lines(self) -> list[str]:
+        v = self.verdict
+        out = []
+        for name, other, n, share, common in (
+                (self.a, self.b, self.tokens[0], v.share_a, v.common_a),
+                (self.b, self.a, self.tokens[1], v.share_b, v.common_b)):
+            out.append(f"{name}: {n} content tokens; {share / 1e6:.3f} of them covered by "
+                       f"{other}, {common / 1e6:.3f} of those in corpus-common paragraphs")
+        if self.exact:
+            out.append("pair verdict: exact copy: the same normalised body (body hash), "
+                       "decided before any shingle is compared")
+        else:
+            out.append(f"pair verdict: {v.relation.name.lower()} (score {v.score / 1e6:.3f}): "
+                       f"{v.rule}")
+        for x in (self.assignment_a, self.assignment_b):
+            if x.is_canonical:
+                where = "canonical of its cluster"
+            else:
+                where = (f"{x.relation} of {x.compared_with} (score {x.score:.3f}) in cluster "
+                         f"{x.cluster_id}")
+            part = f", excerpt of story {x.partial_of}" if x.partial_of else ""
+            out.append(f"{x.id}: {where}{part}")
+        same = self.assignment_a.in_story().cluster_id == self.assignment_b.in_story().cluster_id
+        out.append("same story" if same else "different stories")
+        return out
 
 
 class Deduplicator:
@@ -105,7 +200,13 @@ class Deduplicator:
             index.set_meta("params", self.params.fingerprint())
         if self.stale:
             logger.warning("dedupe index was built with other parameters: it needs a rebuild")
-        self._before: dict[str, tuple[str | None, str | None]] = {}
+        self._before: dict[str, Assignment | None] = {}
+        self._views: dict[str, View] = {}
+        self._lead_candidates: dict[str, set[str]] = {}
+        self._partial_dirty: set[str] = set()
+        self._regroup: set[str] = set()
+        self._counts: dict[tuple[str, int], int] = {}
+        self._push: Callable[..., None] | None = None
 
     # -- public API -------------------------------------------------------------------
 
@@ -124,24 +225,26 @@ class Deduplicator:
         if old is not None and old.site == site and old.sort_key == sort_key and \
                 np.array_equal(old.token_hashes, feats.token_hashes):
             return []
-        self._before = {}
-        seeds: set[str] = {doc.id}
-        affected: set[str] = set()
+        self._begin()
+        place: set[str] = {doc.id}
+        reopen: set[str] = {doc.id}
+        partial: set[str] = set()
         if old is not None:
-            self._remember(old)
-            seeds, affected = self._detach(old)
-            seeds.add(doc.id)
+            self._note(old)
+            self._regroup.add(old.cluster)  # it may have been one of its representatives
+            p, r, x = self._detach(old)
+            place |= p
+            reopen |= r
+            partial |= x
         else:
-            self._before[doc.id] = (None, None)
+            self._before[doc.id] = None
         stored = StoredDoc(id=doc.id, site=site, sort_key=sort_key, body_hash=feats.body_hash,
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
-                           para_hashes=feats.para_hashes, band_keys=[], cluster=doc.id)
+                           para_hashes=feats.para_hashes, band_keys=[], cluster="")
         self.index.put(stored)
-        counts = self.index.add_paras(site, set(feats.para_hashes.tolist()), doc.id)
-        crossed = [h for h, n in counts.items() if n == self.params.boilerplate_min_docs]
-        affected = (affected | self._docs_holding(site, crossed)) - {doc.id}
-        seeds |= self._refresh(stored) | self._refresh_all(affected)
-        self._recluster(seeds)
+        changed = self._count_paras(stored, +1)
+        self._sign(stored)
+        self._settle(place | changed, reopen | changed, partial)
         return self._changes()
 
     def remove(self, doc_id: str) -> list[Assignment]:
@@ -150,18 +253,45 @@ class Deduplicator:
         old = self.index.get(doc_id)
         if old is None:
             return []
-        self._before = {}
-        seeds, affected = self._detach(old)
+        self._begin()
+        self._regroup.add(old.cluster)
+        place, reopen, partial = self._detach(old)
         self.index.delete(doc_id)
-        seeds |= self._refresh_all(affected)
-        self._recluster(seeds - {doc_id})
+        self._before.pop(doc_id, None)
+        place.discard(doc_id)
+        self._settle(place, reopen - {doc_id}, partial - {doc_id})
         return self._changes()
 
     def assignment(self, doc_id: str) -> Assignment | None:
         stored = self.index.get(doc_id)
-        if stored is None:
+        if stored is None or not stored.cluster:
             return None
-        return Assignment(doc_id, stored.cluster, stored.cluster == doc_id, stored.partial_of)
+        if stored.is_canonical:
+            if stored.partial_of is None:
+                return Assignment(doc_id, doc_id, True, None)
+            return Assignment(doc_id, doc_id, True, stored.partial_of, "excerpt",
+                              stored.partial_of, *_ratios(stored))
+        leader = self.index.get(stored.cluster)
+        partial_of = leader.partial_of if leader is not None else None
+        return Assignment(doc_id, stored.cluster, False, partial_of,
+                          RELATION_NAMES[stored.relation], stored.via or stored.cluster,
+                          *_ratios(stored))
+
+    def explain(self, a: str, b: str) -> Explanation:
+        """The scores of two indexed documents and the rule that decided them."""
+        docs = [self.index.get(a), self.index.get(b)]
+        for doc_id, doc in zip((a, b), docs, strict=True):
+            if doc is None:
+                raise KeyError(doc_id)
+        da, db = docs
+        assert da is not None and db is not None
+        self._begin()
+        va, vb = self._view(da), self._view(db)
+        verdict = compare(va, vb)
+        exact = bool(da.body_hash) and da.body_hash == db.body_hash
+        got = [self.assignment(a), self.assignment(b)]
+        assert got[0] is not None and got[1] is not None
+        return Explanation(a, b, verdict, exact, (va.n_tokens, vb.n_tokens), got[0], got[1])
 
     def rebuild(self, docs: Iterable[Doc]) -> None:
         """Forget everything and index ``docs`` (in any order: the result is the same)."""
@@ -181,142 +311,334 @@ class Deduplicator:
             raise RuntimeError("the dedupe index was built with other parameters; "
                                "call rebuild() first")
 
-    def _remember(self, stored: StoredDoc) -> None:
-        self._before.setdefault(stored.id, (stored.cluster, stored.partial_of))
+    def _begin(self) -> None:
+        self._before = {}
+        self._views = {}
+        self._lead_candidates: dict[str, set[str]] = {}
+        self._partial_dirty: set[str] = set()
+        self._regroup: set[str] = set()
+        self._counts: dict[tuple[str, int], int] = {}
 
-    def _docs_holding(self, site: str, para_hashes: Iterable[int]) -> set[str]:
-        out: set[str] = set()
-        for h in para_hashes:
-            out.update(self.index.docs_with_para(site, h))
-        return out
+    def _note(self, stored: StoredDoc) -> None:
+        """Remember a document's assignment before this operation changes it."""
+        if stored.id not in self._before:
+            found = self.assignment(stored.id)
+            self._before[stored.id] = found
 
-    def _detach(self, old: StoredDoc) -> tuple[set[str], set[str]]:
-        """Take a document's paragraphs and edges out. Returns the ids to recluster and the
-        ids to re-sign (a paragraph of theirs stopped being boilerplate)."""
-        seeds = set(self.index.cluster_members(old.cluster))
-        seeds.update(edge.other for edge in self.index.edges(old.id))
-        counts = self.index.remove_paras(old.site, set(old.para_hashes.tolist()), old.id)
-        crossed = [h for h, n in counts.items() if n == self.params.boilerplate_min_docs - 1]
-        affected = self._docs_holding(old.site, crossed) - {old.id}
-        self.index.set_edges(old.id, [])
-        return seeds | affected, affected
-
-    def _refresh_all(self, doc_ids: set[str]) -> set[str]:
-        seeds = set(doc_ids)
-        for doc_id in sorted(doc_ids):
-            stored = self.index.get(doc_id)
-            if stored is not None:
-                seeds |= self._refresh(stored)
-        return seeds
-
-    def _content(self, stored: StoredDoc) -> np.ndarray:
-        """The document's content shingles (own site's boilerplate removed), in order."""
+    def _count_paras(self, stored: StoredDoc, step: int) -> set[str]:
+        """Count (step +1) or un-count (-1) a document's paragraphs per site and corpus-wide;
+        returns the other documents whose view changed (a count crossed a threshold),
+        after re-signing those whose site boilerplate changed."""
         paras = set(stored.para_hashes.tolist())
-        counts = self.index.para_counts(stored.site, paras)
-        boilerplate = {h for h, n in counts.items() if n >= self.params.boilerplate_min_docs}
-        tokens = content_tokens(stored.token_hashes, stored.para_ends, stored.para_hashes,
-                                boilerplate, self.params.shingle_size)
-        return signature.shingles(tokens, self.params.shingle_size)
-
-    def _refresh(self, stored: StoredDoc) -> set[str]:
-        """Re-sign a document, re-query its candidates and re-verify its edges; returns the
-        ids whose edges may have changed (old and new neighbours)."""
         p = self.params
-        old_neighbours = {edge.other for edge in self.index.edges(stored.id)}
-        content = self._content(stored)
+        if step > 0:
+            site_counts = self.index.add_paras(stored.site, paras, stored.id)
+            all_counts = self.index.add_paras(CORPUS, paras, stored.id)
+            site_edge, all_edge = p.boilerplate_min_docs, p.common_min_docs
+        else:
+            site_counts = self.index.remove_paras(stored.site, paras, stored.id)
+            all_counts = self.index.remove_paras(CORPUS, paras, stored.id)
+            site_edge, all_edge = p.boilerplate_min_docs - 1, p.common_min_docs - 1
+        self._counts.update({(stored.site, h): n for h, n in site_counts.items()})
+        self._counts.update({(CORPUS, h): n for h, n in all_counts.items()})
+        resign: set[str] = set()
+        for h in sorted(h for h, n in site_counts.items() if n == site_edge):
+            resign.update(self.index.docs_with_para(stored.site, h))
+        changed = set(resign)
+        for h in sorted(h for h, n in all_counts.items() if n == all_edge):
+            changed.update(self.index.docs_with_para(CORPUS, h))
+        resign.discard(stored.id)
+        changed.discard(stored.id)
+        self._views = {}
+        for doc_id in sorted(resign):
+            other = self.index.get(doc_id)
+            if other is not None:
+                self._sign(other)
+        return changed
+
+    def _detach(self, old: StoredDoc) -> tuple[set[str], set[str], set[str]]:
+        """Take a document's paragraphs and placement out. Returns the ids to re-place,
+        those whose view changed, and those whose ``partial_of`` may change."""
+        place: set[str] = set()
+        partial: set[str] = set()
+        if old.is_canonical:
+            place.update(self.index.members(old.id))
+            partial.update(self.index.excerpts_of(old.id))
+        reopen = self._count_paras(old, -1)
+        place.discard(old.id)
+        return place | reopen, reopen, partial
+
+    def _view(self, stored: StoredDoc) -> View:
+        """The document as verification sees it (cached for one operation)."""
+        view = self._views.get(stored.id)
+        if view is not None:
+            return view
+        p = self.params
+        paras = set(stored.para_hashes.tolist())
+        site = self._para_counts(stored.site, paras)
+        common = self._para_counts(CORPUS, paras)
+        tokens, mask = content_view(
+            stored.token_hashes, stored.para_ends, stored.para_hashes,
+            {h for h, n in site.items() if n >= p.boilerplate_min_docs},
+            {h for h, n in common.items() if n >= p.common_min_docs}, p.shingle_size)
+        view = View(tokens, signature.shingles(tokens, p.shingle_size), mask, p.shingle_size)
+        self._views[stored.id] = view
+        return view
+
+    def _para_counts(self, scope: str, paras: set[int]) -> dict[int, int]:
+        """Paragraph counts, from those this operation just wrote when it has them."""
+        counts = {h: n for h in paras if (n := self._counts.get((scope, h))) is not None}
+        missing = paras - counts.keys()
+        if missing:
+            counts.update(self.index.para_counts(scope, missing))
+        return counts
+
+    def _sign(self, stored: StoredDoc) -> None:
+        """Compute and store a document's band keys from its content shingles."""
+        p = self.params
+        self._views.pop(stored.id, None)
+        content = self._view(stored).shingles
         if content.size:
             sig = signature.minhash(content, p.num_perm, p.seed)
             stored.band_keys = lsh.all_keys(sig, signature.lede_signature(content), p.bands, p.rows)
         else:
             stored.band_keys = []
         self.index.put(stored)
-        edges = []
-        for other_id in sorted(self.index.candidates(stored.band_keys, stored.body_hash)):
-            other = self.index.get(other_id) if other_id != stored.id else None
-            if other is None:
-                continue
-            if other.body_hash and other.body_hash == stored.body_hash:
-                edges.append(Edge(other_id, Relation.DUPLICATE, 1_000_000))
-                continue
-            verdict = compare(content, self._content(other))
-            if verdict.relation != Relation.NONE:
-                edges.append(Edge(other_id, verdict.relation, verdict.score))
-        self.index.set_edges(stored.id, edges)
-        return old_neighbours | {edge.other for edge in edges}
 
-    def _recluster(self, seeds: set[str]) -> None:
-        """Recompute the clusters holding ``seeds`` and the excerpts pointing into them."""
-        docs: dict[str, StoredDoc] = {}
-        todo: list[str] = []
-        for seed in sorted(seeds):
-            stored = self.index.get(seed)
+    def _settle(self, place: set[str], reopen: set[str], partial: set[str]) -> None:
+        """Re-place documents in sort order until nothing else can change (module docstring)."""
+        heap: list[tuple[str, str]] = []
+        queued: set[str] = set()
+        rounds: dict[str, int] = {}
+
+        def push(doc_id: str, key: str | None = None) -> None:
+            if doc_id in queued:
+                return
+            if rounds.get(doc_id, 0) >= MAX_ROUNDS:
+                logger.warning("dedupe: %s re-placed %d times in one operation; left as is",
+                               doc_id, MAX_ROUNDS)
+                return
+            if key is None:
+                other = self.index.get(doc_id)
+                if other is None:
+                    return
+                key = other.sort_key
+            queued.add(doc_id)
+            heapq.heappush(heap, (key, doc_id))
+
+        self._push = push
+        for doc_id in sorted(place | reopen):
+            push(doc_id)
+        while heap:
+            key, doc_id = heapq.heappop(heap)
+            queued.discard(doc_id)
+            rounds[doc_id] = rounds.get(doc_id, 0) + 1
+            stored = self.index.get(doc_id)
+            if stored is None:
+                continue
+            was_lead = stored.is_canonical
+            self._place(stored, self._decide(stored))
+            partial.add(doc_id)
+            for other_id in sorted(self._lead_candidates.pop(doc_id, set()) - {doc_id}):
+                other = self.index.get(other_id)  # a shorter canonical may be its excerpt
+                if other is not None and other.token_hashes.size < stored.token_hashes.size:
+                    partial.add(other_id)
+            if was_lead and not stored.is_canonical:  # its members must find a new home
+                for member in self.index.members(doc_id):
+                    push(member)
+                partial.update(self.index.excerpts_of(doc_id))
+            if stored.is_canonical and (not was_lead or doc_id in reopen):
+                if was_lead:  # its text changed: its members are re-verified
+                    for member in self.index.members(doc_id):
+                        if member != doc_id:
+                            push(member)
+                for other_id in sorted(self.index.candidates(
+                        stored.band_keys, stored.body_hash, among="all")):
+                    other = self.index.get(other_id)
+                    if other is None:
+                        continue
+                    if other.sort_key > key:
+                        push(other_id, other.sort_key)
+                    if other.is_canonical and other.token_hashes.size < stored.token_hashes.size:
+                        partial.add(other_id)  # it may be an excerpt of this new canonical
+            if doc_id in reopen:  # its text changed: excerpts pointing at it are re-checked
+                partial.update(self.index.excerpts_of(stored.cluster))
+                for other_id in self.index.measured_against(doc_id):
+                    push(other_id)
+            for cluster in sorted(self._regroup - {""}):
+                self._update_representatives(cluster)
+            self._regroup = set()
+        self._push = None
+        partial |= self._partial_dirty
+        self._partial_dirty = set()
+        for doc_id in sorted(partial):
+            stored = self.index.get(doc_id)
             if stored is not None:
-                todo.extend(self.index.cluster_members(stored.cluster))
-                todo.append(seed)
-        edges: dict[str, list[Edge]] = {}
-        while todo:  # every doc connected by near-copy edges to a seed or its old cluster
-            doc_id = todo.pop()
-            if doc_id in docs or (stored := self.index.get(doc_id)) is None:
-                continue
-            docs[doc_id] = stored
-            edges[doc_id] = self.index.edges(doc_id)
-            todo.extend(e.other for e in edges[doc_id] if e.relation == Relation.DUPLICATE)
-        cluster = _components(docs, edges)
-        for doc_id in sorted(docs):
-            self._assign(docs[doc_id], cluster[doc_id], docs[doc_id].partial_of)
-        excerpts = {doc_id for doc_id in docs}
-        for doc_edges in edges.values():
-            excerpts.update(e.other for e in doc_edges if e.relation == Relation.B_IN_A)
-        for doc_id in sorted(excerpts):
-            stored = docs.get(doc_id) or self.index.get(doc_id)
-            if stored is not None:
-                self._assign(stored, stored.cluster, self._partial_of(stored))
+                self._set_partial(stored)
 
-    def _partial_of(self, stored: StoredDoc) -> str | None:
-        """The cluster of the story this document is an excerpt of (best containment)."""
-        best: tuple[int, str] | None = None
-        for edge in self.index.edges(stored.id):
-            if edge.relation != Relation.A_IN_B:
+    def _decide(self, stored: StoredDoc) -> tuple[str, int, Verdict | None, str | None]:
+        """Where this document belongs: (cluster, relation, verdict, the member measured
+        against if not the canonical). The best earlier canonical it is a copy of; else a
+        cluster most of whose earlier representatives it is a copy of; else itself."""
+        if stored.token_hashes.size == 0:
+            return stored.id, CANONICAL, None, None
+        ids = self.index.candidates([], stored.body_hash, among="canonical")
+        for other_id in sorted(ids):
+            other = self.index.get(other_id)
+            if other is not None and other.id != stored.id and other.sort_key < stored.sort_key:
+                return other.id, EXACT, None, None
+        found = self.index.candidates(stored.band_keys, 0, among="represented") - {stored.id}
+        clusters: set[str] = set()
+        leads: set[str] = set()
+        for other_id in sorted(found):
+            other = self.index.get(other_id)
+            if other is None or not other.cluster or other.cluster == stored.id:
                 continue
-            full = self.index.get(edge.other)
-            if full is None or full.cluster == stored.cluster:
-                continue
-            rank = (-edge.score, full.cluster)
-            if best is None or rank < best:
-                best = rank
-        return best[1] if best else None
+            clusters.add(other.cluster)
+            if other.is_canonical:
+                leads.add(other.id)
+        self._lead_candidates[stored.id] = leads
+        best: tuple[tuple, str, Verdict, str | None] | None = None
+        for cluster in sorted(clusters):
+            canonical = self.index.get(cluster)
+            if canonical is None or not canonical.is_canonical or \
+                    canonical.sort_key >= stored.sort_key:
+                continue  # (a stale member's cluster: that member is being re-placed)
+            verdict = compare(self._view(stored), self._view(canonical))
+            via: str | None = None
+            if verdict.relation != Relation.NEAR_COPY:
+                verdict, via = self._by_representatives(stored, cluster)
+                if via is None:
+                    continue
+            rank = (via is not None, -verdict.score, canonical.sort_key)
+            if best is None or rank < best[0]:
+                best = (rank, cluster, verdict, via)
+        if best is None:
+            return stored.id, CANONICAL, None, None
+        return best[1], NEAR_COPY, best[2], best[3]
 
-    def _assign(self, stored: StoredDoc, cluster: str, partial_of: str | None) -> None:
-        if (stored.cluster, stored.partial_of) == (cluster, partial_of):
+    def _by_representatives(self, stored: StoredDoc,
+                            cluster: str) -> tuple[Verdict, str | None]:
+        """A copy of most (and at least two) of the cluster's representatives earlier than
+        it: (the best of those verdicts, that representative), else (_, None)."""
+        reps = [r for i in self.index.representatives(cluster)
+                if (r := self.index.get(i)) is not None and r.sort_key < stored.sort_key]
+        hits = []
+        for rep_doc in reps:
+            verdict = compare(self._view(stored), self._view(rep_doc))
+            if verdict.relation == Relation.NEAR_COPY:
+                hits.append((-verdict.score, rep_doc.id, verdict))
+        if len(hits) >= 2 and 2 * len(hits) > len(reps):
+            _, rep_id, verdict = min(hits)
+            return verdict, rep_id
+        return Verdict(Relation.NONE, 0, 0, 0, ""), None
+
+    def _place(self, stored: StoredDoc,
+               decision: tuple[str, int, Verdict | None, str | None]) -> None:
+        cluster, relation, verdict, via = decision
+        if cluster == stored.id and stored.is_canonical:
+            return  # still canonical: its excerpt fields are _set_partial's
+        new = replace(stored, cluster=cluster, relation=relation, partial_of=None,
+                      score=0, share_self=0, share_other=0, via=via)
+        if relation == EXACT:
+            new.score = new.share_self = new.share_other = 1_000_000
+        elif verdict is not None:
+            new.score, new.share_self, new.share_other = (verdict.score, verdict.share_a,
+                                                          verdict.share_b)
+        self._store_placement(stored, new)
+
+    def _update_representatives(self, cluster: str) -> None:
+        """Mark the cluster's REPRESENTATIVES earliest members, unmark the others."""
+        want = set(self.index.first_members(cluster, REPRESENTATIVES))
+        now = set(self.index.representatives(cluster))
+        for doc_id in sorted(want ^ now):
+            doc = self.index.get(doc_id)
+            if doc is None or doc.is_canonical:
+                continue
+            doc.representative = doc_id in want
+            self.index.place(doc)
+            if doc.representative:  # shorter canonicals may be excerpts of it, later
+                # documents may now be copies of most of the cluster's representatives
+                self._partial_dirty.update(
+                    i for i in self.index.candidates(doc.band_keys, 0, among="canonical")
+                    if i != doc_id)
+                if self._push is not None:
+                    for other_id in sorted(self.index.candidates(doc.band_keys, 0, among="all")):
+                        other = self.index.get(other_id)
+                        if other is not None and other.cluster != cluster and \
+                                other.sort_key > doc.sort_key:
+                            self._push(other_id, other.sort_key)
+            else:
+                self._partial_dirty.update(self.index.excerpts_of(cluster))
+                if self._push is not None:
+                    for other_id in self.index.measured_against(doc_id):
+                        self._push(other_id)
+
+    def _set_partial(self, stored: StoredDoc) -> None:
+        """A canonical's ``partial_of``: the cluster of the best longer document (any date)
+        whose opening it is."""
+        if not stored.is_canonical:
+            if stored.partial_of is not None:
+                self._store_placement(stored, replace(stored, partial_of=None))
             return
-        self._remember(stored)
-        stored.cluster, stored.partial_of = cluster, partial_of
-        self.index.set_assignment(stored.id, cluster, partial_of)
+        best: tuple[tuple[int, int, str], str, Verdict] | None = None
+        if stored.token_hashes.size:
+            found = self.index.candidates(stored.band_keys, 0, among="represented")
+            others = [o for i in sorted(found - {stored.id})
+                      if (o := self.index.get(i)) is not None]
+            for other in others:
+                if other.cluster in ("", stored.id) or \
+                        other.token_hashes.size <= stored.token_hashes.size:
+                    continue
+                verdict = compare(self._view(stored), self._view(other))
+                if verdict.relation != Relation.A_IN_B:
+                    continue
+                # the story it covers most of (a story quoting another's opening in a
+                # longer text covers less of it); ties: the earliest
+                rank = (-verdict.score, -verdict.share_b, other.sort_key)
+                if best is None or rank < best[0]:
+                    best = (rank, other.cluster, verdict)
+        if best is None:
+            new = replace(stored, partial_of=None, relation=CANONICAL, score=0, share_self=0,
+                          share_other=0)
+        else:
+            v = best[2]
+            new = replace(stored, partial_of=best[1], relation=EXCERPT, score=v.score,
+                          share_self=v.share_a, share_other=v.share_b)
+        if new.partial_of != stored.partial_of:  # its members' story changes too
+            for member in self.index.members(stored.id):
+                if member != stored.id and (m := self.index.get(member)) is not None:
+                    self._note(m)
+        self._store_placement(stored, new)
+
+    def _store_placement(self, stored: StoredDoc, new: StoredDoc) -> None:
+        fields = ("cluster", "partial_of", "relation", "score", "share_self", "share_other",
+                  "via")
+        if all(getattr(stored, f) == getattr(new, f) for f in fields):
+            return
+        self._note(stored)
+        if stored.cluster and new.cluster != stored.cluster:  # excerpts may have relied on it
+            self._partial_dirty.update(self.index.excerpts_of(stored.cluster))
+            if stored.representative and self._push is not None:  # and copies measured on it
+                for other_id in self.index.measured_against(stored.id):
+                    self._push(other_id)
+        for cluster in (stored.cluster, new.cluster):
+            if cluster:
+                self._regroup.add(cluster)
+        for f in fields:
+            setattr(stored, f, getattr(new, f))
+        self.index.place(stored)
 
     def _changes(self) -> list[Assignment]:
         changes = []
         for doc_id, before in sorted(self._before.items()):
             now = self.assignment(doc_id)
-            if now is not None and before != (now.cluster_id, now.partial_of):
+            if now is not None and before != now:
                 changes.append(now)
         self._before = {}
+        self._views = {}
         return changes
 
 
-def _components(docs: dict[str, StoredDoc], edges: dict[str, list[Edge]]) -> dict[str, str]:
-    """Connected components over near-copy edges; each named by its earliest document."""
-    cluster: dict[str, str] = {}
-    for start in sorted(docs):
-        if start in cluster:
-            continue
-        members, stack = {start}, [start]
-        while stack:
-            for edge in edges[stack.pop()]:
-                if edge.relation == Relation.DUPLICATE and edge.other in docs \
-                        and edge.other not in members:
-                    members.add(edge.other)
-                    stack.append(edge.other)
-        canonical = min(members, key=lambda m: docs[m].sort_key)
-        for member in members:
-            cluster[member] = canonical
-    return cluster
+def _ratios(stored: StoredDoc) -> tuple[float, float, float]:
+    return stored.score / 1e6, stored.share_self / 1e6, stored.share_other / 1e6

@@ -1,14 +1,17 @@
 """Where the de-duplication state lives: the ``Index`` interface and its SQLite implementation.
 
 The ``Deduplicator`` only talks to an ``Index``; everything it needs is here (documents'
-features, LSH band keys, paragraph counts per site, verified edges, assignments). A shared
+features, LSH band keys kept apart for canonical documents, paragraph counts per site and
+corpus-wide, placements; no pairwise edges, so a cluster costs one row per member). A shared
 index (e.g. on Redis, like datasketch's Redis storage) is a new class implementing this
 Protocol, not a rewrite.
 
 ``SQLiteIndex`` keeps its tables (prefix ``dedupe_``) in the caller's database and never
 commits: the caller owns the transaction, so an article row and its cluster assignment
 commit together. Every operation is a few indexed lookups: no work grows with the number
-of documents already stored.
+of documents already stored. A database holding an earlier layout of these tables (with
+``dedupe_edge``) has them dropped on open; the caller then sees an empty index and
+rebuilds it from its articles.
 """
 
 from __future__ import annotations
@@ -20,14 +23,19 @@ from typing import Protocol
 
 import numpy as np
 
-from dedupe.verify import Relation
-
-_SWAP = {Relation.A_IN_B: Relation.B_IN_A, Relation.B_IN_A: Relation.A_IN_B}
+from dedupe.boilerplate import CORPUS
 
 
 @dataclass
 class StoredDoc:
-    """What the index keeps of one document (its features and its current assignment)."""
+    """What the index keeps of one document: its features, LSH band keys and placement.
+
+    Placement: ``cluster`` is the id of the cluster's canonical (the document itself when
+    it is one; "" while not yet placed); ``partial_of`` the canonical of the story a
+    canonical excerpt was taken from; ``relation`` (a ``Placement`` value), ``score``
+    and the two shares (millionths) say why, measured against ``cluster`` (a copy) or
+    ``partial_of`` (an excerpt).
+    """
 
     id: str
     site: str
@@ -39,40 +47,74 @@ class StoredDoc:
     band_keys: list[int]
     cluster: str
     partial_of: str | None = None
+    relation: int = 0
+    score: int = 0
+    share_self: int = 0
+    share_other: int = 0
+    via: str | None = None  # the member it was measured against, when not the canonical
+    representative: bool = False  # one of its cluster's REPRESENTATIVES earliest members
 
+    @property
+    def is_canonical(self) -> bool:
+        return self.cluster == self.id
 
-@dataclass(frozen=True)
-class Edge:
-    """A verified relation seen from one document: ``relation`` of (this doc, ``other``)."""
-
-    other: str
-    relation: Relation
-    score: int
+    @property
+    def role(self) -> int:
+        """1 canonical, 2 representative, 0 other member (or not yet placed)."""
+        return 1 if self.is_canonical else 2 if self.representative else 0
 
 
 class Index(Protocol):
-    """Storage of the de-duplication state (see module docstring)."""
+    """Storage of the de-duplication state: what every backend must provide.
 
-    def get(self, doc_id: str) -> StoredDoc | None: ...
-    def put(self, doc: StoredDoc) -> None: ...
-    def delete(self, doc_id: str) -> None: ...
-    def _delete_bands(self, rowid: int) -> None:
-        """Delete a document's band rows by their keys (the table is keyed by band)."""
-        row = self.conn.execute("SELECT band_keys FROM dedupe_doc WHERE rowid = ?",
-                                (rowid,)).fetchone()
-        keys = _int_array(row[0]).tolist() if row else []
-        self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND doc = ?",
-                              [(key, rowid) for key in keys])
+    Documents are keyed by id; band keys are findable by the document's role
+    (``among``: "canonical", "represented" = canonicals and representatives, or "all"),
+    so an add looks at canonicals only and a cluster's size never enters its cost.
+    Paragraph counts are kept per scope (a site, or ``CORPUS``).
+    """
 
-    def set_assignment(self, doc_id: str, cluster: str, partial_of: str | None) -> None: ...
-    def candidates(self, band_keys: Iterable[int], body_hash: int) -> set[str]: ...
-    def para_counts(self, site: str, hashes: Iterable[int]) -> dict[int, int]: ...
-    def add_paras(self, site: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]: ...
-    def remove_paras(self, site: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]: ...
-    def docs_with_para(self, site: str, para_hash: int) -> list[str]: ...
-    def edges(self, doc_id: str) -> list[Edge]: ...
-    def set_edges(self, doc_id: str, edges: Iterable[Edge]) -> None: ...
-    def cluster_members(self, cluster: str) -> list[str]: ...
+    def get(self, doc_id: str) -> StoredDoc | None:
+        """The stored document, or None."""
+
+    def put(self, doc: StoredDoc) -> None:
+        """Insert or replace a document: its features, band keys and placement."""
+
+    def place(self, doc: StoredDoc) -> None:
+        """Store a document's placement fields only (features and band keys unchanged)."""
+
+    def delete(self, doc_id: str) -> None:
+        """Forget a document (its paragraph counts are the caller's: ``remove_paras``)."""
+
+    def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
+        """Ids sharing a band key or the (non-zero) body hash, of the documents ``among``."""
+
+    def members(self, cluster: str) -> list[str]:
+        """Ids placed in this cluster (its canonical included)."""
+
+    def first_members(self, cluster: str, n: int) -> list[str]:
+        """The ``n`` earliest (by sort key) non-canonical members of a cluster."""
+
+    def representatives(self, cluster: str) -> list[str]:
+        """The members of a cluster currently marked representative."""
+
+    def measured_against(self, doc_id: str) -> list[str]:
+        """Ids whose placement was measured against this (non-canonical) document."""
+
+    def excerpts_of(self, cluster: str) -> list[str]:
+        """Ids whose ``partial_of`` is this cluster."""
+
+    def para_counts(self, scope: str, hashes: Iterable[int]) -> dict[int, int]:
+        """How many documents of ``scope`` hold each paragraph hash."""
+
+    def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
+        """Count ``doc_id`` as holding these paragraphs; returns the new counts."""
+
+    def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
+        """Un-count ``doc_id``; returns the new counts."""
+
+    def docs_with_para(self, scope: str, para_hash: int) -> list[str]:
+        """Ids of the documents of ``scope`` holding a paragraph, sorted."""
+
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
     def doc_count(self) -> int: ...
@@ -92,25 +134,33 @@ CREATE TABLE IF NOT EXISTS dedupe_doc (
     para_hashes BLOB NOT NULL,
     band_keys BLOB NOT NULL,
     cluster TEXT NOT NULL,
-    partial_of TEXT
+    lead INTEGER NOT NULL,  -- role: 1 canonical, 2 representative, 0 other member
+    partial_of TEXT,
+    relation INTEGER NOT NULL,
+    score INTEGER NOT NULL,
+    share_self INTEGER NOT NULL,
+    share_other INTEGER NOT NULL,
+    via TEXT
 );
-CREATE INDEX IF NOT EXISTS dedupe_doc_body ON dedupe_doc (body_hash) WHERE body_hash != 0;
-CREATE INDEX IF NOT EXISTS dedupe_doc_cluster ON dedupe_doc (cluster);
+CREATE INDEX IF NOT EXISTS dedupe_doc_body ON dedupe_doc (body_hash, lead) WHERE body_hash != 0;
+CREATE INDEX IF NOT EXISTS dedupe_doc_cluster ON dedupe_doc (cluster, sort_key);
+CREATE INDEX IF NOT EXISTS dedupe_doc_rep ON dedupe_doc (cluster) WHERE lead = 2;
+CREATE INDEX IF NOT EXISTS dedupe_doc_via ON dedupe_doc (via) WHERE via IS NOT NULL;
+CREATE INDEX IF NOT EXISTS dedupe_doc_partial ON dedupe_doc (partial_of)
+    WHERE partial_of IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dedupe_doc_site ON dedupe_doc (site);
 CREATE TABLE IF NOT EXISTS dedupe_band (
-    key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)
+    key INTEGER NOT NULL, lead INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (key, lead, doc)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dedupe_para (
     site TEXT NOT NULL, hash INTEGER NOT NULL, n INTEGER NOT NULL, docs BLOB NOT NULL,
     PRIMARY KEY (site, hash)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dedupe_edge (
-    a INTEGER NOT NULL, b INTEGER NOT NULL, relation INTEGER NOT NULL, score INTEGER NOT NULL,
-    PRIMARY KEY (a, b)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS dedupe_edge_b ON dedupe_edge (b);
 """
-_TABLES = ("dedupe_meta", "dedupe_doc", "dedupe_band", "dedupe_para", "dedupe_edge")
+_TABLES = ("dedupe_meta", "dedupe_doc", "dedupe_band", "dedupe_para")
+# Tables of earlier layouts, dropped on open (the index is rebuilt from the articles).
+_OLD_TABLES = ("dedupe_edge",)
 # dedupe_para.docs lists the rowids of the documents holding a paragraph while they are few
 # (enough to find them all when the paragraph becomes boilerplate); past this many, only
 # the count is kept and the rare lookup falls back to the site's documents.
@@ -132,6 +182,12 @@ class SQLiteIndex:
         if not isinstance(conn, sqlite3.Connection):
             raise ValueError(f"SQLiteIndex needs a sqlite3.Connection, got {type(conn).__name__}")
         self.conn = conn
+        columns = {r[1] for r in conn.execute("PRAGMA table_info(dedupe_doc)")}
+        if columns and "via" not in columns:  # an earlier layout: dropped, then rebuilt
+            for table in (*_TABLES, *_OLD_TABLES):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+        for table in _OLD_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
@@ -142,104 +198,153 @@ class SQLiteIndex:
 
     def _ids(self, rowids: Iterable[int]) -> list[str]:
         rowids = list(rowids)
-        if not rowids:
-            return []
-        marks = ",".join("?" * len(rowids))
-        sql = f"SELECT id FROM dedupe_doc WHERE rowid IN ({marks})"
-        return [r[0] for r in self.conn.execute(sql, rowids)]
+        out: list[str] = []
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id FROM dedupe_doc WHERE rowid IN ({marks})"
+            out.extend(r[0] for r in self.conn.execute(sql, chunk))
+        return out
 
     def get(self, doc_id: str) -> StoredDoc | None:
         row = self.conn.execute(
             "SELECT id, site, sort_key, body_hash, tokens, para_ends, para_hashes, band_keys,"
-            " cluster, partial_of FROM dedupe_doc WHERE id = ?", (doc_id,)).fetchone()
+            " cluster, partial_of, relation, score, share_self, share_other, lead, via"
+            " FROM dedupe_doc WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
         return StoredDoc(
-            id=row[0], site=row[1], sort_key=row[2], body_hash=row[3],
+            id=row[0], site=row[1], sort_key=row[2], body_hash=row[3] & ((1 << 64) - 1),
             token_hashes=np.frombuffer(row[4], dtype="<u4"),
             para_ends=np.frombuffer(row[5], dtype="<u4"),
             para_hashes=np.frombuffer(row[6], dtype="<u8"),
-            band_keys=_int_array(row[7]).tolist(), cluster=row[8], partial_of=row[9])
+            band_keys=_int_array(row[7]).tolist(), cluster=row[8], partial_of=row[9],
+            relation=row[10], score=row[11], share_self=row[12], share_other=row[13],
+            representative=row[14] == 2, via=row[15])
 
     def put(self, doc: StoredDoc) -> None:
-        rowid = self._rowid(doc.id)
+        row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
+                                (doc.id,)).fetchone()
+        lead = doc.role
         values = (doc.site, doc.sort_key, _signed(doc.body_hash),
                   doc.token_hashes.astype("<u4").tobytes(), doc.para_ends.astype("<u4").tobytes(),
                   doc.para_hashes.astype("<u8").tobytes(),
-                  np.asarray(doc.band_keys, dtype="<i8").tobytes(), doc.cluster, doc.partial_of)
-        if rowid is None:
+                  np.asarray(doc.band_keys, dtype="<i8").tobytes(), doc.cluster, lead,
+                  doc.partial_of, doc.relation, doc.score, doc.share_self, doc.share_other,
+                  doc.via)
+        if row is None:
             rowid = self.conn.execute(
                 "INSERT INTO dedupe_doc (site, sort_key, body_hash, tokens, para_ends, para_hashes,"
-                " band_keys, cluster, partial_of, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (*values, doc.id)).lastrowid
+                " band_keys, cluster, lead, partial_of, relation, score, share_self, share_other,"
+                " via, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, doc.id)).lastrowid
         else:
-            self._delete_bands(rowid)
+            rowid = row[0]
+            if _int_array(row[1]).tolist() == list(doc.band_keys) and row[2] == lead:
+                self.conn.execute(
+                    "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
+                    " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
+                    " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
+                    (*values, rowid))
+                return
+            self._delete_bands(rowid, _int_array(row[1]).tolist(), row[2])
             self.conn.execute(
                 "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
-                " para_hashes=?, band_keys=?, cluster=?, partial_of=? WHERE rowid = ?",
-                (*values, rowid))
-        self.conn.executemany("INSERT OR IGNORE INTO dedupe_band (key, doc) VALUES (?, ?)",
-                              [(key, rowid) for key in doc.band_keys])
+                " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
+                " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
+                    (*values, rowid))
+        self.conn.executemany("INSERT OR IGNORE INTO dedupe_band (key, lead, doc) VALUES (?,?,?)",
+                              [(key, lead, rowid) for key in doc.band_keys])
+
+    def place(self, doc: StoredDoc) -> None:
+        row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
+                                (doc.id,)).fetchone()
+        if row is None:
+            return
+        rowid, keys, lead = row[0], _int_array(row[1]).tolist(), doc.role
+        if lead != row[2]:  # the band rows move to the key space of the new role
+            self._delete_bands(rowid, keys, row[2])
+            self.conn.executemany("INSERT OR IGNORE INTO dedupe_band VALUES (?, ?, ?)",
+                                  [(key, lead, rowid) for key in keys])
+        self.conn.execute(
+            "UPDATE dedupe_doc SET cluster=?, lead=?, partial_of=?, relation=?, score=?,"
+            " share_self=?, share_other=?, via=? WHERE rowid = ?",
+            (doc.cluster, lead, doc.partial_of, doc.relation, doc.score, doc.share_self,
+             doc.share_other, doc.via, rowid))
 
     def delete(self, doc_id: str) -> None:
-        rowid = self._rowid(doc_id)
-        if rowid is None:
+        row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
+                                (doc_id,)).fetchone()
+        if row is None:
             return
-        self._delete_bands(rowid)
-        self.conn.execute("DELETE FROM dedupe_edge WHERE a = ? OR b = ?", (rowid, rowid))
-        self.conn.execute("DELETE FROM dedupe_doc WHERE rowid = ?", (rowid,))
+        self._delete_bands(row[0], _int_array(row[1]).tolist(), row[2])
+        self.conn.execute("DELETE FROM dedupe_doc WHERE rowid = ?", (row[0],))
 
-    def _delete_bands(self, rowid: int) -> None:
+    def _delete_bands(self, rowid: int, keys: list[int], lead: int) -> None:
         """Delete a document's band rows by their keys (the table is keyed by band)."""
-        row = self.conn.execute("SELECT band_keys FROM dedupe_doc WHERE rowid = ?",
-                                (rowid,)).fetchone()
-        keys = _int_array(row[0]).tolist() if row else []
-        self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND doc = ?",
-                              [(key, rowid) for key in keys])
+        self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND lead = ? AND doc = ?",
+                              [(key, lead, rowid) for key in keys])
 
-    def set_assignment(self, doc_id: str, cluster: str, partial_of: str | None) -> None:
-        self.conn.execute("UPDATE dedupe_doc SET cluster = ?, partial_of = ? WHERE id = ?",
-                          (cluster, partial_of, doc_id))
-
-    def candidates(self, band_keys: Iterable[int], body_hash: int) -> set[str]:
+    def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
+        role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
         rowids: set[int] = set()
-        query = "SELECT doc FROM dedupe_band WHERE key = ?"
+        query = "SELECT doc FROM dedupe_band WHERE key = ?" + role
         for key in band_keys:
             rowids.update(r[0] for r in self.conn.execute(query, (key,)))
         if body_hash:
-            rows = self.conn.execute(
-                "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0",
-                (_signed(body_hash),))
-            rowids.update(r[0] for r in rows)
+            sql = "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0" + role
+            rowids.update(r[0] for r in self.conn.execute(sql, (_signed(body_hash),)))
         return set(self._ids(rowids))
 
-    def para_counts(self, site: str, hashes: Iterable[int]) -> dict[int, int]:
+    def members(self, cluster: str) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ?", (cluster,))
+        return sorted(r[0] for r in rows)
+
+    def first_members(self, cluster: str, n: int) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ? AND lead != 1"
+                                 " ORDER BY sort_key LIMIT ?", (cluster, n))
+        return [r[0] for r in rows]
+
+    def representatives(self, cluster: str) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ? AND lead = 2",
+                                 (cluster,))
+        return sorted(r[0] for r in rows)
+
+    def measured_against(self, doc_id: str) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE via = ?", (doc_id,))
+        return sorted(r[0] for r in rows)
+
+    def excerpts_of(self, cluster: str) -> list[str]:
+        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE partial_of = ?", (cluster,))
+        return sorted(r[0] for r in rows)
+
+    def para_counts(self, scope: str, hashes: Iterable[int]) -> dict[int, int]:
         query = "SELECT n FROM dedupe_para WHERE site = ? AND hash = ?"
         counts = {}
         for h in hashes:
-            row = self.conn.execute(query, (site, _signed(h))).fetchone()
+            row = self.conn.execute(query, (scope, _signed(h))).fetchone()
             counts[h] = row[0] if row else 0
         return counts
 
-    def add_paras(self, site: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
-        rowid = self._rowid(doc_id)
+    def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
+        rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
         counts = {}
-        for h in hashes:
-            row = self.conn.execute("SELECT n, docs FROM dedupe_para WHERE site = ? AND hash = ?",
-                                    (site, _signed(h))).fetchone()
-            n, docs = (row[0], _int_array(row[1])) if row else (0, _int_array(b""))
-            if len(docs) < PARA_DOCS_KEPT:
-                docs = np.append(docs, rowid).astype("<i8")
-            self.conn.execute("INSERT OR REPLACE INTO dedupe_para VALUES (?, ?, ?, ?)",
-                              (site, _signed(h), n + 1, docs.tobytes()))
-            counts[h] = n + 1
+        for h in hashes:  # UPSERT ... RETURNING (SQLite 3.35): one statement in most cases
+            n = counts[h] = self.conn.execute(
+                "INSERT INTO dedupe_para VALUES (?, ?, 1, ?) ON CONFLICT (site, hash)"
+                " DO UPDATE SET n = n + 1 RETURNING n", (scope, _signed(h), rowid)).fetchone()[0]
+            if 1 < n <= PARA_DOCS_KEPT:  # the holders are listed while they are few
+                key = (scope, _signed(h))
+                docs = self.conn.execute("SELECT docs FROM dedupe_para WHERE site = ? AND hash = ?",
+                                         key).fetchone()[0]
+                self.conn.execute("UPDATE dedupe_para SET docs = ? WHERE site = ? AND hash = ?",
+                                  (docs + rowid, *key))
         return counts
 
-    def remove_paras(self, site: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
+    def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         rowid = self._rowid(doc_id)
         counts = {}
         for h in hashes:
-            key = (site, _signed(h))
+            key = (scope, _signed(h))
             row = self.conn.execute("SELECT n, docs FROM dedupe_para WHERE site = ? AND hash = ?",
                                     key).fetchone()
             if row is None:
@@ -254,49 +359,21 @@ class SQLiteIndex:
                               (n, docs.tobytes(), *key))
         return counts
 
-    def docs_with_para(self, site: str, para_hash: int) -> list[str]:
+    def docs_with_para(self, scope: str, para_hash: int) -> list[str]:
         row = self.conn.execute("SELECT n, docs FROM dedupe_para WHERE site = ? AND hash = ?",
-                                (site, _signed(para_hash))).fetchone()
+                                (scope, _signed(para_hash))).fetchone()
         if row is None:
             return []
         docs = _int_array(row[1])
         if len(docs) == row[0]:
             return sorted(self._ids(docs.tolist()))
-        rows = self.conn.execute("SELECT id, para_hashes FROM dedupe_doc WHERE site = ?", (site,))
+        if scope == CORPUS:
+            rows = self.conn.execute("SELECT id, para_hashes FROM dedupe_doc")
+        else:
+            rows = self.conn.execute("SELECT id, para_hashes FROM dedupe_doc WHERE site = ?",
+                                     (scope,))
         return sorted(i for i, paras in rows
                       if para_hash in np.frombuffer(paras, dtype="<u8").tolist())
-
-    def edges(self, doc_id: str) -> list[Edge]:
-        rowid = self._rowid(doc_id)
-        out = []
-        rows = self.conn.execute(
-            "SELECT d.id, e.relation, e.score, 0 FROM dedupe_edge e JOIN dedupe_doc d"
-            " ON d.rowid = e.b WHERE e.a = ? UNION ALL SELECT d.id, e.relation, e.score, 1"
-            " FROM dedupe_edge e JOIN dedupe_doc d ON d.rowid = e.a WHERE e.b = ?",
-            (rowid, rowid))
-        for other, relation, score, swapped in rows:
-            rel = Relation(relation)
-            out.append(Edge(other, _SWAP.get(rel, rel) if swapped else rel, score))
-        return out
-
-    def set_edges(self, doc_id: str, edges: Iterable[Edge]) -> None:
-        rowid = self._rowid(doc_id)
-        self.conn.execute("DELETE FROM dedupe_edge WHERE a = ? OR b = ?", (rowid, rowid))
-        rows = []
-        for edge in edges:
-            other = self._rowid(edge.other)
-            if other is None or other == rowid:
-                continue
-            if rowid < other:
-                rows.append((rowid, other, int(edge.relation), edge.score))
-            else:
-                rel = _SWAP.get(edge.relation, edge.relation)
-                rows.append((other, rowid, int(rel), edge.score))
-        self.conn.executemany("INSERT OR REPLACE INTO dedupe_edge VALUES (?, ?, ?, ?)", rows)
-
-    def cluster_members(self, cluster: str) -> list[str]:
-        rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ?", (cluster,))
-        return [r[0] for r in rows]
 
     def get_meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM dedupe_meta WHERE key = ?", (key,)).fetchone()

@@ -110,7 +110,10 @@ class Features:
 
 
 def features(text: str) -> Features:
-    """Normalise, split into paragraphs (one per line) and hash a text."""
+    """Normalise, split into paragraphs (one per line) and hash a text.
+
+    A text without word tokens (``""``, ``"—"``, ``"___"``) gives empty features and a
+    ``body_hash`` of 0: it matches nothing, not even another empty text."""
     hashes = array.array("I")
     ends: list[int] = []
     for line in normalize(text).splitlines():
@@ -118,7 +121,7 @@ def features(text: str) -> Features:
         if len(hashes) > (ends[-1] if ends else 0):
             ends.append(len(hashes))
     token_hashes = np.frombuffer(hashes, dtype=np.uint32) if hashes else np.empty(0, np.uint32)
-    starts = [0, *ends[:-1]]
+    starts = [0, *ends[:-1]] if ends else []
     para_hashes = [xxhash.xxh3_64_intdigest(token_hashes[s:e].tobytes())
                    for s, e in zip(starts, ends, strict=True)]
     return Features(

@@ -99,6 +99,25 @@ TABLES: dict[str, TableDoc] = {
             "updated_at": "When this row was last recomputed.",
         },
     ),
+    "cluster_members": TableDoc(
+        "Why each non-canonical article belongs to its story: how it relates to the "
+        "article it was measured against, with the score and each side's covered share, "
+        "so borderline copies can be audited (`ainews dedupe --explain ID1 ID2` shows the "
+        "rule that decided). Canonical articles have no row.",
+        {
+            "article_id": "The article (`articles.id`).",
+            "cluster_id": "Its story (`articles.cluster_id`, the canonical's id).",
+            "relation": "`exact` (same normalised body), `near_copy` (each side mostly "
+            "covered by the other), or `excerpt` (the opening of the story).",
+            "compared_with": "The article the evidence was measured against: the "
+            "canonical; for an excerpt, the story's canonical; for a copy of an excerpt, "
+            "that excerpt.",
+            "score": "0-1: the smaller of the two shares (near-copy) or the excerpt's share.",
+            "share_article": "Share of this article's words inside 3-grams the other also "
+            "has (for an excerpt: of its own text, outside text common across the corpus).",
+            "share_compared": "The same share of `compared_with`'s words.",
+        },
+    ),
     "crawl_runs": TableDoc(
         "One row per `ainews crawl`: when it ran, how it ended and what it did.",
         {
@@ -236,6 +255,21 @@ FROM story_spread s
 WHERE s.cluster_id IN (SELECT cluster_id FROM clusters WHERE sites > 1
                        ORDER BY first_published_at DESC LIMIT 100)
 ORDER BY s.first_published_at DESC""",
+    ),
+    "borderline_copies": Query(
+        "Borderline copies",
+        "Articles counted as copies on the weakest evidence, to audit: the relation, the "
+        "score and how much of each side the other covers. "
+        "`ainews dedupe --db DB --explain ARTICLE COMPARED_WITH` says which rule decided.",
+        """SELECT m.score, m.relation, m.share_article, m.share_compared,
+       a.site, a.title, c.site AS compared_site, c.title AS compared_title,
+       m.article_id, m.compared_with
+FROM cluster_members m
+JOIN articles a ON a.id = m.article_id
+JOIN articles c ON c.id = m.compared_with
+WHERE m.relation != 'exact'
+ORDER BY m.score, m.article_id
+LIMIT 50""",
     ),
     "top_sources": Query(
         "Top sources",

@@ -135,9 +135,9 @@ def render(db_path: str | Path, source: str | None = None) -> str:
             "",
             "`articles_fts_data`, `articles_fts_idx`, `articles_fts_docsize` and "
             "`articles_fts_config` store the FTS5 index. The `dedupe_*` tables "
-            "(`dedupe_meta`, `dedupe_doc`, `dedupe_band`, `dedupe_para`, `dedupe_edge`) hold "
-            "the de-duplication index (MinHash band keys, paragraph counts, verified "
-            "relations); they are rebuilt from `articles` when missing or stale, "
+            "(`dedupe_meta`, `dedupe_doc`, `dedupe_band`, `dedupe_para`) hold "
+            "the de-duplication index (MinHash band keys, paragraph counts, each article's "
+            "placement); they are rebuilt from `articles` when missing or stale, "
             "described in `dedupe/index.py`, and not meant for queries.",
             "",
         ]

@@ -245,24 +245,49 @@ def reprocess(db_path: Path, everything: bool) -> None:
 @click.argument(
     "input_path",
     metavar="INPUT.jsonl",
+    required=False,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
 @click.option(
     "--out",
     "output_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     help="Where to write one assignment per input line.",
 )
-def dedupe(input_path: Path, output_path: Path) -> None:
+@click.option(
+    "--explain",
+    nargs=2,
+    metavar="ID1 ID2",
+    help="Print why two documents are (not) one story: their scores and the deciding rule.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --explain: two articles stored in this database (ids as in `articles.id`).",
+)
+def dedupe(
+    input_path: Path | None,
+    output_path: Path | None,
+    explain: tuple[str, str] | None,
+    db_path: Path | None,
+) -> None:
     """Run the crawl's de-duplication over a JSON Lines corpus.
 
     Each input line is an object with "id" and "text" ("title", "url", "published_at"
-    when present); each output line has "id", "cluster_id", "is_canonical" and
-    "partial_of".
+    when present); each output line has "id", "cluster_id", "is_canonical",
+    "partial_of", "relation" and "score". A text without words is its own cluster.
 
+    \b
     Example: ainews dedupe articles.jsonl --out clusters.jsonl
+             ainews dedupe articles.jsonl --explain a17 b42
+             ainews dedupe --db data/ainews.db --explain ID1 ID2
     """
+    if explain:
+        _dedupe_explain(input_path, db_path, explain)
+        return
+    if input_path is None or output_path is None:
+        raise click.UsageError("give INPUT.jsonl and --out (or --explain ID1 ID2)")
     from dedupe.corpus import CorpusError, dedupe_jsonl
     from scraper.fileio import atomic_output
 
@@ -278,10 +303,44 @@ def dedupe(input_path: Path, output_path: Path) -> None:
         raise click.ClickException(str(exc)) from None
     if tty:
         click.echo(err=True)
+    no_words = f" ({summary.no_words} without words, each its own)" if summary.no_words else ""
     click.echo(
-        f"{summary.documents} documents, {summary.clusters} clusters, "
+        f"{summary.documents} documents, {summary.clusters} clusters{no_words}, "
         f"{summary.duplicates} duplicates, {summary.partials} excerpts -> {output_path}"
     )
+
+
+def _dedupe_explain(input_path: Path | None, db_path: Path | None, ids: tuple[str, str]) -> None:
+    """``ainews dedupe --explain``: on a JSON Lines corpus or on a database's articles."""
+    from dedupe.corpus import CorpusError, explain_jsonl
+
+    if (input_path is None) == (db_path is None):
+        raise click.UsageError("--explain needs INPUT.jsonl or --db PATH (one of them)")
+    try:
+        if input_path is not None:
+            found = explain_jsonl(input_path, *ids)
+        else:
+            import sqlite_utils
+
+            from scraper.storage.clusters import ClusterKeeper
+            from scraper.storage.schema import migrate
+
+            db = sqlite_utils.Database(db_path)
+            try:
+                migrate(db)
+                with db.atomic():
+                    keeper = ClusterKeeper(db)
+                    if not keeper.is_consistent():
+                        keeper.rebuild()
+                found = keeper.dedup.explain(*ids)
+            finally:
+                db.close()
+    except CorpusError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyError as exc:
+        raise click.ClickException(f"no article with id {exc.args[0]!r}") from None
+    for line in found.lines():
+        click.echo(line)
 
 
 @main.command()

@@ -72,7 +72,9 @@ def test_signature_is_deterministic_and_equals_datasketch() -> None:
     expected = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int)
     expected.update_batch(sh.tolist())
     assert np.array_equal(minhash(sh), expected.hashvalues)
-    assert np.array_equal(minhash(sh), minhash(sh.copy()))
+    # a set: the order of the shingles does not matter, a missing shingle may
+    assert np.array_equal(minhash(sh[::-1]), minhash(sh))
+    assert not np.array_equal(minhash(sh[: sh.size // 2]), minhash(sh))
 
 
 def test_params_are_validated() -> None:
@@ -213,11 +215,16 @@ def test_corpus_round_trip(tmp_path: Path) -> None:
     seen: list[int] = []
     summary = dedupe_jsonl(src, out, progress=seen.append)
     result = [json.loads(line) for line in out.read_text().splitlines()]
-    assert result == [
-        {"id": "a", "cluster_id": "a", "is_canonical": True, "partial_of": None},
-        {"id": "2", "cluster_id": "a", "is_canonical": False, "partial_of": None},
-        {"id": "c", "cluster_id": "c", "is_canonical": True, "partial_of": None},
+    assert [{k: r[k] for k in ("id", "cluster_id", "is_canonical", "partial_of", "relation")}
+            for r in result] == [
+        {"id": "a", "cluster_id": "a", "is_canonical": True, "partial_of": None,
+         "relation": None},
+        {"id": "2", "cluster_id": "a", "is_canonical": False, "partial_of": None,
+         "relation": "near_copy"},
+        {"id": "c", "cluster_id": "c", "is_canonical": True, "partial_of": None,
+         "relation": None},
     ]
+    assert 0.6 < result[1]["score"] < 1
     assert (summary.documents, summary.clusters, summary.duplicates) == (3, 2, 1)
     assert seen[-1] == 3
 

@@ -1,4 +1,5 @@
-"""Keep the articles' cluster columns and the ``clusters`` table in step with the dedupe index.
+"""Keep the articles' cluster columns, the ``clusters`` table and ``cluster_members`` (why
+each non-canonical article is a copy or an excerpt) in step with the dedupe index.
 
 The index lives in the same SQLite file (tables ``dedupe_*``) and is written in the
 caller's transaction, so an article and its cluster assignment commit together.
@@ -59,7 +60,20 @@ class ClusterKeeper:
                 "UPDATE articles SET cluster_id=?, is_canonical=?, partial_of=? WHERE id=?",
                 [change.cluster_id, int(change.is_canonical), change.partial_of, change.id],
             )
+            self.explain(change)
         self.refresh(touched)
+
+    def explain(self, change: Assignment) -> None:
+        """The ``cluster_members`` row of an article: none for a canonical."""
+        self.db.execute("DELETE FROM cluster_members WHERE article_id=?", [change.id])
+        if change.is_canonical or change.relation is None:
+            return
+        self.db.execute(
+            "INSERT INTO cluster_members (article_id, cluster_id, relation, compared_with,"
+            " score, share_article, share_compared) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [change.id, change.cluster_id, change.relation, change.compared_with, change.score,
+             change.share_self, change.share_other],
+        )
 
     def refresh(self, cluster_ids: Iterable[str]) -> None:
         """Recompute the ``clusters`` rows of these clusters from the articles table."""
@@ -98,9 +112,12 @@ class ClusterKeeper:
 
         with self.db.atomic():
             self.dedup.rebuild(docs())
+            self.db.execute("DELETE FROM cluster_members")
             rows = self.db.execute("SELECT id FROM articles ORDER BY id").fetchall()
             changes = [self.dedup.assignment(r[0]) for r in rows]
             self.apply(c for c in changes if c is not None)
+            logger.info("re-clustered %d articles under the current de-duplication rules",
+                        len(rows))
             self.db.execute(
                 "DELETE FROM clusters WHERE cluster_id NOT IN "
                 "(SELECT DISTINCT cluster_id FROM articles)"

@@ -189,6 +189,28 @@ def _frontier_last_tried(db: sqlite_utils.Database) -> None:
     db["frontier"].create_index(["state", "kind", "site", "attempts"])
 
 
+def _cluster_members(db: sqlite_utils.Database) -> None:
+    """Why each non-canonical article is in its story: its relation to the article it was
+    measured against (the canonical; for a copy of an excerpt, that excerpt), the score and
+    the covered share of each side. Filled by the cluster keeper (scraper/storage/clusters.py)
+    in the article's transaction; an existing database gets it when its dedupe index is
+    rebuilt under the new rules (automatic: the index's parameters changed)."""
+    db["cluster_members"].create(
+        {
+            "article_id": str,
+            "cluster_id": str,
+            "relation": str,  # near_copy | exact | excerpt
+            "compared_with": str,
+            "score": float,
+            "share_article": float,
+            "share_compared": float,
+        },
+        pk="article_id",
+        if_not_exists=True,
+    )
+    db["cluster_members"].create_index(["cluster_id"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
@@ -196,6 +218,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v4_frontier_kind,
     _v5_failed_sites,
     _frontier_last_tried,
+    _cluster_members,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -139,6 +139,8 @@ class Store:
             if page is not None:
                 self._save_page(aid, page, raw_gzip, row["fetched_at"])
             if self.clusters is not None and (own or others):
+                if own is not None:
+                    self.clusters.explain(own)
                 touched = {c for c in (old and old["cluster_id"], own and own.cluster_id) if c}
                 self.clusters.apply(others, touched)
             self.db.execute(

@@ -18,6 +18,8 @@ from dedupe.corpus import dedupe_jsonl
 from dedupe.text import features
 from scraper.article import Article
 from scraper.cli import main
+from scraper.items import FetchedPage
+from scraper.process import process_page
 from scraper.storage import Store
 
 RNG = random.Random(11)
@@ -192,14 +194,21 @@ def article(url: str, body: str, day: int) -> Article:
                    fetched_at="2026-03-20T00:00:00+00:00")
 
 
+def save(store: Store, art: Article) -> str:
+    """Store an already-cleaned article through the crawl's own path (dedupe, one write)."""
+    page = FetchedPage(art.url, art.url, art.site, 200, "text/html", b"<html></html>",
+                       art.fetched_at)
+    return process_page(page, store, cleaned=art).status
+
+
 def test_cluster_members_say_why_and_old_databases_are_reclustered(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     story = paras(words(300))
     with Store(db) as store:
-        store.save_article(article("https://a.com/1", story, 1))
-        store.save_article(article("https://b.com/1", edit(story, 0.05), 2))
-        store.save_article(article("https://c.com/1", story, 3))
-        store.save_article(article("https://d.com/1", story[: len(story) // 4], 4))
+        save(store, article("https://a.com/1", story, 1))
+        save(store, article("https://b.com/1", edit(story, 0.05), 2))
+        save(store, article("https://c.com/1", story, 3))
+        save(store, article("https://d.com/1", story[: len(story) // 4], 4))
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT a.url, m.relation, m.score, m.share_article, m.share_compared,"
                         " m.cluster_id = c.id FROM cluster_members m JOIN articles a"

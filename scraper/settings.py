@@ -35,6 +35,7 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    "scraper.middlewares.SchemeMiddleware": 50,  # first: only http(s), before robots.txt
     "scraper.middlewares.AllowedDomainsMiddleware": 110,
     "scraper.middlewares.PrivateAddressMiddleware": 120,
     "scraper.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before RetryMiddleware

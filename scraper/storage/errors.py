@@ -57,9 +57,9 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "the disk is full",
         "free space on the disk that holds the database, then run again",
     ),
-    "SQLITE_IOERR": (
-        "disk I/O error",
-        "check the disk (space, permissions, a removed mount) and run again",
+    "SQLITE_IOERR": (  # also what a full disk gives in WAL mode (the -shm file)
+        "disk I/O error (a full disk, a file size limit or a removed mount)",
+        "free space on the disk that holds the database or fix the mount, then run again",
     ),
 }
 

@@ -46,6 +46,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scraper.extensions.RunRecorder": 100,
+    "scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Scrapy 2.19 runs an HTTP server that executes code sent to it; a cron crawler needs none.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import signal
 import sqlite3
@@ -132,3 +133,30 @@ def test_full_tmpfs_is_one_line(tmp_path: Path, mount_point: Path) -> None:
     db = mount_point / "ainews.db"
     proc = run_ainews(*commands(tmp_path, db)[0], "--log-file", tmp_path / "log")
     assert_one_line(proc, db, "full disk")
+
+
+def test_disk_filling_up_during_a_crawl_stops_it_at_once(tmp_path: Path,
+                                                         mount_point: Path) -> None:
+    from tests.badweb import ARTICLE_PATHS, serve_bad_web, sites_toml
+
+    _mount(mount_point, "size=4m")
+    db = mount_point / "ainews.db"
+    Store(db).close()
+    free = os.statvfs(mount_point)
+    filler = free.f_bavail * free.f_frsize - 96 * 1024  # room for a page or two, no more
+    (mount_point / "filler").write_bytes(b"\0" * filler)
+    with serve_bad_web() as (base, hits):
+        sites = tmp_path / "sites.toml"
+        sites.write_text(sites_toml(base), encoding="utf-8")
+        proc = run_ainews("crawl", "--db", db, "--sites", sites, "--log-file",
+                          tmp_path / "ainews.log", "-s", "DOWNLOAD_TIMEOUT=2",
+                          "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS=1",
+                          timeout=180)
+    log = (tmp_path / "ainews.log").read_text(encoding="utf-8")
+    assert "disk_full" in log and "stopping the crawl" in log, log[-3000:]
+    assert log.count("stopping the crawl") == 1
+    fetched = sum(len(times) for path, times in hits.items() if path in ARTICLE_PATHS)
+    assert fetched < len(ARTICLE_PATHS) // 2  # it did not go on fetching what it cannot store
+    assert log.count("disk is full") <= 3  # the first failure and what was in flight
+    assert proc.returncode != 0
+    assert proc.stderr.strip().splitlines()[-1].startswith(f"Error: {db}: the disk is full")

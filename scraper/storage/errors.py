@@ -94,9 +94,12 @@ def database_errors(path: str | Path) -> Iterator[None]:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite's "database or disk is full" (every later write fails too,
-    so a crawl should stop at the first one instead of logging one traceback per page)."""
-    return isinstance(exc, DatabaseFull) or (
-        isinstance(exc, sqlite3.Error)
-        and (getattr(exc, "sqlite_errorname", "") or "").startswith("SQLITE_FULL")
-    )
+    """Whether ``exc`` is SQLite's "database or disk is full", or the I/O error a full disk
+    gives in WAL mode: every later write fails too, so a crawl should stop at the first
+    one instead of logging one traceback per page."""
+    if isinstance(exc, DatabaseError):
+        exc = exc.__cause__ or exc
+    if isinstance(exc, DatabaseFull):
+        return True
+    name = (getattr(exc, "sqlite_errorname", "") or "") if isinstance(exc, sqlite3.Error) else ""
+    return name.startswith(("SQLITE_FULL", "SQLITE_IOERR"))

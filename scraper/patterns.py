@@ -35,7 +35,11 @@ class UrlPattern:
         self.engine, self._compiled = _compile(pattern)
 
     def matches(self, url: str) -> bool:
-        return len(url) <= MAX_URL_LENGTH and self._compiled.search(url) is not None
+        return self.search(url) is not None
+
+    def search(self, url: str) -> Any:
+        """Like ``re.Pattern.search``; None for URLs over :data:`MAX_URL_LENGTH`."""
+        return self._compiled.search(url) if len(url) <= MAX_URL_LENGTH else None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UrlPattern) and other.pattern == self.pattern

@@ -9,6 +9,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -67,7 +68,7 @@ class Site:
         """On the site's domains and ports (see :meth:`on_port`)."""
         return on_domains(url, self.domains) and self.on_port(url)
 
-    @property
+    @cached_property
     def ports(self) -> frozenset[int]:
         """The web's standard ports and every port a start URL names: a link to another
         port on the site's host (``:8080``, ``:22``) is another service, not the site."""

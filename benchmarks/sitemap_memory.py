@@ -11,7 +11,9 @@ import gzip
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 BASE = "https://news.example.com"
 
@@ -28,21 +30,19 @@ def sitemap(urls: int) -> bytes:
     ).encode()
 
 
-def _child(which: str, urls: int, gz: bool) -> None:
+def _child(which: str, path: Path) -> None:
     from scrapy.utils.gz import gunzip
     from scrapy.utils.sitemap import Sitemap
 
     from scraper.discovery import parse_document
 
-    body = sitemap(urls)
-    if gz:
-        body = gzip.compress(body)
+    body = path.read_bytes()
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # imports and input counted
     start = time.perf_counter()
     if which == "ours":  # every link with its lastmod, as the spider gets them
         count = len(parse_document(body, f"{BASE}/sitemap.xml", max_size=100 << 20).articles)
     else:  # the URLs only
-        data = gunzip(body) if gz else body
+        data = gunzip(body) if path.suffix == ".gz" else body
         count = len([entry["loc"] for entry in Sitemap(data)])
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -54,21 +54,26 @@ def main() -> None:
     parser.add_argument("--urls", type=int, default=100_000)
     parser.add_argument("--gzip", action="store_true", help="serve the sitemap as .xml.gz")
     parser.add_argument("--child", choices=("ours", "scrapy"), help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.urls, args.gzip)
+        _child(args.child, args.file)
         return
-    print(f"{'parser':28} {'urls':>8} {'s':>6} {'RSS before MB':>14} {'peak MB':>8}  input")
-    for which, label in (("ours", "ours (iterparse, streamed)"),
-                         ("scrapy", "peer: scrapy Sitemap (tree)")):
-        out = subprocess.run(
-            [sys.executable, "-m", "benchmarks.sitemap_memory", "--child", which,
-             "--urls", str(args.urls), *(["--gzip"] if args.gzip else [])],
-            capture_output=True, text=True, check=True,
-        ).stdout.split()
-        count, seconds, before, peak, size = out
-        print(f"{label:28} {int(count):8,} {float(seconds):6.2f} {before:>14} {peak:>8}  "
-              f"{int(size) / 1e6:.1f} MB{' gzipped' if args.gzip else ''}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("sitemap.xml.gz" if args.gzip else "sitemap.xml")
+        body = sitemap(args.urls)
+        path.write_bytes(gzip.compress(body) if args.gzip else body)
+        del body
+        print(f"{'parser':28} {'urls':>8} {'s':>6} {'RSS before MB':>14} {'peak MB':>8}  input")
+        for which, label in (("ours", "ours (iterparse, streamed)"),
+                             ("scrapy", "peer: scrapy Sitemap (tree)")):
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.sitemap_memory", "--child", which,
+                 "--file", str(path)], capture_output=True, text=True, check=True,
+            ).stdout.split()
+            count, seconds, before, peak, size = out
+            print(f"{label:28} {int(count):8,} {float(seconds):6.2f} {before:>14} {peak:>8}  "
+                  f"{int(size) / 1e6:.1f} MB{' gzipped' if args.gzip else ''}")
 
 
 if __name__ == "__main__":

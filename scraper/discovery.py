@@ -52,6 +52,7 @@ class Link:
 class Discovered:
     articles: list[Link]
     sitemaps: list[str]  # child sitemaps of a sitemap index
+    kind: str = ""  # "feed" or "sitemap": what the root element said (gzip or not)
 
 
 def _local(tag: object) -> str:
@@ -121,7 +122,8 @@ def parse_document(
         # recover: keep the entries read before the document broke off
     if root is None:
         raise DiscoveryError("not XML")
-    return Discovered(_unique(articles), list(dict.fromkeys(children)))
+    kind = "sitemap" if kind in ("urlset", "sitemapindex") else "feed"
+    return Discovered(_unique(articles), list(dict.fromkeys(children)), kind)
 
 
 def _read_entry(elem: lxml.etree._Element, kind: str, base_url: str,

@@ -108,6 +108,8 @@ def test_listing_drops_file_and_ftp_links() -> None:
 def test_gzipped_sitemap_is_read() -> None:
     found = parse_document(gzip.compress(NEWS_SITEMAP), "https://x.com/news.xml.gz")
     assert [a.url for a in found.articles] == ["https://x.com/c"]
+    assert found.kind == "sitemap"
+    assert parse_document(gzip.compress(RSS), "https://x.com/feed.gz").kind == "feed"
 
 
 def test_gzip_bomb_sitemap_is_a_clear_error() -> None:

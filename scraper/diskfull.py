@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.defer import deferred_from_coro
 
 from scraper.storage.errors import classify, is_disk_full
 
@@ -28,6 +28,7 @@ class DiskFullGuard:
         self.crawler = crawler
         self.db_path = Path(db_path)
         self.tripped = False
+        self.closing: Any = None  # the close in progress (kept: a Deferred must be held)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DiskFullGuard:
@@ -48,4 +49,4 @@ class DiskFullGuard:
         self.tripped = True
         logger.error("%s; stopping the crawl", classify(self.db_path, exc))
         self.crawler.stats.set_value("ainews/disk_full", 1)
-        _schedule_coro(self.crawler.engine.close_spider_async(reason=REASON))
+        self.closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason=REASON))

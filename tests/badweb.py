@@ -100,7 +100,8 @@ def _hostile_routes(base: str, other: str) -> dict[str, Route]:
     host_port = base.split("://")[1]
     items = "".join(f"<item><title>{u}</title><link>{u}</link></item>" for u in (
         "file://127.0.0.1/etc/passwd", f"ftp://{host_port}/ok-ftp", "data:text/html,secret",
-        f"{other}/other-port-page", f"{base}/identical", f"{base}/million"))
+        f"{other}/other-port-page", f"{base}/identical", f"{base}/million",
+        f"{base}/redirect-to-file", f"{base}/redirect-to-other-port"))
     index = (f'<?xml version="1.0"?><sitemapindex><sitemap><loc>file://127.0.0.1/etc/passwd'
              f"</loc></sitemap><sitemap><loc>{base}/sitemap-gz.xml.gz</loc></sitemap>"
              "</sitemapindex>").encode()
@@ -121,6 +122,8 @@ def _hostile_routes(base: str, other: str) -> dict[str, Route]:
             + "</article></body></html>").encode()),
         "/million": (200, html, b"<html><body>" + b"<p>x</p>" * 1_000_000),
         "/other-port-page": (200, html, page("Another service", "Not the site").encode()),
+        "/redirect-to-file": (302, {"Location": "file:///etc/passwd"}, b""),
+        "/redirect-to-other-port": (302, {"Location": f"{other}/other-port-page"}, b""),
     }
 
 

@@ -232,7 +232,10 @@ def _is_safe(url: str) -> bool:
 
 def _web_url(href: str, base_url: str) -> str | None:
     """The absolute URL of ``href`` when it is http(s) with a host; None otherwise."""
-    url = _absolute(href, base_url)
+    try:
+        url = _absolute(href, base_url)
+    except ValueError:  # "http://[oops/": urllib refuses it, so would Scrapy
+        return None
     scheme, sep, rest = url.partition("://")
     return url if sep and scheme.lower() in WEB_SCHEMES and rest[:1] not in ("", "/") else None
 

@@ -2,24 +2,29 @@
 
 The database is opened read-only, so an export can run while a crawl writes. Output goes
 to a temporary file beside ``out`` that is renamed over it only when complete: an export
-that fails or is interrupted never leaves a half-written file at ``out``.
+that fails or is interrupted never leaves a half-written file at ``out``. ``out`` must be
+a regular file or absent (``scraper.fileio``); ``-`` streams to standard output.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from scraper.fileio import atomic_output
+from scraper.storage.errors import database_errors
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +37,11 @@ COLUMNS: tuple[str, ...] = (
     "is_canonical", "partial_of", "cluster_size",
 )  # fmt: skip
 FORMATS = ("csv", "jsonl", "parquet")
+#: ``--out`` value that means standard output.
+STDOUT = "-"
+#: File extensions and the format each one names.
+EXTENSIONS = {"csv": "csv", "jsonl": "jsonl", "ndjson": "jsonl", "parquet": "parquet",
+              "pq": "parquet"}
 LIST_COLUMNS = ("authors", "tags")  # stored as JSON text
 TIMESTAMP_COLUMNS = ("published_at", "modified_at", "fetched_at", "first_seen_at", "updated_at")
 INT_COLUMNS = ("word_count", "cluster_size")
@@ -168,6 +178,7 @@ def export_articles(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    check_format(fmt, out)
     low = parse_bound(since, name="--since")
     high = parse_bound(until, end=True, name="--until")
     if low and high and low >= high:
@@ -175,10 +186,15 @@ def export_articles(
     sql, params = build_query(unique=unique, since=low, until=high, sites=sites)
     conn = connect_readonly(db_path)
     try:
-        check_sites(conn, sites)
-        batches = iter_batches(conn, sql, params)
-        with atomic_output(Path(out)) as tmp:
-            count = WRITERS[fmt](batches, tmp, progress)
+        with database_errors(db_path):  # not SQLite, corrupt: one clear error
+            check_sites(conn, sites)
+            batches = iter_batches(conn, sql, params)
+            if str(out) == STDOUT:
+                count = WRITERS[fmt](batches, sys.stdout.buffer, progress)
+                sys.stdout.buffer.flush()
+            else:
+                with atomic_output(Path(out)) as tmp, tmp.open("wb") as fh:
+                    count = WRITERS[fmt](batches, fh, progress)
     finally:
         conn.close()
     logger.info("exported %d articles to %s (%s)", count, out, fmt)
@@ -190,10 +206,10 @@ def _report(progress: Progress | None, count: int) -> None:
         progress(count)
 
 
-def write_csv(batches: Iterable[list[tuple]], path: Path, progress: Progress | None) -> int:
+def write_csv(batches: Iterable[list[tuple]], out: BinaryIO, progress: Progress | None) -> int:
     """CSV with a header; lists stay JSON text (``["a", "b"]``), NULL is an empty field."""
     count = 0
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    with _text(out, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for rows in batches:
@@ -201,6 +217,17 @@ def write_csv(batches: Iterable[list[tuple]], path: Path, progress: Progress | N
             count += len(rows)
             _report(progress, count)
     return count
+
+
+@contextmanager
+def _text(out: BinaryIO, newline: str) -> Iterator[io.TextIOWrapper]:
+    """UTF-8 text over ``out``, flushed and detached at the end (``out`` stays open)."""
+    fh = io.TextIOWrapper(out, encoding="utf-8", newline=newline)
+    try:
+        yield fh
+    finally:
+        fh.flush()
+        fh.detach()
 
 
 def _json_row(row: tuple) -> dict[str, Any]:
@@ -212,10 +239,10 @@ def _json_row(row: tuple) -> dict[str, Any]:
     return record
 
 
-def write_jsonl(batches: Iterable[list[tuple]], path: Path, progress: Progress | None) -> int:
+def write_jsonl(batches: Iterable[list[tuple]], out: BinaryIO, progress: Progress | None) -> int:
     """One JSON object per line, keys in column order, authors/tags as arrays."""
     count = 0
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
+    with _text(out, newline="\n") as fh:
         for rows in batches:
             fh.writelines(_json_line(row) for row in rows)
             count += len(rows)
@@ -227,10 +254,11 @@ def _json_line(row: tuple) -> str:
     return json.dumps(_json_row(row), ensure_ascii=False) + "\n"
 
 
-def write_parquet(batches: Iterable[list[tuple]], path: Path, progress: Progress | None) -> int:
+def write_parquet(batches: Iterable[list[tuple]], out: BinaryIO, progress: Progress | None) -> int:
     """Parquet with :data:`PARQUET_SCHEMA`, one row group per batch (zstd-compressed)."""
     count = 0
-    with pq.ParquetWriter(path, PARQUET_SCHEMA, compression="zstd") as writer:
+    with pq.ParquetWriter(pa.PythonFile(out, mode="w"), PARQUET_SCHEMA,
+                          compression="zstd") as writer:
         for rows in batches:
             writer.write_table(_arrow_table(rows))
             count += len(rows)
@@ -278,7 +306,7 @@ def _as_time(text: str | None, column: str) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-WRITERS: dict[str, Callable[[Iterable[list[tuple]], Path, Progress | None], int]] = {
+WRITERS: dict[str, Callable[[Iterable[list[tuple]], BinaryIO, Progress | None], int]] = {
     "csv": write_csv,
     "jsonl": write_jsonl,
     "parquet": write_parquet,
@@ -287,10 +315,26 @@ WRITERS: dict[str, Callable[[Iterable[list[tuple]], Path, Progress | None], int]
 
 def infer_format(out: str | Path) -> str:
     """The format named by ``out``'s extension (``.csv``, ``.jsonl``/``.ndjson``, ``.parquet``)."""
-    suffix = Path(out).suffix.lower().lstrip(".")
-    fmt = {"ndjson": "jsonl", "pq": "parquet"}.get(suffix, suffix)
-    if fmt not in FORMATS:
+    fmt = _extension_format(out)
+    if fmt is None:
         raise ValueError(
             f"cannot tell the format from {str(out)!r}: pass --format csv|jsonl|parquet"
         )
     return fmt
+
+
+def _extension_format(out: str | Path) -> str | None:
+    if str(out) == STDOUT:
+        return None
+    return EXTENSIONS.get(Path(out).suffix.lower().lstrip("."))
+
+
+def check_format(fmt: str, out: str | Path) -> None:
+    """Refuse a format that contradicts ``out``'s extension (``--format csv --out
+    x.parquet``); an extension that names no format (``.txt``) takes any format."""
+    named = _extension_format(out)
+    if named is not None and named != fmt:
+        raise ValueError(
+            f"--format {fmt} contradicts --out {out} (a .{Path(out).suffix.lstrip('.')} "
+            f"file is {named}): drop --format, or name the file .{fmt}"
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 import click
 
 from scraper.sites import ConfigError
+from scraper.storage.errors import DatabaseError, classify
 
 DEFAULT_DB = "data/ainews.db"
 DEMO_DB = "data/demo.db"
@@ -37,6 +40,10 @@ def sites_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         envvar="AINEWS_SITES_FILE",
         help="Sites file (TOML).",
     )(fn)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _fail(message: str, code: int) -> None:
@@ -101,9 +108,9 @@ def crawl(
         if not sep or not name.strip():
             _fail(f"-s expects NAME=VALUE, got {item!r}", api.EXIT_CONFIG)
         extra[name.strip()] = value
-    api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose,
-                          level=extra.get("LOG_LEVEL", "INFO"))
     try:
+        api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose,
+                              level=extra.get("LOG_LEVEL", "INFO"))
         result = api.run_crawl(
             db_path,
             sites_file,
@@ -117,6 +124,8 @@ def crawl(
         _fail(str(exc), api.EXIT_CONFIG)
     except api.LockHeld as exc:
         _fail(str(exc), api.EXIT_LOCKED)
+    except (sqlite3.Error, OSError, DatabaseError) as exc:  # not SQLite, corrupt, read-only
+        _fail(str(classify(db_path, exc)), api.EXIT_CONFIG)
     click.echo(result.summary(db_path))
     sys.exit(result.exit_code)
 
@@ -231,6 +240,8 @@ def reprocess(db_path: Path, everything: bool) -> None:
             )
     except LockHeld as exc:
         _fail(str(exc), EXIT_LOCKED)
+    except (sqlite3.Error, OSError, DatabaseError) as exc:
+        _fail(str(classify(db_path, exc)), EXIT_CONFIG)
     if tty and counts:
         click.echo(err=True)
     if not counts:
@@ -353,9 +364,9 @@ def _dedupe_explain(input_path: Path | None, db_path: Path | None, ids: tuple[st
 )
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     required=True,
-    help="File to write (replaced only when the export is complete).",
+    help="Regular file to write (replaced only when the export is complete); - for stdout.",
 )
 @click.option("--unique", is_flag=True, help="One row per story (canonical articles only).")
 @click.option("--since", metavar="DATE", help="Published on/after DATE (YYYY-MM-DD or ISO 8601).")
@@ -379,6 +390,7 @@ def export(
     from exports.export import export_articles, infer_format
 
     tty = sys.stderr.isatty()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # unwinds: the .part file is removed
 
     def progress(n: int) -> None:
         click.echo(f"\r{n:,} articles", nl=False, err=True)
@@ -394,11 +406,14 @@ def export(
             sites=sites,
             progress=progress if tty else None,
         )
-    except (ValueError, FileNotFoundError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except (ValueError, FileNotFoundError, DatabaseError) as exc:
+        _fail(str(exc), 2)
+    except OSError as exc:  # a directory that cannot be written, a full disk
+        _fail(f"{exc.filename or out}: {exc.strerror or exc}", 2)
     if tty:
         click.echo(err=True)
-    click.echo(f"{count} articles written to {out}")
+    click.echo(f"{count} articles written to {'standard output' if str(out) == '-' else out}",
+               err=str(out) == "-")
 
 
 @main.command()

@@ -1,5 +1,8 @@
-"""Downloader middlewares: stay on the sites' domains, refuse private addresses,
-honour Retry-After."""
+"""Downloader middlewares: only http(s), stay on the sites' domains, refuse private
+addresses (before the request and at the address actually connected to), honour Retry-After.
+
+Each refusal raises :class:`~scraper.skips.SkipRequest` with the reason it is counted under.
+"""
 
 from __future__ import annotations
 
@@ -23,23 +26,67 @@ logger = logging.getLogger(__name__)
 MAX_RETRY_AFTER_S = 300
 
 
+def is_private_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Loopback, private, link-local, reserved or multicast: anything not the public web.
+
+    An IPv6 address that embeds an IPv4 one (IPv4-mapped ``::ffff:127.0.0.1``,
+    IPv4-compatible ``::127.0.0.1``, NAT64 ``64:ff9b::7f00:1``, 6to4, Teredo) is judged by
+    the IPv4 address it reaches: ``ipaddress`` calls several of these global.
+    """
+    embedded = _embedded_ipv4(address) if address.version == 6 else None
+    if embedded is not None:
+        return is_private_address(embedded)
+    return not address.is_global or address.is_multicast
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # RFC 4291 (deprecated), ::a.b.c.d
+
+
+def _embedded_ipv4(address: Any) -> ipaddress.IPv4Address | None:
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address in _NAT64 or (address in _IPV4_COMPATIBLE and int(address) > 1):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    return None
+
+
 @lru_cache(maxsize=4096)
 def _is_private_host(host: str) -> bool:
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         return False  # let the download fail with Scrapy's own DNS error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            return True
-    return False
+    return any(is_private_address(ipaddress.ip_address(info[4][0].split("%")[0]))
+               for info in infos)
+
+
+#: The only schemes ever requested. Scrapy also has handlers for file:, data:, ftp: and s3:
+#: URLs; a feed item or sitemap <loc> of ``file://<site domain>/etc/passwd`` would read a
+#: local file and store it as an article.
+WEB_SCHEMES = frozenset(("http", "https"))
+
+
+class SchemeMiddleware:
+    """Refuses every request whose scheme is not http(s): discovery drops such links
+    already; this catches every other way in (a frontier row, a redirect, a new parser)."""
+
+    def process_request(self, request: Any) -> None:
+        scheme = urlsplit(request.url).scheme.lower()
+        if scheme not in WEB_SCHEMES:
+            raise SkipRequest("scheme", f"refused {scheme or 'no'} scheme: {request.url[:200]}")
+        return None
 
 
 class PrivateAddressMiddleware:
     """Refuses requests to loopback, private and link-local addresses (SSRF via feeds or
     redirects) unless the sites file sets ``allow_private = true``. Redirects pass through
-    here again, so a public URL redirecting to 127.0.0.1 is refused too."""
+    here again, so a public URL redirecting to 127.0.0.1 is refused too; a response that
+    came from a private address anyway (DNS rebinding) is refused before anyone reads it."""
 
     def __init__(self, stats: Any) -> None:
         self.stats = stats
@@ -56,10 +103,19 @@ class PrivateAddressMiddleware:
             raise SkipRequest("private_address", f"{host} for {request.url}")
         return None
 
+    def process_response(self, request: Any, response: Any) -> Any:
+        """DNS rebinding: the name may resolve elsewhere at connection time than when
+        ``process_request`` looked it up; judge the address the download really used."""
+        address = getattr(response, "ip_address", None)
+        if address is not None and is_private_address(address):
+            raise SkipRequest("private_address", f"connected to {address} for {request.url}")
+        return response
+
 
 class AllowedDomainsMiddleware:
     """Every request, redirects and ``dont_filter`` ones included, stays on the sites'
-    domains (Scrapy's own offsite check lets ``dont_filter`` requests through)."""
+    domains and ports (Scrapy's own offsite check lets ``dont_filter`` requests through
+    and ignores ports): ``http://site:8080/`` is offsite unless a start URL uses 8080."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
@@ -69,10 +125,14 @@ class AllowedDomainsMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Any) -> None:
-        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        spider = self.crawler.spider
+        domains = getattr(spider, "allowed_domains", None)
         if domains and not on_domains(request.url, domains):
             host = urlsplit(request.url).hostname
             raise SkipRequest("offsite", f"{host} is not among the sites' domains")
+        sites = getattr(spider, "sites", None)
+        if sites and not any(site.on_port(request.url) for site in sites):
+            raise SkipRequest("offsite", f"{request.url[:200]}: not a port of the sites")
         return None
 
 

@@ -38,6 +38,7 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    "scraper.middlewares.SchemeMiddleware": 50,  # first: only http(s), before robots.txt
     # AllowedDomainsMiddleware checks every request, dont_filter ones and redirects too.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # Scrapy's robots.txt and decompression checks, raising their skip reason.
@@ -55,6 +56,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scraper.state.CrawlState": 50,  # the run's one database connection
     "scraper.extensions.RunRecorder": 100,
+    "scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Scrapy 2.19 runs an HTTP server that executes code sent to it; a cron crawler needs none.

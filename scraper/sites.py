@@ -5,17 +5,27 @@ A site is a few lines of TOML (see ``sites.toml``); adding one needs no Python.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scraper.patterns import PatternError, UrlPattern
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_SITE_KEYS = {"name", "domains", "feeds", "sitemaps", "listings", "article_pattern", "language"}
-_SETTING_KEYS = {"user_agent", "download_delay", "allow_private"}
+_SITE_KEYS = ("name", "site_name", "domains", "feeds", "sitemaps", "listings",
+              "article_pattern", "language")
+_SETTING_KEYS = ("user_agent", "download_delay", "allow_private")
+_TOP_KEYS = ("settings", "site")
 DEFAULT_USER_AGENT = "ainews/0.1 (+https://github.com/ainews-project/ainews)"
+#: The longest download_delay accepted: a minute between two requests to one domain is
+#: already a crawl of 60 pages an hour; more is a typo (or inf, which would hang the run).
+MAX_DELAY_S = 60.0
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class ConfigError(ValueError):
@@ -28,6 +38,15 @@ def on_domains(url: str, domains: tuple[str, ...] | list[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
+def url_port(url: str) -> int | None:
+    """The port ``url`` connects to (80/443 when not given); None for a bad port."""
+    parts = urlsplit(url)
+    try:
+        return parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:  # "http://host:99999/" or "http://host:x/"
+        return None
+
+
 @dataclass(frozen=True)
 class Site:
     name: str
@@ -35,17 +54,29 @@ class Site:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()
-    article_pattern: re.Pattern[str] | None = None
+    article_pattern: UrlPattern | None = None
     language: str | None = None
+    site_name: str | None = None  # display name ("TechCrunch"), for articles.site_name
 
     def is_article_url(self, url: str) -> bool:
         """Whether a link found on a listing or sitemap should be fetched as an article."""
         if not self.owns(url):
             return False
-        return self.article_pattern is None or bool(self.article_pattern.search(url))
+        return self.article_pattern is None or self.article_pattern.matches(url)
 
     def owns(self, url: str) -> bool:
-        return on_domains(url, self.domains)
+        """On the site's domains and ports (see :meth:`on_port`)."""
+        return on_domains(url, self.domains) and self.on_port(url)
+
+    @cached_property
+    def ports(self) -> frozenset[int]:
+        """The web's standard ports and every port a start URL names: a link to another
+        port on the site's host (``:8080``, ``:22``) is another service, not the site."""
+        urls = (*self.feeds, *self.sitemaps, *self.listings)
+        return frozenset({80, 443} | {p for p in map(url_port, urls) if p is not None})
+
+    def on_port(self, url: str) -> bool:
+        return url_port(url) in self.ports
 
 
 @dataclass(frozen=True)
@@ -71,48 +102,79 @@ class SitesConfig:
 
 
 def load_sites(path: str | Path) -> SitesConfig:
-    """Read and validate a sites file."""
+    """Read and validate a sites file; every problem is a :class:`ConfigError` naming the
+    file, the key and the fix."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: sites file not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read sites file: {exc}") from exc
+        raise ConfigError(f"{path}: cannot read sites file: {exc}") from None
     return parse_sites(data, path)
 
 
 def parse_sites(data: dict[str, Any], path: Path | None = None) -> SitesConfig:
     where = str(path or "sites file")
+    _known_keys(data, _TOP_KEYS, where, "top-level key")
     settings = data.get("settings", {})
-    if extra := set(settings) - _SETTING_KEYS:
-        raise ConfigError(f"{where}: unknown [settings] key(s): {', '.join(sorted(extra))}")
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{where}: 'settings' must be a [settings] table, not {settings!r}")
+    _known_keys(settings, _SETTING_KEYS, f"{where}: [settings]", "key")
     raw_sites = data.get("site", [])
-    if not isinstance(raw_sites, list) or not raw_sites:
+    if not isinstance(raw_sites, list) or not all(isinstance(r, dict) for r in raw_sites):
+        raise ConfigError(f"{where}: 'site' must be [[site]] tables, not {raw_sites!r}")
+    if not raw_sites:
         raise ConfigError(f"{where}: no [[site]] tables")
     sites = tuple(_parse_site(raw, f"{where}: site #{i + 1}") for i, raw in enumerate(raw_sites))
     names = [s.name for s in sites]
     if dupes := sorted({n for n in names if names.count(n) > 1}):
         raise ConfigError(f"{where}: duplicate site name(s): {', '.join(dupes)}")
-    try:
-        delay = float(settings.get("download_delay", 1.0))
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where}: settings.download_delay must be a number") from None
+    user_agent = settings.get("user_agent", DEFAULT_USER_AGENT)
+    if not isinstance(user_agent, str) or not user_agent.strip():
+        raise ConfigError(f"{where}: settings.user_agent must be a non-empty string")
+    allow_private = settings.get("allow_private", False)
+    if not isinstance(allow_private, bool):
+        raise ConfigError(
+            f"{where}: settings.allow_private must be true or false (no quotes), "
+            f"not {allow_private!r}"
+        )
     return SitesConfig(
         sites=sites,
-        user_agent=str(settings.get("user_agent", DEFAULT_USER_AGENT)),
-        download_delay=delay,
-        allow_private=bool(settings.get("allow_private", False)),
+        user_agent=user_agent,
+        download_delay=_delay(settings.get("download_delay", 1.0), where),
+        allow_private=allow_private,
         path=path,
     )
 
 
+def _known_keys(table: dict[str, Any], known: tuple[str, ...], where: str, what: str) -> None:
+    if extra := sorted(set(table) - set(known)):
+        raise ConfigError(
+            f"{where}: unknown {what}(s) {', '.join(map(repr, extra))}; "
+            f"known: {', '.join(known)}"
+        )
+
+
+def _delay(value: Any, where: str) -> float:
+    """A number of seconds in [0, MAX_DELAY_S]: TOML's inf and nan, a string or a bool are
+    errors (``float("5")`` and ``True == 1`` would slip through otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+            or not 0 <= value <= MAX_DELAY_S:
+        raise ConfigError(
+            f"{where}: settings.download_delay must be a number of seconds from 0 to "
+            f"{MAX_DELAY_S:g}, not {value!r}"
+        )
+    return float(value)
+
+
 def _parse_site(raw: dict[str, Any], where: str) -> Site:
-    if extra := set(raw) - _SITE_KEYS:
-        raise ConfigError(f"{where}: unknown key(s): {', '.join(sorted(extra))}")
+    _known_keys(raw, _SITE_KEYS, where, "key")
     name = raw.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ConfigError(f"{where}: 'name' must be lowercase letters, digits and '-'")
+        raise ConfigError(
+            f"{where}: 'name' must be lowercase letters, digits and '-', not {name!r}"
+        )
     where = f"{where} ({name})"
     domains = _str_list(raw, "domains", where)
     if not domains:
@@ -122,30 +184,49 @@ def _parse_site(raw: dict[str, Any], where: str) -> Site:
         raise ConfigError(f"{where}: give at least one of feeds, sitemaps, listings")
     for key, values in urls.items():
         for url in values:
-            if urlsplit(url).scheme not in ("http", "https"):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname \
+                    or url_port(url) is None:
                 raise ConfigError(f"{where}: {key} entry {url!r} is not an http(s) URL")
-    pattern = raw.get("article_pattern")
-    try:
-        compiled = re.compile(pattern) if pattern else None
-    except re.error as exc:
-        raise ConfigError(f"{where}: bad article_pattern {pattern!r}: {exc}") from exc
     site = Site(
         name=name,
         domains=tuple(d.lower().lstrip(".") for d in domains),
-        article_pattern=compiled,
-        language=raw.get("language"),
+        article_pattern=_pattern(raw.get("article_pattern"), where),
+        language=_optional_str(raw, "language", where),
+        site_name=_optional_str(raw, "site_name", where),
         **{k: tuple(v) for k, v in urls.items()},
     )
     for url in (*site.feeds, *site.sitemaps, *site.listings):
-        if not site.owns(url):
+        if not on_domains(url, site.domains):
             raise ConfigError(f"{where}: start URL {url} is outside domains {domains}")
     return site
+
+
+def _pattern(value: Any, where: str) -> UrlPattern | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"{where}: bad article_pattern {value!r}: must be a string (a regular "
+            "expression in single quotes, e.g. '^https://example\\.com/\\d{4}/')"
+        )
+    try:
+        return UrlPattern(value)
+    except PatternError as exc:
+        raise ConfigError(f"{where}: bad article_pattern {value!r}: {exc}") from None
+
+
+def _optional_str(raw: dict[str, Any], key: str, where: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{where}: '{key}' must be a non-empty string, not {value!r}")
+    return value
 
 
 def _str_list(raw: dict[str, Any], key: str, where: str) -> list[str]:
     value = raw.get(key, [])
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of strings, not {value!r}")
     return value

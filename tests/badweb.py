@@ -87,10 +87,55 @@ def feed(base: str, paths: list[str] = ARTICLE_PATHS) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
 
 
+def _urlset(base: str, paths: list[str]) -> bytes:
+    entries = "".join(f"<url><loc>{base}{p}</loc></url>" for p in paths)
+    return f'<?xml version="1.0"?><urlset>{entries}</urlset>'.encode()
+
+
+def _hostile_routes(base: str, other: str) -> dict[str, Route]:
+    """A hostile site: local-file, ftp, data: and other-port links in its feed and
+    sitemaps, gzipped sitemaps, and pages whose extraction used to take minutes."""
+    rss, xml = {"Content-Type": "application/rss+xml"}, {"Content-Type": "application/xml"}
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    host_port = base.split("://")[1]
+    items = "".join(f"<item><title>{u}</title><link>{u}</link></item>" for u in (
+        "file://127.0.0.1/etc/passwd", f"ftp://{host_port}/ok-ftp", "data:text/html,secret",
+        f"{other}/other-port-page", f"{base}/identical", f"{base}/million",
+        f"{base}/redirect-to-file", f"{base}/redirect-to-other-port"))
+    index = (f'<?xml version="1.0"?><sitemapindex><sitemap><loc>file://127.0.0.1/etc/passwd'
+             f"</loc></sitemap><sitemap><loc>{base}/sitemap-gz.xml.gz</loc></sitemap>"
+             "</sitemapindex>").encode()
+    return {
+        "/hostile-feed.xml": (200, rss, f"<rss><channel>{items}</channel></rss>".encode()),
+        "/hostile-sitemap.xml": (200, xml, _urlset("", ["file://127.0.0.1/etc/passwd",
+                                                        f"{other}/other-port-page"])),
+        "/hostile-index.xml": (200, xml, index),
+        "/sitemap-gz.xml.gz": (200, {"Content-Type": "application/x-gzip"},
+                               gzip.compress(_urlset(base, ["/from-gz-sitemap"]))),
+        "/sitemap-ce.xml": (200, {**xml, "Content-Encoding": "gzip"},
+                            gzip.compress(_urlset(base, ["/from-encoded-sitemap"]))),
+        "/from-gz-sitemap": (200, html, page("Listed in a gzipped sitemap", "Gzip").encode()),
+        "/from-encoded-sitemap": (200, html, page("Listed gzip-encoded", "Encoded").encode()),
+        "/identical": (200, html, (
+            "<html><head><title>Ten thousand</title></head><body><article><h1>Ten thousand"
+            "</h1>" + "<p>The same short paragraph is repeated here.</p>" * 10_000
+            + "</article></body></html>").encode()),
+        "/million": (200, html, b"<html><body>" + b"<p>x</p>" * 1_000_000),
+        "/other-port-page": (200, html, page("Another service", "Not the site").encode()),
+        "/redirect-to-file": (302, {"Location": "file:///etc/passwd"}, b""),
+        "/redirect-to-other-port": (302, {"Location": f"{other}/other-port-page"}, b""),
+    }
+
+
+HOSTILE_FEEDS = ("/hostile-feed.xml",)
+HOSTILE_SITEMAPS = ("/hostile-sitemap.xml", "/hostile-index.xml", "/sitemap-ce.xml")
+
+
 @contextmanager
 def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
     """Serve the bad web on 127.0.0.1; yields the base URL and, per path, the times
-    (``time.monotonic()``) it was requested."""
+    (``time.monotonic()``) it was requested. A second port on the same host serves the
+    same paths (hits keyed ``:PORT/path``): a link there must never be followed."""
     routes = _routes()
     hits: dict[str, list[float]] = {}
 
@@ -98,6 +143,8 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             host = (self.headers.get("Host") or "").split(":")[0]
             key = self.path if host == "127.0.0.1" else f"{host}{self.path}"
+            if self.server is not server:
+                key = f":{self.server.server_address[1]}{self.path}"
             hits.setdefault(key, []).append(time.monotonic())
             if self.path == "/feed.xml":
                 route: Route = (200, {"Content-Type": "application/rss+xml"}, feed(base))
@@ -110,6 +157,8 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
             elif self.path == "/offsite-redirect":  # same server, but not an allowed domain
                 target = base.replace("127.0.0.1", "localhost") + "/ok"
                 route = (302, {"Location": target}, b"")
+            elif self.path in hostile:
+                route = hostile[self.path]
             else:
                 found = routes.get(self.path, (404, {}, b"not here"))
                 route = found() if callable(found) else found
@@ -128,19 +177,23 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    other_server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    hostile = _hostile_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
+    for each in (server, other_server):
+        each.daemon_threads = True
+        threading.Thread(target=each.serve_forever, daemon=True).start()
     try:
         yield base, hits
     finally:
-        server.shutdown()
-        server.server_close()
+        for each in (server, other_server):
+            each.shutdown()
+            each.server_close()
 
 
-def sites_toml(base: str, feeds: tuple[str, ...] = FEEDS) -> str:
+def sites_toml(base: str, feeds: tuple[str, ...] = FEEDS, sitemaps: tuple[str, ...] = ()) -> str:
     urls = ", ".join(f'"{base}{path}"' for path in feeds)
+    maps = ", ".join(f'"{base}{path}"' for path in sitemaps)
     return f"""
 [settings]
 allow_private = true
@@ -150,4 +203,5 @@ download_delay = 0
 name = "bad-web"
 domains = ["127.0.0.1"]
 feeds = [{urls}]
+sitemaps = [{maps}]
 """

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gzip
+
 import pytest
 
 from scraper.discovery import DiscoveryError, listing_links, parse_date, parse_document
@@ -72,3 +74,88 @@ def test_parse_date_formats() -> None:
     assert parse_date("2026-03-30") == "2026-03-30T00:00:00+00:00"
     assert parse_date("Mon, 30 Mar 2026 10:00:00 GMT") == "2026-03-30T10:00:00+00:00"
     assert parse_date("yesterday") is None
+
+
+HOSTILE_FEED = b"""<rss><channel>
+<item><link>file://x.com/etc/passwd</link></item>
+<item><link>ftp://x.com/pub/story</link></item>
+<item><link>data:text/html,&lt;p&gt;hi</link></item>
+<item><link>javascript:alert(1)</link></item>
+<item><link>https://x.com/2026/03/real</link></item>
+</channel></rss>"""
+
+
+def test_feed_links_that_are_not_http_are_dropped() -> None:
+    found = parse_document(HOSTILE_FEED, "https://x.com/feed")
+    assert [link.url for link in found.articles] == ["https://x.com/2026/03/real"]
+
+
+def test_sitemap_and_index_locations_that_are_not_http_are_dropped() -> None:
+    urlset = (b"<urlset><url><loc>file://x.com/etc/passwd</loc></url><url><loc>ftp://x.com/a"
+              b"</loc></url><url><loc>/ok</loc></url></urlset>")
+    assert [a.url for a in parse_document(urlset, "https://x.com/s.xml").articles] == [
+        "https://x.com/ok"]
+    index = (b"<sitemapindex><sitemap><loc>file://x.com/etc/passwd</loc></sitemap>"
+             b"<sitemap><loc>https://x.com/s2.xml</loc></sitemap></sitemapindex>")
+    assert parse_document(index, "https://x.com/s.xml").sitemaps == ["https://x.com/s2.xml"]
+
+
+def test_malformed_link_is_dropped_not_an_error() -> None:
+    feed = b"<rss><channel><item><link>http://[oops/a</link></item></channel></rss>"
+    assert parse_document(feed, "https://x.com/feed").articles == []
+
+
+def test_listing_drops_file_and_ftp_links() -> None:
+    html = b'<a href="file:///etc/passwd">f</a><a href="ftp://x.com/a">f</a><a href="/a">a</a>'
+    assert listing_links(html, "https://x.com/") == ["https://x.com/a"]
+
+
+def test_gzipped_sitemap_is_read() -> None:
+    found = parse_document(gzip.compress(NEWS_SITEMAP), "https://x.com/news.xml.gz")
+    assert [a.url for a in found.articles] == ["https://x.com/c"]
+    assert found.kind == "sitemap"
+    assert parse_document(gzip.compress(RSS), "https://x.com/feed.gz").kind == "feed"
+
+
+def test_gzip_bomb_sitemap_is_a_clear_error() -> None:
+    bomb = gzip.compress(b"<urlset>" + b" " * (3 * 1024 * 1024) + b"</urlset>")
+    with pytest.raises(DiscoveryError, match="over"):
+        parse_document(bomb, "https://x.com/s.xml.gz", max_size=1024 * 1024)
+
+
+def test_large_sitemap_is_streamed_in_document_order() -> None:
+    entries = "".join(f"<url><loc>/a/{i}</loc><lastmod>2026-03-01</lastmod></url>"
+                      for i in range(20_000))
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+    found = parse_document(body.encode(), "https://x.com/s.xml")
+    assert [a.url for a in found.articles] == [f"https://x.com/a/{i}" for i in range(20_000)]
+    assert {a.lastmod for a in found.articles} == {"2026-03-01T00:00:00+00:00"}
+
+
+def test_truncated_sitemap_keeps_the_entries_before_the_break() -> None:
+    body = b"<urlset><url><loc>https://x.com/a</loc></url><url><loc>https://x.com/b</loc></url><url><lo"
+    assert [a.url for a in parse_document(body, "https://x.com/s.xml").articles] == [
+        "https://x.com/a", "https://x.com/b"]
+
+
+def test_fast_path_urls_equal_what_w3lib_gives() -> None:
+    import random
+    from urllib.parse import urldefrag, urljoin
+
+    from w3lib.url import safe_url_string
+
+    from scraper.discovery import _absolute, _web_url
+
+    rng = random.Random(13)
+    chars = "aZ09-._~:/?#[]@!$&'()*+,;=% \"<>|^`{}\\äé."
+    hosts = ["x.com", "X.com", "bücher.de", "x.com:8080", "x.com:0443", "u@x.com", "y.org"]
+    for _ in range(20_000):
+        tail = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        href = rng.choice([f"https://{rng.choice(hosts)}/{tail}", f"/{tail}", tail,
+                           f"http://{rng.choice(hosts)}?{tail}"])
+        try:
+            expected = safe_url_string(urldefrag(urljoin("https://x.com/b/", href.strip()))[0])
+        except ValueError:  # "http://x.com?[": not a URL at all
+            assert _web_url(href, "https://x.com/b/") is None
+            continue
+        assert _absolute(href, "https://x.com/b/") == expected, href

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from scraper.sites import ConfigError, load_sites
+from tests.cli_helpers import run_ainews
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -70,3 +71,95 @@ def test_shipped_sites_file_is_valid() -> None:
     assert config.allow_private is False
     for site in config.sites:
         assert site.feeds or site.sitemaps or site.listings
+
+
+SITE = "[[site]]\nname='a'\ndomains=['x.com']\nlistings=['https://x.com/news/']\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[settings]\nallow_private = 'false'\n" + SITE, "allow_private must be true or false"),
+        ("[settings]\nallow_private = 1\n" + SITE, "allow_private must be true or false"),
+        ("[settings]\ndownload_delay = inf\n" + SITE, "download_delay must be a number"),
+        ("[settings]\ndownload_delay = nan\n" + SITE, "download_delay must be a number"),
+        ("[settings]\ndownload_delay = 1e9\n" + SITE, "download_delay must be a number"),
+        ("[settings]\ndownload_delay = -5\n" + SITE, "download_delay must be a number"),
+        ("[settings]\ndownload_delay = '2'\n" + SITE, "download_delay must be a number"),
+        ("[settings]\ndownload_delay = true\n" + SITE, "download_delay must be a number"),
+        ("[settings]\nuser_agent = 5\n" + SITE, "user_agent must be a non-empty string"),
+        ("settings = 5\n" + SITE, "'settings' must be a \\[settings\\] table"),
+        ("site = [1, 2]\n", "'site' must be \\[\\[site\\]\\] tables"),
+        ("site = 'x'\n", "'site' must be \\[\\[site\\]\\] tables"),
+        ("sites = 1\n" + SITE, "unknown top-level key.*'sites'"),
+        ("[settings]\ndelay = 1\n" + SITE, "unknown key.*'delay'.*known: user_agent"),
+        (SITE + "article_pattern = 42\n", "article_pattern 42: must be a string"),
+        (SITE + "article_pattern = '(?!tag/)(a+)+$'\n", "repetition inside a repetition"),
+        (SITE + "site_name = 3\n", "'site_name' must be a non-empty string"),
+        (SITE + "language = ['en']\n", "'language' must be a non-empty string"),
+        (SITE + "feeds = [1]\n", "'feeds' must be a list of strings"),
+        ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['file://x.com/etc/passwd']",
+         "not an http"),
+        ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['https://x.com:99999/f']",
+         "not an http"),
+        ("[[site]]\nname=5\ndomains=['x.com']\nfeeds=['https://x.com/f']", "'name' must be"),
+    ],
+)
+def test_sites_file_is_validated_by_type(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        load_sites(write(tmp_path, text))
+    assert str(info.value).startswith(str(tmp_path / "sites.toml"))
+
+
+def test_site_name_and_whole_number_delay(tmp_path: Path) -> None:
+    config = load_sites(write(
+        tmp_path, "[settings]\ndownload_delay = 3\nallow_private = true\n" + SITE
+        + "site_name = 'X News'\n"))
+    assert config.download_delay == 3.0 and config.allow_private is True
+    assert config.sites[0].site_name == "X News"
+
+
+def test_catastrophic_pattern_is_matched_in_linear_time(tmp_path: Path) -> None:
+    # with Python's re this search backtracks 2^n times: the test would never finish
+    config = load_sites(write(tmp_path, SITE + "article_pattern = '(a+)+$'\n"))
+    site = config.sites[0]
+    assert not site.is_article_url("https://x.com/" + "a" * 60 + "!")
+    assert site.is_article_url("https://x.com/aaa")
+
+
+def test_overlong_urls_never_match(tmp_path: Path) -> None:
+    config = load_sites(write(tmp_path, SITE + "article_pattern = '^https://x\\.com/'\n"))
+    assert not config.sites[0].is_article_url("https://x.com/" + "a" * 5000)
+
+
+def test_lookaround_patterns_still_work(tmp_path: Path) -> None:
+    config = load_sites(write(tmp_path, SITE + "article_pattern = '^https://x\\.com/(?!tag/)'\n"))
+    site = config.sites[0]
+    assert site.is_article_url("https://x.com/2026/story")
+    assert not site.is_article_url("https://x.com/tag/ai")
+
+
+def test_another_port_on_the_sites_host_is_not_the_site(tmp_path: Path) -> None:
+    config = load_sites(write(
+        tmp_path, "[[site]]\nname='a'\ndomains=['x.com']\n"
+        "feeds=['http://x.com:8080/feed']\nlistings=['https://x.com/news/']\n"))
+    site = config.sites[0]
+    assert site.owns("https://x.com/a") and site.owns("http://x.com/a")
+    assert site.owns("http://x.com:8080/a")  # a start URL uses it
+    assert not site.owns("http://x.com:22/a")
+    assert not site.owns("http://x.com:6379/a")
+    assert not site.is_article_url("http://x.com:9000/2026/story")
+
+
+@pytest.mark.parametrize("text", ["settings = 5\n" + SITE, "site = [1, 2]\n",
+                                  "[settings]\nallow_private = 'false'\n" + SITE,
+                                  SITE + "article_pattern = 42\n"])
+def test_cli_reports_a_bad_sites_file_in_one_line(tmp_path: Path, text: str) -> None:
+    path = write(tmp_path, text)
+    for args in (["sites", "--sites", path],
+                 ["crawl", "--sites", path, "--db", tmp_path / "x.db"]):
+        proc = run_ainews(*args, cwd=tmp_path)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip().count("\n") == 0, proc.stderr
+        assert str(path) in proc.stderr

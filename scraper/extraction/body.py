@@ -24,11 +24,13 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from scraper.extraction.bounds import check_paragraphs
 from scraper.extraction.credit import parse_credit
 from scraper.extraction.headings import restore_headings
 from scraper.extraction.lede import split_lede, standfirst
 from scraper.extraction.metadata import Metadata
 from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from scraper.extraction.repeats import dedupe_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -221,42 +223,6 @@ def _norm(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-#: A run of paragraphs repeating an earlier run, in order, is a second copy of the
-#: article (desktop + mobile blocks) when it holds at least this share of the words.
-#: Smaller repeats are usually real: recipe plans that share a dozen lines (4% of the
-#: page), a "1 cup rice" line under each menu; a doubled body is ~50% of the text.
-_COPY_SHARE = 0.25
-
-
-def _repeat_length(keys: list[str], i: int) -> int:
-    """Length of the longest run starting at ``i`` that repeats an earlier run."""
-    best = 0
-    for j in range(i):
-        if keys[j] != keys[i]:
-            continue
-        n = 0
-        while i + n < len(keys) and j + n < i and keys[j + n] == keys[i + n]:
-            n += 1
-        best = max(best, n)
-    return best
-
-
-def dedupe_paragraphs(paragraphs: list[str]) -> list[str]:
-    """Drop the later copy of a repeated block that is a large part of the text."""
-    keys = [_norm(p) for p in paragraphs]
-    words = [k.count(" ") + 1 if k else 0 for k in keys]
-    total = sum(words) or 1
-    out, i = [], 0
-    while i < len(paragraphs):
-        n = _repeat_length(keys, i) if keys[i] else 0
-        if n and sum(words[i:i + n]) >= _COPY_SHARE * total:
-            i += n
-            continue
-        out.append(paragraphs[i])
-        i += 1
-    return out
-
-
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted)\s*:", re.I)
 #: A credit is a trailer: it sits in the last few paragraphs, not mid-article.
 _CREDIT_TAIL = 3
@@ -302,6 +268,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     prose = prose_words(work)
     text = _second_opinion(tree, _trafilatura_text(work, url), prose)
     paragraphs = [line.strip() for line in text.splitlines() if _WORD.search(line)]
+    check_paragraphs(paragraphs, url)
     paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs)

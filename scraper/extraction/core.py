@@ -6,6 +6,7 @@ import lxml.html
 
 from scraper.article import Article
 from scraper.extraction.body import extract_body
+from scraper.extraction.bounds import check_text, check_tree
 from scraper.extraction.charset import decode_html
 from scraper.extraction.metadata import extract_metadata
 
@@ -25,8 +26,15 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 
 
 def extract(html: str | bytes, url: str, *, content_type: str | None = None) -> Article:
-    """Turn one HTML page into an :class:`Article`. Pure: no network, no database."""
-    tree = parse_html(decode_html(html, content_type))
+    """Turn one HTML page into an :class:`Article`. Pure: no network, no database.
+
+    Raises :class:`~scraper.extraction.TooComplex` for a page beyond the per-page bounds
+    (``bounds.py``), so no page can take unbounded time or memory.
+    """
+    text = decode_html(html, content_type)
+    check_text(text, url)
+    tree = parse_html(text)
+    check_tree(tree, url)
     meta = extract_metadata(tree, url)
     body = extract_body(tree, url, meta)
     return Article(

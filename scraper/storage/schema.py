@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from scraper.storage.errors import DatabaseTooNew
+
 logger = logging.getLogger(__name__)
 
 ARTICLE_COLUMNS = {
@@ -223,13 +225,20 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def _database_file(db: sqlite_utils.Database) -> str:
+    """The main database's file name (``PRAGMA database_list``), for error messages."""
+    rows = db.execute("PRAGMA database_list").fetchall()
+    return next((row[2] for row in rows if row[1] == "main" and row[2]), "database")
+
+
 def migrate(db: sqlite_utils.Database) -> int:
     """Bring the database to :data:`SCHEMA_VERSION`; returns the number of steps run."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"{db.conn}: schema version {current} is newer than this ainews "
-            f"({SCHEMA_VERSION}); upgrade ainews"
+        raise DatabaseTooNew(
+            _database_file(db),
+            f"schema version {current} is newer than this ainews ({SCHEMA_VERSION})",
+            "upgrade ainews (pip install -U ainews), or pass another --db",
         )
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with db.atomic():

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from scraper.article import Article
 from scraper.items import FetchedPage
+from scraper.storage.errors import database_errors
 from scraper.storage.schema import migrate
 
 if TYPE_CHECKING:
@@ -61,13 +62,14 @@ class Store:
 
     def __init__(self, path: str | Path, *, dedupe: bool = True) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable per commit
-        self.db.execute("PRAGMA foreign_keys = ON")
-        migrate(self.db)
+        with database_errors(self.path):  # not SQLite, corrupt, read-only: one clear error
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite_utils.Database(self.path)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: durable per commit
+            self.db.execute("PRAGMA foreign_keys = ON")
+            migrate(self.db)
         self.clusters = None
         if dedupe:  # a store that only reads or records runs needs no index
             from scraper.storage.clusters import ClusterKeeper

@@ -53,6 +53,7 @@ class Discovered:
     articles: list[Link]
     sitemaps: list[str]  # child sitemaps of a sitemap index
     kind: str = ""  # "feed" or "sitemap": what the root element said (gzip or not)
+    refused: int = 0  # links dropped because they are not http(s) (file:, ftp:, data: ...)
 
 
 def _local(tag: object) -> str:
@@ -106,6 +107,7 @@ def parse_document(
     events = lxml.etree.iterparse(io.BytesIO(body), events=("start", "end"), **_XML_OPTIONS)
     root = None
     kind = ""
+    refused = 0
     try:
         for event, elem in events:
             if root is None:
@@ -115,7 +117,7 @@ def parse_document(
                         f"unknown root element <{kind}>: neither a feed nor a sitemap")
                 continue
             if event == "end":
-                _read_entry(elem, kind, base_url, articles, children)
+                refused += _read_entry(elem, kind, base_url, articles, children)
     except lxml.etree.XMLSyntaxError as exc:
         if root is None:
             raise DiscoveryError(f"not XML: {exc}") from exc
@@ -123,18 +125,19 @@ def parse_document(
     if root is None:
         raise DiscoveryError("not XML")
     kind = "sitemap" if kind in ("urlset", "sitemapindex") else "feed"
-    return Discovered(_unique(articles), list(dict.fromkeys(children)), kind)
+    return Discovered(_unique(articles), list(dict.fromkeys(children)), kind, refused)
 
 
 def _read_entry(elem: lxml.etree._Element, kind: str, base_url: str,
-                articles: list[Link], children: list[str]) -> None:
-    """Read one finished element of a feed or sitemap; free it once it is an entry."""
+                articles: list[Link], children: list[str]) -> bool:
+    """Read one finished element of a feed or sitemap; free it once it is an entry.
+    True when the entry's link was refused (not http(s))."""
     name = _local(elem.tag)
     if kind in ("urlset", "sitemapindex"):
         if name not in ("url", "sitemap") or _local(elem.getparent().tag) != kind:
-            return
-        loc = _child_text(elem, "loc")
-        url = _web_url(loc, base_url) if loc else None
+            return False
+        href = _child_text(elem, "loc")
+        url = _web_url(href, base_url) if href else None
         if url and name == "sitemap":
             children.append(url)
         elif url:
@@ -147,8 +150,9 @@ def _read_entry(elem: lxml.etree._Element, kind: str, base_url: str,
                 elem, "pubdate", "published", "date", "issued")
             articles.append(Link(url, parse_date(when), _child_text(elem, "title")))
     else:
-        return
+        return False
     _free(elem)
+    return bool(href) and url is None
 
 
 def _free(elem: lxml.etree._Element) -> None:

@@ -213,6 +213,9 @@ class NewsSpider(scrapy.Spider):
             self._index_outcome(site.name, ok=False)
             self._skip(response, "bad_feed_or_sitemap", str(exc), final=True)
             return
+        if found.refused:  # file:, ftp: ... links in the document: counted, never fetched
+            self.crawler.stats.inc_value("ainews/skip/scheme", found.refused)
+            self.logger.info("%s: %d non-http(s) links skipped", response.url, found.refused)
         children = self._bounded_children(
             [u for u in self._http_only(found.sitemaps) if site.owns(u)], response
         )
@@ -220,7 +223,7 @@ class NewsSpider(scrapy.Spider):
         depth = response.meta.get("depth", 1) + 1
         for child in children:
             yield self._index_request(child, site, "sitemap", depth=depth)
-        from_feed = _root_is_feed(response)
+        from_feed = found.kind == "feed"
         links = [
             (link.url, link.lastmod)
             for link in found.articles
@@ -332,10 +335,6 @@ def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
 
-
-def _root_is_feed(response: Response) -> bool:
-    head = response.body[:2000].lower()
-    return b"<rss" in head or b"<feed" in head or b"<rdf" in head
 
 
 def _next_page(response: Response) -> str | None:

@@ -133,8 +133,19 @@ def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
     path = Path(db_path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such database")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.execute("PRAGMA busy_timeout = 30000")
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN:
+            conn.close()
+            raise
+        # A WAL database whose -shm/-wal files cannot be created (read-only medium or
+        # directory) opens only as immutable; nobody can be writing it there.
+        conn.close()
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
     return conn
 
 
@@ -184,9 +195,12 @@ def export_articles(
     if low and high and low >= high:
         raise ValueError(f"--since {since} is not before --until {until}")
     sql, params = build_query(unique=unique, since=low, until=high, sites=sites)
-    conn = connect_readonly(db_path)
+    if not Path(db_path).is_file():
+        raise FileNotFoundError(f"{db_path}: no such database")
+    with database_errors(db_path):  # not SQLite, corrupt: one clear error
+        conn = connect_readonly(db_path)
     try:
-        with database_errors(db_path):  # not SQLite, corrupt: one clear error
+        with database_errors(db_path):
             check_sites(conn, sites)
             batches = iter_batches(conn, sql, params)
             if str(out) == STDOUT:

@@ -139,12 +139,15 @@ def _not_per_page_error(record: logging.LogRecord) -> bool:
 def run_crawl(
     db_path: str | Path, sites_file: str | Path, sites: list[str] | None = None, **options: Any
 ) -> CrawlResult:
-    """Crawl into ``db_path``. Raises ConfigError (bad sites file) or LockHeld."""
+    """Crawl into ``db_path``. Raises ConfigError (bad sites file), LockHeld, or
+    DatabaseError (the file is not a usable ainews database)."""
     db_path, sites_file = Path(db_path), Path(sites_file)
     names = list(sites or [])
     load_sites(sites_file).select(names)  # a bad sites file fails before anything starts
     started = time.monotonic()
     with crawl_lock(db_path):
+        with Store(db_path, dedupe=False):  # an unusable database fails here, in one line
+            pass
         logger.info("crawl started: db=%s sites=%s %s", db_path, sites_file,
                     ",".join(names) or "(all)")
         scrapy_level = logging.getLogger("scrapy").level

@@ -118,7 +118,7 @@ def _mount(point: Path, options: str) -> None:
 
 
 def test_read_only_directory_is_one_line(tmp_path: Path, mount_point: Path) -> None:
-    _mount(mount_point, "size=256k")
+    _mount(mount_point, "size=2m")
     db = mount_point / "ainews.db"
     Store(db).close()
     subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)  # even root

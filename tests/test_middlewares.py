@@ -76,7 +76,6 @@ def crawler(tmp_path: Path) -> Iterator[Crawler]:
     crawler = Crawler(NewsSpider, crawl_settings(tmp_path / "a.db", tmp_path / "sites.toml", []))
     crawler.spider = NewsSpider.from_crawler(crawler)
     yield crawler
-    crawler.spider.store.close()
 
 
 def test_literal_private_ipv6_host_is_refused() -> None:

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from scraper.article import Article
 from scraper.storage.schema import migrate
+from scraper.storage.versions import record_version
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ class Store:
         row["updated_at"] = now if changed else old["updated_at"]
         row["source_lastmod"] = lastmod
         keep = ("cluster_id", "is_canonical", "partial_of")
+        record_version(self.db, row)  # article history (versions.py), same transaction
         if old is None:
             row.update(cluster_id=row["id"], is_canonical=1, partial_of=None)
             self.db["articles"].insert(row)

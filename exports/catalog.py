@@ -45,8 +45,7 @@ _ARTICLE_COLUMNS = {
     "cluster_id": "The story this article belongs to: the id of the cluster's canonical "
     "article (`clusters.cluster_id`).",
     "is_canonical": "1 for the one article that represents its story, else 0.",
-    "partial_of": "For an excerpt/teaser: the id of the full article it was taken from; "
-    "else NULL.",
+    "partial_of": "For an excerpt/teaser: the id of the full article it was taken from; else NULL.",
     "source_lastmod": "The lastmod the feed or sitemap gave when this version was fetched.",
     "extractor_version": "Version of the cleaning code that produced this row "
     "(`ainews reprocess` re-cleans older rows).",
@@ -65,8 +64,7 @@ _STORY_SPREAD_COLUMNS = {
     "last_published_at": "Latest `published_at` of any copy.",
     "first_seen_at": "When the crawl first stored any copy.",
     "last_seen_at": "When a copy was last fetched.",
-    "spread_hours": "Hours between the first and the last publication: how long it took "
-    "to spread.",
+    "spread_hours": "Hours between the first and the last publication: how long it took to spread.",
 }
 
 TABLES: dict[str, TableDoc] = {
@@ -206,8 +204,7 @@ TABLES: dict[str, TableDoc] = {
         },
     ),
     "story_spread": TableDoc(
-        "View: per story, which sites carried it, in what order, and how long it took "
-        "to spread.",
+        "View: per story, which sites carried it, in what order, and how long it took to spread.",
         _STORY_SPREAD_COLUMNS,
     ),
 }
@@ -221,7 +218,6 @@ class Query:
     title: str
     description: str
     sql: str
-
 
 
 def since_sql(param: str = ":since") -> str:
@@ -249,7 +245,8 @@ def story_sql(members: bool = False) -> str:
     )
     relation, score, join = derived, "NULL", ""
     if members:
-        relation = f"coalesce(CASE WHEN a.is_canonical = 1 THEN 'canonical' END, cm.relation, {derived})"
+        canonical = "CASE WHEN a.is_canonical = 1 THEN 'canonical' END"
+        relation = f"coalesce({canonical}, cm.relation, {derived})"
         score = "cm.score"
         join = "\nLEFT JOIN cluster_members cm ON cm.article_id = a.id"
     return f"""SELECT row_number() OVER (

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from exports.export import connect_readonly, parse_bound
@@ -118,4 +118,5 @@ def search_stories(
         raise ValueError(f"bad FTS5 query {text!r}: {exc}") from None
     finally:
         conn.close()
-    return [Hit(*row) for row in rows]
+    hits = [Hit(*row) for row in rows]
+    return [replace(h, snippet=" ".join(h.snippet.split())) if h.snippet else h for h in hits]

@@ -86,7 +86,6 @@ def build_metadata(db_name: str, queries: dict[str, Query] | None = None) -> dic
 def make_datasette(db_path: str | Path) -> Any:
     """A configured ``datasette.app.Datasette`` on ``db_path`` (read-only)."""
     from datasette.app import Datasette
-
     from datasette.plugins import pm
 
     path = Path(db_path)

@@ -9,6 +9,7 @@ from scrapy.exceptions import DropItem
 
 from scraper.extraction import EXTRACTOR_VERSION, extract
 from scraper.items import PageItem
+from scraper.site_names import fill_site_name
 from scraper.storage import RawPage, Store
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ class ExtractPipeline:
             self.stats.inc_value("ainews/skip/no_article_text")
             raise DropItem(f"no article text in {item.url}")
         article.site = item.site
+        fill_site_name(article)  # the page may not name its publisher
         article.fetched_at = item.fetched_at
         item.article = article
         return item

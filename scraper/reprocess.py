@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from scraper.extraction import EXTRACTOR_VERSION, extract
+from scraper.site_names import fill_site_name
 from scraper.storage import Store
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def _reprocess_one(store: Store, page: dict) -> str:
         )
         return "kept_empty"
     article.site = page["site"]
+    fill_site_name(article)  # as the crawl does
     article.fetched_at = page["fetched_at"]
     return store.save_article(
         article, source_lastmod=page["source_lastmod"], extractor_version=EXTRACTOR_VERSION

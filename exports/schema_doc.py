@@ -1,25 +1,38 @@
 """Render ``docs/schema.md``: every table, view and column, and example queries with the
 output they give on a real database.
 
+    python -m exports.schema_doc --demo > docs/schema.md    # crawls the demo (twice)
     python -m exports.schema_doc data/demo.db > docs/schema.md
+
+``--demo`` builds the database with :func:`build_demo_database`: the demo web crawled,
+one story edited, crawled again, so the history tables have something to show.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from exports.catalog import INTERNAL_PREFIXES, QUERIES, TABLES
+from exports.catalog import INTERNAL_PREFIXES, TABLES, queries_for
 from exports.export import PARQUET_SCHEMA, connect_readonly
 
 #: Example parameters for the queries that take them (the demo web's stories).
 EXAMPLE_PARAMS: dict[str, dict[str, str]] = {
-    "search_stories": {"q": "meridian OR tessellate"},
-    "reported_about": {"q": "meridian", "since": "2026-03-09"},
+    "search_stories": {"q": "open-weights"},
+    "reported_about": {"q": "Meridian-3", "since": "2026-03-09"},
+    "story": {"cluster_id": "5556c6ba0e61dabc"},  # the Meridian-3 story, on port 8765
 }
+#: The demo web's port: the URLs (and so the ids) in the docs are those of this port.
+DEMO_PORT = 8765
+#: The edit made between the two demo crawls: a corrected title and an added paragraph.
+DEMO_EDIT_SITE = "demo-publisher"
+DEMO_EDIT_TITLE = "(updated)"
+DEMO_EDIT_NOTE = "Correction: an earlier version of this article misstated the launch date."
 #: Rows and characters per cell shown in the docs; the full output is one query away.
 MAX_ROWS = 8
 MAX_CELL = 70
@@ -110,17 +123,65 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> lis
     return lines
 
 
-def _example(conn: sqlite3.Connection, name: str) -> list[str]:
-    query = QUERIES[name]
-    params = EXAMPLE_PARAMS.get(name, {})
-    cur = conn.execute(query.sql, params)
+def example_params(conn: sqlite3.Connection, name: str) -> dict[str, str]:
+    """The parameters the docs run query ``name`` with (``story``: the story carried by
+    the most sites, earliest first, so the example shows copies)."""
+    if name == "story":
+        row = conn.execute(
+            "SELECT cluster_id FROM clusters ORDER BY sites DESC, size DESC, "
+            "first_published_at, cluster_id LIMIT 1"
+        ).fetchone()
+        return {"cluster_id": row[0] if row else ""}
+    return EXAMPLE_PARAMS.get(name, {})
+
+
+#: Example queries of the views, shown under each view's columns.
+VIEW_EXAMPLES: dict[str, str] = {
+    "story_spread": """SELECT title, first_site, sites, size, spread_hours
+FROM story_spread WHERE site_count > 1
+ORDER BY first_published_at DESC LIMIT 3""",
+    "unique_articles": """SELECT published_at, site, site_name, title
+FROM unique_articles ORDER BY published_at DESC LIMIT 3""",
+    "article_changes": """SELECT site, first_title, title, versions, words_added, words_removed,
+       title_changes
+FROM article_changes ORDER BY last_changed_at DESC""",
+    "article_versions": """SELECT article_id, version, title, word_count, words_added,
+       words_removed, summary
+FROM article_versions
+WHERE article_id IN (SELECT article_id FROM article_changes)
+ORDER BY article_id, version""",
+}
+
+
+def _output(conn: sqlite3.Connection, sql: str, params: dict[str, str]) -> list[str]:
+    cur = conn.execute(sql, params)
     rows = cur.fetchall()
     columns = [c[0] for c in cur.description]
     shown = ", ".join(f"`{k}` = `{v}`" for k, v in params.items())
-    lines = [f"### {query.title} (`{name}`)", "", query.description, ""]
-    lines += ["```sql", query.sql, "```", ""]
-    lines += [f"Output with {shown}:" if shown else "Output:", ""]
+    lines = ["```sql", sql, "```", "", f"Output with {shown}:" if shown else "Output:", ""]
     return [*lines, *markdown_table(columns, rows), ""]
+
+
+def _example(conn: sqlite3.Connection, name: str, query: Any) -> list[str]:
+    lines = [f"### {query.title} (`{name}`)", "", query.description, ""]
+    return [*lines, *_output(conn, query.sql, example_params(conn, name))]
+
+
+SQLITE_SHELL = """\
+In the `sqlite3` shell, set the parameters first. `.parameter set` evaluates its value as
+SQL, so a date must be quoted twice, once for the shell and once for SQL:
+
+```
+.parameter set :q "'open-weights'"
+.parameter set :since "'2026-03-09'"
+```
+
+Unquoted, `.parameter set :since 2026-03-09` stores the number 2014 (2026 − 3 − 9); the
+queries that take `:since` then stop with "`:since` must be a date in quotes" instead of
+silently keeping every row. From Python pass `{"q": "open-weights", "since": "2026-03-09"}`.
+`q` is searched as words (hyphens, dots, `C++` and quotes are fine); start it with `fts:`
+for FTS5 syntax (`fts: qwen OR llama`, `fts: chip*`).
+"""
 
 
 def render(db_path: str | Path, source: str | None = None) -> str:
@@ -130,6 +191,8 @@ def render(db_path: str | Path, source: str | None = None) -> str:
         lines = [INTRO, "## Tables and views", ""]
         for name, kind in _objects(conn):
             lines += _table_section(conn, name, kind)
+            if name in VIEW_EXAMPLES:
+                lines += ["For example:", "", *_output(conn, VIEW_EXAMPLES[name], {})]
         lines += [
             "### Internal tables",
             "",
@@ -146,22 +209,64 @@ def render(db_path: str | Path, source: str | None = None) -> str:
         lines += ["## Example queries", ""]
         lines += [
             "The queries Datasette offers as canned queries (`ainews serve`), with the "
-            f"output they give on {source or Path(db_path).name}. In the `sqlite3` shell "
-            "set their parameters first (`.parameter set :q meridian`); from Python pass "
-            '`{"q": "meridian"}`.',
+            f"output they give on {source or Path(db_path).name}.",
             "",
+            SQLITE_SHELL,
         ]
-        for name in QUERIES:
-            lines += _example(conn, name)
+        for name, query in queries_for(conn).items():
+            lines += _example(conn, name, query)
         return "\n".join(lines).rstrip() + "\n"
     finally:
         conn.close()
 
 
+def build_demo_database(directory: str | Path, *, port: int = 0) -> Path:
+    """Crawl the demo web into ``directory/demo.db``, edit one story (title and a
+    correction), crawl again; returns the database path. Crawls run as ``ainews crawl``
+    subprocesses, as cron runs them."""
+    from scraper.demo import expected
+    from scraper.demo.server import DemoServer
+
+    directory = Path(directory)
+    db = directory / "demo.db"
+    with DemoServer(port=port) as server:
+        sites = server.sites_file(directory)
+        _crawl(db, sites)
+        page = next(
+            p
+            for p in expected.pages().values()
+            if p.site == DEMO_EDIT_SITE and p.kind == "original"
+        )
+        server.edit_story(
+            page.slug,
+            title=f"{page.title} {DEMO_EDIT_TITLE}",
+            paragraphs=[*page.paragraphs, DEMO_EDIT_NOTE],
+        )
+        _crawl(db, sites, "-s", "AINEWS_REVISIT_MINUTES=0")
+    return db
+
+
+def _crawl(db: Path, sites: Path, *extra: str) -> None:
+    cmd = [sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--sites", str(sites)]
+    proc = subprocess.run([*cmd, *extra], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"demo crawl failed ({proc.returncode}): {proc.stderr[-2000:]}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--demo"]:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = build_demo_database(tmp, port=DEMO_PORT)
+            sys.stdout.write(
+                render(db, "the demo database (`python -m exports.schema_doc --demo`)")
+            )
+        return
     if not 1 <= len(args) <= 2:
-        sys.exit("usage: python -m exports.schema_doc DB [SOURCE-DESCRIPTION] > docs/schema.md")
+        sys.exit(
+            "usage: python -m exports.schema_doc (--demo | DB [SOURCE-DESCRIPTION]) "
+            "> docs/schema.md"
+        )
     sys.stdout.write(render(args[0], args[1] if len(args) > 1 else None))
 
 

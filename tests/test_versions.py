@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 
 from exports.catalog import QUERIES
@@ -49,8 +50,7 @@ def test_each_change_is_a_version(tmp_path: Path) -> None:
     with sqlite3.connect(db) as conn:
         body_v1 = conn.execute("SELECT body FROM article_versions WHERE version = 1").fetchone()
         change = conn.execute(
-            "SELECT first_title, title, versions, words_added, title_changes "
-            "FROM article_changes"
+            "SELECT first_title, title, versions, words_added, title_changes FROM article_changes"
         ).fetchall()
     assert body_v1 == (BODY,)  # the old text is kept
     assert change == [("Meridian-3", "Meridian-3 is out", 3, 6, 1)]
@@ -64,10 +64,8 @@ def test_a_failed_write_leaves_no_version(tmp_path: Path) -> None:
             "CREATE TRIGGER no_updates BEFORE UPDATE ON articles BEGIN "
             "SELECT RAISE(ABORT, 'read-only'); END"
         )
-        try:
+        with pytest.raises(sqlite3.IntegrityError, match="read-only"):
             store.save_article(Article(url=URL, title="Changed", body=BODY))
-        except sqlite3.IntegrityError:
-            pass
     assert [v[0] for v in versions(db)] == [1]
 
 

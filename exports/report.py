@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from exports.export import connect_readonly
 from scraper.fileio import atomic_output
@@ -84,6 +85,7 @@ def stories_per_day(conn: sqlite3.Connection) -> Plot:
         step = max(1, len(days) // 15)
         ax.set_xticks(range(0, len(days), step), days[::step], rotation=45, ha="right")
         ax.set_ylabel("articles")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize="small")
     else:
         _empty(ax, "dated articles")
@@ -109,6 +111,7 @@ def most_spread(conn: sqlite3.Connection) -> Plot:
         ax.barh(labels, [r[1] for r in reversed(rows)], label="sites")
         ax.barh(labels, [r[2] for r in reversed(rows)], height=0.3, label="copies")
         ax.set_xlabel("sites / copies")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize="small")
     else:
         _empty(ax, "story carried twice")
@@ -167,6 +170,7 @@ def sources_credited(conn: sqlite3.Connection) -> Plot:
     if rows:
         ax.barh([_label(r[0]) for r in reversed(rows)], [r[1] for r in reversed(rows)])
         ax.set_xlabel("stories crediting it")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     else:
         _empty(ax, "credited sources")
     return Plot(
@@ -201,6 +205,7 @@ def crawl_health(conn: sqlite3.Connection) -> Plot:
             bottom.bar(runs, values, bottom=stack, label=name)
             stack = [s + v for s, v in zip(stack, values, strict=True)]
         bottom.set_ylabel("skipped pages")
+        bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
         bottom.set_xlabel("crawl run")
         if names:
             bottom.legend(fontsize="small")
@@ -230,7 +235,12 @@ def _summary(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         "SELECT count(*), count(DISTINCT cluster_id), count(DISTINCT site), "
         "min(substr(published_at, 1, 10)), max(substr(published_at, 1, 10)) FROM articles"
     ).fetchone()
-    changed = conn.execute("SELECT count(*) FROM article_changes").fetchone()[0]
+    has_history = conn.execute(  # a database not yet migrated by a crawl has no history
+        "SELECT 1 FROM sqlite_master WHERE name = 'article_changes'"
+    ).fetchone()
+    changed = (
+        conn.execute("SELECT count(*) FROM article_changes").fetchone()[0] if has_history else 0
+    )
     run = conn.execute(
         "SELECT id, status, started_at FROM crawl_runs ORDER BY id DESC LIMIT 1"
     ).fetchone()

@@ -20,18 +20,16 @@ def readable_name(name: str) -> str:
     return " ".join(w.upper() if w in ACRONYMS else w.capitalize() for w in words)
 
 
-def site_label(site: Any) -> str | None:
-    """The name to show for ``site`` (a sites-file ``Site`` or its name)."""
-    if site is None:
-        return None
-    configured = getattr(site, "site_name", None)
-    name = site if isinstance(site, str) else getattr(site, "name", None)
-    return configured or (readable_name(name) if name else None)
+def site_label(site: Any) -> str:
+    """The name to show for a sites-file ``Site``: its ``site_name``, else its name made
+    readable."""
+    return getattr(site, "site_name", None) or readable_name(site.name)
 
 
-def fill_site_name(article: Article, site: Any = None) -> Article:
-    """Give ``article`` a ``site_name`` when its page named none: from ``site`` (a
-    ``Site``, or a site name; default ``article.site``). Returns the article."""
+def fill_site_name(article: Article, configured: str | None = None) -> Article:
+    """Give ``article`` a ``site_name`` when its page named none: ``configured`` (the
+    site's ``site_name`` in the sites file), else ``article.site`` made readable."""
     if not article.site_name:
-        article.site_name = site_label(site if site is not None else article.site)
+        fallback = readable_name(article.site) if article.site else None
+        article.site_name = configured or fallback
     return article

@@ -34,54 +34,25 @@ def _routes() -> dict[str, Route | Callable[[], Route]]:
     return {
         "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow:\n"),
         "/ok": (200, html, page("A good page", "Plain good text").encode()),
-        "/malformed": (
-            200,
-            html,
-            b"<html><head><title>Truncated story</title><body><article>"
-            b"<p>Cut off mid-page " + FILLER.encode() * 4 + b"<p>and then <b>nothing",
-        ),
-        "/cp1252": (
-            200,
-            {"Content-Type": "text/html; charset=windows-1252"},
-            page("Caf\u00e9 \u201cquotes\u201d", "Le caf\u00e9 na\u00efve", "windows-1252").encode(
-                "cp1252"
-            ),
-        ),
-        "/latin1-but-utf8": (
-            200,
-            {"Content-Type": "text/html; charset=ISO-8859-1"},
-            page("Gr\u00fc\u00dfe aus K\u00f6ln", "\u00dcber K\u00f6ln", None).encode("utf-8"),
-        ),
-        "/sjis": (
-            200,
-            {"Content-Type": "text/html"},
-            page(
-                "\u65e5\u672c\u8a9e\u306e\u8a18\u4e8b",
-                "\u4eba\u5de5\u77e5\u80fd\u306e\u30cb\u30e5\u30fc\u30b9\u3067\u3059",
-                "shift_jis",
-            ).encode("shift_jis"),
-        ),
-        "/gb18030": (
-            200,
-            {"Content-Type": "text/html; charset=GB18030"},
-            page(
-                "\u4eba\u5de5\u667a\u80fd\u65b0\u95fb",
-                "\u5927\u578b\u8bed\u8a00\u6a21\u578b\u53d1\u5e03",
-                None,
-            ).encode("gb18030"),
-        ),
-        "/conflict": (
-            200,
-            {"Content-Type": "text/html; charset=utf-8"},
-            page("Conflicting na\u00efve charset", "Sm\u00f6rg\u00e5sbord", "windows-1252").encode(
-                "cp1252"
-            ),
-        ),
-        "/no-title-no-date": (
-            200,
-            html,
-            b"<html><body><div><p>" + FILLER.encode() * 5 + b"</p></div></body></html>",
-        ),
+        "/malformed": (200, html, b"<html><head><title>Truncated story</title><body><article>"
+                       b"<p>Cut off mid-page " + FILLER.encode() * 4 + b"<p>and then <b>nothing"),
+        "/cp1252": (200, {"Content-Type": "text/html; charset=windows-1252"},
+                    page("Caf\u00e9 \u201cquotes\u201d", "Le caf\u00e9 na\u00efve",
+                         "windows-1252").encode("cp1252")),
+        "/latin1-but-utf8": (200, {"Content-Type": "text/html; charset=ISO-8859-1"},
+                             page("Gr\u00fc\u00dfe aus K\u00f6ln", "\u00dcber K\u00f6ln",
+                                  None).encode("utf-8")),
+        "/sjis": (200, {"Content-Type": "text/html"},
+                  page("\u65e5\u672c\u8a9e\u306e\u8a18\u4e8b", "\u4eba\u5de5\u77e5\u80fd\u306e"
+                       "\u30cb\u30e5\u30fc\u30b9\u3067\u3059", "shift_jis").encode("shift_jis")),
+        "/gb18030": (200, {"Content-Type": "text/html; charset=GB18030"},
+                     page("\u4eba\u5de5\u667a\u80fd\u65b0\u95fb", "\u5927\u578b\u8bed\u8a00"
+                          "\u6a21\u578b\u53d1\u5e03", None).encode("gb18030")),
+        "/conflict": (200, {"Content-Type": "text/html; charset=utf-8"},
+                      page("Conflicting na\u00efve charset", "Sm\u00f6rg\u00e5sbord",
+                           "windows-1252").encode("cp1252")),
+        "/no-title-no-date": (200, html, b"<html><body><div><p>" + FILLER.encode() * 5
+                              + b"</p></div></body></html>"),
         "/huge": (200, html, b"<html><body>" + b"<p>x</p>" * (2 * 1024 * 1024)),
         "/gzip-bomb": (200, {**html, "Content-Encoding": "gzip"}, bomb),
         "/pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
@@ -95,37 +66,16 @@ def _routes() -> dict[str, Route | Callable[[], Route]]:
         "/busy": (429, {**html, "Retry-After": "1"}, b"slow down"),
         "/broken": (500, html, b"oops"),
         "/hang": lambda: (time.sleep(6), (200, html, b"too late"))[1],
-        "/broken-feed.xml": (
-            200,
-            {"Content-Type": "application/rss+xml"},
-            b"<rss><channel><item><link>not closed",
-        ),
+        "/broken-feed.xml": (200, {"Content-Type": "application/rss+xml"}, b"<rss><channel><item"
+                             b"><link>not closed"),
         "/not-a-feed.xml": (200, {"Content-Type": "application/xml"}, b"\x00\x01garbage"),
     }
 
 
 ARTICLE_PATHS = [
-    "/ok",
-    "/malformed",
-    "/cp1252",
-    "/latin1-but-utf8",
-    "/sjis",
-    "/gb18030",
-    "/conflict",
-    "/no-title-no-date",
-    "/huge",
-    "/gzip-bomb",
-    "/pdf",
-    "/image",
-    "/binary-as-html",
-    "/empty",
-    "/loop-a",
-    "/gone",
-    "/missing",
-    "/busy",
-    "/broken",
-    "/hang",
-    "/offsite-redirect",
+    "/ok", "/malformed", "/cp1252", "/latin1-but-utf8", "/sjis", "/gb18030", "/conflict",
+    "/no-title-no-date", "/huge", "/gzip-bomb", "/pdf", "/image", "/binary-as-html", "/empty",
+    "/loop-a", "/gone", "/missing", "/busy", "/broken", "/hang", "/offsite-redirect",
 ]
 
 
@@ -152,11 +102,11 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
             if self.path == "/feed.xml":
                 route: Route = (200, {"Content-Type": "application/rss+xml"}, feed(base))
             elif self.path == "/busy-feed.xml":
-                route = (200, {"Content-Type": "application/rss+xml"}, feed(base, ["/busy-once"]))
+                route = (200, {"Content-Type": "application/rss+xml"},
+                         feed(base, ["/busy-once"]))
             elif self.path == "/busy-once":  # 429 asking for 2 s, then the page
-                route = (
-                    (429, {"Retry-After": "2"}, b"wait") if len(hits[key]) == 1 else routes["/ok"]
-                )
+                route = (429, {"Retry-After": "2"}, b"wait") if len(hits[key]) == 1 else \
+                    routes["/ok"]
             elif self.path == "/offsite-redirect":  # same server, but not an allowed domain
                 target = base.replace("127.0.0.1", "localhost") + "/ok"
                 route = (302, {"Location": target}, b"")

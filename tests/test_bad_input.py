@@ -20,20 +20,9 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
         sites.write_text(sites_toml(base), encoding="utf-8")
         db = tmp / "bad.db"
         proc = run_ainews(
-            "crawl",
-            "--db",
-            db,
-            "--sites",
-            sites,
-            "-s",
-            "DOWNLOAD_TIMEOUT=2",
-            "-s",
-            "RETRY_TIMES=1",
-            "-s",
-            "DOWNLOAD_MAXSIZE=2000000",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=false",
-            timeout=120,
+            "crawl", "--db", db, "--sites", sites,
+            "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=2000000",
+            "-s", "AUTOTHROTTLE_ENABLED=false", timeout=120,
         )
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -41,11 +30,9 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def article(crawl: dict, path: str) -> sqlite3.Row | None:
-    return (
-        crawl["conn"]
-        .execute("SELECT * FROM articles WHERE url = ?", [crawl["base"] + path])
-        .fetchone()
-    )
+    return crawl["conn"].execute(
+        "SELECT * FROM articles WHERE url = ?", [crawl["base"] + path]
+    ).fetchone()
 
 
 def test_crawl_survives_and_reports(crawl: dict) -> None:
@@ -84,11 +71,8 @@ def test_page_without_title_or_date_keeps_what_could_be_extracted(crawl: dict) -
 
 
 def test_bad_responses_are_counted_skips(crawl: dict) -> None:
-    (reasons_json,) = (
-        crawl["conn"]
-        .execute("SELECT skip_reasons FROM crawl_runs ORDER BY id DESC LIMIT 1")
-        .fetchone()
-    )
+    (reasons_json,) = crawl["conn"].execute(
+        "SELECT skip_reasons FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
     reasons = json.loads(reasons_json)
     assert reasons.get("not_html") == 2  # the PDF and the PNG
     assert reasons.get("http_404", 0) >= 1 and reasons.get("http_410") == 1
@@ -98,9 +82,8 @@ def test_bad_responses_are_counted_skips(crawl: dict) -> None:
     assert reasons.get("bad_feed_or_sitemap", 0) >= 1
     for path in ("/huge", "/gzip-bomb", "/pdf", "/image", "/loop-a", "/hang", "/empty"):
         assert article(crawl, path) is None, f"{path} should have been skipped"
-    failed = {
-        r[0] for r in crawl["conn"].execute("SELECT url FROM frontier WHERE state = 'failed'")
-    }
+    failed = {r[0] for r in crawl["conn"].execute(
+        "SELECT url FROM frontier WHERE state = 'failed'")}
     assert crawl["base"] + "/gone" in failed and crawl["base"] + "/missing" in failed
 
 
@@ -119,7 +102,6 @@ def test_nothing_half_written(crawl: dict) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     orphans = conn.execute(
         "SELECT count(*) FROM articles a LEFT JOIN pages p ON p.article_id = a.id "
-        "WHERE p.article_id IS NULL OR a.body = '' OR a.cluster_id IS NULL"
-    ).fetchone()[0]
+        "WHERE p.article_id IS NULL OR a.body = '' OR a.cluster_id IS NULL").fetchone()[0]
     assert orphans == 0
     assert Path(str(crawl["db"]) + ".lock").exists()

@@ -32,9 +32,8 @@ def test_bad_override_is_a_config_error(tmp_path) -> None:
 
 
 def test_code_is_ruff_clean() -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "."], cwd=REPO, capture_output=True, text=True
-    )
+    run = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=REPO,
+                         capture_output=True, text=True)
     assert run.returncode == 0, run.stdout[-3000:]
 
 
@@ -44,21 +43,13 @@ def test_dedupe_command_round_trip_and_bad_line(tmp_path) -> None:
     from scraper.demo import expected
 
     pages = expected.pages()
-    docs = [
-        {
-            "id": path,
-            "text": page.body,
-            "published_at": page.published,
-            "url": "http://demo.test" + path,
-        }
-        for path, page in pages.items()
-    ]
+    docs = [{"id": path, "text": page.body, "published_at": page.published,
+             "url": "http://demo.test" + path} for path, page in pages.items()]
     corpus = tmp_path / "in.jsonl"
     corpus.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(
-        main, ["dedupe", str(corpus), "--out", str(out)], catch_exceptions=False
-    )
+    result = CliRunner().invoke(main, ["dedupe", str(corpus), "--out", str(out)],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     rows = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert list(rows) == list(pages)

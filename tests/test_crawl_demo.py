@@ -27,15 +27,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory):
         first_requests = server.stats.requests
         server.reset_stats()
         second = run_ainews("crawl", "--db", db, "--sites", sites, *ALWAYS_ASK)
-        yield {
-            "server": server,
-            "sites": sites,
-            "db": db,
-            "first": first,
-            "second": second,
-            "first_requests": first_requests,
-            "second_requests": server.stats.requests,
-        }
+        yield {"server": server, "sites": sites, "db": db, "first": first, "second": second,
+               "first_requests": first_requests, "second_requests": server.stats.requests}
 
 
 @pytest.fixture
@@ -48,7 +41,7 @@ def conn(demo: dict):
 
 def rows_by_path(demo: dict, conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
     base = demo["server"].base_url
-    return {r["url"][len(base) :]: r for r in conn.execute("SELECT * FROM articles")}
+    return {r["url"][len(base):]: r for r in conn.execute("SELECT * FROM articles")}
 
 
 def test_crawl_exits_ok_with_a_summary(demo: dict) -> None:
@@ -135,15 +128,12 @@ def test_excerpts_point_to_the_full_story(demo: dict, conn) -> None:
 
 
 def test_clusters_table_and_unique_view_agree(conn) -> None:
-    assert (
-        conn.execute("SELECT count(*) FROM unique_articles").fetchone()[0]
-        == conn.execute("SELECT count(*) FROM clusters").fetchone()[0]
-    )
+    assert conn.execute("SELECT count(*) FROM unique_articles").fetchone()[0] == conn.execute(
+        "SELECT count(*) FROM clusters").fetchone()[0]
     bad = conn.execute(
         "SELECT count(*) FROM clusters c JOIN articles a ON a.id = c.canonical_id "
         "WHERE a.is_canonical = 0 OR c.size != (SELECT count(*) FROM articles m "
-        "WHERE m.cluster_id = c.cluster_id)"
-    ).fetchone()[0]
+        "WHERE m.cluster_id = c.cluster_id)").fetchone()[0]
     assert bad == 0
 
 
@@ -152,9 +142,7 @@ def test_full_text_search_finds_a_story(conn) -> None:
     word = max((w for w in title.split() if w.isalpha()), key=len)
     hits = conn.execute(
         "SELECT a.title FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-        "WHERE articles_fts MATCH ? ORDER BY rank",
-        [f'"{word}"'],
-    ).fetchall()
+        "WHERE articles_fts MATCH ? ORDER BY rank", [f'"{word}"']).fetchall()
     assert title in [h[0] for h in hits]
 
 
@@ -163,7 +151,8 @@ def test_second_crawl_adds_nothing_and_costs_little(demo: dict, conn) -> None:
     assert [r["status"] for r in runs] == ["ok", "ok"]
     assert runs[0]["articles_new"] == len(expected.crawlable())
     assert runs[1]["articles_new"] == 0 and runs[1]["articles_updated"] == 0
-    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(expected.crawlable())
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(
+        expected.crawlable())
     # Only robots.txt and conditional requests (304) for feeds, sitemaps and listings.
     assert demo["second_requests"] < demo["first_requests"] / 3
     assert set(demo["server"].stats.statuses) <= {200, 304}
@@ -184,10 +173,9 @@ def test_changed_article_is_refetched_and_updated(demo: dict, tmp_path: Path) ->
     assert run.returncode == 0, run.stderr[-3000:]
     conn = sqlite3.connect(demo["db"])
     body, updated = conn.execute(
-        "SELECT body, updated_at FROM articles WHERE url = ?", [page.url(demo["server"].base_url)]
-    ).fetchone()
+        "SELECT body, updated_at FROM articles WHERE url = ?",
+        [page.url(demo["server"].base_url)]).fetchone()
     (last,) = conn.execute(
-        "SELECT articles_updated FROM crawl_runs ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+        "SELECT articles_updated FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
     assert new_paragraph in body
     assert last == 1

@@ -35,22 +35,18 @@ def test_bad_sites_file_exits_with_config_code(tmp_path: Path) -> None:
 
 
 def test_unknown_site_name_exits_with_config_code(tmp_path: Path, server) -> None:
-    run = run_ainews(
-        "crawl", "--db", tmp_path / "a.db", "--sites", server.sites_file(tmp_path), "--site", "nope"
-    )
+    run = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", server.sites_file(tmp_path),
+                     "--site", "nope")
     assert run.returncode == EXIT_CONFIG and "unknown site" in run.stderr
 
 
 def test_a_site_whose_feeds_all_fail_makes_the_run_partial(tmp_path: Path, server) -> None:
-    text = (
-        server.sites_toml()
-        + f"""
+    text = server.sites_toml() + f"""
 [[site]]
 name = "moved-feed"
 domains = ["127.0.0.1"]
 feeds = ["{server.base_url}/moved/feed.xml"]
 """
-    )
     sites = tmp_path / "sites.toml"
     sites.write_text(text, encoding="utf-8")
     db = tmp_path / "a.db"
@@ -60,10 +56,10 @@ feeds = ["{server.base_url}/moved/feed.xml"]
     assert "failed_sites=moved-feed" in run.stdout
     conn = sqlite3.connect(db)
     status, code, failed = conn.execute(
-        "SELECT status, exit_code, failed_sites FROM crawl_runs"
-    ).fetchone()
+        "SELECT status, exit_code, failed_sites FROM crawl_runs").fetchone()
     assert (status, code, failed) == ("partial", EXIT_PARTIAL, '["moved-feed"]')
-    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(expected.crawlable())
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(
+        expected.crawlable())
 
 
 def test_second_crawl_exits_at_once_while_the_lock_is_held(tmp_path: Path, server) -> None:
@@ -79,17 +75,8 @@ def test_second_crawl_exits_at_once_while_the_lock_is_held(tmp_path: Path, serve
 
 def test_one_site_and_max_pages_bound_the_run(tmp_path: Path, server) -> None:
     db = tmp_path / "a.db"
-    run = run_ainews(
-        "crawl",
-        "--db",
-        db,
-        "--sites",
-        server.sites_file(tmp_path),
-        "--site",
-        "demo-publisher",
-        "--max-pages",
-        "4",
-    )
+    run = run_ainews("crawl", "--db", db, "--sites", server.sites_file(tmp_path),
+                     "--site", "demo-publisher", "--max-pages", "4")
     assert run.returncode == 0, run.stderr
     conn = sqlite3.connect(db)
     sites = {r[0] for r in conn.execute("SELECT site FROM articles")}
@@ -115,21 +102,9 @@ def test_kill_9_then_resume_loses_and_doubles_nothing(tmp_path: Path, server) ->
     slow = sites.read_text(encoding="utf-8").replace("download_delay = 0", "download_delay = 0.3")
     sites.write_text(slow, encoding="utf-8")
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "scraper.cli",
-            "crawl",
-            "--db",
-            str(db),
-            "--sites",
-            str(sites),
-            "-s",
-            "AUTOTHROTTLE_ENABLED=false",
-        ],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--sites", str(sites),
+         "-s", "AUTOTHROTTLE_ENABLED=false"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     stored = 0
@@ -158,8 +133,6 @@ def test_kill_9_then_resume_loses_and_doubles_nothing(tmp_path: Path, server) ->
     statuses = [r[0] for r in conn.execute("SELECT status FROM crawl_runs ORDER BY id")]
     assert statuses == ["interrupted", "ok"]
     assert conn.execute("SELECT count(*) FROM frontier WHERE state='pending'").fetchone()[0] == 0
-    orphans = conn.execute(
-        "SELECT count(*) FROM articles a LEFT JOIN pages p "
-        "ON p.article_id = a.id WHERE p.article_id IS NULL"
-    ).fetchone()[0]
+    orphans = conn.execute("SELECT count(*) FROM articles a LEFT JOIN pages p "
+                           "ON p.article_id = a.id WHERE p.article_id IS NULL").fetchone()[0]
     assert orphans == 0

@@ -47,13 +47,10 @@ def clusters(dd: Deduplicator, ids: list[str]) -> dict[str, tuple[str, str | Non
 
 # -- text and signatures ------------------------------------------------------------
 
-
 def test_normalisation_folds_quote_and_unicode_variants() -> None:
     plain = "Don't say \"AI-first\" -- it's 2026, fine."
-    fancy = (
-        "Don\u2019t say \u201cAI\u2011first\u201d \u2014 it\u2019s "
-        "\uff12\uff10\uff12\uff16, \ufb01ne."
-    )
+    fancy = ("Don\u2019t say \u201cAI\u2011first\u201d \u2014 it\u2019s "
+             "\uff12\uff10\uff12\uff16, \ufb01ne.")
     assert tokens(normalize(fancy)) == tokens(normalize(plain))
     assert tokens(normalize("soft\u00adhyphen zero\u200bwidth")) == ["softhyphen", "zerowidth"]
     assert features(fancy).body_hash == features(plain).body_hash
@@ -65,7 +62,7 @@ def test_cjk_text_is_split_into_characters() -> None:
 
 def test_paragraphs_are_hashed_on_their_tokens() -> None:
     f = features("First paragraph here.\n\n“Second” paragraph!\nThird")
-    g = features('first paragraph here\n\n"second" paragraph\n\nthird.')
+    g = features("first paragraph here\n\n\"second\" paragraph\n\nthird.")
     assert f.para_ends.tolist() == [3, 5, 6]
     assert f.para_hashes.tolist() == g.para_hashes.tolist()
 
@@ -87,19 +84,15 @@ def test_params_are_validated() -> None:
 
 # -- the index ------------------------------------------------------------------------
 
-
 def test_near_copy_joins_cluster_and_earliest_is_canonical(conn: sqlite3.Connection) -> None:
     dd = Deduplicator(SQLiteIndex(conn))
     body = story()
     changes = dd.add(Doc("late", body, url="https://a.example/1", published_at="2026-03-02"))
     assert [(c.id, c.cluster_id, c.is_canonical) for c in changes] == [("late", "late", True)]
-    changes = dd.add(
-        Doc("early", edit(body, 0.1), url="https://b.example/1", published_at="2026-03-01")
-    )
+    changes = dd.add(Doc("early", edit(body, 0.1), url="https://b.example/1",
+                         published_at="2026-03-01"))
     assert {(c.id, c.cluster_id, c.is_canonical) for c in changes} == {
-        ("late", "early", False),
-        ("early", "early", True),
-    }
+        ("late", "early", False), ("early", "early", True)}
     assert dd.add(Doc("other", story(), url="https://c.example/1"))[0].cluster_id == "other"
 
 
@@ -136,14 +129,8 @@ def test_same_documents_in_any_order_give_same_clusters(tmp_path: Path) -> None:
     boiler = "Subscribe to our newsletter for the day's AI news in your inbox every morning."
     docs = []
     for i, body in enumerate(bodies):
-        docs.append(
-            Doc(
-                f"s{i}",
-                f"{body}\n\n{boiler}",
-                url=f"https://x.example/{i}",
-                published_at=f"2026-01-0{1 + i % 5}",
-            )
-        )
+        docs.append(Doc(f"s{i}", f"{body}\n\n{boiler}", url=f"https://x.example/{i}",
+                        published_at=f"2026-01-0{1 + i % 5}"))
         docs.append(Doc(f"s{i}c", edit(body, 0.08), url=f"https://y.example/{i}"))
         docs.append(Doc(f"s{i}e", body[: len(body) // 4], url=f"https://z.example/{i}"))
     results = []
@@ -166,9 +153,8 @@ def test_stories_sharing_boilerplate_are_not_merged(conn: sqlite3.Connection) ->
     header = "Site Daily | Home | Tech | AI | Business | Subscribe | Log in"
     footer = " ".join(RNG.choices(VOCAB, k=120))  # a footer longer than the stories
     for i in range(8):
-        dd.add(
-            Doc(f"s{i}", f"{header}\n\n{story(2, 40)}\n\n{footer}", url=f"https://site.example/{i}")
-        )
+        dd.add(Doc(f"s{i}", f"{header}\n\n{story(2, 40)}\n\n{footer}",
+                   url=f"https://site.example/{i}"))
     assert {dd.assignment(f"s{i}").cluster_id for i in range(8)} == {f"s{i}" for i in range(8)}
 
 
@@ -176,9 +162,8 @@ def test_excerpt_is_partial_of_story_not_member(conn: sqlite3.Connection) -> Non
     dd = Deduplicator(SQLiteIndex(conn))
     body = story(10)
     dd.add(Doc("full", body, published_at="2026-01-01"))
-    changes = dd.add(
-        Doc("teaser", body[: len(body) // 5] + "\n\nRead more", published_at="2026-01-02")
-    )
+    changes = dd.add(Doc("teaser", body[: len(body) // 5] + "\n\nRead more",
+                         published_at="2026-01-02"))
     assert [(c.id, c.cluster_id, c.partial_of) for c in changes] == [("teaser", "teaser", "full")]
     # A short story in the middle of a long one is no excerpt of it.
     short = story(1, 50)
@@ -192,12 +177,8 @@ def test_excerpt_is_partial_of_story_not_member(conn: sqlite3.Connection) -> Non
 def test_rebuild_gives_the_same_state(conn: sqlite3.Connection) -> None:
     dd = Deduplicator(SQLiteIndex(conn))
     body = story()
-    docs = [
-        Doc("a", body, published_at="2026-01-01"),
-        Doc("b", edit(body, 0.05)),
-        Doc("c", story()),
-        Doc("d", body[: len(body) // 4]),
-    ]
+    docs = [Doc("a", body, published_at="2026-01-01"), Doc("b", edit(body, 0.05)),
+            Doc("c", story()), Doc("d", body[: len(body) // 4])]
     for doc in docs:
         dd.add(doc)
     before = clusters(dd, [d.id for d in docs])
@@ -222,14 +203,11 @@ def test_index_rejects_non_connection() -> None:
 
 # -- the corpus command ---------------------------------------------------------------
 
-
 def test_corpus_round_trip(tmp_path: Path) -> None:
     body = story()
-    rows = [
-        {"id": "a", "text": body, "published_at": "2026-01-01T00:00:00+00:00"},
-        {"id": 2, "text": edit(body, 0.05), "url": "https://b.example/x"},
-        {"id": "c", "text": story()},
-    ]
+    rows = [{"id": "a", "text": body, "published_at": "2026-01-01T00:00:00+00:00"},
+            {"id": 2, "text": edit(body, 0.05), "url": "https://b.example/x"},
+            {"id": "c", "text": story()}]
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     seen: list[int] = []
@@ -244,15 +222,12 @@ def test_corpus_round_trip(tmp_path: Path) -> None:
     assert seen[-1] == 3
 
 
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("{not json", "not valid JSON"),
-        ('{"id": "x"}', "'text' must be a string"),
-        ('{"text": "t"}', "'id' must be"),
-        ('{"id": "a", "text": "again"}', "duplicate id 'a'"),
-    ],
-)
+@pytest.mark.parametrize(("line", "message"), [
+    ("{not json", "not valid JSON"),
+    ('{"id": "x"}', "'text' must be a string"),
+    ('{"text": "t"}', "'id' must be"),
+    ('{"id": "a", "text": "again"}', "duplicate id 'a'"),
+])
 def test_corpus_bad_line_names_its_number(tmp_path: Path, line: str, message: str) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"id": "a", "text": "first"}) + "\n\n" + line + "\n")

@@ -25,9 +25,7 @@ NEWS_SITEMAP = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
 def test_rss_items_with_dates_in_utc() -> None:
     found = parse_document(RSS, "https://x.com/feed")
     assert [link.url for link in found.articles] == [
-        "https://x.com/2026/03/one",
-        "https://x.com/2026/03/two",
-    ]
+        "https://x.com/2026/03/one", "https://x.com/2026/03/two"]
     assert found.articles[0].lastmod == "2026-03-30T08:00:00+00:00"
     assert found.articles[1].lastmod is None
 
@@ -35,8 +33,7 @@ def test_rss_items_with_dates_in_utc() -> None:
 def test_atom_alternate_link_resolved_against_feed_url() -> None:
     found = parse_document(ATOM, "https://x.com/feeds/atom.xml")
     assert [(a.url, a.lastmod) for a in found.articles] == [
-        ("https://x.com/b", "2026-03-30T10:00:00+00:00")
-    ]
+        ("https://x.com/b", "2026-03-30T10:00:00+00:00")]
 
 
 def test_google_news_sitemap_publication_date() -> None:

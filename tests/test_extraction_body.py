@@ -11,10 +11,8 @@ from scraper.extraction.metadata import Metadata
 
 URL = "https://news.example.com/2026/03/30/qwen-lead-exit"
 TITLE = "Alibaba Qwen Leadership Exit Signals Strategic AI Reset"
-DEK = (
-    "The tech lead behind Alibaba's Qwen large language model project departed after "
-    "overseeing a major rollout of AI capabilities across the company's cloud."
-)
+DEK = ("The tech lead behind Alibaba's Qwen large language model project departed after "
+       "overseeing a major rollout of AI capabilities across the company's cloud.")
 PARAGRAPHS = [
     "A significant leadership change has unfolded at Alibaba Group as the technical head of "
     "its Qwen AI initiative stepped down following an aggressive expansion of the company's "
@@ -36,11 +34,9 @@ PARAGRAPHS = [
 
 def _article_block(cls: str) -> str:
     paras = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    return (
-        f'<div class="{cls}"><h1>{TITLE}</h1><p class="article-dek">{DEK}</p>'
-        f'<div class="date">March 30, 2026</div>{paras}'
-        "<p>Source: TechCrunch</p><p>Date: March 3, 2026</p></div>"
-    )
+    return (f'<div class="{cls}"><h1>{TITLE}</h1><p class="article-dek">{DEK}</p>'
+            f"<div class=\"date\">March 30, 2026</div>{paras}"
+            "<p>Source: TechCrunch</p><p>Date: March 3, 2026</p></div>")
 
 
 BOILERPLATE = {
@@ -115,36 +111,22 @@ def test_extract_body_does_not_modify_the_tree():
 
 def _simple_page(text: str, charset: str) -> str:
     paras = "".join(f"<p>{text} Paragraph {i} of the story.</p>" for i in range(6))
-    return (
-        f'<html><head><meta charset="{charset}"><title>T</title></head>'
-        f"<body><article>{paras}</article></body></html>"
-    )
+    return (f'<html><head><meta charset="{charset}"><title>T</title></head>'
+            f"<body><article>{paras}</article></body></html>")
 
 
-@pytest.mark.parametrize(
-    ("charset", "text"),
-    [
-        ("windows-1252", "Café owners in Zürich said the naïve “smart” menus failed—again."),
-        ("shift_jis", "東京の研究者は新しい言語モデルを発表した。日本語の文章を正確に理解できる。"),
-    ],
-)
+@pytest.mark.parametrize(("charset", "text"), [
+    ("windows-1252", "Café owners in Zürich said the naïve “smart” menus failed—again."),
+    ("shift_jis", "東京の研究者は新しい言語モデルを発表した。日本語の文章を正確に理解できる。"),
+])
 def test_non_utf8_bytes_decode(charset, text):
     article = extract(_simple_page(text, charset).encode(charset), URL)
     assert text in article.body
 
 
-@pytest.mark.parametrize(
-    "raw",
-    [
-        b"",
-        b"   ",
-        b"\x00\x01\x02\xff\xfe" * 50,
-        b"<<<>>>&&&;;</p></div>",
-        b"<html><body></body></html>",
-        bytes(range(256)) * 4,
-        b"\x89PNG\r\n\x1a\n" + bytes(500),
-    ],
-)
+@pytest.mark.parametrize("raw", [b"", b"   ", b"\x00\x01\x02\xff\xfe" * 50,
+                                 b"<<<>>>&&&;;</p></div>", b"<html><body></body></html>",
+                                 bytes(range(256)) * 4, b"\x89PNG\r\n\x1a\n" + bytes(500)])
 def test_empty_or_garbage_input_gives_empty_body(raw):
     article = extract(raw, URL)
     assert article.body == ""
@@ -163,15 +145,12 @@ def test_credit_mid_article_is_not_a_credit():
     assert split_credit(paragraphs) == (paragraphs, None)
 
 
-@pytest.mark.parametrize(
-    ("line", "name"),
-    [
-        ("Source: TechCrunch", "TechCrunch"),
-        ("Via The Verge", "The Verge"),
-        ("Originally published at Wired.", "Wired"),
-        ("This article was originally published by Reuters", None),
-    ],
-)
+@pytest.mark.parametrize(("line", "name"), [
+    ("Source: TechCrunch", "TechCrunch"),
+    ("Via The Verge", "The Verge"),
+    ("Originally published at Wired.", "Wired"),
+    ("This article was originally published by Reuters", None),
+])
 def test_credit_forms(line, name):
     _, credit = split_credit(["Body text of the article.", line])
     assert credit == name
@@ -179,11 +158,9 @@ def test_credit_forms(line, name):
 
 def _page_with_header(dek_class: str) -> str:
     paras = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    return (
-        f"<html><head><title>{TITLE}</title></head><body><article>"
-        f'<header><h1>{TITLE}</h1><p class="{dek_class}">{DEK}</p></header>'
-        f'<div class="article-body">{paras}</div></article></body></html>'
-    )
+    return (f"<html><head><title>{TITLE}</title></head><body><article>"
+            f'<header><h1>{TITLE}</h1><p class="{dek_class}">{DEK}</p></header>'
+            f'<div class="article-body">{paras}</div></article></body></html>')
 
 
 def test_standfirst_in_the_header_becomes_the_lede():
@@ -204,22 +181,13 @@ def test_paywall_marked_paragraphs_are_article_text():
     assert extract(html.encode("utf-8"), URL).body.count("\n\n") == len(PARAGRAPHS) - 1
 
 
-@pytest.mark.parametrize(
-    ("line", "name"),
-    [
-        (
-            "This story originally appeared on The Frontier Ledger and is republished with "
-            "permission.",
-            "The Frontier Ledger",
-        ),
-        ("Source: Russian Defense Ministry, October 25, 2019", "Russian Defense Ministry"),
-        (
-            "Source: a person familiar with the talks who asked not to be named because the "
-            "negotiations are private.",
-            None,
-        ),
-    ],
-)
+@pytest.mark.parametrize(("line", "name"), [
+    ("This story originally appeared on The Frontier Ledger and is republished with "
+     "permission.", "The Frontier Ledger"),
+    ("Source: Russian Defense Ministry, October 25, 2019", "Russian Defense Ministry"),
+    ("Source: a person familiar with the talks who asked not to be named because the "
+     "negotiations are private.", None),
+])
 def test_credit_name_stops_before_trailing_clauses(line, name):
     from scraper.extraction.credit import parse_credit
 

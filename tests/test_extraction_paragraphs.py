@@ -32,39 +32,22 @@ def test_lede_sentence_starting_with_the_title_is_kept():
     assert drop_headline([lede, *PROSE], TITLE)[0] == lede
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Photo: AFP",
-        "Image: eThekwini Municipality / Facebook",
-        "Foto: dpa",
-        "Stand: 08.07.2026 05:00 Uhr",
-        "18.05.2026",
-        "von Engin Haupt, MDR SACHSEN-ANHALT",
-        "Engin Haupt",
-    ],
-)
+@pytest.mark.parametrize("line", ["Photo: AFP", "Image: eThekwini Municipality / Facebook",
+                                  "Foto: dpa", "Stand: 08.07.2026 05:00 Uhr", "18.05.2026",
+                                  "von Engin Haupt, MDR SACHSEN-ANHALT", "Engin Haupt"])
 def test_labels_are_dropped(line):
     assert drop_labels([PROSE[0], line, PROSE[1]], ["Engin Haupt"]) == PROSE
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        "2018.04.05 ~ OPEN RUN",
-        "von Berlin nach Hamburg",
-        "Photographs of the flood were shared widely online by "
-        "residents who had stayed behind: the pictures show water.",
-    ],
-)
+@pytest.mark.parametrize("line", ["2018.04.05 ~ OPEN RUN", "von Berlin nach Hamburg",
+                                  "Photographs of the flood were shared widely online by "
+                                  "residents who had stayed behind: the pictures show water."])
 def test_text_about_dates_places_photos_is_kept(line):
     assert drop_labels([line], ["Engin Haupt"]) == [line]
 
 
-@pytest.mark.parametrize(
-    "line",
-    ["Czytaj więcej", "Mehr zum Thema Hitzeschäden", "Read more", "Lire aussi", "おすすめ情報"],
-)
+@pytest.mark.parametrize("line", ["Czytaj więcej", "Mehr zum Thema Hitzeschäden", "Read more",
+                                  "Lire aussi", "おすすめ情報"])
 def test_teaser_labels_are_dropped(line):
     assert drop_teasers([PROSE[0], line, PROSE[1]]) == PROSE
 
@@ -82,17 +65,13 @@ def test_leading_call_to_action_is_dropped():
 def _page(between: str) -> lxml.html.HtmlElement:
     return lxml.html.fromstring(
         f"<html><body><div class='text'><p>{PROSE[0]}</p>{between}<p>{PROSE[1]}</p>"
-        "</div></body></html>"
-    )
+        "</div></body></html>")
 
 
 def test_lost_section_heading_is_put_back():
     tree = _page("<h2>Magdeburg: Ältere Straßenbahnen nicht bereit</h2>")
     assert restore_headings(tree, PROSE) == [
-        PROSE[0],
-        "Magdeburg: Ältere Straßenbahnen nicht bereit",
-        PROSE[1],
-    ]
+        PROSE[0], "Magdeburg: Ältere Straßenbahnen nicht bereit", PROSE[1]]
 
 
 def test_linked_heading_is_a_teaser_not_a_section():
@@ -110,8 +89,7 @@ def test_teaser_card_inside_a_link_is_pruned_with_its_empty_wrapper():
         f"<html><body><div class='text'><p>{PROSE[0]}</p>"
         "<p><article class='pull'><a href='/other'><p>How the invasion affects expat "
         "researchers</p></a></article>The text goes on here.</p>"
-        f"<a href='#part-2'><h2>Part two</h2></a><p>{PROSE[1]}</p></div></body></html>"
-    )
+        f"<a href='#part-2'><h2>Part two</h2></a><p>{PROSE[1]}</p></div></body></html>")
     prune_boilerplate(tree)
     assert "expat" not in tree.text_content()
     assert not list(tree.iter("article"))  # an empty <article> would pass for the article

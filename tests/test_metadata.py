@@ -18,8 +18,7 @@ URL = "https://news.example.com/2024/03/05/some-story"
 def page(head: str = "", body: str = "", lang: str = "") -> lxml.html.HtmlElement:
     attr = f' lang="{lang}"' if lang else ""
     return lxml.html.document_fromstring(
-        f"<html{attr}><head>{head}</head><body>{body}</body></html>"
-    )
+        f"<html{attr}><head>{head}</head><body>{body}</body></html>")
 
 
 def ld(data: object) -> str:
@@ -27,22 +26,13 @@ def ld(data: object) -> str:
 
 
 def test_jsonld_graph_with_author_reference():
-    graph = {
-        "@context": "https://schema.org",
-        "@graph": [
-            {"@type": "WebPage", "@id": "#page", "name": "Story | Site"},
-            {
-                "@type": "NewsArticle",
-                "headline": "Robots learn to fold laundry",
-                "datePublished": "2024-03-05T09:30:00+02:00",
-                "dateModified": "2024-03-06T10:00:00Z",
-                "author": [{"@id": "#jane"}],
-                "keywords": ["AI", "robots"],
-                "inLanguage": "en-GB",
-            },
-            {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
-        ],
-    }
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "@id": "#page", "name": "Story | Site"},
+        {"@type": "NewsArticle", "headline": "Robots learn to fold laundry",
+         "datePublished": "2024-03-05T09:30:00+02:00", "dateModified": "2024-03-06T10:00:00Z",
+         "author": [{"@id": "#jane"}], "keywords": ["AI", "robots"], "inLanguage": "en-GB"},
+        {"@type": "Person", "@id": "#jane", "name": "Jane Doe"},
+    ]}
     meta = extract_metadata(page(ld(graph)), URL)
     assert meta.title == "Robots learn to fold laundry"
     assert meta.authors == ["Jane Doe"]
@@ -53,14 +43,9 @@ def test_jsonld_graph_with_author_reference():
 
 
 def test_jsonld_list_and_nested_author_objects():
-    data = [
-        {"@type": "BreadcrumbList"},
-        {
-            "@type": "BlogPosting",
-            "headline": "A post",
-            "author": {"@type": "Person", "givenName": "Ada", "familyName": "Lovelace"},
-        },
-    ]
+    data = [{"@type": "BreadcrumbList"},
+            {"@type": "BlogPosting", "headline": "A post",
+             "author": {"@type": "Person", "givenName": "Ada", "familyName": "Lovelace"}}]
     assert extract_metadata(page(ld(data)), URL).authors == ["Ada Lovelace"]
 
 
@@ -71,33 +56,22 @@ def test_last_first_is_one_person():
 def test_bylines_split_and_cleaned():
     assert split_byline("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
     assert split_byline("Anna Alpha, Bert Beta & Carl Gamma") == [
-        "Anna Alpha",
-        "Bert Beta",
-        "Carl Gamma",
-    ]
+        "Anna Alpha", "Bert Beta", "Carl Gamma"]
     assert split_byline("By Jane Doe, Senior Reporter") == ["Jane Doe"]
     assert split_byline("Jane Doe jane@example.com @janedoe") == ["Jane Doe"]
     assert split_byline("Von Anna Sleegers, Frankfurt") == ["Anna Sleegers"]
 
 
 def test_organisation_dropped_when_a_person_is_named():
-    data = {
-        "@type": "NewsArticle",
-        "headline": "Chips",
-        "author": [
-            {"@type": "Organization", "name": "Example News"},
-            {"@type": "Person", "name": "Jane Doe"},
-        ],
-    }
+    data = {"@type": "NewsArticle", "headline": "Chips",
+            "author": [{"@type": "Organization", "name": "Example News"},
+                       {"@type": "Person", "name": "Jane Doe"}]}
     assert extract_metadata(page(ld(data)), URL).authors == ["Jane Doe"]
 
 
 def test_organisation_kept_when_no_person_is_named():
-    data = {
-        "@type": "NewsArticle",
-        "headline": "Chips",
-        "author": {"@type": "Organization", "name": "Example News"},
-    }
+    data = {"@type": "NewsArticle", "headline": "Chips",
+            "author": {"@type": "Organization", "name": "Example News"}}
     assert extract_metadata(page(ld(data)), URL).authors == ["Example News"]
 
 
@@ -107,19 +81,15 @@ def test_duplicate_authors_removed():
 
 
 def test_visible_h1_beats_social_title_and_site_suffix():
-    head = (
-        "<title>Robots fold laundry | Example News</title>"
-        '<meta property="og:title" content="You won\'t believe these robots">'
-    )
+    head = ('<title>Robots fold laundry | Example News</title>'
+            '<meta property="og:title" content="You won\'t believe these robots">')
     body = "<h1>Robots fold laundry</h1><p>Text.</p>"
     assert extract_metadata(page(head, body), URL).title == "Robots fold laundry"
 
 
 def test_title_without_h1_loses_site_suffix():
-    head = (
-        "<title>Robots fold laundry - Example News</title>"
-        '<meta property="og:site_name" content="Example News">'
-    )
+    head = '<title>Robots fold laundry - Example News</title>' \
+           '<meta property="og:site_name" content="Example News">'
     assert extract_metadata(page(head), URL).title == "Robots fold laundry"
 
 
@@ -151,10 +121,8 @@ def test_date_formats():
 
 
 def test_modified_before_published_dropped():
-    head = (
-        '<meta property="article:published_time" content="2024-03-05T10:00:00Z">'
-        '<meta property="article:modified_time" content="2020-01-01T10:00:00Z">'
-    )
+    head = ('<meta property="article:published_time" content="2024-03-05T10:00:00Z">'
+            '<meta property="article:modified_time" content="2020-01-01T10:00:00Z">')
     assert extract_metadata(page(head), URL).modified_at is None
 
 
@@ -162,29 +130,22 @@ def test_language_declared_and_guessed():
     assert extract_metadata(page(lang="de-AT"), URL).language == "de"
     text = "<p>" + "Der Hund und die Katze sind nicht mit dem Auto gefahren. " * 3 + "</p>"
     assert extract_metadata(page(body=text), URL).language == "de"
-    assert (
-        extract_metadata(page(body="<p>" + "日本語のテキストです。" * 5 + "</p>"), URL).language
-        == "ja"
-    )
+    assert extract_metadata(page(body="<p>" + "日本語のテキストです。" * 5 + "</p>"),
+                            URL).language == "ja"
 
 
 def test_source_credit_from_jsonld_and_visible_line():
-    data = {
-        "@type": "NewsArticle",
-        "headline": "X",
-        "isBasedOn": {"@type": "CreativeWork", "name": "TechCrunch"},
-    }
+    data = {"@type": "NewsArticle", "headline": "X",
+            "isBasedOn": {"@type": "CreativeWork", "name": "TechCrunch"}}
     assert extract_metadata(page(ld(data)), URL).source_credit == "TechCrunch"
     body = '<p class="article-source">Originally published on The Verge.</p>'
     assert extract_metadata(page(body=body), URL).source_credit == "The Verge"
 
 
 def test_canonical_description_site_name():
-    head = (
-        '<link rel="canonical" href="/2024/03/05/some-story">'
-        '<meta property="og:description" content="  A  summary. ">'
-        '<meta property="og:site_name" content="Example News">'
-    )
+    head = ('<link rel="canonical" href="/2024/03/05/some-story">'
+            '<meta property="og:description" content="  A  summary. ">'
+            '<meta property="og:site_name" content="Example News">')
     meta = extract_metadata(page(head), URL)
     assert meta.canonical_url == "https://news.example.com/2024/03/05/some-story"
     assert meta.description == "A summary."
@@ -210,15 +171,10 @@ def test_tree_not_mutated():
 
 
 def test_agency_kept_beside_a_person_but_not_the_publisher():
-    data = {
-        "@type": "NewsArticle",
-        "headline": "Chips",
-        "author": [
-            {"@type": "Person", "name": "Jane Doe"},
-            {"@type": "Organization", "name": "Reuters"},
-            {"@type": "Organization", "name": "Example News"},
-        ],
-    }
+    data = {"@type": "NewsArticle", "headline": "Chips",
+            "author": [{"@type": "Person", "name": "Jane Doe"},
+                       {"@type": "Organization", "name": "Reuters"},
+                       {"@type": "Organization", "name": "Example News"}]}
     assert extract_metadata(page(ld(data)), URL).authors == ["Jane Doe", "Reuters"]
 
 
@@ -227,11 +183,9 @@ def test_byline_sections_are_not_people():
 
 
 def test_labelled_author_and_date_fields():
-    body = (
-        "<h1>Story</h1><p>Text of the story goes here and on and on.</p>"
-        "<ul><li><strong>Datum</strong> 28.04.2023</li>"
-        "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>"
-    )
+    body = ("<h1>Story</h1><p>Text of the story goes here and on and on.</p>"
+            "<ul><li><strong>Datum</strong> 28.04.2023</li>"
+            "<li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>")
     meta = extract_metadata(page(body=body), "https://news.example.com/a/story")
     assert meta.authors == ["Roman Goncharenko"]
     assert meta.published_at == "2023-04-28T00:00:00+00:00"
@@ -239,32 +193,24 @@ def test_labelled_author_and_date_fields():
 
 def test_bold_name_line_opening_the_text_when_only_the_publisher_is_named():
     head = '<meta property="og:site_name" content="Example Times">'
-    body = (
-        "<h1>Story</h1><p>&nbsp;</p><p><strong>Jane Doe/John Roe</strong></p>"
-        "<p>The first paragraph of the story is long enough to be prose here.</p>"
-        '<p class="byline">by Example Times</p>'
-    )
+    body = ('<h1>Story</h1><p>&nbsp;</p><p><strong>Jane Doe/John Roe</strong></p>'
+            "<p>The first paragraph of the story is long enough to be prose here.</p>"
+            '<p class="byline">by Example Times</p>')
     assert extract_metadata(page(head, body), URL).authors == ["Jane Doe", "John Roe"]
 
 
 def test_bold_subheading_after_the_text_began_is_not_a_name():
-    body = (
-        "<h1>Story</h1><p>The first paragraph of the story is long enough to be prose.</p>"
-        "<p><strong>The Big Picture</strong></p>"
-    )
+    body = ("<h1>Story</h1><p>The first paragraph of the story is long enough to be prose.</p>"
+            "<p><strong>The Big Picture</strong></p>")
     assert extract_metadata(page(body=body), URL).authors == []
 
 
 def test_visible_byline_adds_authors_jsonld_left_out():
-    data = {
-        "@type": "NewsArticle",
-        "headline": "Story",
-        "author": {"@type": "Person", "name": "Marlene Holm"},
-    }
-    body = (
-        '<h1>Story</h1><div class="bylines"><a href="/a">Ingrid Treborg</a>'
-        '<a href="/b">Marlene Holm</a><a href="/c">Read in app</a></div>'
-    )
+    data = {"@type": "NewsArticle", "headline": "Story",
+            "author": {"@type": "Person", "name": "Marlene Holm"}}
+    body = ('<h1>Story</h1><div class="bylines"><a href="/a">Ingrid Treborg</a>'
+            '<a href="/b">Marlene Holm</a><a href="/c">Read in app</a></div>')
     assert extract_metadata(page(ld(data), body), URL).authors == ["Marlene Holm"]
     body = body.replace('<a href="/c">Read in app</a>', "")
-    assert extract_metadata(page(ld(data), body), URL).authors == ["Ingrid Treborg", "Marlene Holm"]
+    assert extract_metadata(page(ld(data), body), URL).authors == [
+        "Ingrid Treborg", "Marlene Holm"]

@@ -33,15 +33,10 @@ def test_byline_of_other_fields_names_no_author():
 
 
 def test_desk_from_jsonld_when_the_visible_credit_is_an_editor_field():
-    data = {
-        "@type": "NewsArticle",
-        "headline": "Story",
-        "author": {"@type": "Organization", "name": "Redaktion example.de"},
-    }
-    body = (
-        '<h1>Story</h1><p class="text__byline">Redaktion: Jane Doe und John Roe '
-        "Sendung: Radio One</p>"
-    )
+    data = {"@type": "NewsArticle", "headline": "Story",
+            "author": {"@type": "Organization", "name": "Redaktion example.de"}}
+    body = ('<h1>Story</h1><p class="text__byline">Redaktion: Jane Doe und John Roe '
+            'Sendung: Radio One</p>')
     head = f'<script type="application/ld+json">{json.dumps(data)}</script>'
     assert extract_metadata(page(head, body), URL).authors == ["Redaktion example.de"]
 
@@ -53,18 +48,13 @@ def test_link_labels_are_not_names():
 
 def test_agency_after_a_name_is_split_off():
     assert split_byline("By Jane Doe and John Roe Associated Press") == [
-        "Jane Doe",
-        "John Roe",
-        "Associated Press",
-    ]
+        "Jane Doe", "John Roe", "Associated Press"]
     assert split_byline("India Post News Weekly") == ["India Post News Weekly"]
 
 
 def test_one_word_links_beside_a_full_name_are_categories():
-    body = (
-        '<h1>Story</h1><div class="entry-byline"><a href="/a">Jane Doe</a>'
-        '<a href="/c/music">Music</a><a href="/c/toys">Toys</a></div>'
-    )
+    body = ('<h1>Story</h1><div class="entry-byline"><a href="/a">Jane Doe</a>'
+            '<a href="/c/music">Music</a><a href="/c/toys">Toys</a></div>')
     assert extract_metadata(page(body=body), URL).authors == ["Jane Doe"]
 
 
@@ -74,19 +64,12 @@ def test_one_word_names_alone_are_kept():
 
 
 def test_headline_element_wins_when_sources_disagree_on_the_kicker():
-    h1 = [
-        [
-            "Escalation - «Restraint has a lot to do with the US»",
-            "Escalation",
-            "-",
-            "«Restraint has a lot to do with the US»",
-        ]
-    ]
+    h1 = [["Escalation - «Restraint has a lot to do with the US»", "Escalation", "-",
+           "«Restraint has a lot to do with the US»"]]
     social = ["Attack on Israel: «Restraint has a lot to do with the US»"] * 2
     page_title = "Attack on Israel: «Restraint has a lot to do with the US» - News - SRF"
     assert choose_title(h1, [], social, page_title, ["SRF"]) == (
-        "«Restraint has a lot to do with the US»"
-    )
+        "«Restraint has a lot to do with the US»")
 
 
 def test_reworded_first_clause_is_not_a_kicker():
@@ -96,18 +79,15 @@ def test_reworded_first_clause_is_not_a_kicker():
 
 
 def test_kicker_shown_in_the_h1_stays_when_sources_agree():
-    h1 = [
-        ["Premier League Liverpool lose at Everton", "Premier League", "Liverpool lose at Everton"]
-    ]
+    h1 = [["Premier League Liverpool lose at Everton", "Premier League",
+           "Liverpool lose at Everton"]]
     other = "Liverpool lose at Everton"
     assert choose_title(h1, [other], [other], other + " | Site", ["Site"]) == other
 
 
 def test_lower_case_link_label_beside_a_full_name_is_dropped():
-    body = (
-        '<h1>Story</h1><div class="byline"><a href="/a">Jane Doe</a>'
-        '<a href="/login">log in</a></div>'
-    )
+    body = ('<h1>Story</h1><div class="byline"><a href="/a">Jane Doe</a>'
+            '<a href="/login">log in</a></div>')
     assert extract_metadata(page(body=body), URL).authors == ["Jane Doe"]
 
 
@@ -134,28 +114,24 @@ def test_name_doubled_by_link_and_alt_text_is_one_name():
 
 
 def test_site_wide_meta_author_gives_way_to_the_article_author():
-    head = (
-        '<meta name="author" content="Big Media Corp">'
-        '<meta property="article:author" content="Jane Doe">'
-    )
+    head = ('<meta name="author" content="Big Media Corp">'
+            '<meta property="article:author" content="Jane Doe">')
     assert extract_metadata(page(head, "<h1>Story</h1>"), URL).authors == ["Jane Doe"]
-    user = '<meta name="author" content="Jane Doe"><meta property="article:author" content="jdoe">'
+    user = ('<meta name="author" content="Jane Doe">'
+            '<meta property="article:author" content="jdoe">')
     assert extract_metadata(page(user, "<h1>Story</h1>"), URL).authors == ["Jane Doe"]
 
 
 def test_catalogue_creator_is_reordered_to_first_last():
-    head = (
-        '<meta name="dc.creator" content="Doe, Jane"><meta name="dc.creator" content="Roe, John">'
-    )
+    head = ('<meta name="dc.creator" content="Doe, Jane">'
+            '<meta name="dc.creator" content="Roe, John">')
     assert extract_metadata(page(head, "<h1>Story</h1>"), URL).authors == ["Jane Doe", "John Roe"]
     assert split_byline("Doe, Jane") == ["Doe, Jane"]  # a free byline keeps its order
 
 
 def test_section_badge_beside_the_author_is_not_credited():
-    body = (
-        '<h1>Story</h1><div class="byline"><a href="/news">News</a>'
-        '<a href="/p/jd">Jane Doe</a></div>'
-    )
+    body = ('<h1>Story</h1><div class="byline"><a href="/news">News</a>'
+            '<a href="/p/jd">Jane Doe</a></div>')
     assert extract_metadata(page(body=body), URL).authors == ["Jane Doe"]
 
 
@@ -168,8 +144,7 @@ def test_site_suffix_spelled_with_accents_matches_the_domain():
     title = "Vláda podá demisi - Seznam Zprávy"
     url_sites = ["seznamzpravy.cz", "seznamzpravy"]
     assert choose_title([["Vláda podá demisi"]], [], [title], title, url_sites) == (
-        "Vláda podá demisi"
-    )
+        "Vláda podá demisi")
 
 
 def test_cjk_and_turkish_dates_parse():

@@ -72,9 +72,8 @@ def test_retry_after_pauses_the_domain_before_the_retry(tmp_path: Path) -> None:
     with serve_bad_web() as (base, hits):
         sites = tmp_path / "sites.toml"
         sites.write_text(sites_toml(base, ("/busy-feed.xml",)), encoding="utf-8")
-        run = run_ainews(
-            "crawl", "--db", tmp_path / "a.db", "--sites", sites, "-s", "AUTOTHROTTLE_ENABLED=false"
-        )
+        run = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", sites,
+                         "-s", "AUTOTHROTTLE_ENABLED=false")
     assert run.returncode == 0, run.stderr
     assert "new=1" in run.stdout  # the retry got the page
     first, second = hits["/busy-once"]

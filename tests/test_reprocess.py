@@ -22,18 +22,10 @@ def stale_database(path: Path) -> dict[str, str]:
         for page_path, page in expected.pages(web).items():
             resource = web.get(page_path)
             url = web.url(page_path)
-            stale = Article(
-                url=url,
-                title="old title",
-                body=f"old body of {page.slug}",
-                site=page.site,
-                fetched_at="2026-04-07T00:00:00+00:00",
-            )
-            store.save_article(
-                stale,
-                RawPage(url, 200, resource.content_type, resource.body),
-                extractor_version=EXTRACTOR_VERSION - 1,
-            )
+            stale = Article(url=url, title="old title", body=f"old body of {page.slug}",
+                            site=page.site, fetched_at="2026-04-07T00:00:00+00:00")
+            store.save_article(stale, RawPage(url, 200, resource.content_type, resource.body),
+                               extractor_version=EXTRACTOR_VERSION - 1)
             urls[page_path] = url
     return urls
 
@@ -53,10 +45,8 @@ def test_reprocess_recleans_and_reclusters(tmp_path: Path) -> None:
         assert pages[path].paragraphs[0] in row["body"]
         assert row["extractor_version"] == EXTRACTOR_VERSION
     for group in expected.duplicate_groups():
-        clusters = {
-            conn.execute("SELECT cluster_id FROM articles WHERE url = ?", [urls[p]]).fetchone()[0]
-            for p in group
-        }
+        clusters = {conn.execute("SELECT cluster_id FROM articles WHERE url = ?",
+                                 [urls[p]]).fetchone()[0] for p in group}
         assert len(clusters) == 1, group
     again = run_ainews("reprocess", "--db", db)
     assert again.stdout.startswith("nothing to reprocess")

@@ -43,11 +43,8 @@ def test_site_is_a_few_lines_of_toml(tmp_path: Path) -> None:
         ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['https://y.com/f']", "outside domains"),
         ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['ftp://x.com/f']", "not an http"),
         ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['https://x.com']\nfeed=1", "unknown key"),
-        (
-            "[[site]]\nname='a'\ndomains=['x.com']\nlistings=['https://x.com']\n"
-            "article_pattern='('",
-            "bad article_pattern",
-        ),
+        ("[[site]]\nname='a'\ndomains=['x.com']\nlistings=['https://x.com']\n"
+         "article_pattern='('", "bad article_pattern"),
         ("[[site]]\nname='a'\n", "'domains'"),
         ("not toml [", "cannot read"),
         ("", r"no \[\[site\]\]"),

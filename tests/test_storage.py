@@ -22,14 +22,8 @@ OTHER = " ".join(
 
 
 def article(url: str, body: str, published: str = "2026-03-01T10:00:00+00:00") -> Article:
-    return Article(
-        url=url,
-        title="T",
-        body=body,
-        site="s",
-        published_at=published,
-        fetched_at="2026-03-02T00:00:00+00:00",
-    )
+    return Article(url=url, title="T", body=body, site="s", published_at=published,
+                   fetched_at="2026-03-02T00:00:00+00:00")
 
 
 def page(url: str) -> RawPage:
@@ -46,13 +40,10 @@ def assignments(db: Path) -> dict[str, tuple[str, int]]:
 def test_recrawl_updates_the_row_and_rechecks_duplicates(tmp_path: Path) -> None:
     db = tmp_path / "a.db"
     with Store(db) as store:
-        assert (
-            store.save_article(article("https://a.com/1", STORY), page("https://a.com/1")) == "new"
-        )
-        assert (
-            store.save_article(article("https://b.com/1", OTHER, "2026-02-01T00:00:00+00:00"))
+        assert store.save_article(article("https://a.com/1", STORY), page("https://a.com/1")) \
             == "new"
-        )
+        assert store.save_article(article("https://b.com/1", OTHER,
+                                          "2026-02-01T00:00:00+00:00")) == "new"
         assert store.save_article(article("https://a.com/1", STORY)) == "unchanged"
         before = assignments(db)
         assert before["https://a.com/1"][0] != before["https://b.com/1"][0]
@@ -66,7 +57,6 @@ def test_recrawl_updates_the_row_and_rechecks_duplicates(tmp_path: Path) -> None
 def test_a_failing_record_leaves_nothing_half_written(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "a.db"
     with Store(db) as store:
-
         def boom(row: dict) -> None:
             raise RuntimeError("index failure")
 
@@ -84,12 +74,8 @@ def test_lost_index_is_rebuilt_with_the_same_clusters(tmp_path: Path) -> None:
         store.save_article(article("https://c.com/2", OTHER))
     before = assignments(db)
     conn = sqlite3.connect(db)
-    tables = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'dedupe_%'"
-        )
-    ]
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'dedupe_%'")]
     for table in tables:
         conn.execute(f"DROP TABLE {table}")
     conn.execute("UPDATE articles SET cluster_id = id, is_canonical = 1")

@@ -4,7 +4,8 @@
   same rule as the canned queries and ``ainews search``;
 - a plain search of ``articles``/``unique_articles`` opens the ranked ``search_stories``
   query (Datasette tables cannot sort by relevance); with filters it stays on the table;
-- ``articles``/``unique_articles`` open with a compact column set (``?_nocol=`` for all);
+- ``articles``/``unique_articles`` open with a compact column set (``?_allcols=1`` for
+  every column);
 - cluster ids link to the ``story`` page, article ids to the article's row;
 - the column glossary is folded away, and an article's row page reads like an article.
 """
@@ -23,6 +24,8 @@ from exports.search import fts_query
 ARTICLE_TABLES = ("articles", "unique_articles")
 #: What an analyst scans first; ``cluster_id`` shows the story's copies and links to it.
 COMPACT_COLUMNS = ("title", "site", "published_at", "word_count", "cluster_id")
+#: Query argument that keeps every column (as do Datasette's own ``_col``/``_nocol``).
+ALL_COLUMNS_ARG = "_allcols"
 #: Columns holding an article id, linked to that article's row page.
 ARTICLE_ID_COLUMNS = ("canonical_id", "article_id", "partial_of")
 #: Columns shown as paragraphs on a row page.
@@ -120,8 +123,29 @@ _RECORD_JS = """
 """
 
 
+_ALL_COLUMNS_JS = """
+(function (arg) {
+  var params = new URLSearchParams(location.search);
+  if (params.has("_col") || params.has("_nocol") || params.has(arg)) return;
+  var heading = document.querySelector(".ainews-glossary") || document.querySelector("h1");
+  if (!heading) return;
+  params.delete("_col");
+  params.set(arg, "1");
+  var p = document.createElement("p");
+  p.className = "ainews-allcols";
+  var a = document.createElement("a");
+  a.href = "?" + params.toString();
+  a.textContent = "Show every column";
+  p.appendChild(a);
+  heading.parentNode.insertBefore(p, heading.nextSibling);
+})(%s);
+"""
+
+
 @hookimpl
-def extra_body_script(template: str, table: str | None, **_: Any) -> str | None:
+def extra_body_script(template: str, table: str | None, request: Any, **_: Any) -> str | None:
+    if template == "table.html" and table in ARTICLE_TABLES:
+        return _GLOSSARY_JS + _ALL_COLUMNS_JS % json.dumps(ALL_COLUMNS_ARG)
     if template == "table.html":
         return _GLOSSARY_JS
     if template == "row.html" and table in (*ARTICLE_TABLES, "article_versions"):
@@ -144,7 +168,7 @@ def asgi_wrapper(datasette: Any) -> Any:
                         url = datasette.urls.query(database, SEARCH_QUERY)
                         await _redirect(send, url + "?" + urlencode({"q": search}))
                         return
-                    if not keys & {"_col", "_nocol"}:
+                    if not keys & {"_col", "_nocol", ALL_COLUMNS_ARG}:
                         args += [("_col", c) for c in COMPACT_COLUMNS]
                         scope = {**scope, "query_string": urlencode(args).encode()}
             await app(scope, receive, send)

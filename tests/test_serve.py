@@ -273,11 +273,14 @@ def test_browser_story_spread_view(demo_server: str, tmp_path: Path) -> None:
 
 
 @needs_chromium
-def test_browser_articles_first_screen(demo_server: str, tmp_path: Path) -> None:
+def test_browser_articles_first_screen(demo_server: str, demo_db: Path, tmp_path: Path) -> None:
     dom = dump_dom(f"{demo_server}/demo/articles", tmp_path / "c")
     head = re.search(r"<thead>(.*?)</thead>", dom, re.S).group(1)
     columns = re.findall(r'data-column="(\w+)"', head)
     assert columns == ["id", "title", "site", "published_at", "word_count", "cluster_id"]
+    assert '<p class="ainews-allcols"><a href="?_allcols=1">Show every column</a>' in dom
+    every = get(demo_db, "/demo/articles?_allcols=1")
+    assert every.status_code == 200 and 'data-column="body"' in every.text
     assert re.search(r'<details class="ainews-glossary"><summary>Column glossary', dom)
     assert "copies</td>" in dom or " copies" in dom
 

@@ -358,6 +358,7 @@ ORDER BY stories DESC, articles DESC, a.source_credit""",
 FROM article_versions v
 JOIN article_versions p ON p.article_id = v.article_id AND p.version = v.version - 1
 JOIN articles a ON a.id = v.article_id
+WHERE v.version > 1
 ORDER BY v.fetched_at DESC, v.article_id, v.version DESC
 LIMIT 100""",
     ),

@@ -201,6 +201,7 @@ def _article_versions(db: sqlite_utils.Database) -> None:
         },
         pk=("article_id", "version"),
     )
+    db["article_versions"].create_index(["version"])  # finds the few changed articles
     db.execute(
         """INSERT INTO article_versions (article_id, version, fetched_at, title, body,
                content_hash, word_count, title_changed, summary, extractor_version)
@@ -223,8 +224,8 @@ def _article_versions(db: sqlite_utils.Database) -> None:
                a.url
         FROM article_versions v
         JOIN articles a ON a.id = v.article_id
+        WHERE v.article_id IN (SELECT article_id FROM article_versions WHERE version = 2)
         GROUP BY v.article_id
-        HAVING count(*) > 1
         """,
         replace=True,
     )

@@ -41,8 +41,8 @@ def record_version(db: sqlite_utils.Database, row: dict[str, Any]) -> int | None
     """Append ``row`` (an articles row about to be written) to ``article_versions`` when
     its title or body differ from the latest stored version; returns the new version
     number, or None when nothing changed. Call inside the article's transaction."""
-    latest = db.execute(
-        "SELECT version, title, body, content_hash FROM article_versions "
+    latest = db.execute(  # the body is read only when it changed
+        "SELECT version, title, content_hash FROM article_versions "
         "WHERE article_id = ? ORDER BY version DESC LIMIT 1",
         [row["id"]],
     ).fetchone()
@@ -50,10 +50,14 @@ def record_version(db: sqlite_utils.Database, row: dict[str, Any]) -> int | None
     if latest is None:
         version, added, removed, title_changed, summary = 1, None, None, 0, FIRST_SUMMARY
     else:
-        prev_version, prev_title, prev_body, prev_hash = latest
+        prev_version, prev_title, prev_hash = latest
         if (prev_hash, prev_title) == (row.get("content_hash"), row.get("title")):
             return None
         version = prev_version + 1
+        (prev_body,) = db.execute(
+            "SELECT body FROM article_versions WHERE article_id = ? AND version = ?",
+            [row["id"], prev_version],
+        ).fetchone()
         added, removed = word_changes(prev_body or "", body)
         title_changed = int(prev_title != row.get("title"))
         summary = summarize(bool(title_changed), added, removed)

@@ -401,7 +401,9 @@ def report(db_path: Path, out: Path) -> None:
     """Write one self-contained HTML page of plots: stories per day and site, the most
     spread stories, time to each copy, sources credited, crawl health per run.
 
-    The page needs no internet to open. Example: ainews report --db data/demo.db --out report.html
+    The page needs no internet to open.
+
+    Example: ainews report --db data/demo.db --out report.html
     """
     from exports.report import write_report
 

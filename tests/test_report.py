@@ -68,3 +68,16 @@ def test_browser_renders_every_plot(report: Path, tmp_path: Path) -> None:
         assert figure, f"{name} not rendered"
         # matplotlib draws each bar, dot and line as a path inside the figure's SVG
         assert figure.group(0).count("<path") > 10, name
+
+
+def test_database_from_before_history(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from scraper.storage.schema import MIGRATIONS
+
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    for step in MIGRATIONS[: [m.__name__ for m in MIGRATIONS].index("_article_versions")]:
+        step(db)
+    db.close()
+    page = write_report(tmp_path / "old.db", tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<th>articles changed after publication</th><td>0</td>" in page

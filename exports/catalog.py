@@ -7,7 +7,10 @@ fails when a column of a freshly migrated database is described in neither.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+
+from exports.search import SEARCH_STORIES_SQL, match_sql
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,7 @@ _ARTICLE_COLUMNS = {
     "cluster_id": "The story this article belongs to: the id of the cluster's canonical "
     "article (`clusters.cluster_id`).",
     "is_canonical": "1 for the one article that represents its story, else 0.",
-    "partial_of": "For an excerpt/teaser: the id of the full article it was taken from; "
-    "else NULL.",
+    "partial_of": "For an excerpt/teaser: the id of the full article it was taken from; else NULL.",
     "source_lastmod": "The lastmod the feed or sitemap gave when this version was fetched.",
     "extractor_version": "Version of the cleaning code that produced this row "
     "(`ainews reprocess` re-cleans older rows).",
@@ -62,8 +64,7 @@ _STORY_SPREAD_COLUMNS = {
     "last_published_at": "Latest `published_at` of any copy.",
     "first_seen_at": "When the crawl first stored any copy.",
     "last_seen_at": "When a copy was last fetched.",
-    "spread_hours": "Hours between the first and the last publication: how long it took "
-    "to spread.",
+    "spread_hours": "Hours between the first and the last publication: how long it took to spread.",
 }
 
 TABLES: dict[str, TableDoc] = {
@@ -175,13 +176,55 @@ TABLES: dict[str, TableDoc] = {
         },
     ),
     "unique_articles": TableDoc(
-        "View: one row per story (the canonical article of each cluster); same columns "
-        "as `articles`.",
-        _ARTICLE_COLUMNS,
+        "View: one row per story (the canonical article of each cluster); the columns "
+        "of `articles`, plus `fts_rowid`.",
+        {
+            **_ARTICLE_COLUMNS,
+            "fts_rowid": "The article's rowid in `articles_fts` (what Datasette's search "
+            "box on this view joins on).",
+        },
+    ),
+    "article_versions": TableDoc(
+        "Every stored version of every article: a new row each time a fetch finds the "
+        "title or body changed (silent edits, corrections, re-cleaning by `ainews "
+        "reprocess`), so nothing a page once said is lost. Version 1 is the first "
+        "stored text; the latest version is what `articles` holds.",
+        {
+            "article_id": "The article (`articles.id`).",
+            "version": "1, 2, … in the order the versions were stored.",
+            "fetched_at": "When this version was fetched (ISO 8601 UTC).",
+            "title": "The title in this version.",
+            "body": "The body in this version.",
+            "content_hash": "sha1 of the normalised body (as `articles.content_hash`).",
+            "word_count": "Words in this version's body.",
+            "words_added": "Words in this body that the previous version did not have "
+            "(compared as multisets of words); NULL for version 1.",
+            "words_removed": "Words of the previous version's body that are gone; NULL "
+            "for version 1.",
+            "title_changed": "1 when the title differs from the previous version's.",
+            "summary": "A short summary of the change, e.g. `title changed; +12 −3 words`.",
+            "extractor_version": "The cleaning code version that produced this text (a "
+            "new version with the same `fetched_at` is a re-cleaning, not an edit).",
+        },
+    ),
+    "article_changes": TableDoc(
+        "View: the articles that changed after they were first stored, and how much.",
+        {
+            "article_id": "The article (`articles.id`).",
+            "site": "Its site.",
+            "title": "Its current title.",
+            "first_title": "The title it was first stored with.",
+            "versions": "Number of stored versions (2 or more).",
+            "first_fetched_at": "When the first version was fetched.",
+            "last_changed_at": "When the latest version was fetched.",
+            "words_added": "Words added over all changes.",
+            "words_removed": "Words removed over all changes.",
+            "title_changes": "How many times the title changed.",
+            "url": "The article's URL.",
+        },
     ),
     "story_spread": TableDoc(
-        "View: per story, which sites carried it, in what order, and how long it took "
-        "to spread.",
+        "View: per story, which sites carried it, in what order, and how long it took to spread.",
         _STORY_SPREAD_COLUMNS,
     ),
 }
@@ -197,60 +240,102 @@ class Query:
     sql: str
 
 
+def since_sql(param: str = ":since") -> str:
+    """``param`` as a date bound, or an error naming the fix when it is not text.
+
+    In the ``sqlite3`` shell ``.parameter set :since 2026-03-09`` stores the number
+    2026 - 3 - 9 = 2014, which every ISO date is "greater" than: the filter would silently
+    keep everything. json_extract's path error is the one way a SELECT can raise a message.
+    """
+    return (
+        f"CASE WHEN typeof({param}) = 'text' THEN {param} ELSE json_extract('{{}}', "
+        f"'{param} must be a date in quotes: .parameter set {param} \"''2026-03-09''\"') END"
+    )
+
+
+def story_sql(members: bool = False) -> str:
+    """One story: its canonical article and every copy, in order of publication.
+
+    ``members``: read ``relation`` and ``score`` from the ``cluster_members`` table (the
+    verified relation of each non-canonical article) instead of deriving the relation.
+    """
+    derived = (
+        "CASE WHEN a.is_canonical = 1 THEN 'canonical' "
+        "WHEN a.partial_of IS NOT NULL THEN 'excerpt' ELSE 'copy' END"
+    )
+    relation, score, join = derived, "NULL", ""
+    if members:
+        canonical = "CASE WHEN a.is_canonical = 1 THEN 'canonical' END"
+        relation = f"coalesce({canonical}, cm.relation, {derived})"
+        score = "cm.score"
+        join = "\nLEFT JOIN cluster_members cm ON cm.article_id = a.id"
+    return f"""SELECT row_number() OVER (
+           ORDER BY coalesce(a.published_at, a.first_seen_at), a.id) AS position,
+       {relation} AS relation, {score} AS score,
+       a.site, a.site_name, a.published_at,
+       round((julianday(a.published_at) - julianday(c.first_published_at)) * 24, 2)
+           AS hours_after_first,
+       a.title, a.word_count, a.source_credit, a.url, a.id AS article_id
+FROM articles a
+JOIN clusters c ON c.cluster_id = a.cluster_id{join}
+WHERE a.cluster_id = :cluster_id
+ORDER BY position"""
+
+
 QUERIES: dict[str, Query] = {
     "search_stories": Query(
         "Search stories",
         "Full-text search, ranked, once per story: every copy is searched, each story "
-        "appears once (as its canonical article) at the rank of its best-matching copy; "
-        "title matches weigh 10× body matches. `q` uses FTS5 syntax: `qwen`, "
-        '`"open weights"`, `qwen OR llama`, `chip*`.',
-        """WITH hits AS MATERIALIZED (
-    SELECT m.cluster_id, articles_fts.rowid AS hit, bm25(articles_fts, 10.0, 1.0) AS score
-    FROM articles_fts JOIN articles m ON m.rowid = articles_fts.rowid
-    WHERE articles_fts MATCH :q),
-best AS (  -- hit: the best copy's rowid (SQLite takes bare columns from the min() row)
-    SELECT cluster_id, hit, min(score) AS score FROM hits
-    GROUP BY cluster_id ORDER BY score LIMIT 50)
-SELECT a.title, a.site, a.published_at, c.size AS copies, c.sites AS site_count,
-       (SELECT snippet(articles_fts, -1, '[', ']', '…', 12) FROM articles_fts
-        WHERE articles_fts MATCH :q AND rowid = best.hit) AS snippet, a.url
-FROM best
-JOIN articles a ON a.cluster_id = best.cluster_id AND a.is_canonical = 1
-LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
-ORDER BY best.score""",
+        "appears once (as its canonical article) at the rank of its best-matching copy, "
+        "with a snippet; title matches weigh 10× body matches. `q` is searched as words: "
+        "`Meridian-3`, `GPT-4o`, `C++`, `open-weights` all work, and every word must "
+        "match. Start `q` with `fts:` for FTS5 syntax: `fts: qwen OR llama`, "
+        '`fts: "open weights"`, `fts: chip*`.',
+        SEARCH_STORIES_SQL,
     ),
     "reported_about": Query(
         "What was reported about…",
-        "Stories with a copy published since `since` (YYYY-MM-DD) matching `q` (FTS5 "
-        "syntax), once per story: which site carried it first, who followed, how fast. "
-        "For \"this week\" in SQL, use `date('now', '-7 days')` for `:since`.",
-        """SELECT s.first_published_at, s.title, s.first_site, s.sites, s.size AS copies,
-       s.spread_hours
+        "Stories with a copy published since `since` (YYYY-MM-DD) matching `q` (words, "
+        "as in `search_stories`), once per story: which site carried it first, who "
+        "followed, how fast. For \"this week\" in SQL, use `date('now', '-7 days')` for "
+        ":since.",
+        f"""SELECT s.first_published_at, s.title, s.first_site, s.sites, s.size AS copies,
+       s.spread_hours, s.cluster_id
 FROM story_spread s
 WHERE s.cluster_id IN (
     SELECT a.cluster_id FROM articles_fts
     JOIN articles a ON a.rowid = articles_fts.rowid
-    WHERE articles_fts MATCH :q AND a.published_at >= :since)
+    WHERE articles_fts MATCH ({match_sql()})
+      AND a.published_at >= {since_sql()})
 ORDER BY s.first_published_at""",
+    ),
+    "story": Query(
+        "Story",
+        "One story (`cluster_id`, e.g. from `story_spread` or an article's `cluster_id`): "
+        "every copy in order of publication, with its site, relation to the canonical "
+        "article (`canonical`, `copy`, `excerpt`), verification score where known, and "
+        "how many hours after the first publication it appeared.",
+        story_sql(),
     ),
     "latest_stories": Query(
         "Latest stories",
         "The 100 most recently published stories, once per story, with how many sites "
         "carried each.",
         """SELECT a.published_at, a.site, a.title, c.size AS copies, c.sites AS site_count,
-       a.url
+       a.cluster_id, a.url
 FROM articles a
 LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
 WHERE a.is_canonical = 1 AND a.published_at IS NOT NULL
 ORDER BY a.published_at DESC, a.id
 LIMIT 100""",
     ),
-    "story_spread": Query(
-        "Story spread",
+    "multi_site_stories": Query(
+        "Stories carried by several sites",
         "Stories carried by more than one site, newest first: which site had it first, "
-        "who followed, and how many hours it took to spread.",
+        "who followed, and how many hours it took to spread (the `story_spread` view has "
+        "every story, with URLs).",
         """SELECT s.first_published_at, s.title, s.first_site, s.sites, s.site_count,
-       s.size, s.spread_hours
+       s.size, s.spread_hours, s.cluster_id
 FROM story_spread s
 WHERE s.cluster_id IN (SELECT cluster_id FROM clusters WHERE sites > 1
                        ORDER BY first_published_at DESC LIMIT 100)
@@ -285,4 +370,41 @@ LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
 GROUP BY a.site
 ORDER BY broke DESC, stories DESC, a.site""",
     ),
+    "sources_credited": Query(
+        "Sources credited",
+        'The agencies and outlets articles credit ("Source: Reuters"): how many articles '
+        "and stories credit each, on which sites, and the latest.",
+        """SELECT a.source_credit, count(*) AS articles,
+       count(DISTINCT a.cluster_id) AS stories,
+       json_group_array(DISTINCT a.site) AS sites, max(a.published_at) AS latest
+FROM articles a
+WHERE a.source_credit IS NOT NULL
+GROUP BY a.source_credit
+ORDER BY stories DESC, articles DESC, a.source_credit""",
+    ),
+    "recent_changes": Query(
+        "Recent changes",
+        "Silent edits and corrections: the last 100 times a stored article's title or "
+        "body changed, newest first, with the title before and after and the words "
+        "added and removed (every version is in `article_versions`).",
+        """SELECT v.fetched_at AS changed_at, a.site, p.title AS old_title,
+       v.title AS new_title, v.words_added, v.words_removed, v.summary,
+       v.version, v.article_id, a.url
+FROM article_versions v
+JOIN article_versions p ON p.article_id = v.article_id AND p.version = v.version - 1
+JOIN articles a ON a.id = v.article_id
+WHERE v.version > 1
+ORDER BY v.fetched_at DESC, v.article_id, v.version DESC
+LIMIT 100""",
+    ),
 }
+
+
+def queries_for(conn: sqlite3.Connection) -> dict[str, Query]:
+    """:data:`QUERIES` for this database: ``story`` reads ``cluster_members`` where the
+    table exists (its relation and score per article)."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(cluster_members)")}
+    if not {"article_id", "relation", "score"} <= columns:
+        return QUERIES
+    story = QUERIES["story"]
+    return {**QUERIES, "story": Query(story.title, story.description, story_sql(members=True))}

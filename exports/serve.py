@@ -14,7 +14,9 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from exports.catalog import QUERIES, TABLES
+from exports import datasette_plugin
+from exports.catalog import QUERIES, TABLES, Query, queries_for
+from exports.export import connect_readonly
 
 logger = logging.getLogger(__name__)
 
@@ -22,17 +24,15 @@ TITLE = "ainews"
 DESCRIPTION = (
     "AI news articles crawled from the configured sites, cleaned and de-duplicated: "
     "`articles` holds every URL, `unique_articles` one row per story, `story_spread` "
-    "which sites carried each story and when. Search with the box on `articles` "
-    "(add is_canonical = 1 for one row per story) or the ranked `search_stories` query."
+    "which sites carried each story and when, `article_changes` the articles edited "
+    "after publication. Search with the ranked `search_stories` query (or the box on "
+    "`articles`): words as typed, hyphens and dots included; `fts:` for FTS5 syntax. "
+    "A cluster id opens its story."
 )
 #: Facets shown on the article tables: the filters analysts use most.
-ARTICLE_FACETS: list[Any] = [
-    "site",
-    "language",
-    {"array": "authors"},
-    {"array": "tags"},
-    "is_canonical",
-]
+#: Four fit in one row above the table, so the rows stay on the first screen; the
+#: others (authors, is_canonical, ...) are one click away under "Suggested facets".
+ARTICLE_FACETS: list[Any] = ["site", "source_credit", {"array": "tags"}, "language"]
 #: Datasette settings. Canned queries group whole tables, so they get more than the
 #: 1 s default; long bodies are cut to 300 characters in HTML tables (JSON has them all).
 SETTINGS = {
@@ -40,6 +40,7 @@ SETTINGS = {
     "facet_time_limit_ms": 1_000,
     "truncate_cells_html": 300,
     "default_page_size": 50,
+    "default_facet_size": 5,  # short facet lists: the rows start on the first screen
 }
 
 
@@ -48,8 +49,9 @@ def database_name(db_path: str | Path) -> str:
     return Path(db_path).stem
 
 
-def build_metadata(db_name: str) -> dict[str, Any]:
-    """Datasette metadata: descriptions of every table and column, facets, search, queries."""
+def build_metadata(db_name: str, queries: dict[str, Query] | None = None) -> dict[str, Any]:
+    """Datasette metadata: descriptions of every table and column, facets, search, queries
+    (``queries``: default :data:`exports.catalog.QUERIES`)."""
     tables: dict[str, dict[str, Any]] = {
         name: {"description": doc.description, "columns": dict(doc.columns)}
         for name, doc in TABLES.items()
@@ -57,15 +59,18 @@ def build_metadata(db_name: str) -> dict[str, Any]:
     for name in ("articles", "unique_articles"):
         tables[name].update(facets=ARTICLE_FACETS, sort_desc="published_at", label_column="title")
     tables["articles"].update(fts_table="articles_fts", fts_pk="rowid")
+    tables["unique_articles"].update(fts_table="articles_fts", fts_pk="fts_rowid")
     tables["story_spread"]["sort_desc"] = "first_published_at"
+    tables["article_changes"]["sort_desc"] = "last_changed_at"
+    tables["article_versions"]["sort_desc"] = "fetched_at"
     tables["clusters"]["sort_desc"] = "last_published_at"
     tables["crawl_runs"].update(sort_desc="id", facets=["status"])
     tables["frontier"]["facets"] = ["state", "site"]
     # Datasette hides every table whose name starts with a hidden table's name.
     tables["dedupe_"] = {"hidden": True}
     queries = {
-        name: {"title": q.title, "description": q.description, "sql": q.sql}
-        for name, q in QUERIES.items()
+        name: {"title": q.title, "description": q.description, "sql": q.sql, "hide_sql": True}
+        for name, q in (queries or QUERIES).items()
     }
     return {
         "title": TITLE,
@@ -77,13 +82,19 @@ def build_metadata(db_name: str) -> dict[str, Any]:
 def make_datasette(db_path: str | Path) -> Any:
     """A configured ``datasette.app.Datasette`` on ``db_path`` (read-only)."""
     from datasette.app import Datasette
+    from datasette.plugins import pm
 
     path = Path(db_path)
-    if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such database")
+    conn = connect_readonly(path)  # FileNotFoundError for a missing file
+    try:
+        queries = queries_for(conn)
+    finally:
+        conn.close()
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="ainews")
     return Datasette(
         [str(path)],
-        metadata=build_metadata(database_name(path)),
+        metadata=build_metadata(database_name(path), queries),
         settings=SETTINGS,
     )
 

@@ -9,6 +9,7 @@ import logging
 from scraper.article import Article
 from scraper.extraction import TooComplex, extract
 from scraper.items import FetchedPage
+from scraper.site_names import fill_site_name
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def clean(page: FetchedPage) -> Article | str:
     if not any(ch.isalnum() for ch in article.body):  # empty, or no word at all ("—", "___")
         return NO_ARTICLE_TEXT
     article.site = page.site
+    fill_site_name(article, page.site_name)
     article.fetched_at = page.fetched_at
     return article
 

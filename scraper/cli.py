@@ -442,5 +442,62 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
     run(db_path, host=host, port=port, open_browser=open_browser)
 
 
+@main.command()
+@click.argument("text")
+@db_option
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Stories shown."
+)
+@click.option("--since", metavar="DATE", help="Only copies published on/after DATE.")
+def search(text: str, db_path: Path, limit: int, since: str | None) -> None:
+    """Search the stories: the best-matching ones first, once per story, with a snippet.
+
+    TEXT is searched as words (Meridian-3, GPT-4o, C++ and quotes all work); start it
+    with "fts:" for FTS5 syntax ("fts: qwen OR llama", "fts: chip*").
+
+    Example: ainews search "open-weights model" --db data/demo.db --since 2026-03-01
+    """
+    from exports.search import search_stories
+
+    try:
+        hits = search_stories(db_path, text, limit=limit, since=since)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if not hits:
+        click.echo(f"no stories match {text!r}")
+    for rank, hit in enumerate(hits, 1):
+        copies = f", {hit.copies} copies on {hit.site_count} sites" if (hit.copies or 1) > 1 else ""
+        click.echo(f"{rank:>2}. {hit.title}")
+        click.echo(f"    {(hit.published_at or '')[:10]} {hit.site}{copies}  {hit.url}")
+        if hit.snippet:
+            click.echo(f"    {hit.snippet}")
+
+
+@main.command()
+@db_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="report.html",
+    show_default=True,
+    help="HTML file to write (replaced only when complete).",
+)
+def report(db_path: Path, out: Path) -> None:
+    """Write one self-contained HTML page of plots: stories per day and site, the most
+    spread stories, time to each copy, sources credited, crawl health per run.
+
+    The page needs no internet to open.
+
+    Example: ainews report --db data/demo.db --out report.html
+    """
+    from exports.report import write_report
+
+    try:
+        write_report(db_path, out)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"report written to {out}")
+
+
 if __name__ == "__main__":
     main()

@@ -25,6 +25,7 @@ class FetchedPage:
     last_modified: str | None = None
     source_lastmod: str | None = None  # what the feed/sitemap said when it was discovered
     ip_address: str | None = None  # the address the response came from, when known
+    site_name: str | None = None  # the publisher's name when the page names none
 
     def __repr__(self) -> str:  # never a page body in a log line
         return f"FetchedPage({self.url!r}, status={self.status}, {len(self.body)} bytes)"

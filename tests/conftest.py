@@ -14,3 +14,12 @@ def shared() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data not found at {path} (set ${SHARED_ENV} to its folder)")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo web crawled, one story edited, crawled again: one build per test session
+    (``exports.schema_doc.build_demo_database``). Tests must not write to it."""
+    from exports.schema_doc import build_demo_database
+
+    return build_demo_database(tmp_path_factory.mktemp("demo"))

@@ -1,35 +1,47 @@
 """``exports.serve``: Datasette answers the canned queries and full-text search on a real
-database; a headless Chromium loads the search page and finds a known story."""
+database; headless Chromium loads the pages analysts use (search, a story, the views) and
+the tests look at what it rendered."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
+import contextlib
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
 from exports.catalog import QUERIES
+from exports.export import connect_readonly
+from exports.schema_doc import example_params
 from exports.serve import build_metadata, make_datasette
 from scraper.article import Article
 from scraper.storage.store import Store
+from tests.browser import dump_dom, needs_chromium
 from tests.test_exports import KNOWN_TITLE, make_db, url_of
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-#: Parameters for the canned queries that take them, chosen to find the known story.
-PARAMS = {"search_stories": "q=tessellate", "reported_about": "q=tessellate&since=2026-03-01"}
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_db(tmp_path_factory.mktemp("serve") / "news.db")
+
+
+def demo_params(demo_db: Path, name: str) -> dict[str, str]:
+    conn = connect_readonly(demo_db)
+    try:
+        return example_params(conn, name)
+    finally:
+        conn.close()
 
 
 def get(db: Path, path: str) -> Any:
@@ -43,8 +55,9 @@ def get(db: Path, path: str) -> Any:
 
 
 @pytest.mark.parametrize("name", list(QUERIES))
-def test_canned_query_answers(db: Path, name: str) -> None:
-    response = get(db, f"/news/{name}.json?_shape=objects&{PARAMS.get(name, '')}")
+def test_canned_query_answers(demo_db: Path, name: str) -> None:
+    params = urlencode(demo_params(demo_db, name))
+    response = get(demo_db, f"/demo/{name}.json?_shape=objects&{params}")
     assert response.status_code == 200, response.text
     assert response.json()["rows"], f"{name} returned no rows"
 
@@ -56,7 +69,7 @@ def test_search_stories_finds_the_known_story_once(db: Path) -> None:
 
 
 def test_story_spread_orders_sites_by_first_publication(db: Path) -> None:
-    rows = get(db, "/news/story_spread.json?_shape=objects").json()["rows"]
+    rows = get(db, "/news/multi_site_stories.json?_shape=objects").json()["rows"]
     assert [(r["first_site"], r["sites"], r["spread_hours"]) for r in rows] == [
         ("alpha", '["alpha","beta"]', 6.5)
     ]
@@ -81,7 +94,53 @@ def search_titles(db: Path, q: str) -> list[str]:
 def test_table_search_and_facets(db: Path) -> None:
     data = get(db, "/news/articles.json?_search=tessellate&_shape=objects").json()
     assert [r["title"] for r in data["rows"]] == [KNOWN_TITLE]
-    assert {"site", "language", "authors", "tags"} <= set(data["facet_results"])
+    assert {"site", "language", "tags", "source_credit"} <= set(data["facet_results"])
+
+
+def test_view_search_filters(demo_db: Path) -> None:
+    path = "/demo/unique_articles.json?_shape=objects&_search=open-weights"
+    rows = get(demo_db, path).json()["rows"]
+    assert rows and all("open-weights" in (r["title"] + r["body"]).lower() for r in rows)
+    everything = get(demo_db, "/demo/unique_articles.json?_shape=objects").json()["rows"]
+    assert len(rows) < len(everything)
+
+
+def test_table_search_uses_the_same_rule(demo_db: Path) -> None:
+    def titles(search: str) -> set[str]:
+        path = (
+            f"/demo/unique_articles.json?_shape=objects&_size=100&{urlencode({'_search': search})}"
+        )
+        return {r["title"] for r in get(demo_db, path).json()["rows"]}
+
+    either = titles("fts: tessellate OR meridian")  # FTS5 syntax only with the prefix
+    assert titles("tessellate") | titles("meridian") == either
+    assert titles("tessellate OR meridian") == set()  # as words, all must match
+
+
+def test_plain_table_search_opens_the_ranked_query(demo_db: Path) -> None:
+    response = get(demo_db, "/demo/articles?_search=Meridian-3")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/demo/search_stories?q=Meridian-3"
+    filtered = get(demo_db, "/demo/articles?_search=Meridian-3&site=demo-publisher")
+    assert filtered.status_code == 200  # with filters it stays a table
+
+
+def test_story_query_uses_cluster_members_when_present(demo_db: Path, tmp_path: Path) -> None:
+    import shutil
+    import sqlite3
+
+    copy = tmp_path / "demo.db"
+    shutil.copy(demo_db, copy)
+    cluster_id = demo_params(demo_db, "story")["cluster_id"]
+    with sqlite3.connect(copy) as conn:
+        conn.execute("CREATE TABLE cluster_members (article_id TEXT, relation TEXT, score REAL)")
+        conn.execute(
+            "INSERT INTO cluster_members SELECT id, 'near-copy', 0.75 FROM articles "
+            "WHERE cluster_id = ? AND is_canonical = 0",
+            [cluster_id],
+        )
+    rows = get(copy, f"/demo/story.json?_shape=objects&cluster_id={cluster_id}").json()["rows"]
+    assert [(r["relation"], r["score"]) for r in rows] == [("canonical", None), ("near-copy", 0.75)]
 
 
 def test_metadata_describes_tables_and_columns(db: Path) -> None:
@@ -110,8 +169,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(db: Path) -> Any:
+@contextlib.contextmanager
+def running_server(db: Path) -> Iterator[str]:
     """``exports.serve.serve`` in a subprocess on a free port; its base URL."""
     port = free_port()
     code = (
@@ -141,33 +200,98 @@ def server(db: Path) -> Any:
         proc.stdout.close()
 
 
+@pytest.fixture(scope="module")
+def server(db: Path) -> Iterator[str]:
+    with running_server(db) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_db: Path) -> Iterator[str]:
+    with running_server(demo_db) as base:
+        yield base
+
+
 def test_server_answers_over_http(server: str) -> None:
     with urllib.request.urlopen(f"{server}/news/latest_stories.json?_shape=objects") as resp:
         assert KNOWN_TITLE.encode() in resp.read()
 
 
-@pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="chromium not installed (apt-get install chromium; .ci/run installs it)",
-)
+@needs_chromium
 @pytest.mark.parametrize(
     ("path", "heading"),
     [
         ("/news/search_stories?q=tessellate", "Search stories"),  # ranked, once per story
-        ("/news/articles?_search=tessellate", "articles"),  # the table's search box
+        ("/news/articles?_search=tessellate", "Search stories"),  # the table's search box
     ],
 )
 def test_browser_finds_story_on_search_page(
     server: str, tmp_path: Path, path: str, heading: str
 ) -> None:
-    result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom",
-         server + path],
-        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    dom = result.stdout
+    dom = dump_dom(server + path, tmp_path / "chromium")
     assert f">{heading}</h1>" in dom  # the page itself rendered, not an error page
     assert KNOWN_TITLE in dom, dom[-2000:]
+
+
+def rendered_rows(dom: str) -> list[str]:
+    """The text of each row of the page's results table."""
+    body = re.search(r"<tbody>(.*?)</tbody>", dom, re.S)
+    assert body, "no results table"
+    return [
+        re.sub(r"<[^>]+>", " ", row) for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+    ]
+
+
+@needs_chromium
+@pytest.mark.parametrize("term", ["Meridian-3", "open-weights", "Halcyon's Meridian-3"])
+def test_browser_hyphenated_search(demo_server: str, tmp_path: Path, term: str) -> None:
+    dom = dump_dom(f"{demo_server}/demo/articles?{urlencode({'_search': term})}", tmp_path / "c")
+    assert ">Search stories</h1>" in dom and "no such column" not in dom
+    rows = rendered_rows(dom)
+    assert rows and all("Meridian" in row for row in rows[:2]), rows
+
+
+@needs_chromium
+def test_browser_story_page(demo_server: str, demo_db: Path, tmp_path: Path) -> None:
+    cluster_id = demo_params(demo_db, "story")["cluster_id"]
+    dom = dump_dom(f"{demo_server}/demo/story?cluster_id={cluster_id}", tmp_path / "c")
+    assert ">Story</h1>" in dom
+    rows = rendered_rows(dom)
+    assert len(rows) == 2
+    assert "canonical" in rows[0] and "demo-publisher" in rows[0]  # who published first
+    assert re.search(r"(copy|excerpt).*demo-digest.*23\.25", rows[1], re.S), rows[1]
+    assert f'href="/demo/articles/{cluster_id}"' in dom  # the canonical article's row
+
+
+@needs_chromium
+def test_browser_story_spread_view(demo_server: str, tmp_path: Path) -> None:
+    dom = dump_dom(f"{demo_server}/demo/story_spread", tmp_path / "c")
+    assert ">story_spread (view)</h1>" in dom  # the view, not a canned query of its name
+    for column in ("urls", "canonical_id", "first_seen_at", "last_seen_at"):
+        assert f'data-column="{column}"' in dom, column
+    assert re.search(r'href="/demo/story\?cluster_id=[0-9a-f]{16}"', dom)  # ids are links
+
+
+@needs_chromium
+def test_browser_articles_first_screen(demo_server: str, demo_db: Path, tmp_path: Path) -> None:
+    dom = dump_dom(f"{demo_server}/demo/articles", tmp_path / "c")
+    head = re.search(r"<thead>(.*?)</thead>", dom, re.S).group(1)
+    columns = re.findall(r'data-column="(\w+)"', head)
+    assert columns == ["id", "title", "site", "published_at", "word_count", "cluster_id"]
+    assert '<p class="ainews-allcols"><a href="?_allcols=1">Show every column</a>' in dom
+    every = get(demo_db, "/demo/articles?_allcols=1")
+    assert every.status_code == 200 and 'data-column="body"' in every.text
+    assert re.search(r'<details class="ainews-glossary"><summary>Column glossary', dom)
+    assert "copies</td>" in dom or " copies" in dom
+
+
+@needs_chromium
+def test_browser_row_page_reads_like_an_article(
+    demo_server: str, demo_db: Path, tmp_path: Path
+) -> None:
+    cluster_id = demo_params(demo_db, "story")["cluster_id"]
+    dom = dump_dom(f"{demo_server}/demo/articles/{cluster_id}", tmp_path / "c")
+    record = re.search(r'<dl class="ainews-record">(.*?)</dl>', dom, re.S)
+    assert record, dom[-1500:]
+    body = re.search(r"<dt>body</dt><dd>(.*?)</dd>", record.group(1), re.S)
+    assert body and body.group(1).count("<p>") >= 3  # one paragraph each

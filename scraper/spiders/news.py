@@ -26,6 +26,7 @@ from scrapy.http import Response
 
 from scraper.discovery import DiscoveryError, listing_links, parse_document
 from scraper.items import FetchedPage
+from scraper.site_names import site_label
 from scraper.sites import Site, load_sites
 from scraper.skips import SkipRequest
 from scraper.state import CrawlState
@@ -289,6 +290,7 @@ class NewsSpider(scrapy.Spider):
                 last_modified=_header(response, "Last-Modified"),
                 source_lastmod=response.meta.get("lastmod"),
                 ip_address=str(response.ip_address) if response.ip_address else None,
+                site_name=site_label(self.by_name[response.meta["site"]]),
             )
         yield from self._articles_from_frontier()
 

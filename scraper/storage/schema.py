@@ -213,6 +213,66 @@ def _cluster_members(db: sqlite_utils.Database) -> None:
     db["cluster_members"].create_index(["cluster_id"], if_not_exists=True)
 
 
+def _article_versions(db: sqlite_utils.Database) -> None:
+    """Every stored version of each article (scraper/storage/versions.py appends them),
+    the view of articles that changed, and version 1 of every article already stored."""
+    db["article_versions"].create(
+        {
+            "article_id": str,
+            "version": int,  # 1, 2, ... in the order they were stored
+            "fetched_at": str,
+            "title": str,
+            "body": str,
+            "content_hash": str,
+            "word_count": int,
+            "words_added": int,  # against the previous version; NULL for version 1
+            "words_removed": int,
+            "title_changed": int,
+            "summary": str,  # e.g. "title changed; +12 −3 words"
+            "extractor_version": int,
+        },
+        pk=("article_id", "version"),
+    )
+    db["article_versions"].create_index(["version"])  # finds the few changed articles
+    db.execute(
+        """INSERT INTO article_versions (article_id, version, fetched_at, title, body,
+               content_hash, word_count, title_changed, summary, extractor_version)
+           SELECT id, 1, fetched_at, title, body, content_hash, word_count, 0,
+                  'first stored version', extractor_version
+           FROM articles"""
+    )
+    db.create_view(
+        "article_changes",
+        """
+        SELECT v.article_id, a.site, a.title,
+               (SELECT title FROM article_versions
+                WHERE article_id = v.article_id AND version = 1) AS first_title,
+               count(*) AS versions,
+               min(v.fetched_at) AS first_fetched_at,
+               max(v.fetched_at) AS last_changed_at,
+               sum(v.words_added) AS words_added,
+               sum(v.words_removed) AS words_removed,
+               sum(v.title_changed) AS title_changes,
+               a.url
+        FROM article_versions v
+        JOIN articles a ON a.id = v.article_id
+        WHERE v.article_id IN (SELECT article_id FROM article_versions WHERE version = 2)
+        GROUP BY v.article_id
+        """,
+        replace=True,
+    )
+
+
+def _unique_articles_searchable(db: sqlite_utils.Database) -> None:
+    """unique_articles carries the article's rowid as ``fts_rowid``, the key Datasette's
+    search box needs to join a view to ``articles_fts``."""
+    db.create_view(
+        "unique_articles",
+        "SELECT *, rowid AS fts_rowid FROM articles WHERE is_canonical = 1",
+        replace=True,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
@@ -221,6 +281,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v5_failed_sites,
     _frontier_last_tried,
     _cluster_members,
+    _article_versions,
+    _unique_articles_searchable,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

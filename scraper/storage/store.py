@@ -24,6 +24,7 @@ from scraper.article import Article
 from scraper.items import FetchedPage
 from scraper.storage.errors import database_errors
 from scraper.storage.schema import migrate
+from scraper.storage.versions import record_version
 
 if TYPE_CHECKING:
     from dedupe import Assignment
@@ -166,6 +167,7 @@ class Store:
         )
         row["updated_at"] = now if changed else old["updated_at"]
         row["source_lastmod"] = lastmod
+        record_version(self.db, row)  # article history (versions.py), same transaction
         if own is not None:
             row.update(
                 cluster_id=own.cluster_id,
@@ -211,7 +213,8 @@ class Store:
         """The stored response of an article, as it was fetched, for ``ainews reprocess``."""
         row = self._row(
             """SELECT a.url, p.url AS requested_url, a.site, p.status, p.content_type,
-               p.raw_gzip, a.fetched_at, p.etag, p.last_modified, a.source_lastmod
+               p.raw_gzip, a.fetched_at, p.etag, p.last_modified, a.source_lastmod,
+               a.site_name
                FROM pages p JOIN articles a ON a.id = p.article_id WHERE a.id = ?""",
             aid,
         )

@@ -45,6 +45,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scraper.extensions.RunRecorder": 100,
+    "scraper.warc.writer.WarcRecorder": 200,  # off unless AINEWS_WARC_DIR (--warc DIR)
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Scrapy 2.19 runs an HTTP server that executes code sent to it; a cron crawler needs none.

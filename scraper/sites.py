@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SITE_KEYS = {"name", "domains", "feeds", "sitemaps", "listings", "article_pattern", "language"}
-_SETTING_KEYS = {"user_agent", "download_delay", "allow_private"}
+_SETTING_KEYS = {"user_agent", "download_delay", "allow_private", "warc_dir"}
 DEFAULT_USER_AGENT = "ainews/0.1 (+https://github.com/ainews-project/ainews)"
 
 
@@ -54,6 +54,7 @@ class SitesConfig:
     user_agent: str = DEFAULT_USER_AGENT
     download_delay: float = 1.0
     allow_private: bool = False
+    warc_dir: str | None = None  # keep every response in WARC files here (scraper/warc)
     path: Path | None = field(default=None, compare=False)
 
     def select(self, names: list[str] | tuple[str, ...] | None) -> tuple[Site, ...]:
@@ -103,6 +104,7 @@ def parse_sites(data: dict[str, Any], path: Path | None = None) -> SitesConfig:
         user_agent=str(settings.get("user_agent", DEFAULT_USER_AGENT)),
         download_delay=delay,
         allow_private=bool(settings.get("allow_private", False)),
+        warc_dir=str(settings["warc_dir"]) if settings.get("warc_dir") else None,
         path=path,
     )
 

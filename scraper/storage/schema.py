@@ -181,12 +181,21 @@ def _v5_failed_sites(db: sqlite_utils.Database) -> None:
     db["crawl_runs"].add_column("failed_sites", str)  # JSON array of site names
 
 
+def _warc_imported_records(db: sqlite_utils.Database) -> None:
+    """WARC records ``ainews import-warc`` has run through extraction, by WARC-Record-ID,
+    so an interrupted or repeated import skips them instead of extracting them again."""
+    db["warc_records"].create(
+        {"record_id": str, "run_id": int, "outcome": str, "imported_at": str}, pk="record_id"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
     _v3_story_spread,
     _v4_frontier_kind,
     _v5_failed_sites,
+    _warc_imported_records,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -78,8 +78,8 @@ class ArchivedResponse:
     def read_body(self, limit: int = MAX_BODY_BYTES) -> bytes:
         """The HTTP payload, its Content-Encoding undone. Raises :class:`BodyError`."""
         record, it = self._record, self._iterator
-        if record is None or it is None:
-            raise BodyError("no_body", "read after the next record")
+        if record is None or it is None or it.record is not record:
+            raise BodyError("no_body", "read after the next record was asked for")
         errors_before = it.err_count
         try:
             body = record.content_stream().read(limit + 1)

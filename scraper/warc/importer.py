@@ -166,11 +166,10 @@ class Importer:
                 if outcome not in STORED:
                     self.skips[outcome] += 1
                 self._report(source, reader.bytes_read)
-            self.counts["bytes"] += reader.bytes_read
-        self.counts["records"] += reader.counts.pop("records", 0)
-        for reason in ("unreadable_rest",):
-            if reader.counts[reason]:
-                self.skips[reason] += reader.counts[reason]
+        self.counts["bytes"] += reader.bytes_read
+        self.counts["records"] += reader.counts["records"]
+        if reader.counts["unreadable_rest"]:  # damage that ended the file early
+            self.skips["unreadable_rest"] += 1
         self._report(source, reader.bytes_read, final=True)
 
     def _one(self, response: ArchivedResponse) -> str:

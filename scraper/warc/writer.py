@@ -193,8 +193,11 @@ class WarcRecorder:
     ``warc_dir`` in the sites file's [settings], relative to the sites file);
     ``AINEWS_WARC_MAX_BYTES`` bounds each file."""
 
-    def __init__(self, directory: Path, max_bytes: int, stats: Any) -> None:
+    def __init__(
+        self, directory: Path, max_bytes: int, stats: Any, info: dict[str, Any] | None = None
+    ) -> None:
         self.stats = stats
+        self.crawl_info = info or {}  # warcinfo fields known when the crawl starts
         self.writer = RotatingWarcWriter(directory, max_bytes=max_bytes, info=self._info)
         self.failed = False
 
@@ -209,8 +212,11 @@ class WarcRecorder:
         max_bytes = settings.getint("AINEWS_WARC_MAX_BYTES", DEFAULT_MAX_BYTES)
         if max_bytes <= 0:
             raise ValueError(f"AINEWS_WARC_MAX_BYTES must be positive, got {max_bytes}")
-        ext = cls(Path(directory), max_bytes, crawler.stats)
-        ext.user_agent = settings.get("USER_AGENT")
+        info = {
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "http-header-user-agent": settings.get("USER_AGENT"),
+        }
+        ext = cls(Path(directory), max_bytes, crawler.stats, info)
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
@@ -220,8 +226,7 @@ class WarcRecorder:
         return {
             "isPartOf": f"ainews crawl run {run}" if run is not None else "ainews crawl",
             "ainews-run-id": run,
-            "robots": "obey",
-            "http-header-user-agent": getattr(self, "user_agent", None),
+            **self.crawl_info,
         }
 
     def response_downloaded(self, response: Response, request: Request, spider: Any) -> None:

@@ -330,9 +330,7 @@ def _import_warc(
         result = import_warcs(
             db_path, sources, page_filter, force=force, progress=progress if tty else None
         )
-    except ConfigError as exc:
-        _fail(str(exc), api.EXIT_CONFIG)
-    except ValueError as exc:
+    except ValueError as exc:  # ConfigError too: a bad sites file, site, date or source
         _fail(str(exc), api.EXIT_CONFIG)
     except api.LockHeld as exc:
         _fail(str(exc), api.EXIT_LOCKED)

@@ -93,3 +93,25 @@ def test_folders_expand_to_their_warc_files_in_name_order(tmp_path) -> None:
                                                str(tmp_path / "b.warc.gz")]
     with pytest.raises(ValueError, match="no such file"):
         expand_sources([str(tmp_path / "missing.warc.gz")])
+
+
+def test_common_crawl_style_records_read_as_stored() -> None:
+    """Common Crawl stores payloads decoded and renames the headers that no longer hold
+    (X-Crawler-Content-Encoding, X-Crawler-Content-Length); WARC/1.0, metadata records."""
+    html = b"<html><body><p>archived story</p></body></html>"
+    page = ArchivePage(
+        "https://news.example/2026/03/story", html, date="2026-03-01T00:16:03Z",
+        headers=[("X-Crawler-Content-Encoding", "gzip"), ("X-Crawler-Content-Length", "120"),
+                 ("Content-Length", str(len(html)))],
+    )
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version="WARC/1.0")
+    writer.write_record(writer.create_warc_record(
+        "https://news.example/2026/03/story", "metadata", payload=io.BytesIO(b"fetchTimeMs: 12"),
+        length=15, warc_content_type="application/warc-fields"))
+    writer.write_record(response_record(writer, page))
+    reader = WarcReader(io.BytesIO(buffer.getvalue()), "cc")
+    found = [(a.url, a.status, a.fetched_at, a.content_type, a.read_body()) for a in reader]
+    assert found == [("https://news.example/2026/03/story", 200, "2026-03-01T00:16:03+00:00",
+                      "text/html; charset=utf-8", html)]
+    assert reader.counts["metadata_records"] == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import re
 
 import pytest
@@ -115,3 +116,24 @@ def test_common_crawl_style_records_read_as_stored() -> None:
     assert found == [("https://news.example/2026/03/story", 200, "2026-03-01T00:16:03+00:00",
                       "text/html; charset=utf-8", html)]
     assert reader.counts["metadata_records"] == 1
+
+
+BIG = [ArchivePage(f"http://news.example/{i}", b"<p>" + random.Random(i).randbytes(6000))
+       for i in range(3)]
+
+
+@pytest.mark.parametrize("pages", [PAGES, BIG], ids=["small", "big"])
+@pytest.mark.parametrize("percent", range(1, 100, 3))
+def test_a_file_cut_anywhere_in_its_last_record_is_read_up_to_it(pages, percent: int) -> None:
+    whole, head = io.BytesIO(), io.BytesIO()
+    write_warc(whole, pages)
+    write_warc(head, pages[:2])
+    last = len(whole.getvalue()) - len(head.getvalue())  # the last record's gzip member
+    found, reader = outcomes(whole.getvalue()[: len(head.getvalue()) + last * percent // 100])
+    assert found[:2] == [pages[0].body, pages[1].body]
+    last = found[2:] + ["truncated"] * reader.counts["truncated_tail"]
+    last += ["bad_header"] * reader.counts["bad_header"]
+    last += ["unreadable"] * reader.counts["unreadable_rest"]
+    # cut in the trailing bytes, the payload is whole; elsewhere the record is a skip
+    assert len(last) == 1 and (last[0] == pages[2].body or isinstance(last[0], str)), (
+        found, reader.counts)

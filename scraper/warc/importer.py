@@ -170,6 +170,10 @@ class Importer:
         self.counts["records"] += reader.counts["records"]
         if reader.counts["unreadable_rest"]:  # damage that ended the file early
             self.skips["unreadable_rest"] += 1
+        if reader.counts["truncated_tail"]:  # a last record cut inside its headers
+            self.skips["truncated"] += 1
+        if reader.counts["bad_header"]:  # records with no type or length
+            self.skips["bad_header"] += reader.counts["bad_header"]
         self._report(source, reader.bytes_read, final=True)
 
     def _one(self, response: ArchivedResponse) -> str:

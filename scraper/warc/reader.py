@@ -5,6 +5,8 @@ damaged archive costs its damaged records, counted by reason, never the run:
 
 - a record cut short (a killed writer, a download that stopped) is ``truncated``;
 - a record followed by stray bytes (its Content-Length is too short) is ``bad_length``;
+- a last record cut inside its headers is ``truncated`` too (bytes after the last record),
+  or ``bad_header`` when what is left parses as headers without a type or length;
 - a file whose rest cannot be parsed any more ends that file as ``unreadable_rest``.
 
 Each gzip member holds one record, so a record that claims too many bytes ends at its own
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import urllib.request
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,6 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.utils import BUFF_SIZE
 
 from scraper.warc import fields
@@ -38,6 +38,11 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 #: Seconds to wait for an archive server before giving up on a URL source.
 URL_TIMEOUT = 60
 WARC_SUFFIXES = (".warc", ".warc.gz")
+#: WARC 1.1 §6: the record types there are; any other is a damaged header.
+RECORD_TYPES = frozenset(
+    ("warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion",
+     "continuation")
+)
 
 
 class BodyError(ValueError):
@@ -116,16 +121,23 @@ class WarcReader:
         try:
             for record in it:
                 self.counts["records"] += 1
+                if not _whole_header(record):  # e.g. the headers of a record cut short
+                    self.counts["bad_header"] += 1
+                    continue
                 if record.rec_type not in ("response", "revisit"):
                     self.counts[f"{record.rec_type}_records"] += 1
                     continue
                 yield _archived(record, it)
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as exc:
+        except Exception as exc:  # noqa: BLE001 (warcio fails in many ways on damaged bytes)
             self._unreadable(exc)
+            return
+        if self._tell.offset > it.offset:  # bytes after the last whole record: cut in its header
+            self.counts["truncated_tail"] += 1
+            logger.warning("%s: the last record is cut short inside its headers", self.name)
 
     def _unreadable(self, exc: Exception) -> None:
         self.counts["unreadable_rest"] += 1
-        logger.warning("%s: the rest of the file cannot be read (%s)", self.name, exc)
+        logger.warning("%s: the rest of the file cannot be read (%r)", self.name, exc)
 
 
 class _Tell:
@@ -142,6 +154,12 @@ class _Tell:
 
     def tell(self) -> int:
         return self.offset
+
+
+def _whole_header(record: Any) -> bool:
+    return record.rec_type in RECORD_TYPES and bool(
+        record.rec_headers.get_header("Content-Length")
+    )
 
 
 def _archived(record: Any, it: _QuietIterator) -> ArchivedResponse:

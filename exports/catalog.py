@@ -166,6 +166,17 @@ TABLES: dict[str, TableDoc] = {
             "checked_at": "When it was last requested.",
         },
     ),
+    "warc_records": TableDoc(
+        "WARC records `ainews import-warc` has cleaned, by WARC-Record-ID, so a repeated or "
+        "interrupted import skips them.",
+        {
+            "record_id": "The record's WARC-Record-ID (`<urn:uuid:...>`).",
+            "run_id": "The `crawl_runs` row of the import that read it.",
+            "outcome": "`new`, `updated`, `unchanged`, or why it gave no article "
+            "(e.g. `no_article_text`).",
+            "imported_at": "When it was imported (ISO 8601 UTC).",
+        },
+    ),
     "articles_fts": TableDoc(
         "FTS5 full-text index (porter stemming) over `articles.title` and `articles.body`, "
         "kept in sync by triggers on insert, update and delete. Its rowid is "

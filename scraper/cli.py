@@ -74,6 +74,13 @@ def main() -> None:
     help="Rotating log file [default: logs/ainews.log beside the database].",
 )
 @click.option(
+    "--warc",
+    "warc_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also keep every response and request in rotating .warc.gz files in this folder "
+    "(or set warc_dir in the sites file).",
+)
+@click.option(
     "-s",
     "--set",
     "overrides",
@@ -90,6 +97,7 @@ def crawl(
     max_minutes: float | None,
     jobdir: Path | None,
     log_file: Path | None,
+    warc_dir: Path | None,
     overrides: tuple[str, ...],
     verbose: bool,
 ) -> None:
@@ -108,6 +116,8 @@ def crawl(
         if not sep or not name.strip():
             _fail(f"-s expects NAME=VALUE, got {item!r}", api.EXIT_CONFIG)
         extra[name.strip()] = value
+    if warc_dir:
+        extra["AINEWS_WARC_DIR"] = str(warc_dir)
     try:
         api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose,
                               level=extra.get("LOG_LEVEL", "INFO"))
@@ -215,17 +225,37 @@ def demo(db_path: Path, port: int, verbose: bool) -> None:
     is_flag=True,
     help="Re-extract every page, not only those cleaned by an older extractor.",
 )
-def reprocess(db_path: Path, everything: bool) -> None:
+@click.option(
+    "--from-warc",
+    "warc_dir",
+    type=click.Path(exists=True, path_type=Path),
+    help="Rebuild from the WARC files in this folder (written by `ainews crawl --warc`) "
+    "instead of the stored pages; the database may be new.",
+)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --from-warc: sites file for records that name no site (other tools' WARCs).",
+)
+def reprocess(
+    db_path: Path, everything: bool, warc_dir: Path | None, sites_file: Path | None
+) -> None:
     """Re-run cleaning and de-duplication over stored pages, without crawling.
 
     Takes the crawl's lock: it exits with code 75 while a crawl writes the database.
 
     Example: ainews reprocess --db data/ainews.db --all
+
+    Example: ainews reprocess --from-warc data/warc --db data/rebuilt.db
     """
     from scraper.exitcodes import EXIT_CONFIG, EXIT_LOCKED
     from scraper.lock import LockHeld, crawl_lock
     from scraper.reprocess import reprocess_database
 
+    if warc_dir is not None:
+        _import_warc([str(warc_dir)], db_path, sites_file, command="reprocess", force=True)
+        return
     if not db_path.exists():
         _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
 
@@ -250,6 +280,85 @@ def reprocess(db_path: Path, everything: bool) -> None:
     click.echo(
         f"reprocessed {sum(counts.values())}: " + " ".join(f"{k}={v}" for k, v in counts.items())
     )
+
+
+@main.command("import-warc")
+@click.argument("sources", metavar="FILE_OR_URL...", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="AINEWS_SITES_FILE",
+    help="Sites file: a page is an article of the site whose article_pattern it matches "
+    "[default: sites.toml, unless --domain is given].",
+)
+@click.option("--site", "site_names", multiple=True, help="Only this site (repeatable).")
+@click.option(
+    "--domain",
+    "domains",
+    multiple=True,
+    help="Also take every page on this domain (and its subdomains); the domain is its site.",
+)
+@click.option("--since", metavar="DATE", help="Only pages the archive fetched on/after DATE.")
+@click.option("--until", metavar="DATE", help="Only pages fetched before DATE (a date: its end).")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+def import_warc(
+    sources: tuple[str, ...],
+    db_path: Path,
+    sites_file: Path | None,
+    site_names: tuple[str, ...],
+    domains: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    verbose: bool,
+) -> None:
+    """Import WARC files, folders of them or http(s) URLs (streamed) through the crawl's
+    cleaning, de-duplication and storage: ours, Common Crawl's CC-NEWS, any archive's.
+
+    Only HTML responses with status 200 become articles; records already imported are
+    skipped, so an interrupted import is simply run again. Exit codes as for crawl.
+
+    Example: ainews import-warc CC-NEWS-20260301000000-00001.warc.gz --sites sites.toml
+    """
+    if sites_file is None and not domains:
+        sites_file = Path("sites.toml")
+    _import_warc(list(sources), db_path, sites_file, site_names=site_names, domains=domains,
+                 since=since, until=until, verbose=verbose)
+
+
+def _import_warc(
+    sources: list[str],
+    db_path: Path,
+    sites_file: Path | None,
+    *,
+    command: str = "import-warc",
+    force: bool = False,
+    verbose: bool = False,
+    **filters: Any,
+) -> None:
+    from scraper import crawl as api
+    from scraper.warc.importer import build_filter, import_warcs
+
+    api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    tty = sys.stderr.isatty()
+
+    def progress(line: str) -> None:
+        click.echo(f"\r{line}\x1b[K", nl=False, err=True)
+
+    try:
+        page_filter = build_filter(sites_file, **filters)
+        result = import_warcs(
+            db_path, sources, page_filter, force=force, progress=progress if tty else None
+        )
+    except ValueError as exc:  # ConfigError too: a bad sites file, site, date or source
+        _fail(str(exc), api.EXIT_CONFIG)
+    except api.LockHeld as exc:
+        _fail(str(exc), api.EXIT_LOCKED)
+    if tty:
+        click.echo(err=True)
+    click.echo(result.summary(db_path, command))
+    sys.exit({"ok": api.EXIT_OK, "partial": api.EXIT_PARTIAL}.get(result.status, api.EXIT_FAILED))
 
 
 @main.command()

@@ -57,6 +57,7 @@ EXTENSIONS = {
     "scraper.state.CrawlState": 50,  # the run's one database connection
     "scraper.extensions.RunRecorder": 100,
     "scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
+    "scraper.warc.writer.WarcRecorder": 300,  # off unless AINEWS_WARC_DIR (--warc DIR)
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Scrapy 2.19 runs an HTTP server that executes code sent to it; a cron crawler needs none.

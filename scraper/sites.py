@@ -19,7 +19,7 @@ from scraper.patterns import PatternError, UrlPattern
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SITE_KEYS = ("name", "site_name", "domains", "feeds", "sitemaps", "listings",
               "article_pattern", "language")
-_SETTING_KEYS = ("user_agent", "download_delay", "allow_private")
+_SETTING_KEYS = ("user_agent", "download_delay", "allow_private", "warc_dir")
 _TOP_KEYS = ("settings", "site")
 DEFAULT_USER_AGENT = "ainews/0.1 (+https://github.com/ainews-project/ainews)"
 #: The longest download_delay accepted: a minute between two requests to one domain is
@@ -85,6 +85,7 @@ class SitesConfig:
     user_agent: str = DEFAULT_USER_AGENT
     download_delay: float = 1.0
     allow_private: bool = False
+    warc_dir: str | None = None  # keep every response in WARC files here (scraper/warc)
     path: Path | None = field(default=None, compare=False)
 
     def select(self, names: list[str] | tuple[str, ...] | None) -> tuple[Site, ...]:
@@ -144,6 +145,7 @@ def parse_sites(data: dict[str, Any], path: Path | None = None) -> SitesConfig:
         user_agent=user_agent,
         download_delay=_delay(settings.get("download_delay", 1.0), where),
         allow_private=allow_private,
+        warc_dir=_warc_dir(settings.get("warc_dir"), where),
         path=path,
     )
 
@@ -154,6 +156,16 @@ def _known_keys(table: dict[str, Any], known: tuple[str, ...], where: str, what:
             f"{where}: unknown {what}(s) {', '.join(map(repr, extra))}; "
             f"known: {', '.join(known)}"
         )
+
+
+def _warc_dir(value: Any, where: str) -> str | None:
+    """The folder for WARC files (relative to the sites file), or None: off."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: settings.warc_dir must be a folder path (a string), "
+                          f"not {value!r}")
+    return value
 
 
 def _delay(value: Any, where: str) -> float:

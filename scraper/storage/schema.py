@@ -273,6 +273,14 @@ def _unique_articles_searchable(db: sqlite_utils.Database) -> None:
     )
 
 
+def _warc_imported_records(db: sqlite_utils.Database) -> None:
+    """WARC records ``ainews import-warc`` has run through extraction, by WARC-Record-ID,
+    so an interrupted or repeated import skips them instead of extracting them again."""
+    db["warc_records"].create(
+        {"record_id": str, "run_id": int, "outcome": str, "imported_at": str}, pk="record_id"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
@@ -283,6 +291,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _cluster_members,
     _article_versions,
     _unique_articles_searchable,
+    _warc_imported_records,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -338,6 +338,8 @@ def _import_warc(
     **filters: Any,
 ) -> None:
     from scraper import crawl as api
+    from scraper.exitcodes import BY_STATUS, EXIT_CONFIG, EXIT_FAILED, EXIT_LOCKED
+    from scraper.lock import LockHeld
     from scraper.warc.importer import build_filter, import_warcs
 
     api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
@@ -352,13 +354,13 @@ def _import_warc(
             db_path, sources, page_filter, force=force, progress=progress if tty else None
         )
     except ValueError as exc:  # ConfigError too: a bad sites file, site, date or source
-        _fail(str(exc), api.EXIT_CONFIG)
-    except api.LockHeld as exc:
-        _fail(str(exc), api.EXIT_LOCKED)
+        _fail(str(exc), EXIT_CONFIG)
+    except LockHeld as exc:
+        _fail(str(exc), EXIT_LOCKED)
     if tty:
         click.echo(err=True)
     click.echo(result.summary(db_path, command))
-    sys.exit({"ok": api.EXIT_OK, "partial": api.EXIT_PARTIAL}.get(result.status, api.EXIT_FAILED))
+    sys.exit(BY_STATUS.get(result.status, EXIT_FAILED))
 
 
 @main.command()

@@ -168,7 +168,8 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=self.parse_article,
             errback=self.on_error,
-            meta={"site": site.name, "kind": "article", "lastmod": lastmod},
+            meta={"site": site.name, "kind": "article", "lastmod": lastmod,
+                  "site_name": site_label(site)},
             # the frontier hands out each URL once per run; without the dupefilter a
             # redirect loop runs into REDIRECT_MAX_TIMES and is reported, not dropped.
             dont_filter=True,
@@ -290,7 +291,7 @@ class NewsSpider(scrapy.Spider):
                 last_modified=_header(response, "Last-Modified"),
                 source_lastmod=response.meta.get("lastmod"),
                 ip_address=str(response.ip_address) if response.ip_address else None,
-                site_name=site_label(self.by_name[response.meta["site"]]),
+                site_name=response.meta.get("site_name"),
             )
         yield from self._articles_from_frontier()
 

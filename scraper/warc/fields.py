@@ -17,9 +17,11 @@ SITE = "Ainews-Site"
 KIND = "Ainews-Kind"
 REQUESTED_URI = "Ainews-Requested-URI"
 SOURCE_LASTMOD = "Ainews-Source-Lastmod"
+SITE_NAME = "Ainews-Site-Name"  # the sites file's publisher name, for pages naming none
 
 #: Header name → key in :attr:`ArchivedResponse.crawl`.
-FIELDS = {SITE: "site", KIND: "kind", REQUESTED_URI: "requested_url", SOURCE_LASTMOD: "lastmod"}
+FIELDS = {SITE: "site", KIND: "kind", REQUESTED_URI: "requested_url", SOURCE_LASTMOD: "lastmod",
+          SITE_NAME: "site_name"}
 
 
 def read(warc_headers: Any) -> dict[str, str]:

@@ -3,9 +3,9 @@
 Each WARC response becomes one :class:`~scraper.items.FetchedPage`, the record the crawl
 hands its pipelines, and goes through the crawl's extract → dedupe → store path in one
 call (:func:`scraper.process.process_page`). Only HTML responses with status 200 on a
-wanted site and date are extracted; everything else is a counted skip. A run is a ``crawl_runs`` row like a
-crawl's, and the WARC-Record-ID of every record extracted is kept (``warc_records``), so
-an interrupted or repeated import goes on where it stopped.
+wanted site and date are extracted; everything else is a counted skip. A run is a
+``crawl_runs`` row like a crawl's, and the WARC-Record-ID of every record extracted is
+kept (``warc_records``), so an interrupted or repeated import goes on where it stopped.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ class Importer:
             last_modified=response.headers.get("last-modified"),
             source_lastmod=response.crawl.get("lastmod"),
             ip_address=response.ip,
-            site_name=self.filter.site_name(site),
+            site_name=response.crawl.get("site_name") or self.filter.site_name(site),
         )
         try:
             with self.store.transaction():  # the article and its record id commit together

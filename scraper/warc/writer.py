@@ -182,6 +182,7 @@ def crawl_fields(request: Request) -> dict[str, str]:
         fields.SITE: meta.get("site"),
         fields.KIND: meta.get("kind"),
         fields.SOURCE_LASTMOD: meta.get("lastmod"),
+        fields.SITE_NAME: meta.get("site_name"),
     }
     if redirects := meta.get("redirect_urls"):
         found[fields.REQUESTED_URI] = redirects[0]

@@ -8,11 +8,16 @@ each pair.
 Order all documents by their sort key (earliest published, then earliest fetched, then
 id). Taken in that order, a document joins the cluster of the best *canonical* before it
 that it verifies against (an identical body first, then the highest score, then the
-earliest canonical); if there is none, it is the canonical of a new cluster. So:
+earliest canonical); failing that, a cluster most (and at least two) of whose
+representatives before it (its ``REPRESENTATIVES`` earliest members, each a verified copy
+of the canonical) it verifies against, since a canonical that rewrote the lede and a copy
+that edited the body may fail the pair test while both are plainly the story; if there
+is none, it is the canonical of a new cluster. So:
 
 - clusters cannot chain: A ~ B and B ~ C never put A and C together unless C is itself a
-  copy of the canonical. A document that matches two clusters joins one of them; two
-  clusters merge only when one canonical verifies as a copy of the other;
+  copy of the canonical (or of most of its earliest copies: a bounded, two-step bond).
+  A document that matches two clusters joins one of them; two clusters merge only when
+  one canonical verifies as a copy of the other;
 - the state is a function of the set of documents (and of the paragraph counts, which
   are too), so the same documents give the same clusters in any order;
 - an excerpt is no copy (it covers little of its story): it stays a canonical of its own

@@ -208,6 +208,7 @@ class Deduplicator:
         self._before: dict[str, Assignment | None] = {}
         self._views: dict[str, View] = {}
         self._lead_candidates: dict[str, set[str]] = {}
+        self._represented_cache: dict[str, set[str]] = {}
         self._partial_dirty: set[str] = set()
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
@@ -320,6 +321,7 @@ class Deduplicator:
         self._before = {}
         self._views = {}
         self._lead_candidates: dict[str, set[str]] = {}
+        self._represented_cache: dict[str, set[str]] = {}
         self._partial_dirty: set[str] = set()
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
@@ -402,6 +404,7 @@ class Deduplicator:
         """Compute and store a document's band keys from its content shingles."""
         p = self.params
         self._views.pop(stored.id, None)
+        self._represented_cache.pop(stored.id, None)
         content = self._view(stored).shingles
         if content.size:
             sig = signature.minhash(content, p.num_perm, p.seed)
@@ -492,7 +495,7 @@ class Deduplicator:
             other = self.index.get(other_id)
             if other is not None and other.id != stored.id and other.sort_key < stored.sort_key:
                 return other.id, EXACT, None, None
-        found = self.index.candidates(stored.band_keys, 0, among="represented") - {stored.id}
+        found = self._represented(stored) - {stored.id}
         clusters: set[str] = set()
         leads: set[str] = set()
         for other_id in sorted(found):
@@ -521,6 +524,20 @@ class Deduplicator:
         if best is None:
             return stored.id, CANONICAL, None, None
         return best[1], NEAR_COPY, best[2], best[3]
+
+    def _role_changed(self, doc_id: str) -> None:
+        """Cached candidate sets of other documents may now miss (or hold) this one."""
+        self._represented_cache = {k: v for k, v in self._represented_cache.items()
+                                   if k == doc_id}
+
+    def _represented(self, stored: StoredDoc) -> set[str]:
+        """Canonicals and representatives sharing a band key (once per operation: the
+        band keys do not change within one, only roles may, and callers re-check roles)."""
+        found = self._represented_cache.get(stored.id)
+        if found is None:
+            found = self.index.candidates(stored.band_keys, 0, among="represented")
+            self._represented_cache[stored.id] = found
+        return found
 
     def _by_representatives(self, stored: StoredDoc,
                             cluster: str) -> tuple[Verdict, str | None]:
@@ -562,6 +579,7 @@ class Deduplicator:
                 continue
             doc.representative = doc_id in want
             self.index.place(doc)
+            self._role_changed(doc_id)
             if doc.representative:  # shorter canonicals may be excerpts of it, later
                 # documents may now be copies of most of the cluster's representatives
                 self._partial_dirty.update(
@@ -588,7 +606,7 @@ class Deduplicator:
             return
         best: tuple[tuple[int, int, str], str, Verdict] | None = None
         if stored.token_hashes.size:
-            found = self.index.candidates(stored.band_keys, 0, among="represented")
+            found = self._represented(stored)
             others = [o for i in sorted(found - {stored.id})
                       if (o := self.index.get(i)) is not None]
             for other in others:
@@ -622,6 +640,8 @@ class Deduplicator:
         if all(getattr(stored, f) == getattr(new, f) for f in fields):
             return
         self._note(stored)
+        if stored.is_canonical != new.is_canonical:
+            self._role_changed(stored.id)
         if stored.cluster and new.cluster != stored.cluster:  # excerpts may have relied on it
             self._partial_dirty.update(self.index.excerpts_of(stored.cluster))
             if stored.representative and self._push is not None:  # and copies measured on it

@@ -244,9 +244,11 @@ class Deduplicator:
             partial |= x
         else:
             self._before[doc.id] = None
+        # provisionally its own canonical (most new documents stay one: their band keys are
+        # written once, in the canonicals' key space); _settle places it
         stored = StoredDoc(id=doc.id, site=site, sort_key=sort_key, body_hash=feats.body_hash,
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
-                           para_hashes=feats.para_hashes, band_keys=[], cluster="")
+                           para_hashes=feats.para_hashes, band_keys=[], cluster=doc.id)
         self.index.put(stored)
         changed = self._count_paras(stored, +1)
         self._sign(stored)

@@ -287,9 +287,12 @@ class SQLiteIndex:
     def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
         role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
         rowids: set[int] = set()
-        query = "SELECT doc FROM dedupe_band WHERE key = ?" + role
-        for key in band_keys:
-            rowids.update(r[0] for r in self.conn.execute(query, (key,)))
+        keys = list(band_keys)
+        for start in range(0, len(keys), 250):  # one statement per 250 keys
+            chunk = keys[start : start + 250]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT doc FROM dedupe_band WHERE key IN ({marks})" + role
+            rowids.update(r[0] for r in self.conn.execute(query, chunk))
         if body_hash:
             sql = "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0" + role
             rowids.update(r[0] for r in self.conn.execute(sql, (_signed(body_hash),)))

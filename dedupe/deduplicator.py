@@ -244,11 +244,17 @@ class Deduplicator:
             partial |= x
         else:
             self._before[doc.id] = None
-        # provisionally its own canonical (most new documents stay one: their band keys are
-        # written once, in the canonicals' key space); _settle places it
+        # provisionally placed where it most likely ends (so its band keys are written once,
+        # in the right key space): with an earlier canonical of the same body, else its own
+        # canonical; _settle decides
+        provisional = doc.id
+        for other_id in sorted(self.index.candidates([], feats.body_hash, among="canonical")):
+            other = self.index.get(other_id)
+            if other is not None and other_id != doc.id and other.sort_key < sort_key:
+                provisional = other_id
         stored = StoredDoc(id=doc.id, site=site, sort_key=sort_key, body_hash=feats.body_hash,
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
-                           para_hashes=feats.para_hashes, band_keys=[], cluster=doc.id)
+                           para_hashes=feats.para_hashes, band_keys=[], cluster=provisional)
         self.index.put(stored)
         changed = self._count_paras(stored, +1)
         self._sign(stored)

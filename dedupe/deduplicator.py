@@ -57,15 +57,12 @@ import numpy as np
 
 from dedupe import lsh, signature, verify
 from dedupe.boilerplate import BOILERPLATE_MIN_DOCS, COMMON_MIN_DOCS, CORPUS, content_view, site_of
-from dedupe.index import Index, StoredDoc
+from dedupe.index import CANONICAL, EXACT, EXCERPT, NEAR_COPY, Index, StoredDoc
 from dedupe.text import features
 from dedupe.verify import Relation, Verdict, View, compare
 
 logger = logging.getLogger(__name__)
 
-# Placement.relation values stored in the index (how a document relates to the document
-# it was measured against).
-CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3
 RELATION_NAMES = {NEAR_COPY: "near_copy", EXACT: "exact", EXCERPT: "excerpt"}
 # Bumped when the rules change, so a stored index is rebuilt under the new ones.
 RULES_VERSION = 2
@@ -254,7 +251,8 @@ class Deduplicator:
                 provisional = other_id
         stored = StoredDoc(id=doc.id, site=site, sort_key=sort_key, body_hash=feats.body_hash,
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
-                           para_hashes=feats.para_hashes, band_keys=[], cluster=provisional)
+                           para_hashes=feats.para_hashes, band_keys=[], cluster=provisional,
+                           relation=EXACT if provisional != doc.id else CANONICAL)
         self.index.put(stored)
         changed = self._count_paras(stored, +1)
         self._sign(stored)

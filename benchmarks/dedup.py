@@ -11,8 +11,9 @@ Hard negatives (different stories that must stay apart), built from real text to
 quarter of the stories (by id hash) are not copied but cut into disjoint word segments,
 and each negative document is made of such segments:
 
-- ``quote``: 2-6 outlets, each a different story (250-600 words) quoting the same
-  100-200-word statement as its own paragraph, at any position;
+- ``quote``: 2-6 outlets, each a different story (250-600 words, the quote included, at
+  least 60 of its own) quoting the same 100-200-word statement as its own paragraph, at
+  any position;
 - ``block``: 2-6 outlets, each a different short item (50-120 words) with the same
   120-200-word block ("about us", newsletter) before or after it;
 - ``template``: 2-6 pages of one new site, each a different body (80-300 words) inside the
@@ -252,9 +253,11 @@ def _add_negatives(seg: Segments, rng: random.Random, mut: Mutator, page) -> Non
     while True:
         kind = NEGATIVE_KINDS[group % 3]
         outlets = rng.randint(2, 6)
-        if kind == "quote":
-            shared = seg.take(rng.randint(100, 200))
-            bodies = [seg.take(rng.randint(250, 600)) for _ in range(outlets)]
+        if kind == "quote":  # stories of 250-600 words, the quote included
+            quote_words = rng.randint(100, 200)
+            shared = seg.take(quote_words)
+            bodies = [seg.take(max(rng.randint(250, 600) - quote_words, 60))
+                      for _ in range(outlets)]
         elif kind == "block":
             shared = seg.take(rng.randint(120, 200))
             bodies = [seg.take(rng.randint(50, 120)) for _ in range(outlets)]

@@ -8,11 +8,16 @@ each pair.
 Order all documents by their sort key (earliest published, then earliest fetched, then
 id). Taken in that order, a document joins the cluster of the best *canonical* before it
 that it verifies against (an identical body first, then the highest score, then the
-earliest canonical); if there is none, it is the canonical of a new cluster. So:
+earliest canonical); failing that, a cluster most (and at least two) of whose
+representatives before it (its ``REPRESENTATIVES`` earliest members, each a verified copy
+of the canonical) it verifies against, since a canonical that rewrote the lede and a copy
+that edited the body may fail the pair test while both are plainly the story; if there
+is none, it is the canonical of a new cluster. So:
 
 - clusters cannot chain: A ~ B and B ~ C never put A and C together unless C is itself a
-  copy of the canonical. A document that matches two clusters joins one of them; two
-  clusters merge only when one canonical verifies as a copy of the other;
+  copy of the canonical (or of most of its earliest copies: a bounded, two-step bond).
+  A document that matches two clusters joins one of them; two clusters merge only when
+  one canonical verifies as a copy of the other;
 - the state is a function of the set of documents (and of the paragraph counts, which
   are too), so the same documents give the same clusters in any order;
 - an excerpt is no copy (it covers little of its story): it stays a canonical of its own
@@ -52,15 +57,12 @@ import numpy as np
 
 from dedupe import lsh, signature, verify
 from dedupe.boilerplate import BOILERPLATE_MIN_DOCS, COMMON_MIN_DOCS, CORPUS, content_view, site_of
-from dedupe.index import Index, StoredDoc
+from dedupe.index import CANONICAL, EXACT, EXCERPT, NEAR_COPY, Index, StoredDoc
 from dedupe.text import features
 from dedupe.verify import Relation, Verdict, View, compare
 
 logger = logging.getLogger(__name__)
 
-# Placement.relation values stored in the index (how a document relates to the document
-# it was measured against).
-CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3
 RELATION_NAMES = {NEAR_COPY: "near_copy", EXACT: "exact", EXCERPT: "excerpt"}
 # Bumped when the rules change, so a stored index is rebuilt under the new ones.
 RULES_VERSION = 2
@@ -203,6 +205,7 @@ class Deduplicator:
         self._before: dict[str, Assignment | None] = {}
         self._views: dict[str, View] = {}
         self._lead_candidates: dict[str, set[str]] = {}
+        self._represented_cache: dict[str, set[str]] = {}
         self._partial_dirty: set[str] = set()
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
@@ -238,9 +241,18 @@ class Deduplicator:
             partial |= x
         else:
             self._before[doc.id] = None
+        # provisionally placed where it most likely ends (so its band keys are written once,
+        # in the right key space): with an earlier canonical of the same body, else its own
+        # canonical; _settle decides
+        provisional = doc.id
+        for other_id in sorted(self.index.candidates([], feats.body_hash, among="canonical")):
+            other = self.index.get(other_id)
+            if other is not None and other_id != doc.id and other.sort_key < sort_key:
+                provisional = other_id
         stored = StoredDoc(id=doc.id, site=site, sort_key=sort_key, body_hash=feats.body_hash,
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
-                           para_hashes=feats.para_hashes, band_keys=[], cluster="")
+                           para_hashes=feats.para_hashes, band_keys=[], cluster=provisional,
+                           relation=EXACT if provisional != doc.id else CANONICAL)
         self.index.put(stored)
         changed = self._count_paras(stored, +1)
         self._sign(stored)
@@ -315,6 +327,7 @@ class Deduplicator:
         self._before = {}
         self._views = {}
         self._lead_candidates: dict[str, set[str]] = {}
+        self._represented_cache: dict[str, set[str]] = {}
         self._partial_dirty: set[str] = set()
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
@@ -397,6 +410,7 @@ class Deduplicator:
         """Compute and store a document's band keys from its content shingles."""
         p = self.params
         self._views.pop(stored.id, None)
+        self._represented_cache.pop(stored.id, None)
         content = self._view(stored).shingles
         if content.size:
             sig = signature.minhash(content, p.num_perm, p.seed)
@@ -487,7 +501,7 @@ class Deduplicator:
             other = self.index.get(other_id)
             if other is not None and other.id != stored.id and other.sort_key < stored.sort_key:
                 return other.id, EXACT, None, None
-        found = self.index.candidates(stored.band_keys, 0, among="represented") - {stored.id}
+        found = self._represented(stored) - {stored.id}
         clusters: set[str] = set()
         leads: set[str] = set()
         for other_id in sorted(found):
@@ -516,6 +530,20 @@ class Deduplicator:
         if best is None:
             return stored.id, CANONICAL, None, None
         return best[1], NEAR_COPY, best[2], best[3]
+
+    def _role_changed(self, doc_id: str) -> None:
+        """Cached candidate sets of other documents may now miss (or hold) this one."""
+        self._represented_cache = {k: v for k, v in self._represented_cache.items()
+                                   if k == doc_id}
+
+    def _represented(self, stored: StoredDoc) -> set[str]:
+        """Canonicals and representatives sharing a band key (once per operation: the
+        band keys do not change within one, only roles may, and callers re-check roles)."""
+        found = self._represented_cache.get(stored.id)
+        if found is None:
+            found = self.index.candidates(stored.band_keys, 0, among="represented")
+            self._represented_cache[stored.id] = found
+        return found
 
     def _by_representatives(self, stored: StoredDoc,
                             cluster: str) -> tuple[Verdict, str | None]:
@@ -557,6 +585,7 @@ class Deduplicator:
                 continue
             doc.representative = doc_id in want
             self.index.place(doc)
+            self._role_changed(doc_id)
             if doc.representative:  # shorter canonicals may be excerpts of it, later
                 # documents may now be copies of most of the cluster's representatives
                 self._partial_dirty.update(
@@ -583,7 +612,7 @@ class Deduplicator:
             return
         best: tuple[tuple[int, int, str], str, Verdict] | None = None
         if stored.token_hashes.size:
-            found = self.index.candidates(stored.band_keys, 0, among="represented")
+            found = self._represented(stored)
             others = [o for i in sorted(found - {stored.id})
                       if (o := self.index.get(i)) is not None]
             for other in others:
@@ -617,6 +646,8 @@ class Deduplicator:
         if all(getattr(stored, f) == getattr(new, f) for f in fields):
             return
         self._note(stored)
+        if stored.is_canonical != new.is_canonical:
+            self._role_changed(stored.id)
         if stored.cluster and new.cluster != stored.cluster:  # excerpts may have relied on it
             self._partial_dirty.update(self.index.excerpts_of(stored.cluster))
             if stored.representative and self._push is not None:  # and copies measured on it

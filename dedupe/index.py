@@ -25,6 +25,9 @@ import numpy as np
 
 from dedupe.boilerplate import CORPUS
 
+# Placement.relation values (how a document relates to the one it was measured against).
+CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3
+
 
 @dataclass
 class StoredDoc:
@@ -57,6 +60,12 @@ class StoredDoc:
     @property
     def is_canonical(self) -> bool:
         return self.cluster == self.id
+
+    @property
+    def banded(self) -> bool:
+        """Whether its band keys are findable: an exact copy placed with its canonical is
+        found by its body hash only (so 2,000 identical pages cost no band rows)."""
+        return self.role != 0 or self.relation != EXACT
 
     @property
     def role(self) -> int:
@@ -223,8 +232,8 @@ class SQLiteIndex:
             representative=row[14] == 2, via=row[15])
 
     def put(self, doc: StoredDoc) -> None:
-        row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
-                                (doc.id,)).fetchone()
+        row = self.conn.execute("SELECT rowid, band_keys, lead, relation FROM dedupe_doc"
+                                " WHERE id = ?", (doc.id,)).fetchone()
         lead = doc.role
         values = (doc.site, doc.sort_key, _signed(doc.body_hash),
                   doc.token_hashes.astype("<u4").tobytes(), doc.para_ends.astype("<u4").tobytes(),
@@ -239,32 +248,40 @@ class SQLiteIndex:
                 " via, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, doc.id)).lastrowid
         else:
             rowid = row[0]
-            if _int_array(row[1]).tolist() == list(doc.band_keys) and row[2] == lead:
+            was_banded = row[2] != 0 or row[3] != EXACT
+            if _int_array(row[1]).tolist() == list(doc.band_keys) and row[2] == lead and \
+                    was_banded == doc.banded:
                 self.conn.execute(
                     "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
                     " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
                     " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
                     (*values, rowid))
                 return
-            self._delete_bands(rowid, _int_array(row[1]).tolist(), row[2])
+            if was_banded:
+                self._delete_bands(rowid, _int_array(row[1]).tolist(), row[2])
             self.conn.execute(
                 "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
                 " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
                 " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
                     (*values, rowid))
-        self.conn.executemany("INSERT OR IGNORE INTO dedupe_band (key, lead, doc) VALUES (?,?,?)",
-                              [(key, lead, rowid) for key in doc.band_keys])
+        if doc.banded:
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO dedupe_band (key, lead, doc) VALUES (?,?,?)",
+                [(key, lead, rowid) for key in doc.band_keys])
 
     def place(self, doc: StoredDoc) -> None:
-        row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
-                                (doc.id,)).fetchone()
+        row = self.conn.execute("SELECT rowid, band_keys, lead, relation FROM dedupe_doc"
+                                " WHERE id = ?", (doc.id,)).fetchone()
         if row is None:
             return
         rowid, keys, lead = row[0], _int_array(row[1]).tolist(), doc.role
-        if lead != row[2]:  # the band rows move to the key space of the new role
-            self._delete_bands(rowid, keys, row[2])
-            self.conn.executemany("INSERT OR IGNORE INTO dedupe_band VALUES (?, ?, ?)",
-                                  [(key, lead, rowid) for key in keys])
+        was_banded = row[2] != 0 or row[3] != EXACT
+        if (lead, doc.banded) != (row[2], was_banded):  # the band rows move or go
+            if was_banded:
+                self._delete_bands(rowid, keys, row[2])
+            if doc.banded:
+                self.conn.executemany("INSERT OR IGNORE INTO dedupe_band VALUES (?, ?, ?)",
+                                      [(key, lead, rowid) for key in keys])
         self.conn.execute(
             "UPDATE dedupe_doc SET cluster=?, lead=?, partial_of=?, relation=?, score=?,"
             " share_self=?, share_other=?, via=? WHERE rowid = ?",
@@ -272,11 +289,12 @@ class SQLiteIndex:
              doc.share_other, doc.via, rowid))
 
     def delete(self, doc_id: str) -> None:
-        row = self.conn.execute("SELECT rowid, band_keys, lead FROM dedupe_doc WHERE id = ?",
-                                (doc_id,)).fetchone()
+        row = self.conn.execute("SELECT rowid, band_keys, lead, relation FROM dedupe_doc"
+                                " WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return
-        self._delete_bands(row[0], _int_array(row[1]).tolist(), row[2])
+        if row[2] != 0 or row[3] != EXACT:
+            self._delete_bands(row[0], _int_array(row[1]).tolist(), row[2])
         self.conn.execute("DELETE FROM dedupe_doc WHERE rowid = ?", (row[0],))
 
     def _delete_bands(self, rowid: int, keys: list[int], lead: int) -> None:
@@ -287,9 +305,12 @@ class SQLiteIndex:
     def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
         role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
         rowids: set[int] = set()
-        query = "SELECT doc FROM dedupe_band WHERE key = ?" + role
-        for key in band_keys:
-            rowids.update(r[0] for r in self.conn.execute(query, (key,)))
+        keys = list(band_keys)
+        for start in range(0, len(keys), 250):  # one statement per 250 keys
+            chunk = keys[start : start + 250]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT doc FROM dedupe_band WHERE key IN ({marks})" + role
+            rowids.update(r[0] for r in self.conn.execute(query, chunk))
         if body_hash:
             sql = "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0" + role
             rowids.update(r[0] for r in self.conn.execute(sql, (_signed(body_hash),)))

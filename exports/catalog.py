@@ -112,7 +112,8 @@ TABLES: dict[str, TableDoc] = {
             "covered by the other), or `excerpt` (the opening of the story).",
             "compared_with": "The article the evidence was measured against: the "
             "canonical; for an excerpt, the story's canonical; for a copy of an excerpt, "
-            "that excerpt.",
+            "that excerpt; for a copy that joined by matching most of the story's earliest "
+            "copies, the best-matching one of them.",
             "score": "0-1: the smaller of the two shares (near-copy) or the excerpt's share.",
             "share_article": "Share of this article's words inside 3-grams the other also "
             "has (for an excerpt: of its own text, outside text common across the corpus).",

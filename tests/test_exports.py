@@ -70,6 +70,10 @@ def make_db(path: Path) -> Path:
                         "UPDATE articles SET cluster_id=?, is_canonical=0 WHERE id=?",
                         [original, aid],
                     )
+                    db.execute(
+                        "INSERT INTO cluster_members VALUES (?, ?, 'near_copy', ?, 0.9, 0.9, 0.95)",
+                        [aid, original, original],
+                    )
             db.execute(
                 """INSERT INTO clusters SELECT cluster_id,
                        max(CASE WHEN is_canonical = 1 THEN id END), count(*),

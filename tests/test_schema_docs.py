@@ -66,7 +66,7 @@ def test_every_column_has_a_description(name: str) -> None:
 
 def test_internal_tables_are_named() -> None:
     text = DOC.read_text(encoding="utf-8")
-    for name in ("articles_fts_data", "dedupe_doc", "dedupe_band", "dedupe_edge"):
+    for name in ("articles_fts_data", "dedupe_doc", "dedupe_band", "dedupe_para"):
         assert f"`{name}`" in text
 
 

@@ -7,7 +7,6 @@ fails when a column of a freshly migrated database is described in neither.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 
 from exports.search import SEARCH_STORIES_SQL, match_sql
@@ -265,31 +264,24 @@ def since_sql(param: str = ":since") -> str:
     )
 
 
-def story_sql(members: bool = False) -> str:
-    """One story: its canonical article and every copy, in order of publication.
-
-    ``members``: read ``relation`` and ``score`` from the ``cluster_members`` table (the
-    verified relation of each non-canonical article) instead of deriving the relation.
-    """
+def story_sql() -> str:
+    """One story: its canonical article and every copy, in order of publication, with the
+    verified relation and score of each copy (``cluster_members``)."""
     derived = (
         "CASE WHEN a.is_canonical = 1 THEN 'canonical' "
         "WHEN a.partial_of IS NOT NULL THEN 'excerpt' ELSE 'copy' END"
     )
-    relation, score, join = derived, "NULL", ""
-    if members:
-        canonical = "CASE WHEN a.is_canonical = 1 THEN 'canonical' END"
-        relation = f"coalesce({canonical}, cm.relation, {derived})"
-        score = "cm.score"
-        join = "\nLEFT JOIN cluster_members cm ON cm.article_id = a.id"
+    canonical = "CASE WHEN a.is_canonical = 1 THEN 'canonical' END"
     return f"""SELECT row_number() OVER (
            ORDER BY coalesce(a.published_at, a.first_seen_at), a.id) AS position,
-       {relation} AS relation, {score} AS score,
+       coalesce({canonical}, cm.relation, {derived}) AS relation, cm.score AS score,
        a.site, a.site_name, a.published_at,
        round((julianday(a.published_at) - julianday(c.first_published_at)) * 24, 2)
            AS hours_after_first,
        a.title, a.word_count, a.source_credit, a.url, a.id AS article_id
 FROM articles a
-JOIN clusters c ON c.cluster_id = a.cluster_id{join}
+JOIN clusters c ON c.cluster_id = a.cluster_id
+LEFT JOIN cluster_members cm ON cm.article_id = a.id
 WHERE a.cluster_id = :cluster_id
 ORDER BY position"""
 
@@ -410,13 +402,3 @@ ORDER BY v.fetched_at DESC, v.article_id, v.version DESC
 LIMIT 100""",
     ),
 }
-
-
-def queries_for(conn: sqlite3.Connection) -> dict[str, Query]:
-    """:data:`QUERIES` for this database: ``story`` reads ``cluster_members`` where the
-    table exists (its relation and score per article)."""
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(cluster_members)")}
-    if not {"article_id", "relation", "score"} <= columns:
-        return QUERIES
-    story = QUERIES["story"]
-    return {**QUERIES, "story": Query(story.title, story.description, story_sql(members=True))}

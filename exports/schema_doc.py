@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from exports.catalog import INTERNAL_PREFIXES, TABLES, queries_for
+from exports.catalog import INTERNAL_PREFIXES, QUERIES, TABLES
 from exports.export import PARQUET_SCHEMA, connect_readonly
 
 #: Example parameters for the queries that take them (the demo web's stories).
@@ -214,7 +214,7 @@ def render(db_path: str | Path, source: str | None = None) -> str:
             "",
             SQLITE_SHELL,
         ]
-        for name, query in queries_for(conn).items():
+        for name, query in QUERIES.items():
             lines += _example(conn, name, query)
         return "\n".join(lines).rstrip() + "\n"
     finally:

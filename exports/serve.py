@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from exports import datasette_plugin
-from exports.catalog import QUERIES, TABLES, Query, queries_for
+from exports.catalog import QUERIES, TABLES, Query
 from exports.export import connect_readonly
 
 logger = logging.getLogger(__name__)
@@ -85,16 +85,12 @@ def make_datasette(db_path: str | Path) -> Any:
     from datasette.plugins import pm
 
     path = Path(db_path)
-    conn = connect_readonly(path)  # FileNotFoundError for a missing file
-    try:
-        queries = queries_for(conn)
-    finally:
-        conn.close()
+    connect_readonly(path).close()  # FileNotFoundError for a missing file
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="ainews")
     return Datasette(
         [str(path)],
-        metadata=build_metadata(database_name(path), queries),
+        metadata=build_metadata(database_name(path)),
         settings=SETTINGS,
     )
 

@@ -1,8 +1,9 @@
 """The README's examples after its first command run as pasted, in a checkout where
 ``ainews demo`` has written ``data/demo.db`` (here: the session's demo database).
 
-Run: every ``.venv/bin/ainews`` line of a ``bash`` block except ``crawl`` (real sites, the
-internet) and ``demo`` (the first command itself), and every ``sql`` block in ``sqlite3``
+Run: every ``.venv/bin/ainews`` line of a ``bash`` block except ``crawl`` and
+``import-warc`` (real sites and Common Crawl files: the internet) and ``demo`` (the first
+command itself; tests/test_warc_*.py run import-warc on local archives), and every ``sql`` block in ``sqlite3``
 (or Python's sqlite3 where the shell is missing). ``serve`` runs until it answers, on a
 free port instead of 8001, which another program may hold.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-SKIPPED = ("crawl", "demo")
+SKIPPED = ("crawl", "demo", "import-warc")
 
 
 def blocks(language: str) -> list[str]:

@@ -3,9 +3,9 @@
 
 Run: every ``.venv/bin/ainews`` line of a ``bash`` block except ``crawl`` and
 ``import-warc`` (real sites and Common Crawl files: the internet) and ``demo`` (the first
-command itself; tests/test_warc_*.py run import-warc on local archives), and every ``sql`` block in ``sqlite3``
-(or Python's sqlite3 where the shell is missing). ``serve`` runs until it answers, on a
-free port instead of 8001, which another program may hold.
+command itself; tests/test_warc_*.py run import-warc on local archives), and every
+``sql`` block in ``sqlite3`` (or Python's sqlite3 where the shell is missing). ``serve``
+runs until it answers, on a free port instead of 8001, which another program may hold.
 """
 
 from __future__ import annotations

@@ -1,0 +1,86 @@
+"""``--max-minutes`` is a bound cron can rely on: whatever the web serves (pages that
+trickle a byte at a time, pages that never answer), the run ends soon after it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tests.cli_helpers import run_ainews
+
+ARTICLES = 60
+
+
+@contextmanager
+def slow_web() -> Iterator[str]:
+    """A feed of articles that trickle one byte every half second, or never answer."""
+    stop = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            base = f"http://127.0.0.1:{self.server.server_port}"
+            if self.path == "/robots.txt":
+                return self._send(b"User-agent: *\nDisallow:\n", "text/plain")
+            if self.path == "/feed":
+                items = "".join(f"<item><link>{base}/a/{i}</link></item>"
+                                for i in range(ARTICLES))
+                return self._send(f"<rss><channel>{items}</channel></rss>".encode(),
+                                  "application/rss+xml")
+            if self.path.endswith(("0", "5")):  # never answers at all
+                stop.wait(120)
+                return None
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                self.wfile.write(b"<html><body><article><p>")
+                while not stop.wait(0.5):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+            except OSError:  # the crawler hung up
+                pass
+            return None
+
+        def _send(self, body: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_max_minutes_ends_the_run_whatever_the_web_serves(tmp_path: Path) -> None:
+    with slow_web() as base:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(
+            "[settings]\ndownload_delay = 0\nallow_private = true\n\n"
+            f'[[site]]\nname = "slow"\ndomains = ["127.0.0.1"]\nfeeds = ["{base}/feed"]\n'
+            f"article_pattern = '^{base}/a/'\n",
+            encoding="utf-8",
+        )
+        started = time.monotonic()
+        proc = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", sites,
+                          "--max-minutes", "0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")
+        elapsed = time.monotonic() - started
+    assert elapsed < 45, f"a --max-minutes 0.5 run took {elapsed:.0f} s"
+    assert "ainews crawl:" in proc.stdout, proc.stderr[-2000:]
+    assert "new=0" in proc.stdout  # nothing half-written was stored

@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+#: Request meta key of :func:`fetch_time`: (URL of the response, ISO 8601 UTC time).
+FETCH_TIME_KEY = "ainews_fetched"
+
+
+def fetch_time(meta: dict[str, Any], url: str) -> str:
+    """When the response for ``url`` arrived (ISO 8601 UTC, seconds), stamped once by the
+    first component that asks (the spider's ``response_downloaded`` handler, the WARC
+    writer), so the stored ``fetched_at`` and the archive's WARC-Date agree. A redirect's
+    final response gets its own stamp (another URL)."""
+    stamp = meta.get(FETCH_TIME_KEY)
+    if not stamp or stamp[0] != url:
+        stamp = meta[FETCH_TIME_KEY] = (url, datetime.now(UTC).isoformat(timespec="seconds"))
+    return stamp[1]
 
 
 @dataclass(frozen=True)

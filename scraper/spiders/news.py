@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +24,7 @@ from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreReq
 from scrapy.http import Response
 
 from scraper.discovery import DiscoveryError, listing_links, parse_document
-from scraper.items import FetchedPage
+from scraper.items import FetchedPage, fetch_time
 from scraper.site_names import site_label
 from scraper.sites import Site, load_sites
 from scraper.skips import SkipRequest
@@ -85,7 +84,11 @@ class NewsSpider(scrapy.Spider):
             settings.set("USER_AGENT", spider.config.user_agent, priority="spider")
             settings.set("AINEWS_ALLOW_PRIVATE", spider.config.allow_private, priority="spider")
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.response_downloaded, signal=signals.response_downloaded)
         return spider
+
+    def response_downloaded(self, response: Response, request: scrapy.Request) -> None:
+        fetch_time(request.meta, response.url)  # the arrival time, before any parsing
 
     @cached_property
     def state(self) -> CrawlState:
@@ -286,7 +289,7 @@ class NewsSpider(scrapy.Spider):
                 status=response.status,
                 content_type=content_type,
                 body=response.body,
-                fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                fetched_at=fetch_time(response.meta, response.url),
                 etag=_header(response, "ETag"),
                 last_modified=_header(response, "Last-Modified"),
                 source_lastmod=response.meta.get("lastmod"),

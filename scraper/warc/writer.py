@@ -33,6 +33,7 @@ from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from scraper.items import fetch_time
 from scraper.warc import fields
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class RotatingWarcWriter:
         self, request: Request, response: Response, extra: dict[str, str] | None = None
     ) -> list[Any]:
         """A ``response`` record and the ``request`` record concurrent to it."""
-        date = self._builder.curr_warc_date()
+        date = fetch_time(request.meta, response.url).replace("+00:00", "Z")
         warc = {"WARC-Date": date, **(extra or {})}
         if response.ip_address is not None:
             warc["WARC-IP-Address"] = str(response.ip_address)

@@ -7,10 +7,9 @@ import ast
 import json
 import socket
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,7 @@ from scraper.items import FetchedPage
 from scraper.process import process_page
 from scraper.storage import Store, article_id
 from tests.cli_helpers import REPO, run_ainews
+from tests.localweb import serving
 
 #: Columns that must not depend on the number of workers or the order pages arrive in.
 RECORD = ("url", "title", "authors", "published_at", "body", "lede", "language", "tags",
@@ -232,14 +232,8 @@ def sitemap_web() -> Iterator[tuple[str, dict[str, int]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as base:
+        yield base, hits
 
 
 def _index(locs: list[str]) -> bytes:

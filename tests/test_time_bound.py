@@ -7,10 +7,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from tests.cli_helpers import run_ainews
+from tests.localweb import serving
 
 ARTICLES = 60
 
@@ -56,16 +57,11 @@ def slow_web() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with serving(Handler) as base:
+            yield base
     finally:
         stop.set()
-        server.shutdown()
-        server.server_close()
 
 
 def test_max_minutes_ends_the_run_whatever_the_web_serves(tmp_path: Path) -> None:

@@ -39,6 +39,16 @@ def sites_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def redis_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--redis",
+        "redis_url",
+        envvar="AINEWS_REDIS_URL",
+        metavar="URL",
+        help="Scale out on this Redis server, e.g. redis://HOST:6379/0 (AINEWS_REDIS_URL).",
+    )(fn)
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -75,6 +85,9 @@ def main() -> None:
     help="Override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=10 (repeatable).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+@redis_option
+@click.option("--worker-id", help="With --redis: this worker's name [default: HOST-PID]; "
+              "a restarted worker with the same name takes back its unfinished requests.")
 def crawl(
     db_path: Path,
     sites_file: Path,
@@ -85,6 +98,8 @@ def crawl(
     log_file: Path | None,
     overrides: tuple[str, ...],
     verbose: bool,
+    redis_url: str | None,
+    worker_id: str | None,
 ) -> None:
     """Crawl the sites into the database (what cron runs).
 
@@ -92,6 +107,9 @@ def crawl(
     75 another crawl holds the lock.
 
     Example: ainews crawl --db data/ainews.db --site the-decoder --max-minutes 20
+
+    With --redis (or AINEWS_REDIS_URL) this is one of several workers: the queue is shared
+    on Redis and pages go to `ainews ingest`, which writes the database; --db is not opened.
     """
     from scraper import crawl as api
 
@@ -112,12 +130,14 @@ def crawl(
             max_minutes=max_minutes,
             jobdir=jobdir,
             extra=extra,
+            redis_url=redis_url,
+            worker_id=worker_id,
         )
     except ConfigError as exc:
         _fail(str(exc), api.EXIT_CONFIG)
     except api.LockHeld as exc:
         _fail(str(exc), api.EXIT_LOCKED)
-    click.echo(result.summary(db_path))
+    click.echo(result.summary(redis_url or db_path))
     sys.exit(result.exit_code)
 
 
@@ -425,6 +445,55 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
         _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     run(db_path, host=host, port=port, open_browser=open_browser)
+
+
+
+@main.command()
+@db_option
+@click.option("--redis", "redis_url", envvar="AINEWS_REDIS_URL", metavar="URL", required=True,
+              help="The Redis server the workers push to (AINEWS_REDIS_URL).")
+@click.option("--follow", is_flag=True,
+              help="Keep waiting for pages [default: stop once the stream is empty and no "
+                   "worker is alive].")
+@click.option("--consumer", default="ingester", show_default=True,
+              help="Name in the stream's consumer group; a restart with the same name "
+                   "re-reads what it had not acknowledged.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rotating log file [default: logs/ainews.log beside the database].")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+def ingest(db_path: Path, redis_url: str, follow: bool, consumer: str, log_file: Path | None,
+           verbose: bool) -> None:
+    """Write the pages crawl workers pushed to Redis into the database (the one writer).
+
+    Example: ainews ingest --redis redis://10.0.0.5:6379/0 --db data/ainews.db --follow
+    """
+    from scraper import crawl as api
+    from scraper.scaleout.ingest import run_ingest
+
+    api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    try:
+        result = run_ingest(redis_url, db_path, consumer=consumer, follow=follow)
+    except api.LockHeld as exc:
+        _fail(str(exc), api.EXIT_LOCKED)
+    click.echo(result.summary(db_path))
+
+
+@main.command()
+@click.option("--redis", "redis_url", envvar="AINEWS_REDIS_URL", metavar="URL", required=True,
+              help="The scale-out Redis server (AINEWS_REDIS_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(redis_url: str, as_json: bool) -> None:
+    """Queue length, in-flight requests, stream lag, live workers and per-domain slots.
+
+    Example: ainews status --redis redis://10.0.0.5:6379/0
+    """
+    import json
+
+    from scraper.scaleout.status import format_status
+    from scraper.scaleout.status import status as read_status
+
+    report = read_status(redis_url)
+    click.echo(json.dumps(report, indent=2) if as_json else format_status(report))
 
 
 if __name__ == "__main__":

@@ -14,3 +14,16 @@ def shared() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data not found at {path} (set ${SHARED_ENV} to its folder)")
     return path
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory):
+    """A real redis-server for the session (Debian package ``redis-server``); tests that
+    need it skip with the reason where it is not installed. Flush it between tests."""
+    from tests import redis_server
+
+    if not redis_server.available():
+        pytest.skip(f"redis-server not found at {redis_server.REDIS_SERVER} "
+                    "(apt-get install redis-server)")
+    with redis_server.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

@@ -129,11 +129,15 @@ def test_killed_worker_and_ingester_restart_to_the_same_database(
     w1.wait()
     ingest.wait()
     assert w1.returncode == ingest.returncode == -signal.SIGKILL
+    taken = server.hlen(keys.ledger_key("w1"))
+    assert taken > 0  # requests w1 took and never finished: lost without the ledger
     # Restarted under the same names: the worker takes back what it had taken, the
     # ingester re-reads what it had not acknowledged.
     w1 = worker(redis_url, demo["sites"], tmp_path, "w1", *slow)
     ingest = ingester(redis_url, db)
-    finish(w1)
+    assert "ainews crawl: ok" in finish(w1)
+    assert f"put back {taken} unfinished request(s) of worker w1" in (
+        tmp_path / "w1.log").read_text()
     finish(w2)
     finish(ingest)
     assert snapshot(db) == snapshot(demo["base"])

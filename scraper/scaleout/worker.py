@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from scraper import scaleout as keys
@@ -87,6 +88,11 @@ class SharedScheduler(Scheduler):
 
     def open(self, spider: Any) -> None:
         super().open(spider)
+        if not isinstance(self.queue, PriorityQueue):
+            raise NotConfigured("SharedScheduler needs scrapy_redis.queue.PriorityQueue")
+        self.taken: dict[str, bytes] = {}  # URL → its ledger entry (the encoded request)
+        self._pop = self.server.register_script(_POP)
+        self._enqueue = self.server.register_script(_ENQUEUE)
         self._beat()
         self._reclaim()
         from twisted.internet import task
@@ -104,14 +110,34 @@ class SharedScheduler(Scheduler):
         self.server.delete(self.ledger, keys.worker_key(self.worker))
         super().close(reason)
 
+    def enqueue_request(self, request: Any) -> bool:
+        """scrapy-redis's enqueue (fingerprint check, then push) in one round trip."""
+        if request.dont_filter:
+            return super().enqueue_request(request)
+        added = self._enqueue(keys=[self.df.key, self.queue.key],
+                              args=[self.df.request_fingerprint(request), -request.priority,
+                                    self.queue._encode_request(request)])
+        if not added:
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        return True
+
     def next_request(self) -> Any:
-        request = super().next_request()
-        if request is not None:
-            self.server.hset(self.ledger, request.url, self.queue._encode_request(request))
-            self.pages += 1
-            if not self.busy:
-                self.busy = True
-                self._beat()
+        """Pop the best request and write it in this worker's ledger, atomically: a kill at
+        any moment leaves it in the queue or in the ledger."""
+        encoded = self._pop(keys=[self.queue.key, self.ledger], args=[f"{time.time():.0f}"])
+        if encoded is None:
+            return None
+        request = self.queue._decode_request(encoded)
+        self.taken[request.url] = encoded
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+        self.pages += 1
+        if not self.busy:
+            self.busy = True
+            self._beat()
         return request
 
     def spider_idle(self, spider: Any) -> None:
@@ -156,14 +182,16 @@ class SharedScheduler(Scheduler):
             self.server.delete(taken)
 
     def _requeue(self, ledger: str) -> int:
-        entries = self.server.hvals(ledger)
+        entries = self.server.hkeys(ledger)
         for encoded in entries:
             self.queue.push(self.queue._decode_request(encoded))
         return len(entries)
 
-    def done(self, *urls: str) -> None:
-        """The request for ``urls`` is finished (stored in the stream, or a counted skip)."""
-        self.server.hdel(self.ledger, *urls)
+    def done(self, *urls: str, pipe: Any = None) -> None:
+        """The requests for ``urls`` are finished (in the stream, or a counted skip); with
+        ``pipe``, in the same transaction as what it already holds."""
+        if entries := [self.taken.pop(u) for u in dict.fromkeys(urls) if u in self.taken]:
+            (pipe or self.server).hdel(self.ledger, *entries)
 
 
 class SharedCrawlState(CrawlState):
@@ -285,12 +313,27 @@ class StreamPipeline:
             logger.info("skipped %s: %s", item.url, cleaned)
             scheduler.done(item.requested_url, item.url)
             raise DropItem(cleaned)
-        self.server.xadd(keys.STREAM, encode(item, cleaned, raw_gzip))
-        scheduler.done(item.requested_url, item.url)
+        pipe = scheduler.server.pipeline(transaction=True)  # pushed and done, or neither
+        pipe.xadd(keys.STREAM, encode(item, cleaned, raw_gzip))
+        scheduler.done(item.requested_url, item.url, pipe=pipe)
+        pipe.execute()
         self.crawler.stats.inc_value("ainews/pages_pushed")
         return item
 
 
+# The queue is scrapy-redis's PriorityQueue: a sorted set scored by -priority.
+_POP = """
+local best = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #best == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], best[1], ARGV[1])
+return best[1]
+"""
+_ENQUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
 # Redis' own clock for every worker; returns the ms to wait (0: the slot is ours).
 _TAKE_SLOT = """
 local t = redis.call('TIME')

@@ -12,9 +12,9 @@ free port without persistence. Each scale-out run starts N ``ainews crawl --redi
   has written the last page), against the single process's pages/s;
 - ingest lag: seconds the ingester needed after the last worker exited, and the most
   entries ever waiting in the stream;
-- Redis commands per page (``INFO commandstats``; a pipeline of k commands is one round
-  trip but k commands here, so this is an upper bound on round trips) and Redis' CPU as a
-  share of all CPU the run used.
+- Redis commands and round trips per page (``INFO commandstats``; a Lua script or a
+  MULTI/EXEC is one round trip for all the commands it runs) and Redis' CPU as a share of
+  all CPU the run used (workers, their cleaning processes, ingester, Redis).
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ from tests.redis_server import available, redis_server
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
         "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}", "-s", "AINEWS_WORKERS=1"]
 CLI = [sys.executable, "-m", "scraper.cli"]
+#: This script's own commands (reset, sampling), not the crawl's.
+OURS = ("info", "config|resetstat", "flushall", "xlen")
+#: Commands that only run inside a Lua script or a MULTI/EXEC or pipeline of the worker and
+#: ingester: not round trips of their own (the EVALSHA, MULTI or first command is).
+INNER = ("time", "get", "zrange", "zremrangebyrank", "hset", "sadd", "zadd", "xadd", "hdel",
+         "exec", "xack", "xdel", "pexpire")
 
 
 def children_cpu() -> float:
@@ -92,11 +98,12 @@ def scale_out(url: str, workers: int, sites: Path, tmp: Path) -> dict:
     ingest_out = wait(ingest)
     total = time.monotonic() - started
     stop.set()
-    stats = client.info("commandstats")
-    commands = sum(v["calls"] for k, v in stats.items()
-                   if k.split("_", 1)[1] not in ("info", "config", "flushall", "xlen"))
+    stats = {k.split("_", 1)[1]: v["calls"] for k, v in client.info("commandstats").items()
+             if k.split("_", 1)[1] not in OURS}
+    commands = sum(stats.values())
+    trips = sum(n for name, n in stats.items() if name not in INNER)
     result = {"seconds": crawled, "total": total, "lag": total - crawled, "peak": peak[0],
-              "commands": commands, "redis_cpu": _redis_cpu(client) - redis_cpu,
+              "commands": commands, "trips": trips, "redis_cpu": _redis_cpu(client) - redis_cpu,
               "cpu": children_cpu() - cpu, "outs": outs, "ingest": ingest_out}
     client.close()
     return result
@@ -145,15 +152,16 @@ article_pattern = '/a/\\d+$'
           f"{os.cpu_count()} cores")
     one = args.pages / base["seconds"]
     print(f"{'run':<26}{'crawl p/s':>10}{'vs one':>8}{'e2e p/s':>9}{'lag s':>7}"
-          f"{'peak q':>8}{'cmds/page':>10}{'redis CPU':>10}")
+          f"{'peak q':>8}{'cmds/page':>10}{'trips/page':>11}{'redis CPU':>10}")
     print(f"{'single process (SQLite)':<26}{one:>10.1f}{1:>7.2f}x{one:>9.1f}{'-':>7}{'-':>8}"
-          f"{'-':>10}{'-':>10}")
+          f"{'-':>10}{'-':>11}{'-':>10}")
     for n, r in rows:
         rate = args.pages / r["seconds"]
         share = r["redis_cpu"] / max(r["redis_cpu"] + r["cpu"], 1e-9)
         print(f"{f'{n} worker(s) + ingester':<26}{rate:>10.1f}{rate / one:>7.2f}x"
               f"{args.pages / r['total']:>9.1f}{r['lag']:>7.1f}{r['peak']:>8}"
-              f"{r['commands'] / args.pages:>10.1f}{share:>9.1%}")
+              f"{r['commands'] / args.pages:>10.1f}{r['trips'] / args.pages:>11.1f}"
+              f"{share:>9.1%}")
 
 
 if __name__ == "__main__":

@@ -49,6 +49,17 @@ def redis_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def _check_redis(url: str) -> None:
+    """Fail with exit code 1 and one line when the Redis server cannot be used."""
+    from scraper.exitcodes import EXIT_FAILED
+    from scraper.scaleout import RedisUnavailable, check
+
+    try:
+        check(url)
+    except RedisUnavailable as exc:
+        _fail(str(exc), EXIT_FAILED)
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -121,6 +132,8 @@ def crawl(
         extra[name.strip()] = value
     api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose,
                           level=extra.get("LOG_LEVEL", "INFO"))
+    if redis_url:
+        _check_redis(redis_url)
     try:
         result = api.run_crawl(
             db_path,
@@ -470,6 +483,7 @@ def ingest(db_path: Path, redis_url: str, follow: bool, consumer: str, log_file:
     from scraper import crawl as api
     from scraper.scaleout.ingest import run_ingest
 
+    _check_redis(redis_url)
     api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
     try:
         result = run_ingest(redis_url, db_path, consumer=consumer, follow=follow)
@@ -492,6 +506,7 @@ def status(redis_url: str, as_json: bool) -> None:
     from scraper.scaleout.status import format_status
     from scraper.scaleout.status import status as read_status
 
+    _check_redis(redis_url)
     report = read_status(redis_url)
     click.echo(json.dumps(report, indent=2) if as_json else format_status(report))
 

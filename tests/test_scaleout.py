@@ -194,3 +194,14 @@ def test_status_reports_queue_stream_and_workers(
     assert report["seen_urls"] >= articles
     text = run_ainews("status", "--redis", redis_url)
     assert f"{articles} not yet delivered" in text.stdout
+
+
+def test_unreachable_redis_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    closed = "redis://127.0.0.1:1/0"
+    for args in (("crawl", "--db", tmp_path / "a.db", "--sites", REPO / "sites.toml"),
+                 ("ingest", "--db", tmp_path / "a.db"), ("status",)):
+        run = run_ainews(*args, "--redis", closed)
+        assert run.returncode == 1, (args, run.stderr)
+        assert run.stderr.startswith("Error: cannot use Redis at redis://127.0.0.1:1/0")
+        assert "Traceback" not in run.stderr
+    assert not (tmp_path / "a.db").exists()

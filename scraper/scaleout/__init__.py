@@ -58,6 +58,26 @@ def connect(url: str) -> Any:
                                 health_check_interval=30)
 
 
+class RedisUnavailable(RuntimeError):
+    """The Redis server named by a URL cannot be reached or used."""
+
+
+def check(url: str) -> None:
+    """Raise :class:`RedisUnavailable` with a one-line reason unless ``url`` answers PING."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    except ValueError as exc:
+        raise RedisUnavailable(f"bad Redis URL {url!r}: {exc}") from exc
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise RedisUnavailable(f"cannot use Redis at {url}: {exc}") from exc
+    finally:
+        client.close()
+
+
 def live_workers(server: Any) -> dict[str, dict[str, str]]:
     """Workers whose heartbeat has not expired: id → their heartbeat fields."""
     found = {}

@@ -28,8 +28,13 @@ from scraper.state import REVISIT_MINUTES, SKIP_PREFIX, CrawlState
 
 logger = logging.getLogger(__name__)
 
-#: Seconds a worker's heartbeat lives without a refresh (refreshed every third of it).
+#: Seconds a worker's heartbeat lives without a refresh (refreshed every third of it). A
+#: worker whose heartbeat expired is taken for dead: its unfinished requests are put back
+#: when the next worker starts, so one that stalled longer than this may fetch a page a
+#: second time (the ingester writes it once).
 HEARTBEAT_S = 30.0
+#: A worker idle this soon after its start stays: the others may not have queued anything yet.
+START_GRACE_S = 3.0
 #: Seconds between an idle worker's looks at the shared queue.
 QUEUE_POLL_S = 0.5
 
@@ -75,6 +80,7 @@ class SharedScheduler(Scheduler):
         instance.crawler = crawler
         instance.worker = crawler.settings.get("AINEWS_WORKER_ID") or keys.default_worker_id()
         instance.heartbeat_s = crawler.settings.getfloat("AINEWS_HEARTBEAT", HEARTBEAT_S)
+        instance.start_grace_s = crawler.settings.getfloat("AINEWS_START_GRACE", START_GRACE_S)
         instance.ledger = keys.ledger_key(instance.worker)
         instance.busy = True
         instance.pages = 0
@@ -121,7 +127,7 @@ class SharedScheduler(Scheduler):
             self.df.log(request, self.spider)
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Any:
@@ -133,7 +139,7 @@ class SharedScheduler(Scheduler):
         request = self.queue._decode_request(encoded)
         self.taken[request.url] = encoded
         if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/dequeued/redis")
         self.pages += 1
         if not self.busy:
             self.busy = True
@@ -146,7 +152,7 @@ class SharedScheduler(Scheduler):
             self._beat()
         if len(self.queue):
             raise DontCloseSpider
-        if time.monotonic() - self.opened_at < self.heartbeat_s / 3:
+        if time.monotonic() - self.opened_at < self.start_grace_s:
             raise DontCloseSpider  # workers started together: give the others time to seed
         others = keys.live_workers(self.server)
         others.pop(self.worker, None)

@@ -46,6 +46,27 @@ def _exit_on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
+def redis_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--redis",
+        "redis_url",
+        envvar="AINEWS_REDIS_URL",
+        metavar="URL",
+        help="Scale out on this Redis server, e.g. redis://HOST:6379/0 (AINEWS_REDIS_URL).",
+    )(fn)
+
+
+def _check_redis(url: str) -> None:
+    """Fail with exit code 1 and one line when the Redis server cannot be used."""
+    from scraper.exitcodes import EXIT_FAILED
+    from scraper.scaleout import RedisUnavailable, check
+
+    try:
+        check(url)
+    except RedisUnavailable as exc:
+        _fail(str(exc), EXIT_FAILED)
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -89,6 +110,9 @@ def main() -> None:
     help="Override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=10 (repeatable).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+@redis_option
+@click.option("--worker-id", help="With --redis: this worker's name [default: HOST-PID]; "
+              "a restarted worker with the same name takes back its unfinished requests.")
 def crawl(
     db_path: Path,
     sites_file: Path,
@@ -100,6 +124,8 @@ def crawl(
     warc_dir: Path | None,
     overrides: tuple[str, ...],
     verbose: bool,
+    redis_url: str | None,
+    worker_id: str | None,
 ) -> None:
     """Crawl the sites into the database (what cron runs).
 
@@ -107,6 +133,9 @@ def crawl(
     75 another crawl holds the lock.
 
     Example: ainews crawl --db data/ainews.db --site the-decoder --max-minutes 20
+
+    With --redis (or AINEWS_REDIS_URL) this is one of several workers: the queue is shared
+    on Redis and pages go to `ainews ingest`, which writes the database; --db is not opened.
     """
     from scraper import crawl as api
 
@@ -118,6 +147,8 @@ def crawl(
         extra[name.strip()] = value
     if warc_dir:
         extra["AINEWS_WARC_DIR"] = str(warc_dir)
+    if redis_url:
+        _check_redis(redis_url)
     try:
         api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose,
                               level=extra.get("LOG_LEVEL", "INFO"))
@@ -129,6 +160,8 @@ def crawl(
             max_minutes=max_minutes,
             jobdir=jobdir,
             extra=extra,
+            redis_url=redis_url,
+            worker_id=worker_id,
         )
     except ConfigError as exc:
         _fail(str(exc), api.EXIT_CONFIG)
@@ -136,7 +169,7 @@ def crawl(
         _fail(str(exc), api.EXIT_LOCKED)
     except (sqlite3.Error, OSError, DatabaseError) as exc:  # not SQLite, corrupt, read-only
         _fail(str(classify(db_path, exc)), api.EXIT_CONFIG)
-    click.echo(result.summary(db_path))
+    click.echo(result.summary(redis_url or db_path))
     sys.exit(result.exit_code)
 
 
@@ -608,6 +641,56 @@ def report(db_path: Path, out: Path) -> None:
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"report written to {out}")
+
+
+@main.command()
+@db_option
+@click.option("--redis", "redis_url", envvar="AINEWS_REDIS_URL", metavar="URL", required=True,
+              help="The Redis server the workers push to (AINEWS_REDIS_URL).")
+@click.option("--follow", is_flag=True,
+              help="Keep waiting for pages [default: stop once the stream is empty and no "
+                   "worker is alive].")
+@click.option("--consumer", default="ingester", show_default=True,
+              help="Name in the stream's consumer group; a restart with the same name "
+                   "re-reads what it had not acknowledged.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rotating log file [default: logs/ainews.log beside the database].")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+def ingest(db_path: Path, redis_url: str, follow: bool, consumer: str, log_file: Path | None,
+           verbose: bool) -> None:
+    """Write the pages crawl workers pushed to Redis into the database (the one writer).
+
+    Example: ainews ingest --redis redis://10.0.0.5:6379/0 --db data/ainews.db --follow
+    """
+    from scraper import crawl as api
+    from scraper.scaleout.ingest import run_ingest
+
+    _check_redis(redis_url)
+    api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    try:
+        result = run_ingest(redis_url, db_path, consumer=consumer, follow=follow)
+    except api.LockHeld as exc:
+        _fail(str(exc), api.EXIT_LOCKED)
+    click.echo(result.summary(db_path))
+
+
+@main.command()
+@click.option("--redis", "redis_url", envvar="AINEWS_REDIS_URL", metavar="URL", required=True,
+              help="The scale-out Redis server (AINEWS_REDIS_URL).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status(redis_url: str, as_json: bool) -> None:
+    """Queue length, in-flight requests, stream lag, live workers and per-domain slots.
+
+    Example: ainews status --redis redis://10.0.0.5:6379/0
+    """
+    import json
+
+    from scraper.scaleout.status import format_status
+    from scraper.scaleout.status import status as read_status
+
+    _check_redis(redis_url)
+    report = read_status(redis_url)
+    click.echo(json.dumps(report, indent=2) if as_json else format_status(report))
 
 
 if __name__ == "__main__":

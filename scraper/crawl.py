@@ -6,6 +6,7 @@ the database so cron never runs two crawls on one file.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import sys
@@ -54,6 +55,7 @@ class CrawlResult:
             f"new={c.get('articles_new', 0)} updated={c.get('articles_updated', 0)} "
             f"unchanged={c.get('articles_unchanged', 0)} skipped={c.get('skipped', 0)}"
             + (f" ({reasons})" if reasons else "")
+            + (f" pushed={c['pushed']}" if "pushed" in c else "")
             + f" errors={c.get('errors', 0)}"
             + (f" failed_sites={','.join(c['failed_sites'])}" if c.get("failed_sites") else "")
             + f" in {self.seconds:.1f}s db={db_path}"
@@ -140,14 +142,27 @@ def run_crawl(
     db_path: str | Path, sites_file: str | Path, sites: list[str] | None = None, **options: Any
 ) -> CrawlResult:
     """Crawl into ``db_path``. Raises ConfigError (bad sites file), LockHeld, or
-    DatabaseError (the file is not a usable ainews database)."""
+    DatabaseError (the file is not a usable ainews database).
+
+    ``redis_url``: run as a scale-out worker (``scraper.scaleout``): shared queue on Redis,
+    pages pushed to the ingest stream; ``db_path`` is then never opened (only the default
+    log file lives beside it).
+    """
     db_path, sites_file = Path(db_path), Path(sites_file)
     names = list(sites or [])
     load_sites(sites_file).select(names)  # a bad sites file fails before anything starts
     started = time.monotonic()
-    with crawl_lock(db_path):
-        with Store(db_path, dedupe=False):  # an unusable database fails here, in one line
-            pass
+    redis_url = options.pop("redis_url", None)
+    worker_id = options.pop("worker_id", None)
+    if redis_url:
+        from scraper.scaleout.worker import worker_settings
+
+        options["extra"] = {**worker_settings(redis_url, worker_id),
+                            **(options.get("extra") or {})}
+    with contextlib.nullcontext() if redis_url else crawl_lock(db_path):
+        if not redis_url:
+            with Store(db_path, dedupe=False):  # an unusable database fails here, in one line
+                pass
         logger.info("crawl started: db=%s sites=%s %s", db_path, sites_file,
                     ",".join(names) or "(all)")
         scrapy_level = logging.getLogger("scrapy").level
@@ -158,6 +173,8 @@ def run_crawl(
         process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     counts = run_counts(stats)
+    if redis_url:  # a worker stores nothing itself: it pushes pages to the ingester
+        counts["pushed"] = stats.get("ainews/pages_pushed", 0)
     reason = str(stats.get("finish_reason", "unknown"))
     status = judge_run(counts, reason)
     code = BY_STATUS.get(status, EXIT_FAILED)
@@ -169,8 +186,8 @@ def run_crawl(
         counts=counts,
         finish_reason=reason,
     )
-    if result.run_id is not None:
+    if result.run_id is not None and not redis_url:
         with Store(db_path, dedupe=False) as store:
             store.finish_run(result.run_id, status=result.status, exit_code=result.exit_code)
-    logger.info("%s", result.summary(db_path))
+    logger.info("%s", result.summary(redis_url or db_path))
     return result

@@ -12,12 +12,25 @@ from typing import Any
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from scraper.skips import SkipRequest
 
 
 class RobotsTxtSkips(RobotsTxtMiddleware):
     """Scrapy's robots.txt check; a forbidden URL is skip reason ``robots_txt``."""
+
+    async def robot_parser(self, request: Any) -> Any:
+        """Scrapy's parser lookup, fixed for concurrent waiters: requests that arrive while
+        robots.txt is downloading all await one Deferred, and under the asyncio reactor
+        only the first gets the parser (Twisted's ``asFuture`` callback passes None on), so
+        the others went out unchecked. Once the download is done the parser is in
+        ``_parsers``: read it from there."""
+        parser = await super().robot_parser(request)
+        if parser is None:
+            parser = self._parsers.get(urlparse_cached(request).netloc)
+        return None if isinstance(parser, Deferred) else parser
 
     def process_request_2(self, rp: Any, request: Any) -> None:
         try:

@@ -40,6 +40,11 @@ class CrawlState:
     """Scrapy extension: built by ``from_crawler``, found with
     ``crawler.get_extension(CrawlState)``."""
 
+    #: False: this component is the frontier (article requests bypass Scrapy's dupefilter).
+    #: True (a scale-out worker, ``scraper.scaleout``): scrapy-redis's shared queue and
+    #: fingerprints are, so article requests go through them and start points do not.
+    shared_frontier = False
+
     def __init__(
         self,
         store: Store,

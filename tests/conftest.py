@@ -23,3 +23,16 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from exports.schema_doc import build_demo_database
 
     return build_demo_database(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory):
+    """A real redis-server for the session (Debian package ``redis-server``); tests that
+    need it skip with the reason where it is not installed. Flush it between tests."""
+    from tests import redis_server
+
+    if not redis_server.available():
+        pytest.skip(f"redis-server not found at {redis_server.REDIS_SERVER} "
+                    "(apt-get install redis-server)")
+    with redis_server.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

@@ -164,6 +164,7 @@ class NewsSpider(scrapy.Spider):
                 "handle_httpstatus_list": [304],
             },
             priority=10,  # discover before fetching, so the frontier is written early
+            dont_filter=self.state.shared_frontier,  # read again each run, not fingerprinted
         )
 
     def _article_request(self, url: str, site: Site, lastmod: str | None) -> scrapy.Request:
@@ -175,7 +176,8 @@ class NewsSpider(scrapy.Spider):
                   "site_name": site_label(site)},
             # the frontier hands out each URL once per run; without the dupefilter a
             # redirect loop runs into REDIRECT_MAX_TIMES and is reported, not dropped.
-            dont_filter=True,
+            # A shared frontier (scale-out workers) is the dupefilter: once across workers.
+            dont_filter=not self.state.shared_frontier,
         )
 
     # -- discovery -----------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""The one database writer of a scale-out crawl: drains the page stream into SQLite.
+
+Each entry goes through :func:`scraper.process.process_page` (de-duplicate, store, one
+transaction) exactly as in a one-process crawl, so ids, clusters and canonicals are the
+same. An entry is acknowledged (XACK, then deleted from the stream) only after its
+transaction committed: a killed ingester re-reads its unacknowledged entries on restart.
+Re-applying an entry that did commit is a no-op (same article id, same content hash →
+``unchanged``), so nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scraper import scaleout as keys
+from scraper.lock import crawl_lock
+from scraper.process import process_page
+from scraper.scaleout.records import BadRecord, decode
+from scraper.storage import Store
+
+logger = logging.getLogger(__name__)
+
+#: Entries read per XREADGROUP (each still commits on its own).
+BATCH = 50
+#: How long one read waits for new entries.
+BLOCK_MS = 1000
+#: A malformed entry is kept here for inspection instead of being retried forever.
+DEAD_LETTERS = keys.STREAM + ":dead"
+
+
+@dataclass
+class IngestResult:
+    counts: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def summary(self, db_path: Path | str) -> str:
+        parts = " ".join(f"{k}={v}" for k, v in sorted(self.counts.items()))
+        return f"ainews ingest: ok {parts or 'nothing'} in {self.seconds:.1f}s db={db_path}"
+
+
+def ensure_group(server: Any) -> None:
+    import redis
+
+    try:
+        server.xgroup_create(keys.STREAM, keys.GROUP, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+def stream_lag(server: Any) -> dict[str, int]:
+    """``pending`` (delivered, not acknowledged) and ``undelivered`` entries of the stream."""
+    for group in server.xinfo_groups(keys.STREAM) if server.exists(keys.STREAM) else []:
+        if group["name"] in (keys.GROUP, keys.GROUP.encode()):
+            lag = group.get("lag")
+            if lag is None:  # Redis < 7: count what is after the last delivered id
+                last = group["last-delivered-id"]
+                lag = len(server.xrange(keys.STREAM, min=f"({last.decode()}"))
+            return {"pending": int(group["pending"]), "undelivered": int(lag)}
+    return {"pending": 0, "undelivered": server.xlen(keys.STREAM)}
+
+
+def run_ingest(
+    redis_url: str,
+    db_path: str | Path,
+    *,
+    consumer: str = "ingester",
+    follow: bool = False,
+    batch: int = BATCH,
+    block_ms: int = BLOCK_MS,
+) -> IngestResult:
+    """Drain the stream into ``db_path``. Without ``follow``, return once the stream is
+    empty and no worker is alive; with it, run until killed."""
+    server = keys.connect(redis_url)
+    ensure_group(server)
+    result = IngestResult()
+    started = time.monotonic()
+    db_path = Path(db_path)
+    with crawl_lock(db_path), Store(db_path) as store:  # the one writer of this file
+        store.ensure_dedupe_index()
+        # This consumer's unacknowledged entries first (a killed earlier life), then new ones.
+        backlog = True
+        while True:
+            reply = server.xreadgroup(keys.GROUP, consumer, {keys.STREAM: "0" if backlog else ">"},
+                                      count=batch, block=None if backlog else block_ms)
+            entries = reply[0][1] if reply else []
+            if backlog and not entries:
+                backlog = False
+                continue
+            if entries:
+                _apply(server, store, entries, result.counts)
+                continue
+            if not follow and not keys.live_workers(server) and not any(
+                    stream_lag(server).values()):
+                break
+    result.seconds = time.monotonic() - started
+    server.close()
+    logger.info("%s", result.summary(db_path))
+    return result
+
+
+def _apply(server: Any, store: Store, entries: list[tuple[bytes, dict[bytes, bytes]]],
+           counts: Counter[str]) -> None:
+    done = []
+    for entry_id, entry in entries:
+        if not entry:  # deleted from the stream after delivery: nothing to apply
+            done.append(entry_id)
+            continue
+        try:
+            page, article, raw = decode(entry)
+        except BadRecord as exc:
+            logger.error("stream entry %s unreadable (%s); moved to %s", entry_id.decode(), exc,
+                         DEAD_LETTERS)
+            server.xadd(DEAD_LETTERS, entry)
+            counts["bad_record"] += 1
+            done.append(entry_id)
+            continue
+        outcome = process_page(page, store, cleaned=article, raw_gzip=raw)  # commits
+        counts[outcome.status] += 1
+        logger.info("%s %s", outcome.status, page.url)
+        done.append(entry_id)
+    pipe = server.pipeline(transaction=True)  # acknowledged only after every commit above
+    pipe.xack(keys.STREAM, keys.GROUP, *done)
+    pipe.xdel(keys.STREAM, *done)
+    pipe.execute()

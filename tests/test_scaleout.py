@@ -1,0 +1,207 @@
+"""Scale-out on a real redis-server: workers + one ingester give the one-process database."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scraper import scaleout as keys
+from scraper.article import Article
+from scraper.demo.server import DemoServer
+from scraper.items import FetchedPage
+from scraper.scaleout import records
+from scraper.scaleout.ingest import DEAD_LETTERS, run_ingest
+from tests.cli_helpers import REPO, run_ainews
+
+redis = pytest.importorskip("redis")
+
+#: One cleaning process each (the machine has 2 cores). The heartbeat keeps its default
+#: TTL: a killed worker is restarted under its name, which takes its ledger back at once.
+WORKER = ("-s", "AINEWS_WORKERS=1")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("scaleout")
+    with DemoServer(port=0) as server:
+        sites = server.sites_file(tmp)
+        base = tmp / "one-process.db"
+        run = run_ainews("crawl", "--db", base, "--sites", sites)
+        assert run.returncode == 0, run.stderr[-3000:]
+        yield {"server": server, "sites": sites, "base": base}
+
+
+@pytest.fixture
+def server(redis_url: str):
+    client = redis.Redis.from_url(redis_url)
+    client.flushall()
+    yield client
+    client.close()
+
+
+def worker(redis_url: str, sites: Path, tmp: Path, name: str, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "scraper.cli", "crawl", "--db", tmp / "unused.db", "--sites",
+         sites, "--redis", redis_url, "--worker-id", name, "--log-file", tmp / f"{name}.log",
+         *WORKER, *extra],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def ingester(redis_url: str, db: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "scraper.cli", "ingest", "--db", db, "--redis", redis_url],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def finish(proc: subprocess.Popen, timeout: float = 90) -> str:
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err[-3000:]
+    return out
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return {
+            "articles": sorted(conn.execute(
+                "SELECT id, url, cluster_id, is_canonical, partial_of, content_hash, title"
+                " FROM articles")),
+            "pages": sorted(conn.execute("SELECT article_id, url, status FROM pages")),
+            "cluster_members": sorted(conn.execute(
+                "SELECT article_id, cluster_id, relation, compared_with FROM cluster_members")),
+        }
+    finally:
+        conn.close()
+
+
+def no_doubles(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    for table, key in (("articles", "url"), ("pages", "article_id")):
+        total, distinct = conn.execute(
+            f"SELECT count(*), count(DISTINCT {key}) FROM {table}").fetchone()
+        assert total == distinct > 0, table
+    conn.close()
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_and_one_ingester_give_the_one_process_database(
+        demo: dict, redis_url: str, server, tmp_path: Path, workers: int) -> None:
+    procs = [worker(redis_url, demo["sites"], tmp_path, f"w{i}") for i in range(workers)]
+    ingest = ingester(redis_url, tmp_path / "scaled.db")
+    outputs = [finish(p) for p in procs]
+    assert "ainews ingest: ok" in finish(ingest)
+    pushed = [int(o.split("pushed=")[1].split()[0]) for o in outputs]
+    base = snapshot(demo["base"])
+    assert sum(pushed) == len(base["articles"])  # each article fetched by one worker only
+    assert snapshot(tmp_path / "scaled.db") == base
+    no_doubles(tmp_path / "scaled.db")
+    assert not (tmp_path / "unused.db").exists()  # workers never open SQLite
+    assert server.xlen(keys.STREAM) == 0 and server.zcard(keys.queue_key()) == 0
+
+
+def test_killed_worker_and_ingester_restart_to_the_same_database(
+        demo: dict, redis_url: str, server, tmp_path: Path) -> None:
+    slow = ("-s", "DOWNLOAD_DELAY=0.25", "-s", "AINEWS_WORKERS=0")  # a run long enough to kill
+    db = tmp_path / "scaled.db"
+    w1 = worker(redis_url, demo["sites"], tmp_path, "w1", *slow)
+    w2 = worker(redis_url, demo["sites"], tmp_path, "w2", *slow)
+    ingest = ingester(redis_url, db)
+    deadline = time.monotonic() + 60
+    while server.xinfo_stream(keys.STREAM)["entries-added"] < 4 if server.exists(
+            keys.STREAM) else True:
+        assert time.monotonic() < deadline, "no page reached the stream"
+        time.sleep(0.05)
+    os.kill(w1.pid, signal.SIGKILL)
+    os.kill(ingest.pid, signal.SIGKILL)
+    w1.wait()
+    ingest.wait()
+    assert w1.returncode == ingest.returncode == -signal.SIGKILL
+    taken = server.hlen(keys.ledger_key("w1"))
+    assert taken > 0  # requests w1 took and never finished: lost without the ledger
+    # Restarted under the same names: the worker takes back what it had taken, the
+    # ingester re-reads what it had not acknowledged.
+    w1 = worker(redis_url, demo["sites"], tmp_path, "w1", *slow)
+    ingest = ingester(redis_url, db)
+    assert "ainews crawl: ok" in finish(w1)
+    assert f"put back {taken} unfinished request(s) of worker w1" in (
+        tmp_path / "w1.log").read_text()
+    finish(w2)
+    finish(ingest)
+    assert snapshot(db) == snapshot(demo["base"])
+    no_doubles(db)
+    assert server.xlen(keys.STREAM) == 0
+    assert not list(server.scan_iter(match=keys.ledger_key("") + "*"))
+
+
+def test_redelivered_entry_is_written_once_and_a_bad_one_is_set_aside(
+        redis_url: str, server, tmp_path: Path) -> None:
+    """A kill between the commit and the XACK delivers an entry again: it changes nothing."""
+    page = FetchedPage(url="https://example.org/a", requested_url="https://example.org/a",
+                       site="ex", status=200, content_type="text/html",
+                       body=b"<html>...</html>", fetched_at="2026-01-01T00:00:00+00:00")
+    article = Article(url=page.url, title="A story", body="One paragraph of words. " * 30,
+                      site="ex", fetched_at=page.fetched_at)
+    entry = records.encode(page, article, None)
+    server.xadd(keys.STREAM, entry)
+    server.xadd(keys.STREAM, entry)  # the same record again
+    server.xadd(keys.STREAM, {**entry, b"raw": b"not gzip"})
+    result = run_ingest(redis_url, tmp_path / "a.db")
+    assert result.counts == {"new": 1, "unchanged": 1, "bad_record": 1}
+    assert server.xlen(DEAD_LETTERS) == 1 and server.xlen(keys.STREAM) == 0
+    conn = sqlite3.connect(tmp_path / "a.db")
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    raw = conn.execute("SELECT raw_gzip FROM pages").fetchone()[0]
+    assert gzip.decompress(raw) == page.body
+
+
+def test_domain_slot_is_shared_and_retry_after_pauses_every_worker(server) -> None:
+    from scraper.scaleout.worker import _PAUSE_SLOT, _TAKE_SLOT
+
+    take, pause = server.register_script(_TAKE_SLOT), server.register_script(_PAUSE_SLOT)
+    key = keys.slot_key("example.org")
+    assert take(keys=[key], args=[2000]) == 0  # one worker takes the slot
+    assert 0 < take(keys=[key], args=[2000]) <= 2000  # the next, any worker, waits
+    pause(keys=[key], args=[60_000])  # Retry-After: 60 from one worker's response
+    assert 2000 < take(keys=[key], args=[2000]) <= 60_000
+    assert take(keys=[keys.slot_key("other.org")], args=[2000]) == 0  # per domain
+
+
+def test_status_reports_queue_stream_and_workers(
+        demo: dict, redis_url: str, server, tmp_path: Path) -> None:
+    finish(worker(redis_url, demo["sites"], tmp_path, "w1"))
+    run = run_ainews("status", "--redis", redis_url, "--json")
+    assert run.returncode == 0, run.stderr
+    import json
+
+    report = json.loads(run.stdout)
+    articles = len(snapshot(demo["base"])["articles"])
+    assert report["stream"] == {"pending": 0, "undelivered": articles}
+    assert report["queue"] == 0 and report["in_flight"] == 0
+    assert report["workers"] == {}  # it exited and removed its heartbeat
+    assert report["seen_urls"] >= articles
+    text = run_ainews("status", "--redis", redis_url)
+    assert f"{articles} not yet delivered" in text.stdout
+
+
+def test_unreachable_redis_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    closed = "redis://127.0.0.1:1/0"
+    for args in (("crawl", "--db", tmp_path / "a.db", "--sites", REPO / "sites.toml"),
+                 ("ingest", "--db", tmp_path / "a.db"), ("status",)):
+        run = run_ainews(*args, "--redis", closed)
+        assert run.returncode == 1, (args, run.stderr)
+        assert run.stderr.startswith("Error: cannot use Redis at redis://127.0.0.1:1/0")
+        assert "Traceback" not in run.stderr
+    assert not (tmp_path / "a.db").exists()

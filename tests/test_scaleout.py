@@ -167,6 +167,29 @@ def test_redelivered_entry_is_written_once_and_a_bad_one_is_set_aside(
     assert gzip.decompress(raw) == page.body
 
 
+def test_an_entry_that_cannot_be_stored_never_blocks_the_stream(
+        redis_url: str, server, tmp_path: Path) -> None:
+    """A page whose record the store refuses (here a title that is not text) is set aside
+    with the reason; the entries after it are stored, and a restart has nothing left."""
+    def entry(n: int, title: object) -> dict[bytes, bytes]:
+        url = f"https://example.org/{n}"
+        page = FetchedPage(url=url, requested_url=url, site="ex", status=200,
+                           content_type="text/html", body=b"<html></html>",
+                           fetched_at="2026-01-01T00:00:00+00:00")
+        article = Article(url=url, title=title, body=f"Story {n} has its own words. " * 30,
+                          site="ex", fetched_at=page.fetched_at)
+        return records.encode(page, article, None)
+
+    server.xadd(keys.STREAM, entry(1, ["not", "text"]))
+    server.xadd(keys.STREAM, entry(2, "A fine story"))
+    result = run_ingest(redis_url, tmp_path / "a.db")
+    assert result.counts == {"failed": 1, "new": 1}
+    dead = server.xrange(DEAD_LETTERS)
+    assert len(dead) == 1 and b"error" in dead[0][1]
+    assert server.xlen(keys.STREAM) == 0
+    assert run_ingest(redis_url, tmp_path / "a.db").counts == {}
+
+
 def test_domain_slot_is_shared_and_retry_after_pauses_every_worker(server) -> None:
     from scraper.scaleout.worker import _PAUSE_SLOT, _TAKE_SLOT
 

@@ -11,6 +11,7 @@ Re-applying an entry that did commit is a no-op (same article id, same content h
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,24 +108,45 @@ def run_ingest(
 def _apply(server: Any, store: Store, entries: list[tuple[bytes, dict[bytes, bytes]]],
            counts: Counter[str]) -> None:
     done = []
-    for entry_id, entry in entries:
-        if not entry:  # deleted from the stream after delivery: nothing to apply
-            done.append(entry_id)
-            continue
-        try:
-            page, article, raw = decode(entry)
-        except BadRecord as exc:
-            logger.error("stream entry %s unreadable (%s); moved to %s", entry_id.decode(), exc,
-                         DEAD_LETTERS)
-            server.xadd(DEAD_LETTERS, entry)
-            counts["bad_record"] += 1
-            done.append(entry_id)
-            continue
+    try:
+        for entry_id, entry in entries:
+            if entry:  # (an entry deleted after delivery has nothing to apply)
+                _apply_one(server, store, entry_id, entry, counts)
+            done.append(entry_id)  # stored, skipped, or set aside as a dead letter
+    finally:
+        if done:  # acknowledged only after every commit above
+            pipe = server.pipeline(transaction=True)
+            pipe.xack(keys.STREAM, keys.GROUP, *done)
+            pipe.xdel(keys.STREAM, *done)
+            pipe.execute()
+
+
+def _apply_one(server: Any, store: Store, entry_id: bytes, entry: dict[bytes, bytes],
+               counts: Counter[str]) -> None:
+    """Store one entry. An entry that cannot be read or stored (a bad record, a bug on one
+    page) goes to the dead-letter stream with the reason, so it never blocks the stream;
+    a database error (disk full, locked, corrupt) propagates: the entry stays pending."""
+    try:
+        page, article, raw = decode(entry)
+    except BadRecord as exc:
+        _dead_letter(server, entry_id, entry, f"unreadable: {exc}", counts, "bad_record")
+        return
+    try:
         outcome = process_page(page, store, cleaned=article, raw_gzip=raw)  # commits
-        counts[outcome.status] += 1
-        logger.info("%s %s", outcome.status, page.url)
-        done.append(entry_id)
-    pipe = server.pipeline(transaction=True)  # acknowledged only after every commit above
-    pipe.xack(keys.STREAM, keys.GROUP, *done)
-    pipe.xdel(keys.STREAM, *done)
-    pipe.execute()
+    except Exception as exc:  # one page's failure must not stop ingestion
+        if isinstance(exc, sqlite3.OperationalError | OSError) \
+                or type(exc) is sqlite3.DatabaseError:  # the database, not this page
+            raise
+        logger.exception("stream entry %s (%s) could not be stored", entry_id.decode(), page.url)
+        _dead_letter(server, entry_id, entry, f"{type(exc).__name__}: {exc}"[:500], counts,
+                     "failed")
+        return
+    counts[outcome.status] += 1
+    logger.info("%s %s", outcome.status, page.url)
+
+
+def _dead_letter(server: Any, entry_id: bytes, entry: dict[bytes, bytes], reason: str,
+                 counts: Counter[str], outcome: str) -> None:
+    logger.error("stream entry %s set aside in %s: %s", entry_id.decode(), DEAD_LETTERS, reason)
+    server.xadd(DEAD_LETTERS, {**entry, b"error": reason.encode()})
+    counts[outcome] += 1

@@ -5,7 +5,9 @@ The permutations are datasketch's ``affine32`` scheme (``h -> a*fmix32(h) + b mo
 ``datasketch.MinHash(num_perm, seed, scheme="affine32", hashfunc=int).update_batch(shingles)``
 and can be handed to datasketch (e.g. its Redis-backed LSH) as a ``LeanMinHash``. It is
 computed for all shingles at once instead of one Python call per shingle: that is what
-makes ~5x datasketch's speed from text.
+makes ~5x datasketch's speed from text. The permutation parameters are drawn here the way
+datasketch draws them (tests/test_dedupe.py checks they are equal): importing datasketch
+would load scipy into every crawl process for two arrays (~50 MB of resident memory).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 # Word 3-grams. On word 5-grams, editing 5% of the words already drops the Jaccard of two
 # copies to ~0.6 (each edit breaks 5 shingles) and 10% to ~0.4; on 3-grams the same edits
@@ -41,9 +42,12 @@ _MIX_2 = np.uint64(0xC2B2AE3D27D4EB4F)
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's affine32 permutation parameters ``(a, b)`` as row vectors."""
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return a.reshape(1, -1).copy(), b.reshape(1, -1).copy()
+    """datasketch's affine32 permutation parameters ``(a, b)`` as row vectors: ``a`` odd,
+    both uint32, drawn in this order from ``numpy.random.RandomState(seed)``."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a.reshape(1, -1), b.reshape(1, -1)
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from datasketch import MinHash
 
 from dedupe import Deduplicator, Doc, Params, SQLiteIndex
 from dedupe.corpus import CorpusError, dedupe_jsonl
-from dedupe.signature import NUM_PERM, SCHEME, SEED, minhash, shingles
+from dedupe.signature import NUM_PERM, SCHEME, SEED, minhash, permutations, shingles
 from dedupe.text import features, normalize, tokens
 
 RNG = random.Random(7)
@@ -75,6 +75,13 @@ def test_signature_is_deterministic_and_equals_datasketch() -> None:
     # a set: the order of the shingles does not matter, a missing shingle may
     assert np.array_equal(minhash(sh[::-1]), minhash(sh))
     assert not np.array_equal(minhash(sh[: sh.size // 2]), minhash(sh))
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(NUM_PERM, SEED), (16, SEED), (64, 1)])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    a, b = permutations(num_perm, seed)
+    expected = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    assert a.dtype == expected.dtype and np.array_equal(np.vstack([a, b]), expected)
 
 
 def test_params_are_validated() -> None:

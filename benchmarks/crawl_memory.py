@@ -1,0 +1,93 @@
+"""Peak memory of a whole crawl that discovers a large sitemap, against one that discovers
+a small one (issue: "a run that reads a 100k-URL sitemap peaks under 200 MB").
+
+Run from the checkout: ``python -m benchmarks.crawl_memory [--urls 1000,100000]``.
+
+Serves one sitemap of N article URLs on 127.0.0.1 (the articles answer 404, so the run
+measures discovery and the frontier, not cleaning), runs ``ainews crawl --max-minutes``
+with cleaning in the crawl process (``AINEWS_WORKERS=0``) under ``/usr/bin/time -v``, and
+prints the process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+from tests.localweb import serving
+
+
+def handler(urls: int) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            base = f"http://{self.headers['Host']}"
+            if self.path == "/sitemap.xml":
+                body = (
+                    '<?xml version="1.0"?>'
+                    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                    + "".join(f"<url><loc>{base}/a/{i}</loc><lastmod>2026-03-01</lastmod></url>"
+                              for i in range(urls))
+                    + "</urlset>"
+                ).encode()
+                ctype = "application/xml"
+            elif self.path == "/robots.txt":
+                body, ctype = b"User-agent: *\nDisallow:\n", "text/plain"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+def peak_mb(urls: int, minutes: float, workdir: Path) -> tuple[float, float, str]:
+    """(peak RSS in MB, seconds, the run's summary line)."""
+    with serving(handler(urls)) as base:
+        sites = workdir / f"sites-{urls}.toml"
+        sites.write_text(
+            "[settings]\ndownload_delay = 0\nallow_private = true\n\n"
+            f'[[site]]\nname = "big"\ndomains = ["127.0.0.1"]\nsitemaps = ["{base}/sitemap.xml"]\n'
+            f"article_pattern = '^{base}/a/'\n",
+            encoding="utf-8",
+        )
+        started = time.monotonic()
+        proc = subprocess.run(
+            ["/usr/bin/time", "-v", sys.executable, "-m", "scraper.cli", "crawl",
+             "--db", str(workdir / f"{urls}.db"), "--sites", str(sites),
+             "--max-minutes", str(minutes), "-s", "AINEWS_WORKERS=0"],
+            capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        )
+        seconds = time.monotonic() - started
+    found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    if found is None:
+        raise SystemExit(f"no memory figure from /usr/bin/time:\n{proc.stderr[-2000:]}")
+    return int(found.group(1)) / 1024, seconds, proc.stdout.strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--urls", default="1000,100000", help="sitemap sizes, comma-separated")
+    parser.add_argument("--minutes", type=float, default=0.5, help="--max-minutes of each run")
+    args = parser.parse_args()
+    print(f"{'sitemap URLs':>12}  {'peak MB':>8}  {'seconds':>7}  summary")
+    with tempfile.TemporaryDirectory() as tmp:
+        for urls in (int(n) for n in args.urls.split(",")):
+            mb, seconds, summary = peak_mb(urls, args.minutes, Path(tmp))
+            print(f"{urls:>12,}  {mb:>8.1f}  {seconds:>7.1f}  {summary}")
+
+
+if __name__ == "__main__":
+    main()

@@ -24,7 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from tests.localweb import serving
+from tests.localweb import QuietHandler, reply, serving
 
 WORDS = ("model", "chip", "agent", "benchmark", "license", "weights", "startup", "lab",
          "inference", "dataset", "robot", "policy", "funding", "release", "paper", "team")
@@ -39,7 +39,7 @@ def article(n: int) -> bytes:
 
 
 def handler(urls: int, articles: bool = False) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             base = f"http://{self.headers['Host']}"
             if self.path == "/sitemap.xml":
@@ -58,14 +58,7 @@ def handler(urls: int, articles: bool = False) -> type[BaseHTTPRequestHandler]:
             else:
                 self.send_error(404)
                 return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
+            reply(self, body, ctype)
 
     return Handler
 

@@ -84,6 +84,19 @@ class Web:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def sites_toml(self) -> str:
+        """The sites file of this web: one site, its sitemap, no politeness delay."""
+        return f"""
+[settings]
+download_delay = 0
+allow_private = true
+[[site]]
+name = "bench"
+domains = ["127.0.0.1"]
+sitemaps = ["{self.base}/sitemap.xml"]
+article_pattern = '/a/\\d+$'
+"""
+
     def route(self, path: str, host: str) -> tuple[bytes | None, str, str | None]:
         if path == "/robots.txt":
             return b"User-agent: *\nDisallow:\n", "text/plain", None
@@ -219,16 +232,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             sites = Path(tmp) / "sites.toml"
-            sites.write_text(f"""
-[settings]
-download_delay = 0
-allow_private = true
-[[site]]
-name = "bench"
-domains = ["127.0.0.1"]
-sitemaps = ["{web.base}/sitemap.xml"]
-article_pattern = '/a/\\d+$'
-""", encoding="utf-8")
+            sites.write_text(web.sites_toml(), encoding="utf-8")
             for kind, label in (("fetch", "scrapy fetch-only"),
                                 ("trafilatura", "scrapy + trafilatura")):
                 results.append((label, timed([*me, "--run-peer", kind, "--base", web.base], web)))

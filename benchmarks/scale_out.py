@@ -127,16 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         with tempfile.TemporaryDirectory() as tmp_name, redis_server(Path(tmp_name)) as url:
             tmp = Path(tmp_name)
             sites = tmp / "sites.toml"
-            sites.write_text(f"""
-[settings]
-download_delay = 0
-allow_private = true
-[[site]]
-name = "bench"
-domains = ["127.0.0.1"]
-sitemaps = ["{web.base}/sitemap.xml"]
-article_pattern = '/a/\\d+$'
-""", encoding="utf-8")
+            sites.write_text(web.sites_toml(), encoding="utf-8")
             base = single_process(sites, tmp)
             print(f"  single process: {base['seconds']:.1f}s  {base['out']}", file=sys.stderr)
             for n in (int(w) for w in args.workers.split(",")):

@@ -21,3 +21,20 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def reply(handler: BaseHTTPRequestHandler, body: bytes, content_type: str,
+          status: int = 200) -> None:
+    """Answer ``handler``'s request with ``body`` (Content-Type and Content-Length set)."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that does not log every request to stderr."""
+
+    def log_message(self, *args: object) -> None:
+        pass

@@ -9,7 +9,6 @@ import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from scraper.items import FetchedPage
 from scraper.process import process_page
 from scraper.storage import Store, article_id
 from tests.cli_helpers import REPO, run_ainews
-from tests.localweb import serving
+from tests.localweb import QuietHandler, reply, serving
 
 #: Columns that must not depend on the number of workers or the order pages arrive in.
 RECORD = ("url", "title", "authors", "published_at", "body", "lede", "language", "tags",
@@ -200,7 +199,7 @@ def sitemap_web() -> Iterator[tuple[str, dict[str, int]]]:
     links to file: and ftp: URLs on the site's own host."""
     hits: dict[str, int] = {}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802
             hits[self.path] = hits.get(self.path, 0) + 1
             host = f"http://{self.headers['Host']}"
@@ -223,14 +222,7 @@ def sitemap_web() -> Iterator[tuple[str, dict[str, int]]]:
             else:
                 self.send_error(404)
                 return
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
+            reply(self, body, ctype)
 
     with serving(Handler) as base:
         yield base, hits

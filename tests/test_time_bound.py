@@ -7,11 +7,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from tests.cli_helpers import run_ainews
-from tests.localweb import serving
+from tests.localweb import QuietHandler, reply, serving
 
 ARTICLES = 60
 
@@ -21,16 +20,16 @@ def slow_web() -> Iterator[str]:
     """A feed of articles that trickle one byte every half second, or never answer."""
     stop = threading.Event()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             base = f"http://127.0.0.1:{self.server.server_port}"
             if self.path == "/robots.txt":
-                return self._send(b"User-agent: *\nDisallow:\n", "text/plain")
+                return reply(self, b"User-agent: *\nDisallow:\n", "text/plain")
             if self.path == "/feed":
                 items = "".join(f"<item><link>{base}/a/{i}</link></item>"
                                 for i in range(ARTICLES))
-                return self._send(f"<rss><channel>{items}</channel></rss>".encode(),
-                                  "application/rss+xml")
+                return reply(self, f"<rss><channel>{items}</channel></rss>".encode(),
+                             "application/rss+xml")
             if self.path.endswith(("0", "5")):  # never answers at all
                 stop.wait(120)
                 return None
@@ -46,16 +45,6 @@ def slow_web() -> Iterator[str]:
             except OSError:  # the crawler hung up
                 pass
             return None
-
-        def _send(self, body: bytes, content_type: str) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
 
     try:
         with serving(Handler) as base:

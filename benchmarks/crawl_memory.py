@@ -16,6 +16,7 @@ a 1,000-page one": ``python -m benchmarks.crawl_memory --articles --urls 1000,20
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import subprocess
 import sys
@@ -26,13 +27,12 @@ from pathlib import Path
 
 from tests.localweb import QuietHandler, reply, serving
 
-WORDS = ("model", "chip", "agent", "benchmark", "license", "weights", "startup", "lab",
-         "inference", "dataset", "robot", "policy", "funding", "release", "paper", "team")
-
 
 def article(n: int) -> bytes:
-    """A distinct short news page: its words are drawn from ``n``'s digits."""
-    words = [WORDS[(n * 7 + i * 13 + (n >> (i % 11))) % len(WORDS)] for i in range(240)]
+    """A distinct short news page: 240 words drawn from a 50,000-word vocabulary by a
+    generator seeded with ``n``, so pages share few shingles (like different stories)."""
+    draw = random.Random(n)
+    words = [f"w{draw.randrange(50_000)}" for _ in range(240)]
     paras = "".join(f"<p>Story {n}: {' '.join(words[i:i + 40])}.</p>" for i in range(0, 240, 40))
     return (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>"
             f"{paras}</article></body></html>").encode()

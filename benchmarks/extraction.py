@@ -17,7 +17,7 @@ from pathlib import Path
 
 import lxml.html
 
-from benchmarks.scoring import Aggregate, PageScore, aggregate, shingle_scores
+from benchmarks.scoring import Aggregate, PageScore, aggregate, half, shingle_scores
 from scraper.paths import shared_dir
 
 Extractor = Callable[[bytes, str], str]
@@ -60,7 +60,7 @@ def load_pages(shared: Path | None = None) -> list[Page]:
 def ours(html: bytes, url: str) -> str:
     from scraper.extraction import core
 
-    return core.extract(html, url).full_text
+    return core.extract(html, url).body  # what lands in articles.body
 
 
 def trafilatura_peer(html: bytes, url: str) -> str:
@@ -118,12 +118,14 @@ def run(name: str, extractor: Extractor, pages: list[Page]) -> RunResult:
 
 
 def format_table(results: list[RunResult]) -> str:
-    header = (f"{'extractor':<12} {'F1':>6} {'P':>6} {'R':>6} {'acc':>6} {'empty':>5} "
-              f"{'exc':>4} {'total s':>8} {'med ms':>7} {'p95 ms':>7}")
+    header = (f"{'extractor':<12} {'F1':>6} {'half 0':>6} {'half 1':>6} {'P':>6} {'R':>6} "
+              f"{'acc':>6} {'empty':>5} {'exc':>4} {'total s':>8} {'med ms':>7} {'p95 ms':>7}")
     rows = [header]
     for r in results:
         s = r.score
-        rows.append(f"{r.name:<12} {s.f1:6.3f} {s.precision:6.3f} {s.recall:6.3f} "
+        halves = [aggregate(v for k, v in r.pages.items() if half(k) == h).f1 for h in (0, 1)]
+        rows.append(f"{r.name:<12} {s.f1:6.3f} {halves[0]:6.3f} {halves[1]:6.3f} "
+                    f"{s.precision:6.3f} {s.recall:6.3f} "
                     f"{s.accuracy:6.3f} {s.empty:5d} {r.exceptions:4d} {r.total_s:8.2f} "
                     f"{r.median_ms:7.1f} {r.p95_ms:7.1f}")
     return "\n".join(rows)

@@ -96,7 +96,7 @@ def ours(html: bytes, url: str) -> Prediction:
     from scraper.extraction import extract
 
     article = extract(html, url)
-    return Prediction(article.title, article.authors, article.published_at, article.full_text)
+    return Prediction(article.title, article.authors, article.published_at, article.body)
 
 
 def trafilatura_predict(html: bytes, url: str) -> Prediction:

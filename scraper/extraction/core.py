@@ -2,41 +2,45 @@
 
 from __future__ import annotations
 
-import lxml.html
+import logging
+
+import lxml.etree
 
 from scraper.article import Article
 from scraper.extraction.body import extract_body
 from scraper.extraction.bounds import check_text, check_tree
 from scraper.extraction.charset import decode_html
+from scraper.extraction.errors import TooComplex
 from scraper.extraction.metadata import extract_metadata
+from scraper.extraction.parsing import parse_html, plain_tree
+
+logger = logging.getLogger(__name__)
 
 #: Bumped whenever cleaning changes output; ``ainews reprocess`` uses it to find stale rows.
 EXTRACTOR_VERSION = 5
-
-
-def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse a page once with lxml; an empty or unparsable page gives an empty <html>."""
-    text = text.replace("\x00", "")
-    if not text.strip():
-        return lxml.html.document_fromstring("<html><body></body></html>")
-    try:
-        return lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
 
 
 def extract(html: str | bytes, url: str, *, content_type: str | None = None) -> Article:
     """Turn one HTML page into an :class:`Article`. Pure: no network, no database.
 
     Raises :class:`~scraper.extraction.TooComplex` for a page beyond the per-page bounds
-    (``bounds.py``), so no page can take unbounded time or memory.
+    (``bounds.py``), so no page can take unbounded time or memory; nothing else. A page
+    whose tree an lxml operation still refuses is extracted again from its plain text.
     """
     text = decode_html(html, content_type)
     check_text(text, url)
     tree = parse_html(text)
     check_tree(tree, url)
-    meta = extract_metadata(tree, url)
-    body = extract_body(tree, url, meta)
+    try:
+        meta = extract_metadata(tree, url)
+        body = extract_body(tree, url, meta)
+    except TooComplex:
+        raise
+    except (ValueError, lxml.etree.LxmlError) as error:
+        logger.warning("extraction failed on %s (%s); using the page's plain text", url, error)
+        tree = plain_tree(text, tree.find("head"))
+        meta = extract_metadata(tree, url)
+        body = extract_body(tree, url, meta)
     return Article(
         url=url,
         title=meta.title,

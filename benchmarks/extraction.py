@@ -1,7 +1,9 @@
 """Article-body benchmark: our extractor against trafilatura and readability-lxml.
 
-Run from the checkout: ``python -m benchmarks.extraction [--only ours] [--worst 10]``.
-Data: ``$AINEWS_SHARED/extraction-bench`` (``html/<id>.html.gz`` + ``ground-truth.json``).
+Run from the checkout: ``python -m benchmarks.extraction [--only ours] [--worst 10]
+[--stages]``. Data: ``$AINEWS_SHARED/extraction-bench`` (``html/<id>.html.gz`` +
+``ground-truth.json``). trafilatura runs in both its precision mode (the one our body
+stage calls) and its standard mode; ``--stages`` times our stages one by one.
 """
 
 from __future__ import annotations
@@ -63,11 +65,17 @@ def ours(html: bytes, url: str) -> str:
     return core.extract(html, url).body  # what lands in articles.body
 
 
-def trafilatura_peer(html: bytes, url: str) -> str:
+def trafilatura_precision(html: bytes, url: str) -> str:
     import trafilatura
 
     return trafilatura.extract(html, url=url, favor_precision=True,
                                include_comments=False) or ""
+
+
+def trafilatura_standard(html: bytes, url: str) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url, include_comments=False) or ""
 
 
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -92,7 +100,8 @@ def readability_peer(html: bytes, url: str) -> str:
 
 EXTRACTORS: dict[str, Extractor] = {
     "ours": ours,
-    "trafilatura": trafilatura_peer,
+    "trafilatura-precision": trafilatura_precision,
+    "trafilatura-standard": trafilatura_standard,
     "readability": readability_peer,
 }
 
@@ -118,17 +127,52 @@ def run(name: str, extractor: Extractor, pages: list[Page]) -> RunResult:
 
 
 def format_table(results: list[RunResult]) -> str:
-    header = (f"{'extractor':<12} {'F1':>6} {'half 0':>6} {'half 1':>6} {'P':>6} {'R':>6} "
+    header = (f"{'extractor':<21} {'F1':>6} {'half 0':>6} {'half 1':>6} {'P':>6} {'R':>6} "
               f"{'acc':>6} {'empty':>5} {'exc':>4} {'total s':>8} {'med ms':>7} {'p95 ms':>7}")
     rows = [header]
     for r in results:
         s = r.score
         halves = [aggregate(v for k, v in r.pages.items() if half(k) == h).f1 for h in (0, 1)]
-        rows.append(f"{r.name:<12} {s.f1:6.3f} {halves[0]:6.3f} {halves[1]:6.3f} "
+        rows.append(f"{r.name:<21} {s.f1:6.3f} {halves[0]:6.3f} {halves[1]:6.3f} "
                     f"{s.precision:6.3f} {s.recall:6.3f} "
                     f"{s.accuracy:6.3f} {s.empty:5d} {r.exceptions:4d} {r.total_s:8.2f} "
                     f"{r.median_ms:7.1f} {r.p95_ms:7.1f}")
     return "\n".join(rows)
+
+
+def speed_ratio(results: list[RunResult]) -> str:
+    """Our median time per page over trafilatura's (precision mode), same run."""
+    medians = {r.name: r.median_ms for r in results}
+    if "ours" not in medians or not medians.get("trafilatura-precision"):
+        return ""
+    ratio = medians["ours"] / medians["trafilatura-precision"]
+    return f"median time per page, ours / trafilatura-precision: {ratio:.2f}x"
+
+
+def stage_times(pages: list[Page]) -> str:
+    """Median and mean milliseconds per page of each of our stages (see ``core.extract``)."""
+    from scraper.extraction import bounds, charset, parsing
+    from scraper.extraction.body import extract_body
+    from scraper.extraction.metadata import extract_metadata
+
+    stages: dict[str, list[float]] = {"decode": [], "parse": [], "metadata": [], "body": []}
+    for page in pages:
+        start = time.perf_counter()
+        text = charset.decode_html(page.html)
+        bounds.check_text(text, page.url)
+        marks = [start, time.perf_counter()]
+        tree = parsing.parse_html(text)
+        bounds.check_tree(tree, page.url)
+        marks.append(time.perf_counter())
+        meta = extract_metadata(tree, page.url)
+        marks.append(time.perf_counter())
+        extract_body(tree, page.url, meta)
+        marks.append(time.perf_counter())
+        for times, begin, end in zip(stages.values(), marks[:-1], marks[1:], strict=True):
+            times.append((end - begin) * 1000)
+    return "stage ms/page (median, mean): " + ", ".join(
+        f"{name} {statistics.median(t):.1f} {statistics.mean(t):.1f}"
+        for name, t in stages.items())
 
 
 def worst_pages(result: RunResult, pages: list[Page], n: int) -> str:
@@ -147,14 +191,19 @@ def worst_pages(result: RunResult, pages: list[Page], n: int) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append",
-                        help="run only this extractor (repeatable); default: all three")
+                        help="run only this extractor (repeatable); default: all")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of each")
+    parser.add_argument("--stages", action="store_true", help="time each of our stages")
     args = parser.parse_args(argv)
     pages = load_pages()
     names = args.only or list(EXTRACTORS)
     results = [run(name, EXTRACTORS[name], pages) for name in names]
     print(f"{len(pages)} pages from {bench_dir()}")
     print(format_table(results))
+    if ratio := speed_ratio(results):
+        print(ratio)
+    if args.stages:
+        print(stage_times(pages))
     for r in results if args.worst else []:
         print(f"\nworst pages of {r.name}:\n{worst_pages(r, pages, args.worst)}")
 

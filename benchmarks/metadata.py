@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
-from benchmarks.scoring import aggregate, shingle_scores
+from benchmarks.scoring import PageScore, aggregate, half, shingle_scores
 from scraper.paths import shared_dir
 
 FIELDS = ("title", "authors", "date")
@@ -35,10 +35,14 @@ class Prediction:
 @dataclass
 class Result:
     name: str
-    scores: dict[str, float]
-    body_f1: float
+    scores: dict[str, float]  # per field, and "body_f1"; all pages
+    halves: tuple[dict[str, float], dict[str, float]]  # the same on each fixed half
     seconds: float
     misses: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def body_f1(self) -> float:
+        return self.scores["body_f1"]
 
 
 def bench_dir() -> Path:
@@ -109,34 +113,44 @@ def trafilatura_predict(html: bytes, url: str) -> Prediction:
     return Prediction(doc.title, authors, doc.date, doc.text or "")
 
 
+def _checks(truth: dict, pred: Prediction) -> dict[str, bool | None]:
+    """Each field right or wrong; None where the truth has no value for it."""
+    return {
+        "title": title_ok(truth["title"], pred.title),
+        "authors": authors_ok(truth["authors"], pred.authors) if truth.get("authors") else None,
+        "date": date_ok(truth["published"], pred.published) if truth.get("published") else None,
+    }
+
+
+def _summary(pages: list[tuple[dict[str, bool | None], PageScore]]) -> dict[str, float]:
+    """Accuracy of each field over the pages whose truth has it, and body F1."""
+    out = {}
+    for key in FIELDS:
+        hits = [checks[key] for checks, _ in pages if checks[key] is not None]
+        out[key] = sum(hits) / len(hits) if hits else 0.0
+    return {**out, "body_f1": aggregate(body for _, body in pages).f1}
+
+
 def score(
     name: str, predict: Callable[[bytes, str], Prediction], pages: list[tuple[str, dict, bytes]]
 ) -> Result:
-    """Run ``predict`` over every page; per-field accuracy, body F1 and seconds."""
-    hits = {key: [] for key in FIELDS}
-    misses: dict[str, list[str]] = {key: [] for key in FIELDS}
-    bodies = []
+    """Run ``predict`` over every page; per-field accuracy, body F1 (all pages and each
+    fixed half) and seconds."""
     start = time.perf_counter()
     preds = [(page, truth, predict(html, truth["url"])) for page, truth, html in pages]
     seconds = time.perf_counter() - start
+    scored: dict[str, tuple[dict[str, bool | None], PageScore]] = {}
+    misses: dict[str, list[str]] = {key: [] for key in FIELDS}
     for page, truth, pred in preds:
-        checks = {"title": title_ok(truth["title"], pred.title), "date": None, "authors": None}
-        if truth.get("published"):
-            checks["date"] = date_ok(truth["published"], pred.published)
-        if truth.get("authors"):
-            checks["authors"] = authors_ok(truth["authors"], pred.authors)
-        for key, ok in checks.items():
-            if ok is None:
-                continue
-            hits[key].append(ok)
-            if not ok:
-                got = {"title": pred.title, "authors": pred.authors, "date": pred.published}
-                want = {"title": truth["title"], "authors": truth.get("authors"),
-                        "date": truth.get("published")}
-                misses[key].append(f"{page}: got {got[key]!r}, want {want[key]!r}")
-        bodies.append(shingle_scores(pred.body, truth.get("body", "")))
-    scores = {key: sum(v) / len(v) if v else 0.0 for key, v in hits.items()}
-    return Result(name, scores, aggregate(bodies).f1, seconds, misses)
+        checks = _checks(truth, pred)
+        scored[page] = (checks, shingle_scores(pred.body, truth.get("body", "")))
+        got = {"title": pred.title, "authors": pred.authors, "date": pred.published}
+        want = {"title": truth["title"], "authors": truth.get("authors"),
+                "date": truth.get("published")}
+        for key in (key for key, ok in checks.items() if ok is False):
+            misses[key].append(f"{page}: got {got[key]!r}, want {want[key]!r}")
+    halves = tuple(_summary([v for k, v in scored.items() if half(k) == h]) for h in (0, 1))
+    return Result(name, _summary(list(scored.values())), halves, seconds, misses)
 
 
 def run(*, with_trafilatura: bool = True) -> list[Result]:
@@ -147,17 +161,26 @@ def run(*, with_trafilatura: bool = True) -> list[Result]:
     return results
 
 
+def format_table(results: list[Result]) -> str:
+    """One row per extractor: each field on all pages, then on fixed halves 0 and 1."""
+    columns = [*FIELDS, "body_f1"]
+    rows = [f"{'extractor':<12} " + " ".join(f"{c + ' (h0 h1)':>18}" for c in columns)
+            + f" {'sec':>6}"]
+    for r in results:
+        cells = [f"{r.scores[c]:.3f} ({r.halves[0][c]:.3f} {r.halves[1][c]:.3f})"
+                 for c in columns]
+        rows.append(f"{r.name:<12} " + " ".join(f"{c:>18}" for c in cells)
+                    + f" {r.seconds:>6.2f}")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ours", action="store_true", help="skip trafilatura")
     parser.add_argument("-v", "--verbose", action="store_true", help="list our misses")
     args = parser.parse_args()
     results = run(with_trafilatura=not args.ours)
-    print(f"{'extractor':<12} {'title':>6} {'authors':>8} {'date':>6} {'body F1':>8} {'sec':>6}")
-    for r in results:
-        s = r.scores
-        print(f"{r.name:<12} {s['title']:>6.3f} {s['authors']:>8.3f} {s['date']:>6.3f}"
-              f" {r.body_f1:>8.3f} {r.seconds:>6.2f}")
+    print(format_table(results))
     if args.verbose:
         for key, lines in results[0].misses.items():
             print(f"\n## {key} misses ({len(lines)})")

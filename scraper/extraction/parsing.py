@@ -14,6 +14,7 @@ import copy
 import html
 import logging
 import re
+import threading
 
 import lxml.etree
 import lxml.html
@@ -39,6 +40,27 @@ _INVISIBLE = re.compile(r"<(head|script|style|noscript|template)\b.*?</\1\s*>|<!
                         re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _html_parser() -> lxml.html.HTMLParser:
+    """lxml.html's parser with the element class chosen in C: every element is an
+    ``HtmlElement`` (no ``FormElement``/``InputElement`` extras, which we never use).
+    lxml.html's default lookup calls Python for each element proxy; walking a 4,000-element
+    page cost twice as much with it, in metadata, pruning and trafilatura alike."""
+    parser = lxml.html.HTMLParser()
+    parser.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+    return parser
+
+
+_LOCAL = threading.local()  # an lxml parser must not be used by two threads at once
+
+
+def _parser() -> lxml.html.HTMLParser:
+    if (parser := getattr(_LOCAL, "parser", None)) is None:
+        parser = _LOCAL.parser = _html_parser()
+    return parser
 
 
 def clean_text(text: str) -> str:
@@ -91,7 +113,7 @@ def plain_tree(text: str, head: lxml.html.HtmlElement | None = None) -> lxml.htm
 
 def _lxml_parse(text: str) -> lxml.html.HtmlElement | None:
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_parser())
     except (lxml.etree.ParserError, ValueError) as error:
         logger.debug("lxml could not parse the page: %s", error)
         return None

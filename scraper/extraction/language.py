@@ -20,6 +20,7 @@ SCRIPTS = (
     ("\u0400", "\u04ff", "ru"),  # cyrillic; Ukrainian and others are told apart below
     ("\u4e00", "\u9fff", "zh"),  # han without kana
 )
+_FIRST_SCRIPT_CHAR = min(low for low, _, _ in SCRIPTS)
 #: Frequent short words, enough to tell the Latin-script languages of news pages apart.
 STOPWORDS = {
     "en": "the and of to in is that for on with was as it by are from at",
@@ -71,6 +72,8 @@ def guess(text: str) -> str | None:
         return None
     counts: Counter[str] = Counter()
     for ch in letters:
+        if ch < _FIRST_SCRIPT_CHAR:  # Latin letters: most of most pages
+            continue
         for low, high, lang in SCRIPTS:
             if low <= ch <= high:
                 counts[lang] += 1

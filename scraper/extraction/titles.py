@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 #: Separators between a headline and the site or section name in <title>/og:title.
 #: A bare hyphen only counts with spaces around it ("A - Site"), never inside words;
@@ -39,12 +40,14 @@ def fold(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+@lru_cache(maxsize=4096)  # choose_title compares the same few texts ~100 times a page
 def key(text: str) -> str:
     """Comparison key: case, quotes, dashes and spacing ignored."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     return re.sub(r"[\s\W_]+", "", text)
 
 
+@lru_cache(maxsize=1024)
 def _unaccented(text: str) -> str:
     """``text`` without combining accents: "zprávy" → "zpravy"."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -138,7 +138,6 @@ def mutate(raw: bytes, kind: str, rng: random.Random) -> bytes:
     return bytes(data)
 
 
-@pytest.mark.slow
 def test_random_mutations_of_real_pages_never_raise(shared):
     from benchmarks.extraction import bench_dir, load_pages
 

@@ -118,7 +118,9 @@ MAX_HEADINGS = 150
 MAX_BYLINE_CHARS = 150
 #: A dateline ("Do 25.04.24 | 14:07 Uhr") is short; longer texts are sentences with dates.
 MAX_DATELINE_CHARS = 60
-_VISIBLE_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+_VISIBLE_TEXT = lxml.etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
+    smart_strings=False)  # compiled once; plain strings, no link back to the tree
 MAX_BYLINE_NODES = 40  # enough for the article's own byline; a list page has many more
 
 
@@ -156,7 +158,7 @@ def _values(metas: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
 def _text(element: lxml.html.HtmlElement) -> str:
     """Visible text: script, style and comment contents left out."""
     if element.tag not in NOT_TEXT:
-        return titles.fold(" ".join(element.xpath(_VISIBLE_TEXT)))
+        return titles.fold(" ".join(_VISIBLE_TEXT(element)))
     return ""
 
 

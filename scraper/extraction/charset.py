@@ -24,7 +24,8 @@ _MIXED = "ainews-cp1252"
 def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
     """Decode error handler: bytes that are not UTF-8 read as cp1252 (the five bytes
     cp1252 leaves undefined as Latin-1), the usual source of stray bytes in UTF-8 pages."""
-    assert isinstance(error, UnicodeDecodeError)
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
     bad = error.object[error.start:error.end]
     return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), error.end
 

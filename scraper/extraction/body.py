@@ -10,7 +10,7 @@ Stages, in order:
 3. clean the paragraphs: put back lost section headings (``headings.py``), drop the
    headline, repeated paragraphs (desktop + mobile copies), a "Source: X" credit block,
    teasers, calls to action, picture credits, bylines and date stamps (``paragraphs.py``);
-4. the lede: the standfirst under the headline (see ``lede.py``).
+4. the lede: the standfirst under the headline or the body's opening (``lede.py``).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Body:
-    body: str  # paragraphs separated by one blank line; never starts with the lede
-    lede: str | None = None  # the standfirst/summary shown with the article
+    body: str  # the whole article text, paragraphs separated by one blank line
+    lede: str | None = None  # the standfirst/summary: the body's opening or shown apart
     source_credit: str | None = None  # a credit line found in the body ("Source: X")
 
 
@@ -274,5 +274,5 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     paragraphs = drop_teasers(paragraphs)
     paragraphs = drop_labels(paragraphs, meta.authors)
     lede = standfirst(tree, meta.title, paragraphs[0] if paragraphs else None)
-    lede, paragraphs = split_lede(paragraphs, lede, meta.description)
+    lede = split_lede(paragraphs, lede, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

@@ -11,7 +11,7 @@ from scraper.extraction.charset import decode_html
 from scraper.extraction.metadata import extract_metadata
 
 #: Bumped whenever cleaning changes output; ``ainews reprocess`` uses it to find stale rows.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:

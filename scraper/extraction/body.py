@@ -31,6 +31,7 @@ from scraper.extraction.lede import split_lede, standfirst
 from scraper.extraction.metadata import Metadata
 from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
 from scraper.extraction.repeats import dedupe_paragraphs
+from scraper.extraction.text import WORD, norm
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,6 @@ _DROP_TAGS = ("form", "nav", "footer", "aside", "button", "select", "textarea", 
 #: A link wrapping a paragraph or a heading is a teaser card for another article
 #: (headline + summary); article paragraphs hold links, they are not inside one.
 _CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
-_WORD = re.compile(r"\w+")
 #: A class made of more words than this is a slug of the text it labels
 #: ("zendaya-promoted-dune-part-two-in-london"), not a style name: BEM names such as
 #: "site-footer__product-cards__343G1" have up to five parts.
@@ -141,10 +141,10 @@ def prose_words(root: lxml.html.HtmlElement) -> int:
     """Words in the page's prose paragraphs: what an article extraction should mostly hold."""
     total = 0
     for p in root.iter("p"):
-        words = len(_WORD.findall(p.text_content()))
+        words = len(WORD.findall(p.text_content()))
         if words < _PROSE_MIN_WORDS:
             continue
-        linked = sum(len(_WORD.findall(a.text_content())) for a in p.iter("a"))
+        linked = sum(len(WORD.findall(a.text_content())) for a in p.iter("a"))
         if linked <= _PROSE_MAX_LINK_SHARE * words:
             total += words
     return total
@@ -174,7 +174,7 @@ def _readability_text(root: lxml.html.HtmlElement) -> str:
 
 
 def _shingle_set(text: str) -> set[tuple[str, ...]]:
-    toks = _WORD.findall(text)
+    toks = WORD.findall(text)
     return {tuple(toks[i:i + 4]) for i in range(max(1, len(toks) - 3))} if toks else set()
 
 
@@ -190,7 +190,7 @@ _CONTAINS = 0.9
 
 def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: int) -> str:
     """readability's text when trafilatura's looks like part of a split article."""
-    if not prose or len(_WORD.findall(text)) >= _SHORT_SHARE * prose:
+    if not prose or len(WORD.findall(text)) >= _SHORT_SHARE * prose:
         return text
     work = copy.deepcopy(tree)
     prune_boilerplate(work)
@@ -210,17 +210,13 @@ def _union(text: str, other: str) -> str:
     advertisement or a picture (both keep the standfirst); without a shared paragraph
     ``other`` may be another text on the page, and ``text`` is kept alone.
     """
-    lines = [line.strip() for line in text.splitlines() if _WORD.search(line)]
-    keys = {_norm(line) for line in lines}
-    others = [line.strip() for line in other.splitlines() if _WORD.search(line)]
-    if not any(_norm(line) in keys and len(_WORD.findall(line)) >= _PROSE_MIN_WORDS
+    lines = [line.strip() for line in text.splitlines() if WORD.search(line)]
+    keys = {norm(line) for line in lines}
+    others = [line.strip() for line in other.splitlines() if WORD.search(line)]
+    if not any(norm(line) in keys and len(WORD.findall(line)) >= _PROSE_MIN_WORDS
                for line in others):
         return text
-    return "\n".join(lines + [line for line in others if _norm(line) not in keys])
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return "\n".join(lines + [line for line in others if norm(line) not in keys])
 
 
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted)\s*:", re.I)
@@ -267,7 +263,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     prune_boilerplate(work)
     prose = prose_words(work)
     text = _second_opinion(tree, _trafilatura_text(work, url), prose)
-    paragraphs = [line.strip() for line in text.splitlines() if _WORD.search(line)]
+    paragraphs = [line.strip() for line in text.splitlines() if WORD.search(line)]
     check_paragraphs(paragraphs, url)
     paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))

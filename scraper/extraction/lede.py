@@ -18,8 +18,8 @@ import re
 import lxml.html
 
 from scraper.extraction import titles
+from scraper.extraction.text import norm
 
-_WORD = re.compile(r"\w+")
 #: Class/id words of a standfirst shown under the headline.
 _DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-title|subheadline|"
                   r"sub-headline|subhead|strapline|lede|summary|excerpt|intro|teaser|"
@@ -36,11 +36,6 @@ HEADLINE_WINDOW = 100
 _MAX_H1 = 5
 _SKIP = frozenset({"script", "style", "noscript", "meta", "link", "figure", "figcaption",
                    "button", "nav", "aside", "footer", "a", "time", "h1"})
-
-
-def norm(text: str) -> str:
-    """Lower-case words joined by one space: the comparison form of a paragraph."""
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def same_text(a: str, b: str) -> bool:

@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import re
 
-from scraper.extraction.lede import norm
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
-
+from scraper.extraction.text import WORD, norm, word_count
 
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
 _TEASER = re.compile(
@@ -67,7 +60,7 @@ def drop_teasers(paragraphs: list[str]) -> list[str]:
 
 
 def _is_call_to_action(p: str) -> bool:
-    return _words(p) <= _CTA_MAX_WORDS and bool(_CALL_TO_ACTION.search(p))
+    return word_count(p) <= _CTA_MAX_WORDS and bool(_CALL_TO_ACTION.search(p))
 
 
 #: The headline shown again above the text, with a kicker ("Hitzefolgen: So sind ...") or
@@ -92,7 +85,7 @@ def drop_headline(paragraphs: list[str], title: str | None) -> list[str]:
         if pk == key:
             continue
         if (i < _HEAD_PARAGRAPHS and size >= _MIN_TITLE_WORDS and key in pk
-                and _words(p) <= size + _KICKER_WORDS and not p.rstrip().endswith(".")):
+                and word_count(p) <= size + _KICKER_WORDS and not p.rstrip().endswith(".")):
             continue
         out.append(p)
     return out
@@ -121,14 +114,14 @@ _DATE_MAX_WORDS = 10
 
 
 def _is_date_stamp(p: str) -> bool:
-    if _words(p) > _DATE_MAX_WORDS or not _DATE.search(p):
+    if word_count(p) > _DATE_MAX_WORDS or not _DATE.search(p):
         return False
-    chars = "".join(_WORD.findall(p))
+    chars = "".join(WORD.findall(p))
     return sum(ch.isdigit() for ch in chars) >= _DATE_MIN_DIGIT_SHARE * len(chars)
 
 
 def _is_byline(p: str, authors: list[str]) -> bool:
-    if _words(p) > _BYLINE_MAX_WORDS:
+    if word_count(p) > _BYLINE_MAX_WORDS:
         return False
     key = norm(p)
     if authors and key in {norm(a) for a in authors}:
@@ -140,7 +133,7 @@ def drop_labels(paragraphs: list[str], authors: list[str]) -> list[str]:
     """Remove picture credits, bylines of the page's authors and date stamps."""
     out = []
     for p in paragraphs:
-        if _words(p) <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
+        if word_count(p) <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
             continue
         if _is_byline(p, authors) or _is_date_stamp(p):
             continue

@@ -30,6 +30,7 @@ from scraper.extraction.headings import restore_headings
 from scraper.extraction.lede import split_lede, standfirst
 from scraper.extraction.metadata import Metadata
 from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from scraper.extraction.prune import prune_boilerplate
 from scraper.extraction.repeats import dedupe_paragraphs
 from scraper.extraction.text import WORD, norm
 
@@ -41,88 +42,6 @@ class Body:
     body: str  # the whole article text, paragraphs separated by one blank line
     lede: str | None = None  # the standfirst/summary: the body's opening or shown apart
     source_credit: str | None = None  # a credit line found in the body ("Source: X")
-
-
-#: Words that, as a whole class/id token, mark a block that is never article text.
-_BOILERPLATE_WORDS = (
-    "share|sharing|sharebar|social|socials|newsletter|subscribe|subscription|signup|"
-    "related|recommended|recirc|similar|comments?|disqus|promo|promoted|sponsored|"
-    "advert|advertisement|ads?|adslot|popup|modal|cookie|consent|tooltip|rollover|"
-    "hovercard|breadcrumbs?|sidebar|footer|navbar|nav|menu|toolbar|outbrain|taboola|"
-    "captions?|figcaption"  # picture captions: the article goes on without them
-)
-_BOILERPLATE = re.compile(rf"(?:^|[\s_-])(?:{_BOILERPLATE_WORDS})(?:$|[\s_-])", re.I)
-#: Elements never part of an article body.
-_DROP_TAGS = ("form", "nav", "footer", "aside", "button", "select", "textarea", "iframe",
-              "figcaption")
-#: A link wrapping a paragraph or a heading is a teaser card for another article
-#: (headline + summary); article paragraphs hold links, they are not inside one.
-_CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
-#: A class made of more words than this is a slug of the text it labels
-#: ("zendaya-promoted-dune-part-two-in-london"), not a style name: BEM names such as
-#: "site-footer__product-cards__343G1" have up to five parts.
-_MAX_CLASS_PARTS = 6
-_SLUG_PARTS = re.compile(r"[-_]+")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-#: Utility classes that hide a block from the eye (browser warnings, screen-reader hints).
-#: Not "d-none" or "is-hidden": a layout shows them again on wide screens or on a click.
-_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:u-hide|sr-only|visually-hidden|visuallyhidden|"
-                           r"screen-reader-text)(?:$|\s)")
-#: A block holding more than this share of the page's paragraph text is the article (or
-#: its wrapper) whatever its class says, e.g. <div class="post has-comments">.
-_MAX_PRUNED_SHARE = 0.3
-
-
-def _paragraph_chars(root: lxml.html.HtmlElement) -> int:
-    return sum(len(p.text_content()) for p in root.iter("p"))
-
-
-def _is_boilerplate(el: lxml.html.HtmlElement) -> bool:
-    if el.tag in _DROP_TAGS or el.get("hidden") is not None:
-        return True
-    # a teaser card; an in-page anchor (href="#part-2") may wrap a section heading
-    if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
-            True for _ in el.iter(*_CARD_BLOCKS)):
-        return True
-    if _HIDDEN_STYLE.search(el.get("style") or "") or _HIDDEN_CLASS.search(
-            el.get("class") or ""):
-        return True
-    marker = " ".join(word for word in f"{el.get('class') or ''} {el.get('id') or ''}".split()
-                      if len(_SLUG_PARTS.split(word)) <= _MAX_CLASS_PARTS)
-    return bool(marker) and bool(_BOILERPLATE.search(marker))
-
-
-def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
-    """Remove boilerplate blocks from ``root`` in place (the caller passes a copy)."""
-    # trafilatura expects a tree parsed without comments: comment nodes derail its scoring
-    lxml.etree.strip_elements(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
-                              with_tail=False)
-    body = root.find("body")
-    if body is None:
-        return
-    total = _paragraph_chars(body) or 1
-    doomed = []
-    for el in body.iterdescendants():
-        if not isinstance(el.tag, str) or el.tag in ("article", "main"):
-            continue
-        if _is_boilerplate(el) and _paragraph_chars(el) <= _MAX_PRUNED_SHARE * total:
-            doomed.append(el)
-    for el in doomed:
-        el = _outermost_wrapper(el, body)
-        parent = el.getparent()
-        if parent is not None:
-            el.drop_tree()  # keeps the tail text, which belongs to the parent
-
-
-def _outermost_wrapper(el: lxml.html.HtmlElement,
-                       body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """``el``, or its outermost ancestor that holds nothing else: removing a teaser card
-    must not leave an empty <article> behind, which extractors take for the article."""
-    parent = el.getparent()
-    while (parent is not None and parent is not body and len(parent) == 1
-           and not (parent.text or "").strip() and not (el.tail or "").strip()):
-        el, parent = parent, parent.getparent()
-    return el
 
 
 def _trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:

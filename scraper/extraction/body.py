@@ -25,7 +25,7 @@ import lxml.html
 import trafilatura
 
 from scraper.extraction.bounds import check_paragraphs
-from scraper.extraction.credit import parse_credit
+from scraper.extraction.credit import own_names, parse_credit
 from scraper.extraction.headings import restore_headings
 from scraper.extraction.lede import split_lede, standfirst
 from scraper.extraction.metadata import Metadata
@@ -186,7 +186,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     check_paragraphs(paragraphs, url)
     paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
-    paragraphs = drop_teasers(paragraphs)
+    paragraphs = drop_teasers(paragraphs, own_names(url, meta.site_name))
     paragraphs = drop_labels(paragraphs, meta.authors)
     lede = standfirst(tree, meta.title, paragraphs[0] if paragraphs else None)
     lede = split_lede(paragraphs, lede, meta.description)

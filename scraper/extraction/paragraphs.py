@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from scraper.extraction.credit import is_credit_line
 from scraper.extraction.text import WORD, norm, word_count
 
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
@@ -43,8 +44,12 @@ _CTA_MAX_WORDS = 40
 _CUT_OFF = re.compile(r"\w(?:\.\.\.|…)\s*$")
 
 
-def drop_teasers(paragraphs: list[str]) -> list[str]:
-    """Remove link teasers and their labels anywhere, calls to action around the text."""
+def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
+    """Remove link teasers and their labels anywhere, calls to action around the text.
+
+    Credit lines among the trailing calls to action stay: they belong to the article
+    (``credit.is_credit_line``; ``own`` are the site's names, see ``credit.own_names``).
+    """
     kept = []
     for i, p in enumerate(paragraphs):
         if _TEASER.match(p) or _TEASER_LABEL.match(p):
@@ -52,8 +57,12 @@ def drop_teasers(paragraphs: list[str]) -> list[str]:
         if i and _TEASER_LABEL.match(paragraphs[i - 1]) and _CUT_OFF.search(p):
             continue  # the excerpt under a "Read more" label
         kept.append(p)
-    while kept and _is_call_to_action(kept[-1]):
-        kept.pop()
+    credits = []
+    while kept and (_is_call_to_action(kept[-1]) or is_credit_line(kept[-1], own)):
+        line = kept.pop()
+        if is_credit_line(line, own):
+            credits.append(line)
+    kept.extend(reversed(credits))
     while kept and _is_call_to_action(kept[0]):  # "Sign up for our newsletter" above the text
         kept.pop(0)
     return kept

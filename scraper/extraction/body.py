@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from scraper.extraction.bounds import check_paragraphs
+from scraper.extraction.choose import choose_text, prose_words, trafilatura_text
 from scraper.extraction.credit import own_names, parse_credit
 from scraper.extraction.headings import restore_headings
 from scraper.extraction.lede import split_lede, standfirst
@@ -32,7 +32,7 @@ from scraper.extraction.metadata import Metadata
 from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
 from scraper.extraction.prune import prune_boilerplate
 from scraper.extraction.repeats import dedupe_paragraphs
-from scraper.extraction.text import WORD, norm
+from scraper.extraction.text import WORD
 
 logger = logging.getLogger(__name__)
 
@@ -42,100 +42,6 @@ class Body:
     body: str  # the whole article text, paragraphs separated by one blank line
     lede: str | None = None  # the standfirst/summary: the body's opening or shown apart
     source_credit: str | None = None  # a credit line found in the body ("Source: X")
-
-
-def _trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:
-    """trafilatura in precision mode; it modifies ``root``."""
-    return trafilatura.extract(root, url=url, favor_precision=True,
-                               include_comments=False) or ""
-
-
-#: Paragraphs shorter than this are captions, bylines and teasers, not article prose.
-_PROSE_MIN_WORDS = 10
-#: A <p> whose words are more than this share link text is a teaser or link list.
-_PROSE_MAX_LINK_SHARE = 0.3
-
-
-def prose_words(root: lxml.html.HtmlElement) -> int:
-    """Words in the page's prose paragraphs: what an article extraction should mostly hold."""
-    total = 0
-    for p in root.iter("p"):
-        words = len(WORD.findall(p.text_content()))
-        if words < _PROSE_MIN_WORDS:
-            continue
-        linked = sum(len(WORD.findall(a.text_content())) for a in p.iter("a"))
-        if linked <= _PROSE_MAX_LINK_SHARE * words:
-            total += words
-    return total
-
-
-_BLOCK_TAGS = frozenset(("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
-                         "blockquote", "pre", "section", "article", "figcaption", "dd", "dt"))
-
-
-def _fragment_text(fragment: str) -> str:
-    """Plain text of an HTML fragment, one line per block element."""
-    root = lxml.html.fromstring(fragment)
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
-            el.tail = "\n" + (el.tail or "")
-    return root.text_content()
-
-
-def _readability_text(root: lxml.html.HtmlElement) -> str:
-    """readability-lxml's article on ``root`` (modified); "" when it is not installed."""
-    try:
-        from readability import Document
-    except ImportError:
-        logger.warning("readability-lxml is not installed: no second opinion on short bodies")
-        return ""
-    return _fragment_text(Document(root).summary(html_partial=True))
-
-
-def _shingle_set(text: str) -> set[tuple[str, ...]]:
-    toks = WORD.findall(text)
-    return {tuple(toks[i:i + 4]) for i in range(max(1, len(toks) - 3))} if toks else set()
-
-
-#: trafilatura keeping less than this share of the page's prose hints that it took one
-#: of several sibling blocks of a split article body; only then is readability asked.
-_SHORT_SHARE = 0.6
-#: readability's text replaces trafilatura's only when it is this much longer...
-_LONGER = 1.5
-#: ...and holds at least this share of trafilatura's 4-word shingles (the same article);
-#: a longer text holding less is merged with trafilatura's (see ``_union``).
-_CONTAINS = 0.9
-
-
-def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: int) -> str:
-    """readability's text when trafilatura's looks like part of a split article."""
-    if not prose or len(WORD.findall(text)) >= _SHORT_SHARE * prose:
-        return text
-    work = copy.deepcopy(tree)
-    prune_boilerplate(work)
-    other = _readability_text(work)
-    ours, theirs = _shingle_set(text), _shingle_set(other)
-    if len(theirs) < _LONGER * len(ours):
-        return text
-    if len(ours & theirs) >= _CONTAINS * len(ours):
-        return other
-    return _union(text, other)
-
-
-def _union(text: str, other: str) -> str:
-    """``text`` followed by ``other``'s new lines when the two share a prose paragraph.
-
-    trafilatura and readability then took different blocks of one article split by an
-    advertisement or a picture (both keep the standfirst); without a shared paragraph
-    ``other`` may be another text on the page, and ``text`` is kept alone.
-    """
-    lines = [line.strip() for line in text.splitlines() if WORD.search(line)]
-    keys = {norm(line) for line in lines}
-    others = [line.strip() for line in other.splitlines() if WORD.search(line)]
-    if not any(norm(line) in keys and len(WORD.findall(line)) >= _PROSE_MIN_WORDS
-               for line in others):
-        return text
-    return "\n".join(lines + [line for line in others if norm(line) not in keys])
 
 
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted)\s*:", re.I)
@@ -181,7 +87,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     work = copy.deepcopy(tree)
     prune_boilerplate(work)
     prose = prose_words(work)
-    text = _second_opinion(tree, _trafilatura_text(work, url), prose)
+    text = choose_text(tree, trafilatura_text(work, url), url, prose)
     paragraphs = [line.strip() for line in text.splitlines() if WORD.search(line)]
     check_paragraphs(paragraphs, url)
     paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)

@@ -95,3 +95,13 @@ def test_teaser_card_inside_a_link_is_pruned_with_its_empty_wrapper():
     assert not list(tree.iter("article"))  # an empty <article> would pass for the article
     assert "The text goes on here." in tree.text_content()
     assert "Part two" in tree.text_content()  # an in-page anchor, not a teaser
+
+
+@pytest.mark.parametrize("line", [
+    "Filed under: Politics |",
+    "Tags: budget, transport",
+    "DON'T MISS",
+    "[button link=\"https://example.com/submit/\" type=\"big\"] Send us your review[/button]",
+])
+def test_category_footers_labels_and_raw_shortcodes_are_dropped(line):
+    assert drop_teasers([PROSE[0], line, PROSE[1]]) == PROSE

@@ -16,13 +16,15 @@ from scraper.extraction.text import WORD, norm, word_count
 _TEASER = re.compile(
     r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
     r"see also|see more|more from \S+|also on \S+|recommended|don'?t miss|must read|"
-    r"watch|listen|more|next|previous)\b\s*[:|>»›]",
+    r"watch|listen|more|next|previous|filed under|posted in|tagged(?: with)?|tags|"
+    r"categories)\b\s*[:|>»›]",
     re.I,
 )
 #: A whole line that only labels the teasers or the player after it, in the languages of
 #: our sources: "Read more", "Mehr zum Thema Hitze", "Czytaj więcej", "Lire aussi".
 _TEASER_LABEL = re.compile(
-    r"^\W*(?:read (?:more|also)|more on this(?: story| topic)?|related(?: articles| stories)?|"
+    r"^\W*(?:read (?:more|also)|don'?t miss|must read|more on this(?: story| topic)?|"
+    r"related(?: articles| stories)?|"
     r"mehr zum thema\b.*|lesen sie (?:auch|mehr)|zum anhören|zum nachlesen|"
     r"empfohlener redaktioneller inhalt|ein klick für den datenschutz|"
     r"czytaj (?:więcej|też|także)|lire aussi|à lire aussi|leer más|lee también|"
@@ -40,6 +42,9 @@ _CALL_TO_ACTION = re.compile(
 _CTA_MAX_WORDS = 40
 
 
+#: A WordPress shortcode the site failed to render: "[button link=...]Send us ...[/button]".
+_SHORTCODE = re.compile(r"^\s*\[(\w+)(?:\s[^\]]*)?\].*\[/\1\]\s*$|^\s*\[\w+\s+\w+=[^\]]*\]\s*$",
+                        re.S)
 #: A teaser's excerpt is cut off mid-sentence: "... dotrze delegacja Donalda Tr..."
 _CUT_OFF = re.compile(r"\w(?:\.\.\.|…)\s*$")
 
@@ -52,7 +57,7 @@ def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
     """
     kept = []
     for i, p in enumerate(paragraphs):
-        if _TEASER.match(p) or _TEASER_LABEL.match(p):
+        if _TEASER.match(p) or _TEASER_LABEL.match(p) or _SHORTCODE.match(p):
             continue
         if i and _TEASER_LABEL.match(paragraphs[i - 1]) and _CUT_OFF.search(p):
             continue  # the excerpt under a "Read more" label

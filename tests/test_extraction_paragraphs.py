@@ -105,3 +105,9 @@ def test_teaser_card_inside_a_link_is_pruned_with_its_empty_wrapper():
 ])
 def test_category_footers_labels_and_raw_shortcodes_are_dropped(line):
     assert drop_teasers([PROSE[0], line, PROSE[1]]) == PROSE
+
+
+def test_teaser_headlines_under_a_label_are_dropped():
+    teasers = ["DON'T MISS", "Minister resigns over leaked memo [INSIGHT]",
+               "Storm closes the coast road for a second day [VIDEO]"]
+    assert drop_teasers([PROSE[0], *teasers, PROSE[1]]) == PROSE

@@ -56,8 +56,15 @@ def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
     (``credit.is_credit_line``; ``own`` are the site's names, see ``credit.own_names``).
     """
     kept = []
+    under_label = False  # in the run of headlines under a "Don't miss" label
     for i, p in enumerate(paragraphs):
-        if _TEASER.match(p) or _TEASER_LABEL.match(p) or _SHORTCODE.match(p):
+        if _TEASER_LABEL.match(p):
+            under_label = True
+            continue
+        if under_label and _is_teaser_headline(p):
+            continue
+        under_label = False
+        if _TEASER.match(p) or _SHORTCODE.match(p):
             continue
         if i and _TEASER_LABEL.match(paragraphs[i - 1]) and _CUT_OFF.search(p):
             continue  # the excerpt under a "Read more" label
@@ -71,6 +78,15 @@ def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
     while kept and _is_call_to_action(kept[0]):  # "Sign up for our newsletter" above the text
         kept.pop(0)
     return kept
+
+
+#: A teaser headline is short and is no sentence: it does not end with a full stop.
+_HEADLINE_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?:;…\"”»)]\s*$")
+
+
+def _is_teaser_headline(p: str) -> bool:
+    return word_count(p) <= _HEADLINE_MAX_WORDS and not _SENTENCE_END.search(p)
 
 
 def _is_call_to_action(p: str) -> bool:

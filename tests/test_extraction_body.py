@@ -203,3 +203,4 @@ def test_first_paragraph_equal_to_the_description_stays_in_body():
     article = extract(html.encode("utf-8"), URL)
     assert article.lede == PARAGRAPHS[0]
     assert article.body.split("\n\n") == PARAGRAPHS
+    assert article.full_text == article.body  # the lede is not shown twice

@@ -15,6 +15,7 @@ the article:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import lxml.etree
 import lxml.html
@@ -33,6 +34,9 @@ _WORDS = frozenset((
 #: Not "menu", "caption", "comment": "tab-menu", "item-caption", "live-comment" are
 #: parts of articles as often as not.
 _REGION_WORDS = _WORDS - {"menu", "caption", "captions", "comment"}
+#: Any of the words between separators: a cheap test that rules out most elements before
+#: their names are split.
+_ANY_WORD = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(sorted(_WORDS))})(?:$|[\s_-])", re.I)
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 #: A BEM modifier ("block--ads", "teaser--sponsored") styles a block, it does not say
 #: what the block is: the part from "--" on is not read.
@@ -88,6 +92,7 @@ def _segments(name: str) -> list[list[str]]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def boilerplate_name(name: str) -> bool:
     """A class/id name that says its block is boilerplate: a segment that starts with a
     boilerplate word ("comments", "related-posts", "ad__slot") or is two words ending
@@ -101,8 +106,8 @@ def boilerplate_name(name: str) -> bool:
 
 
 def _has_boilerplate_name(el: lxml.html.HtmlElement) -> bool:
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".split()
-    if not any(boilerplate_name(name) for name in names):
+    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not _ANY_WORD.search(marker) or not any(boilerplate_name(n) for n in marker.split()):
         return False
     # a sub-heading's anchor ("nav_..."): article text, whatever its class
     return el.tag not in _HEADINGS and not any(a.tag in _HEADINGS for a in el.iterancestors())
@@ -137,11 +142,12 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
         return
     total_text, total_prose = text_chars(body) or 1, paragraph_chars(body) or 1
     article = _article_container(body)
+    in_article_set = set(article.iterdescendants()) if article is not None else set()
     doomed, kept = [], []
     for el in body.iterdescendants():
         if not isinstance(el.tag, str) or el.tag in ("article", "main"):
             continue
-        in_article = article is not None and _inside(el, article)
+        in_article = el in in_article_set
         if not is_boilerplate(el, in_article):
             if in_article and _hidden_by_style(el):
                 _reveal(el)  # hidden inside the article: a slideshow, a paywalled part
@@ -168,10 +174,6 @@ _ARTICLE_XPATH = "(.//*[@itemprop='articleBody'] | .//article)[1]"
 def _article_container(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     found = body.xpath(_ARTICLE_XPATH)
     return found[0] if found else None
-
-
-def _inside(el: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
-    return any(a is container for a in el.iterancestors())
 
 
 def _reveal(el: lxml.html.HtmlElement) -> None:

@@ -34,9 +34,10 @@ def _divs(paragraphs: list[str]) -> str:
     return "".join(f"<div>{p}</div>" for p in paragraphs)
 
 
-def test_aside_wrapping_the_article_text_in_divs_is_kept():
-    html = _page(f"<article><h1>{TITLE}</h1><aside class='story'>{_divs(PARAGRAPHS)}"
-                 "</aside></article>")
+@pytest.mark.parametrize("tag", ["aside", "form"])
+def test_block_wrapping_the_article_text_in_divs_is_kept(tag):
+    html = _page(f"<article><h1>{TITLE}</h1><{tag} class='story'>{_divs(PARAGRAPHS)}"
+                 f"</{tag}></article>")
     body = extract(html, URL).body
     for paragraph in PARAGRAPHS:
         assert paragraph in body

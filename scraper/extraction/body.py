@@ -3,14 +3,16 @@
 Contract: ``extract_body(tree, url, meta)`` may not modify ``tree`` (copy it first).
 
 Stages, in order:
-1. prune a copy of the tree: boilerplate by class/id words (share bars, newsletter forms,
-   related posts, comments, tool cards, hover cards, captions), hidden elements, forms,
-   teaser cards (a link wrapping a headline or a summary);
-2. trafilatura (precision mode) on the pruned copy picks and linearises the article;
+1. prune a copy of the tree (``prune.py``): boilerplate by tag, by class/id name, hidden
+   blocks and teaser cards, never the block holding the article;
+2. trafilatura (precision mode) on the pruned copy picks and linearises the article; when
+   that text looks short, trafilatura's own output or readability's (``choose.py``);
 3. clean the paragraphs: put back lost section headings (``headings.py``), drop the
    headline, repeated paragraphs (desktop + mobile copies), a "Source: X" credit block,
-   teasers, calls to action, picture credits, bylines and date stamps (``paragraphs.py``);
-4. the lede: the standfirst under the headline or the body's opening (``lede.py``).
+   teasers, calls to action (not credit lines), picture credits, bylines and date stamps
+   (``paragraphs.py``);
+4. the lede: the standfirst under the headline or the body's opening (``lede.py``); the
+   body keeps all its paragraphs, the first included.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from scraper.extraction.bounds import check_paragraphs
 from scraper.extraction.choose import choose_text, prose_words, trafilatura_text
 from scraper.extraction.credit import own_names, parse_credit
 from scraper.extraction.headings import restore_headings
-from scraper.extraction.lede import split_lede, standfirst
+from scraper.extraction.lede import find_lede
 from scraper.extraction.metadata import Metadata
 from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
 from scraper.extraction.prune import prune_boilerplate
@@ -96,6 +96,5 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs, own_names(url, meta.site_name))
     paragraphs = drop_labels(paragraphs, meta.authors)
-    lede = standfirst(tree, meta.title, paragraphs[0] if paragraphs else None)
-    lede = split_lede(paragraphs, lede, meta.description)
+    lede = find_lede(tree, meta.title, paragraphs, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

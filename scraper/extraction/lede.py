@@ -118,3 +118,13 @@ def split_lede(paragraphs: list[str], lede: str | None,
     if lede and norm(lede) not in norm(" ".join(paragraphs)):
         return lede
     return None
+
+
+def find_lede(root: lxml.html.HtmlElement, title: str | None, paragraphs: list[str],
+              description: str | None) -> str | None:
+    """The lede of an article whose body is ``paragraphs`` (see :func:`split_lede`); the
+    page is scanned for a standfirst only when the first paragraph is not the summary."""
+    if paragraphs and description and same_text(paragraphs[0], description):
+        return paragraphs[0]
+    lede = standfirst(root, title, paragraphs[0] if paragraphs else None)
+    return split_lede(paragraphs, lede, description)

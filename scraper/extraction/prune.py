@@ -114,16 +114,14 @@ def _has_boilerplate_name(el: lxml.html.HtmlElement) -> bool:
 
 
 def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
-    return bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def is_boilerplate(el: lxml.html.HtmlElement, in_article: bool = False) -> bool:
-    """Boilerplate by tag, hidden (by an inline style: outside the article only), as a
-    teaser card or by a class/id name."""
+def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
+    """Boilerplate by tag, hidden, as a teaser card or by a class/id name."""
     if el.tag in _DROP_TAGS or el.get("hidden") is not None or _HIDDEN_CLASS.search(
-            el.get("class") or ""):
-        return True
-    if _hidden_by_style(el) and not in_article:
+            el.get("class") or "") or _hidden_by_style(el):
         return True
     # a teaser card; an in-page anchor (href="#part-2") may wrap a section heading
     if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
@@ -141,22 +139,26 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
     if body is None:
         return
     total_text, total_prose = text_chars(body) or 1, paragraph_chars(body) or 1
-    article = _article_container(body)
-    in_article_set = set(article.iterdescendants()) if article is not None else set()
+    found: list[lxml.html.HtmlElement | None] = []  # the article container, looked up once
+
+    def in_article(el: lxml.html.HtmlElement) -> bool:  # asked of few elements: no set
+        if not found:
+            found.append(_article_container(body))
+        return found[0] is not None and any(a is found[0] for a in el.iterancestors())
+
     doomed, kept = [], []
     for el in body.iterdescendants():
         if not isinstance(el.tag, str) or el.tag in ("article", "main"):
             continue
-        in_article = el in in_article_set
-        if not is_boilerplate(el, in_article):
-            if in_article and _hidden_by_style(el):
-                _reveal(el)  # hidden inside the article: a slideshow, a paywalled part
+        if _hidden_by_style(el) and in_article(el):
+            _reveal(el)  # hidden inside the article: a slideshow, a paywalled part
+        if not is_boilerplate(el):
             continue
         # the article is in <p>s or not: a block holding a large share of either is kept
         if (paragraph_chars(el) <= MAX_PRUNED_SHARE * total_prose
                 and text_chars(el) <= MAX_PRUNED_SHARE * total_text):
             doomed.append(el)
-        elif in_article:
+        elif in_article(el):
             kept.append(el)
     for el in kept:
         _reveal(el)
@@ -167,13 +169,11 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
 
 
-#: The article container, as the markup names it.
-_ARTICLE_XPATH = "(.//*[@itemprop='articleBody'] | .//article)[1]"
-
-
 def _article_container(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    found = body.xpath(_ARTICLE_XPATH)
-    return found[0] if found else None
+    """The article container as the markup names it: the ``itemprop=articleBody`` element,
+    else the first <article>."""
+    found = body.find(".//*[@itemprop='articleBody']")
+    return found if found is not None else body.find(".//article")
 
 
 def _reveal(el: lxml.html.HtmlElement) -> None:

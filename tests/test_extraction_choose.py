@@ -6,6 +6,7 @@ from __future__ import annotations
 import lxml.html
 
 from scraper.extraction.choose import choose_text, prose_words
+from scraper.extraction.prune import paragraph_chars
 
 URL = "https://news.example.net/2026/04/03/harbour-ferry"
 SENTENCES = [
@@ -29,7 +30,7 @@ def test_ours_much_shorter_than_trafilaturas_own_takes_trafilaturas():
     # what a pruning that cut the article leaves: a line that readability's text (longer,
     # but not holding it) cannot vouch for either
     ours = "Sign up for the morning briefing and get the news of the day in your inbox."
-    text = choose_text(tree, ours, URL, prose_words(tree))
+    text = choose_text(tree, ours, URL, prose_words(tree), paragraph_chars(tree))
     for sentence in SENTENCES:
         assert sentence in text
     assert "morning briefing" not in text
@@ -38,4 +39,4 @@ def test_ours_much_shorter_than_trafilaturas_own_takes_trafilaturas():
 def test_ours_holding_the_prose_is_kept_without_asking_anyone():
     tree = _tree()
     ours = "\n".join(f"{s} {s}" for s in SENTENCES)
-    assert choose_text(tree, ours, URL, prose_words(tree)) == ours
+    assert choose_text(tree, ours, URL, prose_words(tree), paragraph_chars(tree)) == ours

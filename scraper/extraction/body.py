@@ -87,9 +87,9 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
         logger.info("binary data, not a page: %s", url)
         return Body(body="")
     work = copy.deepcopy(tree)
-    prune_boilerplate(work)
+    page_chars = prune_boilerplate(work)
     prose = prose_words(work)
-    text = choose_text(tree, trafilatura_text(work, url), url, prose)
+    text = choose_text(tree, trafilatura_text(work, url), url, prose, page_chars)
     paragraphs = [line.strip() for line in text.splitlines() if WORD.search(line)]
     check_paragraphs(paragraphs, url)
     paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)

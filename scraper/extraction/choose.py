@@ -107,6 +107,10 @@ def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: int) -> str:
 #: Our text shorter than this share of trafilatura's own output (on the unpruned page)
 #: means our pruning cut the article: trafilatura's own text is taken.
 MUCH_SHORTER = 0.5
+#: trafilatura's own output is asked for only when our text holds less than this share of
+#: the characters in the page's <p>s: 24 of 266 benchmark pages, so the median page pays
+#: for one trafilatura run.
+_OWN_GATE = 0.5
 
 
 def _trafilatura_own(tree: lxml.html.HtmlElement, url: str) -> str:
@@ -117,15 +121,15 @@ def _trafilatura_own(tree: lxml.html.HtmlElement, url: str) -> str:
     return trafilatura_text(work, url)
 
 
-def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: int) -> str:
+def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: int,
+                page_chars: int) -> str:
     """Our text, trafilatura's own or readability's, when ours looks short.
 
-    ``prose`` counts the pruned page's prose words. The other extractors run only when
-    our text holds less than ``_SHORT_SHARE`` of the prose words (a cheap count) of the
-    whole page (trafilatura's own) or of the pruned page (readability): most pages pay
-    for one trafilatura run.
+    ``prose`` counts the prose words of the pruned page, ``page_chars`` the characters in
+    the <p>s of the whole page. The other extractors run only when our text looks short
+    against these (cheap counts): most pages pay for one trafilatura run.
     """
-    if word_count(text) < _SHORT_SHARE * prose_words(tree):
+    if len(text) < _OWN_GATE * page_chars:
         own = _trafilatura_own(tree, url)
         # a page showing its article twice doubles trafilatura's count, not its content
         own_words = sum(word_count(line) for line in dedupe_paragraphs(own.splitlines()))

@@ -130,14 +130,17 @@ def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
     return _has_boilerplate_name(el)
 
 
-def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
-    """Remove boilerplate blocks from ``root`` in place (the caller passes a copy)."""
+def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
+    """Remove boilerplate blocks from ``root`` in place (the caller passes a copy).
+
+    Returns the characters in the page's <p>s before pruning: what the article text is
+    compared with to judge whether it looks short (``choose.py``)."""
     # trafilatura expects a tree parsed without comments: comment nodes derail its scoring
     lxml.etree.strip_elements(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
                               *_NOT_TEXT, with_tail=False)
     body = root.find("body")
     if body is None:
-        return
+        return 0
     total_text, total_prose = text_chars(body) or 1, paragraph_chars(body) or 1
     found: list[lxml.html.HtmlElement | None] = []  # the article container, looked up once
 
@@ -167,6 +170,7 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> None:
         parent = el.getparent()
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
+    return total_prose
 
 
 def _article_container(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

@@ -141,7 +141,21 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
     body = root.find("body")
     if body is None:
         return 0
-    total_text, total_prose = text_chars(body) or 1, paragraph_chars(body) or 1
+    total_prose = paragraph_chars(body) or 1
+    total_text: list[int] = []  # all the page's text, counted only when a block is large
+
+    def small(el: lxml.html.HtmlElement) -> bool:
+        """``el`` holds at most MAX_PRUNED_SHARE of the page's <p> text and of all its text
+        (the <p> text is part of all the text: most blocks pass without counting that)."""
+        if paragraph_chars(el) > MAX_PRUNED_SHARE * total_prose:
+            return False
+        chars = text_chars(el)
+        if chars <= MAX_PRUNED_SHARE * total_prose:
+            return True
+        if not total_text:
+            total_text.append(text_chars(body))
+        return chars <= MAX_PRUNED_SHARE * total_text[0]
+
     found: list[lxml.html.HtmlElement | None] = []  # the article container, looked up once
 
     def in_article(el: lxml.html.HtmlElement) -> bool:  # asked of few elements: no set
@@ -158,8 +172,7 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         if not is_boilerplate(el):
             continue
         # the article is in <p>s or not: a block holding a large share of either is kept
-        if (paragraph_chars(el) <= MAX_PRUNED_SHARE * total_prose
-                and text_chars(el) <= MAX_PRUNED_SHARE * total_text):
+        if small(el):
             doomed.append(el)
         elif in_article(el):
             kept.append(el)

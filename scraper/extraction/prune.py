@@ -156,25 +156,18 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
             total_text.append(text_chars(body))
         return chars <= MAX_PRUNED_SHARE * total_text[0]
 
-    found: list[lxml.html.HtmlElement | None] = []  # the article container, looked up once
-
-    def in_article(el: lxml.html.HtmlElement) -> bool:  # asked of few elements: no set
-        if not found:
-            found.append(_article_container(body))
-        return found[0] is not None and any(a is found[0] for a in el.iterancestors())
-
     doomed, kept = [], []
     for el in body.iterdescendants():
         if not isinstance(el.tag, str) or el.tag in ("article", "main"):
             continue
-        if _hidden_by_style(el) and in_article(el):
+        if _hidden_by_style(el) and _in_article(el):
             _reveal(el)  # hidden inside the article: a slideshow, a paywalled part
         if not is_boilerplate(el):
             continue
         # the article is in <p>s or not: a block holding a large share of either is kept
         if small(el):
             doomed.append(el)
-        elif in_article(el):
+        elif _in_article(el):
             kept.append(el)
     for el in kept:
         _reveal(el)
@@ -186,11 +179,11 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
     return total_prose
 
 
-def _article_container(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The article container as the markup names it: the ``itemprop=articleBody`` element,
-    else the first <article>."""
-    found = body.find(".//*[@itemprop='articleBody']")
-    return found if found is not None else body.find(".//article")
+def _in_article(el: lxml.html.HtmlElement) -> bool:
+    """``el`` is inside an article container, as the markup names it (<article>,
+    ``itemprop=articleBody``); asked of few elements, so no lookup of the whole tree."""
+    return any(a.tag == "article" or a.get("itemprop") == "articleBody"
+               for a in el.iterancestors())
 
 
 def _reveal(el: lxml.html.HtmlElement) -> None:

@@ -29,9 +29,11 @@ _ARTICLE_COLUMNS = {
     "published_at": "Publication time, ISO 8601 in UTC (`2026-03-10T09:00:00+00:00`); "
     "NULL when the page gives none.",
     "modified_at": "Last modification time the page declares, ISO 8601 UTC, or NULL.",
-    "lede": "The standfirst/summary paragraph shown above the body, or NULL.",
-    "body": "Clean plain text of the article; paragraphs separated by a blank line; "
-    "never starts with the lede.",
+    "lede": "The standfirst/summary: the body's first paragraph when that is the page's "
+    "summary, or a standfirst shown apart from the text (then not in `body`); NULL when "
+    "there is neither.",
+    "body": "The whole article text, first paragraph included, as clean plain text; "
+    "paragraphs separated by a blank line. It may open with the `lede`.",
     "word_count": "Words in `body`.",
     "language": "ISO 639-1 code (`en`, `de`), declared by the page or guessed from the text.",
     "tags": "JSON array of the page's tags/keywords.",

@@ -12,8 +12,9 @@ class Article:
     """A cleaned article page.
 
     Dates are ISO 8601 strings in UTC (``2026-03-30T12:00:00+00:00``) or ``None``.
-    ``body`` is plain text with paragraphs separated by one blank line and never
-    starts with the ``lede``.
+    ``body`` is the whole article text, plain, paragraphs separated by one blank line.
+    ``lede`` is the standfirst or summary: it may repeat the body's first paragraph, or be
+    a standfirst the page shows apart from the text (then it is not in ``body``).
     """
 
     url: str
@@ -38,7 +39,9 @@ class Article:
 
     @property
     def full_text(self) -> str:
-        """Lede and body as one text, as a reader sees the article."""
+        """Lede and body as one text, as a reader sees the article (the lede once)."""
+        if not self.lede or self.body.startswith(self.lede):
+            return self.body
         return "\n\n".join(part for part in (self.lede, self.body) if part)
 
     def to_row(self) -> dict[str, Any]:

@@ -86,10 +86,9 @@ def test_boilerplate_is_absent(aggregator, kind):
     assert BOILERPLATE[kind] not in aggregator.full_text
 
 
-def test_lede_is_not_repeated_in_body(aggregator):
+def test_standfirst_inside_the_text_is_the_lede_and_stays_in_body(aggregator):
     assert aggregator.lede == DEK
-    assert DEK not in aggregator.body
-    assert aggregator.body.startswith(PARAGRAPHS[0])
+    assert aggregator.body.startswith(DEK + "\n\n" + PARAGRAPHS[0])
 
 
 def test_source_credit_is_captured_and_removed(aggregator):
@@ -99,7 +98,7 @@ def test_source_credit_is_captured_and_removed(aggregator):
 
 
 def test_paragraphs_are_separated_by_one_blank_line(aggregator):
-    assert aggregator.body.split("\n\n")[:2] == PARAGRAPHS[:2]
+    assert aggregator.body.split("\n\n")[1:3] == PARAGRAPHS[:2]
 
 
 def test_extract_body_does_not_modify_the_tree():
@@ -167,7 +166,7 @@ def test_standfirst_in_the_header_becomes_the_lede():
     article = extract(_page_with_header("article__dek").encode("utf-8"), URL)
     assert article.lede == DEK
     assert article.full_text.startswith(DEK)
-    assert article.body.startswith(PARAGRAPHS[0])
+    assert article.body.startswith(PARAGRAPHS[0])  # shown outside the text: not in body
 
 
 def test_unmarked_block_under_the_headline_is_not_a_lede():
@@ -192,3 +191,16 @@ def test_credit_name_stops_before_trailing_clauses(line, name):
     from scraper.extraction.credit import parse_credit
 
     assert parse_credit(line) == name
+
+
+def test_first_paragraph_equal_to_the_description_stays_in_body():
+    """Sites generate the meta description from the first paragraph: it is the lede and
+    still the body's opening, not cut out of it."""
+    paras = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = (f'<html><head><title>{TITLE}</title><meta name="description" '
+            f'content="{PARAGRAPHS[0][:120]}..."></head><body><article><h1>{TITLE}</h1>'
+            f"{paras}</article></body></html>")
+    article = extract(html.encode("utf-8"), URL)
+    assert article.lede == PARAGRAPHS[0]
+    assert article.body.split("\n\n") == PARAGRAPHS
+    assert article.full_text == article.body  # the lede is not shown twice

@@ -5,9 +5,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.extraction.body import prune_boilerplate
 from scraper.extraction.headings import restore_headings
 from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from scraper.extraction.prune import prune_boilerplate
 
 TITLE = "So sind Straßenbahnen und Autobahnen auf künftige Hitzewellen vorbereitet"
 PROSE = [
@@ -95,3 +95,19 @@ def test_teaser_card_inside_a_link_is_pruned_with_its_empty_wrapper():
     assert not list(tree.iter("article"))  # an empty <article> would pass for the article
     assert "The text goes on here." in tree.text_content()
     assert "Part two" in tree.text_content()  # an in-page anchor, not a teaser
+
+
+@pytest.mark.parametrize("line", [
+    "Filed under: Politics |",
+    "Tags: budget, transport",
+    "DON'T MISS",
+    "[button link=\"https://example.com/submit/\" type=\"big\"] Send us your review[/button]",
+])
+def test_category_footers_labels_and_raw_shortcodes_are_dropped(line):
+    assert drop_teasers([PROSE[0], line, PROSE[1]]) == PROSE
+
+
+def test_teaser_headlines_under_a_label_are_dropped():
+    teasers = ["DON'T MISS", "Minister resigns over leaked memo [INSIGHT]",
+               "Storm closes the coast road for a second day [VIDEO]"]
+    assert drop_teasers([PROSE[0], *teasers, PROSE[1]]) == PROSE

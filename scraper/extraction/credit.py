@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
+
+from scraper.extraction.text import norm
 
 #: The lead-ins that credit another outlet, in the languages of our sources.
 _LEAD_IN = (
@@ -36,3 +39,32 @@ def parse_credit(line: str) -> str | None:
     if not name or len(name.split()) > MAX_NAME_WORDS:
         return None
     return name
+
+
+#: A copyright notice: "© 2026 AFP", "(c) Reuters", "Copyright: dpa".
+_COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b", re.I)
+#: A republication note that names no outlet the way ``CREDIT_LINE`` wants:
+#: "This article was originally published by Reuters", "First published in The Conversation".
+_ORIGIN = re.compile(r"\b(?:originally|first) (?:published|posted|appeared)\b|"
+                     r"\b(?:republished|reprinted) (?:from|with)\b", re.I)
+
+
+def own_names(url: str, site_name: str | None) -> tuple[str, ...]:
+    """The site's own names, squashed ("mediaindonesia", "examplemedia"): a copyright
+    line naming one of them is the site's footer, not a credit of the article."""
+    host = urlsplit(url).hostname or ""
+    labels = [label for label in host.split(".")[:-1] if len(label) > 2 and label != "www"]
+    names = [*labels, norm(site_name or "")]
+    return tuple(name.replace(" ", "") for name in names if name)
+
+
+def is_credit_line(line: str, own: tuple[str, ...] = ()) -> bool:
+    """A line that credits the article's origin ("Source: AFP", "Originally published on
+    ...", "© Reuters 2026"): it belongs to the article, it is not a call to action. A
+    copyright line naming the site itself (``own``) is the site's footer."""
+    if parse_credit(line) or _ORIGIN.search(line):
+        return True
+    if not _COPYRIGHT.search(line):
+        return False
+    squashed = norm(line).replace(" ", "")
+    return not any(name in squashed for name in own)

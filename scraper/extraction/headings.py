@@ -9,18 +9,13 @@ sidebar or a teaser list.
 
 from __future__ import annotations
 
-import re
-
 import lxml.html
 
-_WORD = re.compile(r"\w+")
+from scraper.extraction.text import WORD, norm
+
 _HEADINGS = ("h2", "h3", "h4")
 #: A section heading is a short line; a longer "heading" is a teaser or a pull quote.
 _MAX_HEADING_WORDS = 20
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def _is_link(el: lxml.html.HtmlElement) -> bool:
@@ -35,15 +30,15 @@ def _headings_between_paragraphs(root: lxml.html.HtmlElement) -> list[tuple[str,
     prev: lxml.html.HtmlElement | None = None
     pending: list[lxml.html.HtmlElement] = []
     for el in root.iter("p", *_HEADINGS):
-        if not _WORD.search(el.text_content()):
+        if not WORD.search(el.text_content()):
             continue  # a spacer <p>&nbsp;</p> is neither a paragraph nor a heading
         if el.tag != "p":
             if prev is not None and el.getparent() is prev.getparent() and not _is_link(el):
                 pending.append(el)
             continue
         if pending:  # prev is set: headings are only kept after a paragraph
-            before, after = _norm(prev.text_content()), _norm(el.text_content())
-            found.extend((before, _norm(h.text_content()), after)
+            before, after = norm(prev.text_content()), norm(el.text_content())
+            found.extend((before, norm(h.text_content()), after)
                          for h in pending if h.getparent() is el.getparent())
         pending, prev = [], el
     return found
@@ -51,7 +46,7 @@ def _headings_between_paragraphs(root: lxml.html.HtmlElement) -> list[tuple[str,
 
 def restore_headings(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list[str]:
     """``paragraphs`` with the page's section headings put back where they belong."""
-    keys = [_norm(p) for p in paragraphs]
+    keys = [norm(p) for p in paragraphs]
     position = {key: i for i, key in enumerate(keys)}
     present = set(keys)
     inserts: dict[int, list[str]] = {}
@@ -64,7 +59,7 @@ def restore_headings(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list
         present.add(head)
     if not inserts:
         return paragraphs
-    originals = {_norm(el.text_content()): " ".join(el.text_content().split())
+    originals = {norm(el.text_content()): " ".join(el.text_content().split())
                  for el in root.iter(*_HEADINGS)}
     out = []
     for i, p in enumerate(paragraphs):

@@ -1,8 +1,11 @@
 """The lede (standfirst): the summary a page shows under its headline, before the text.
 
-Two ways a lede reaches ``Article.lede``:
-- the article extraction kept it as its first paragraph: it is split off when it is the
-  page's summary (meta description) or a standfirst-classed element;
+The body is the whole article text; the lede is a separate field. Two ways a lede
+reaches ``Article.lede``:
+- the article extraction kept it as its first paragraph: it is the lede when it is the
+  page's summary (meta description) or a standfirst-classed element, and it stays the
+  body's opening (sites generate the description from the first paragraph, so cutting
+  it out lost the start of many articles);
 - the extraction left it out (it sits in the article header, apart from the text): it is
   taken when it is placed between the headline and the first paragraph of the text and
   is marked as a standfirst by its class (``standfirst`` explains why not the summary).
@@ -15,8 +18,8 @@ import re
 import lxml.html
 
 from scraper.extraction import titles
+from scraper.extraction.text import norm
 
-_WORD = re.compile(r"\w+")
 #: Class/id words of a standfirst shown under the headline.
 _DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-title|subheadline|"
                   r"sub-headline|subhead|strapline|lede|summary|excerpt|intro|teaser|"
@@ -33,11 +36,6 @@ HEADLINE_WINDOW = 100
 _MAX_H1 = 5
 _SKIP = frozenset({"script", "style", "noscript", "meta", "link", "figure", "figcaption",
                    "button", "nav", "aside", "footer", "a", "time", "h1"})
-
-
-def norm(text: str) -> str:
-    """Lower-case words joined by one space: the comparison form of a paragraph."""
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def same_text(a: str, b: str) -> bool:
@@ -105,17 +103,28 @@ def standfirst(root: lxml.html.HtmlElement, title: str | None,
 
 
 def split_lede(paragraphs: list[str], lede: str | None,
-               description: str | None) -> tuple[str | None, list[str]]:
-    """The lede and the body paragraphs.
+               description: str | None) -> str | None:
+    """The lede of an article whose body is ``paragraphs``; the body keeps all of them.
 
-    The first paragraph is the lede when it is the standfirst or the summary; otherwise
-    a standfirst found on the page and absent from the text is added as the lede.
+    The first paragraph is the lede when it is the standfirst or the summary (the body
+    then opens with the lede); otherwise a standfirst found on the page outside the text
+    is the lede (and stays out of the body).
     """
     if not paragraphs:
-        return None, paragraphs
+        return None
     first = paragraphs[0]
     if (lede and same_text(first, lede)) or (description and same_text(first, description)):
-        return first, paragraphs[1:]
+        return first
     if lede and norm(lede) not in norm(" ".join(paragraphs)):
-        return lede, paragraphs
-    return None, paragraphs
+        return lede
+    return None
+
+
+def find_lede(root: lxml.html.HtmlElement, title: str | None, paragraphs: list[str],
+              description: str | None) -> str | None:
+    """The lede of an article whose body is ``paragraphs`` (see :func:`split_lede`); the
+    page is scanned for a standfirst only when the first paragraph is not the summary."""
+    if paragraphs and description and same_text(paragraphs[0], description):
+        return paragraphs[0]
+    lede = standfirst(root, title, paragraphs[0] if paragraphs else None)
+    return split_lede(paragraphs, lede, description)

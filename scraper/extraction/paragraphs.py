@@ -9,26 +9,22 @@ from __future__ import annotations
 
 import re
 
-from scraper.extraction.lede import norm
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
-
+from scraper.extraction.credit import is_credit_line
+from scraper.extraction.text import WORD, norm, word_count
 
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
 _TEASER = re.compile(
     r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
     r"see also|see more|more from \S+|also on \S+|recommended|don'?t miss|must read|"
-    r"watch|listen|more|next|previous)\b\s*[:|>»›]",
+    r"watch|listen|more|next|previous|filed under|posted in|tagged(?: with)?|tags|"
+    r"categories)\b\s*[:|>»›]",
     re.I,
 )
 #: A whole line that only labels the teasers or the player after it, in the languages of
 #: our sources: "Read more", "Mehr zum Thema Hitze", "Czytaj więcej", "Lire aussi".
 _TEASER_LABEL = re.compile(
-    r"^\W*(?:read (?:more|also)|more on this(?: story| topic)?|related(?: articles| stories)?|"
+    r"^\W*(?:read (?:more|also)|don'?t miss|must read|more on this(?: story| topic)?|"
+    r"related(?: articles| stories)?|"
     r"mehr zum thema\b.*|lesen sie (?:auch|mehr)|zum anhören|zum nachlesen|"
     r"empfohlener redaktioneller inhalt|ein klick für den datenschutz|"
     r"czytaj (?:więcej|też|także)|lire aussi|à lire aussi|leer más|lee también|"
@@ -46,28 +42,55 @@ _CALL_TO_ACTION = re.compile(
 _CTA_MAX_WORDS = 40
 
 
+#: A WordPress shortcode the site failed to render: "[button link=...]Send us ...[/button]".
+_SHORTCODE = re.compile(r"^\s*\[(\w+)(?:\s[^\]]*)?\].*\[/\1\]\s*$|^\s*\[\w+\s+\w+=[^\]]*\]\s*$",
+                        re.S)
 #: A teaser's excerpt is cut off mid-sentence: "... dotrze delegacja Donalda Tr..."
 _CUT_OFF = re.compile(r"\w(?:\.\.\.|…)\s*$")
 
 
-def drop_teasers(paragraphs: list[str]) -> list[str]:
-    """Remove link teasers and their labels anywhere, calls to action around the text."""
+def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
+    """Remove link teasers and their labels anywhere, calls to action around the text.
+
+    Credit lines among the trailing calls to action stay: they belong to the article
+    (``credit.is_credit_line``; ``own`` are the site's names, see ``credit.own_names``).
+    """
     kept = []
+    under_label = False  # in the run of headlines under a "Don't miss" label
     for i, p in enumerate(paragraphs):
-        if _TEASER.match(p) or _TEASER_LABEL.match(p):
+        if _TEASER_LABEL.match(p):
+            under_label = True
+            continue
+        if under_label and _is_teaser_headline(p):
+            continue
+        under_label = False
+        if _TEASER.match(p) or _SHORTCODE.match(p):
             continue
         if i and _TEASER_LABEL.match(paragraphs[i - 1]) and _CUT_OFF.search(p):
             continue  # the excerpt under a "Read more" label
         kept.append(p)
-    while kept and _is_call_to_action(kept[-1]):
-        kept.pop()
+    credits = []
+    while kept and (_is_call_to_action(kept[-1]) or is_credit_line(kept[-1], own)):
+        line = kept.pop()
+        if is_credit_line(line, own):
+            credits.append(line)
+    kept.extend(reversed(credits))
     while kept and _is_call_to_action(kept[0]):  # "Sign up for our newsletter" above the text
         kept.pop(0)
     return kept
 
 
+#: A teaser headline is short and is no sentence: it does not end with a full stop.
+_HEADLINE_MAX_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?:;…\"”»)]\s*$")
+
+
+def _is_teaser_headline(p: str) -> bool:
+    return word_count(p) <= _HEADLINE_MAX_WORDS and not _SENTENCE_END.search(p)
+
+
 def _is_call_to_action(p: str) -> bool:
-    return _words(p) <= _CTA_MAX_WORDS and bool(_CALL_TO_ACTION.search(p))
+    return word_count(p) <= _CTA_MAX_WORDS and bool(_CALL_TO_ACTION.search(p))
 
 
 #: The headline shown again above the text, with a kicker ("Hitzefolgen: So sind ...") or
@@ -92,7 +115,7 @@ def drop_headline(paragraphs: list[str], title: str | None) -> list[str]:
         if pk == key:
             continue
         if (i < _HEAD_PARAGRAPHS and size >= _MIN_TITLE_WORDS and key in pk
-                and _words(p) <= size + _KICKER_WORDS and not p.rstrip().endswith(".")):
+                and word_count(p) <= size + _KICKER_WORDS and not p.rstrip().endswith(".")):
             continue
         out.append(p)
     return out
@@ -121,14 +144,14 @@ _DATE_MAX_WORDS = 10
 
 
 def _is_date_stamp(p: str) -> bool:
-    if _words(p) > _DATE_MAX_WORDS or not _DATE.search(p):
+    if word_count(p) > _DATE_MAX_WORDS or not _DATE.search(p):
         return False
-    chars = "".join(_WORD.findall(p))
+    chars = "".join(WORD.findall(p))
     return sum(ch.isdigit() for ch in chars) >= _DATE_MIN_DIGIT_SHARE * len(chars)
 
 
 def _is_byline(p: str, authors: list[str]) -> bool:
-    if _words(p) > _BYLINE_MAX_WORDS:
+    if word_count(p) > _BYLINE_MAX_WORDS:
         return False
     key = norm(p)
     if authors and key in {norm(a) for a in authors}:
@@ -140,7 +163,7 @@ def drop_labels(paragraphs: list[str], authors: list[str]) -> list[str]:
     """Remove picture credits, bylines of the page's authors and date stamps."""
     out = []
     for p in paragraphs:
-        if _words(p) <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
+        if word_count(p) <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
             continue
         if _is_byline(p, authors) or _is_date_stamp(p):
             continue

@@ -8,11 +8,10 @@ the pairwise scan that made a page of 10,000 identical paragraphs take minutes.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from itertools import accumulate
 
-_WORD = re.compile(r"\w+")
+from scraper.extraction.text import norm
 
 #: A run of paragraphs repeating an earlier run, in order, is a second copy of the
 #: article (desktop + mobile blocks) when it holds at least this share of the words.
@@ -27,10 +26,6 @@ MAX_CANDIDATES = 16
 #: Rolling hash modulus (a Mersenne prime) and base: collisions are ~2^-61 per compare.
 _MOD = (1 << 61) - 1
 _BASE = 1_000_003
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 class _RunHashes:
@@ -67,7 +62,7 @@ def dedupe_paragraphs(paragraphs: list[str]) -> list[str]:
     At each paragraph, the longest run starting there that repeats an earlier,
     non-overlapping run is skipped when it holds at least :data:`COPY_SHARE` of the words.
     """
-    keys = [_norm(p) for p in paragraphs]
+    keys = [norm(p) for p in paragraphs]
     ids: dict[str, int] = {}
     codes = [ids.setdefault(key, len(ids)) for key in keys]
     words = [key.count(" ") + 1 if key else 0 for key in keys]

@@ -1,0 +1,155 @@
+"""Which extraction to trust: ours (trafilatura on the pruned page), trafilatura's own
+output, or readability's, when ours looks short.
+
+Measured policy (``benchmarks/extraction.py``, ``benchmarks/metadata.py``, both halves):
+- ours is kept when it holds most of the page's prose (``_SHORT_SHARE``): the other
+  extractors are not even run, which keeps the median time at one trafilatura run;
+- ours far shorter than trafilatura's own output (``MUCH_SHORTER``): our pruning cut the
+  article, trafilatura's own text is taken;
+- still short, and readability's text much longer (``_LONGER``) and holding ours
+  (``_CONTAINS``): readability's; longer but different: the union of both (``_union``).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from scraper.extraction.prune import prune_boilerplate
+from scraper.extraction.repeats import dedupe_paragraphs
+from scraper.extraction.text import WORD, norm, word_count
+
+logger = logging.getLogger(__name__)
+
+
+def trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:
+    """trafilatura in precision mode; it modifies ``root``."""
+    return trafilatura.extract(root, url=url, favor_precision=True,
+                               include_comments=False) or ""
+
+
+#: Paragraphs shorter than this are captions, bylines and teasers, not article prose.
+_PROSE_MIN_WORDS = 10
+#: A <p> whose words are more than this share link text is a teaser or link list.
+_PROSE_MAX_LINK_SHARE = 0.3
+
+
+def prose_words(root: lxml.html.HtmlElement) -> int:
+    """Words in the page's prose paragraphs: what an article extraction should mostly hold."""
+    total = 0
+    for p in root.iter("p"):
+        words = len(WORD.findall(p.text_content()))
+        if words < _PROSE_MIN_WORDS:
+            continue
+        linked = sum(len(WORD.findall(a.text_content())) for a in p.iter("a"))
+        if linked <= _PROSE_MAX_LINK_SHARE * words:
+            total += words
+    return total
+
+
+_BLOCK_TAGS = frozenset(("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                         "blockquote", "pre", "section", "article", "figcaption", "dd", "dt"))
+
+
+def _fragment_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one line per block element."""
+    root = lxml.html.fromstring(fragment)
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+            el.tail = "\n" + (el.tail or "")
+    return root.text_content()
+
+
+def _readability_text(root: lxml.html.HtmlElement) -> str:
+    """readability-lxml's article on ``root`` (modified); "" when it is not installed."""
+    try:
+        from readability import Document
+    except ImportError:
+        logger.warning("readability-lxml is not installed: no second opinion on short bodies")
+        return ""
+    return _fragment_text(Document(root).summary(html_partial=True))
+
+
+def _shingle_set(text: str) -> set[tuple[str, ...]]:
+    toks = WORD.findall(text)
+    return {tuple(toks[i:i + 4]) for i in range(max(1, len(toks) - 3))} if toks else set()
+
+
+#: trafilatura keeping less than this share of the page's prose hints that it took one
+#: of several sibling blocks of a split article body; only then is readability asked.
+_SHORT_SHARE = 0.6
+#: readability's text replaces trafilatura's only when it is this much longer...
+_LONGER = 1.5
+#: ...and holds at least this share of trafilatura's 4-word shingles (the same article);
+#: a longer text holding less is merged with trafilatura's (see ``_union``).
+_CONTAINS = 0.9
+
+
+def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: int) -> str:
+    """readability's text when trafilatura's looks like part of a split article."""
+    if not prose or len(WORD.findall(text)) >= _SHORT_SHARE * prose:
+        return text
+    work = copy.deepcopy(tree)
+    prune_boilerplate(work)
+    other = _readability_text(work)
+    ours, theirs = _shingle_set(text), _shingle_set(other)
+    if len(theirs) < _LONGER * len(ours):
+        return text
+    if len(ours & theirs) >= _CONTAINS * len(ours):
+        return other
+    return _union(text, other)
+
+
+#: Our text shorter than this share of trafilatura's own output (on the unpruned page)
+#: means our pruning cut the article: trafilatura's own text is taken.
+MUCH_SHORTER = 0.5
+#: trafilatura's own output is asked for only when our text holds less than this share of
+#: the characters in the page's <p>s: 24 of 266 benchmark pages, so the median page pays
+#: for one trafilatura run.
+_OWN_GATE = 0.5
+
+
+def _trafilatura_own(tree: lxml.html.HtmlElement, url: str) -> str:
+    """trafilatura's own output: precision mode on the whole page, nothing pruned."""
+    work = copy.deepcopy(tree)
+    lxml.etree.strip_elements(work, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
+                              with_tail=False)
+    return trafilatura_text(work, url)
+
+
+def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: int,
+                page_chars: int) -> str:
+    """Our text, trafilatura's own or readability's, when ours looks short.
+
+    ``prose`` counts the prose words of the pruned page, ``page_chars`` the characters in
+    the <p>s of the whole page. The other extractors run only when our text looks short
+    against these (cheap counts): most pages pay for one trafilatura run.
+    """
+    if len(text) < _OWN_GATE * page_chars:
+        own = _trafilatura_own(tree, url)
+        # a page showing its article twice doubles trafilatura's count, not its content
+        own_words = sum(word_count(line) for line in dedupe_paragraphs(own.splitlines()))
+        if word_count(text) < MUCH_SHORTER * own_words:
+            logger.debug("ours is much shorter than trafilatura's own output: took its text")
+            text = own
+    return _second_opinion(tree, text, prose)
+
+
+def _union(text: str, other: str) -> str:
+    """``text`` followed by ``other``'s new lines when the two share a prose paragraph.
+
+    trafilatura and readability then took different blocks of one article split by an
+    advertisement or a picture (both keep the standfirst); without a shared paragraph
+    ``other`` may be another text on the page, and ``text`` is kept alone.
+    """
+    lines = [line.strip() for line in text.splitlines() if WORD.search(line)]
+    keys = {norm(line) for line in lines}
+    others = [line.strip() for line in other.splitlines() if WORD.search(line)]
+    if not any(norm(line) in keys and len(WORD.findall(line)) >= _PROSE_MIN_WORDS
+               for line in others):
+        return text
+    return "\n".join(lines + [line for line in others if norm(line) not in keys])

@@ -1,0 +1,205 @@
+"""Pruning: remove boilerplate blocks from a copy of the page before trafilatura picks the
+article, and never the article itself.
+
+A block is boilerplate by its tag (forms, navigation, asides, ...), by a class/id name that
+is a boilerplate word ("comments", "related-posts"), or by being hidden. Two guards keep
+the article:
+- a block holding a large share of the page's text, in <p>s or not, is kept whatever its
+  tag or class says (a ``<form>`` wrapping the page, ``<div class="post has-comments">``);
+- inside the article container (``<article>``, ``itemprop=articleBody``), content hidden
+  by an inline style is kept (slideshows and paywalled parts a script reveals), and a
+  kept block is made a plain visible ``<div>``: trafilatura drops <aside>/<form> and
+  ``display:none`` itself. Outside it, a large <aside> is a sidebar, not the article.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import lxml.etree
+import lxml.html
+
+#: Words that, heading a class/id name, mark a block that is never article text.
+_WORDS = frozenset((
+    "share", "sharing", "sharebar", "social", "socials", "newsletter", "subscribe",
+    "subscription", "signup", "related", "recommended", "recirc", "similar", "comment",
+    "comments", "disqus", "promo", "promoted", "sponsored", "advert", "advertisement", "ad",
+    "ads", "adslot", "popup", "modal", "cookie", "consent", "tooltip", "rollover",
+    "hovercard", "breadcrumb", "breadcrumbs", "sidebar", "footer", "navbar", "nav", "menu",
+    "toolbar", "outbrain", "taboola",
+    "caption", "captions", "figcaption",  # picture captions: the article goes on without them
+))
+#: Words that also end a two-word name of a page region ("site-footer", "post-comments").
+#: Not "menu", "caption", "comment": "tab-menu", "item-caption", "live-comment" are
+#: parts of articles as often as not.
+_REGION_WORDS = _WORDS - {"menu", "caption", "captions", "comment"}
+#: Any of the words between separators: a cheap test that rules out most elements before
+#: their names are split.
+_ANY_WORD = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(sorted(_WORDS))})(?:$|[\s_-])", re.I)
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: A BEM modifier ("block--ads", "teaser--sponsored") styles a block, it does not say
+#: what the block is: the part from "--" on is not read.
+_MODIFIER = re.compile(r"--.*$")
+#: Elements never part of an article body.
+_DROP_TAGS = ("form", "nav", "footer", "aside", "button", "select", "textarea", "iframe",
+              "figcaption")
+#: Tags trafilatura discards with their text (its ``MANUALLY_CLEANED``): a block of ours
+#: kept for its text is renamed to <div> so that trafilatura reads it.
+_DISCARDED_TAGS = frozenset(("form", "aside", "footer", "nav", "menu"))
+#: A link wrapping a paragraph or a heading is a teaser card for another article
+#: (headline + summary); article paragraphs hold links, they are not inside one.
+_CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
+#: A class made of more words than this is a slug of the text it labels
+#: ("zendaya-promoted-dune-part-two-in-london"), not a style name: BEM names such as
+#: "site-footer__product-cards__343G1" have up to five parts.
+_MAX_CLASS_PARTS = 6
+_SLUG_PARTS = re.compile(r"[-_]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+#: Utility classes that hide a block from the eye (browser warnings, screen-reader hints).
+#: Not "d-none" or "is-hidden": a layout shows them again on wide screens or on a click.
+_HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:u-hide|sr-only|visually-hidden|visuallyhidden|"
+                           r"screen-reader-text)(?:$|\s)")
+#: A block holding more than this share of the page's text is the article (or its
+#: wrapper) whatever its tag or class says, e.g. <div class="post has-comments">.
+MAX_PRUNED_SHARE = 0.3
+#: Elements whose text is code or data, not something a reader sees.
+_NOT_TEXT = ("script", "style", "template")
+
+
+def text_chars(el: lxml.html.HtmlElement) -> int:
+    """Characters of all the text in ``el``, not only in its <p>s (scripts and styles are
+    stripped before this is asked)."""
+    return len(el.text_content())
+
+
+def paragraph_chars(el: lxml.html.HtmlElement) -> int:
+    """Characters of the text in the <p>s of ``el``."""
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def _segments(name: str) -> list[list[str]]:
+    """The parts of each BEM segment of a class name ("c-article__related-posts" →
+    [["article"], ["related", "posts"]]), its modifier ("--ads") and a short namespace
+    prefix ("c-", "js-") left out."""
+    out = []
+    for segment in _MODIFIER.sub("", name.lower()).split("__"):
+        parts = [part for part in _SLUG_PARTS.split(segment) if part]
+        if len(parts) > 1 and len(parts[0]) <= 2 and parts[0] not in _WORDS:
+            parts = parts[1:]
+        if parts:
+            out.append(parts)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def boilerplate_name(name: str) -> bool:
+    """A class/id name that says its block is boilerplate: a segment that starts with a
+    boilerplate word ("comments", "related-posts", "ad__slot") or is two words ending
+    with a region word ("site-footer", "post-comments"). Not a modifier ("block--ads"),
+    not a word deep in a longer name ("live-blog-comment", "has-sidebar-layout"), not
+    "item-caption" or "tab-menu" (a caption, a menu of tabs: often article parts)."""
+    if len(_SLUG_PARTS.split(name)) > _MAX_CLASS_PARTS:
+        return False
+    return any(parts[0] in _WORDS or (len(parts) == 2 and parts[1] in _REGION_WORDS)
+               for parts in _segments(name))
+
+
+def _has_boilerplate_name(el: lxml.html.HtmlElement) -> bool:
+    marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not _ANY_WORD.search(marker) or not any(boilerplate_name(n) for n in marker.split()):
+        return False
+    # a sub-heading's anchor ("nav_..."): article text, whatever its class
+    return el.tag not in _HEADINGS and not any(a.tag in _HEADINGS for a in el.iterancestors())
+
+
+def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
+    """Boilerplate by tag, hidden, as a teaser card or by a class/id name."""
+    if el.tag in _DROP_TAGS or el.get("hidden") is not None or _HIDDEN_CLASS.search(
+            el.get("class") or "") or _hidden_by_style(el):
+        return True
+    # a teaser card; an in-page anchor (href="#part-2") may wrap a section heading
+    if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
+            True for _ in el.iter(*_CARD_BLOCKS)):
+        return True
+    return _has_boilerplate_name(el)
+
+
+def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
+    """Remove boilerplate blocks from ``root`` in place (the caller passes a copy).
+
+    Returns the characters in the page's <p>s before pruning: what the article text is
+    compared with to judge whether it looks short (``choose.py``)."""
+    # trafilatura expects a tree parsed without comments: comment nodes derail its scoring
+    lxml.etree.strip_elements(root, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
+                              *_NOT_TEXT, with_tail=False)
+    body = root.find("body")
+    if body is None:
+        return 0
+    total_prose = paragraph_chars(body) or 1
+    total_text: list[int] = []  # all the page's text, counted only when a block is large
+
+    def small(el: lxml.html.HtmlElement) -> bool:
+        """``el`` holds at most MAX_PRUNED_SHARE of the page's <p> text and of all its text
+        (the <p> text is part of all the text: most blocks pass without counting that)."""
+        if paragraph_chars(el) > MAX_PRUNED_SHARE * total_prose:
+            return False
+        chars = text_chars(el)
+        if chars <= MAX_PRUNED_SHARE * total_prose:
+            return True
+        if not total_text:
+            total_text.append(text_chars(body))
+        return chars <= MAX_PRUNED_SHARE * total_text[0]
+
+    doomed, kept = [], []
+    for el in body.iterdescendants():
+        if not isinstance(el.tag, str) or el.tag in ("article", "main"):
+            continue
+        if _hidden_by_style(el) and _in_article(el):
+            _reveal(el)  # hidden inside the article: a slideshow, a paywalled part
+        if not is_boilerplate(el):
+            continue
+        # the article is in <p>s or not: a block holding a large share of either is kept
+        if small(el):
+            doomed.append(el)
+        elif _in_article(el):
+            kept.append(el)
+    for el in kept:
+        _reveal(el)
+    for el in doomed:
+        el = _outermost_wrapper(el, body)
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree()  # keeps the tail text, which belongs to the parent
+    return total_prose
+
+
+def _in_article(el: lxml.html.HtmlElement) -> bool:
+    """``el`` is inside an article container, as the markup names it (<article>,
+    ``itemprop=articleBody``); asked of few elements, so no lookup of the whole tree."""
+    return any(a.tag == "article" or a.get("itemprop") == "articleBody"
+               for a in el.iterancestors())
+
+
+def _reveal(el: lxml.html.HtmlElement) -> None:
+    """Make a block kept for its text readable to trafilatura: a plain, visible <div>."""
+    if el.tag in _DISCARDED_TAGS:
+        el.tag = "div"
+    if _hidden_by_style(el):
+        el.set("style", _HIDDEN_STYLE.sub("", el.get("style")))
+
+
+def _outermost_wrapper(el: lxml.html.HtmlElement,
+                       body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """``el``, or its outermost ancestor that holds nothing else: removing a teaser card
+    must not leave an empty <article> behind, which extractors take for the article."""
+    parent = el.getparent()
+    while (parent is not None and parent is not body and len(parent) == 1
+           and not (parent.text or "").strip() and not (el.tail or "").strip()):
+        el, parent = parent, parent.getparent()
+    return el

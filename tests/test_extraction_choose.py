@@ -1,0 +1,42 @@
+"""Disagreement policy: when our text is much shorter than trafilatura's own output, ours
+lost the article and trafilatura's text is taken."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from scraper.extraction.choose import choose_text, prose_words
+from scraper.extraction.prune import paragraph_chars
+
+URL = "https://news.example.net/2026/04/03/harbour-ferry"
+SENTENCES = [
+    "The harbour ferry will run every ten minutes from May, the transport authority said.",
+    "Passengers had complained for years about crowded boats at the morning rush hour.",
+    "Two new boats are being built at the yard across the bay and will be ready by summer.",
+    "The fare stays the same, but a monthly pass will cost a fifth less than it does today.",
+    "Cyclists may take their bikes on board outside the busiest hours of the working day.",
+    "The authority expects the number of passengers to grow by a third within two years.",
+]
+
+
+def _tree() -> lxml.html.HtmlElement:
+    paras = "".join(f"<p>{s} {s}</p>" for s in SENTENCES)
+    return lxml.html.document_fromstring(
+        f"<html><body><article><h1>Ferry every ten minutes</h1>{paras}</article></body></html>")
+
+
+def test_ours_much_shorter_than_trafilaturas_own_takes_trafilaturas():
+    tree = _tree()
+    # what a pruning that cut the article leaves: a line that readability's text (longer,
+    # but not holding it) cannot vouch for either
+    ours = "Sign up for the morning briefing and get the news of the day in your inbox."
+    text = choose_text(tree, ours, URL, prose_words(tree), paragraph_chars(tree))
+    for sentence in SENTENCES:
+        assert sentence in text
+    assert "morning briefing" not in text
+
+
+def test_ours_holding_the_prose_is_kept_without_asking_anyone():
+    tree = _tree()
+    ours = "\n".join(f"{s} {s}" for s in SENTENCES)
+    assert choose_text(tree, ours, URL, prose_words(tree), paragraph_chars(tree)) == ours

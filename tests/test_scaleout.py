@@ -228,3 +228,31 @@ def test_unreachable_redis_is_one_line_and_exit_1(tmp_path: Path) -> None:
         assert run.stderr.startswith("Error: cannot use Redis at redis://127.0.0.1:1/0")
         assert "Traceback" not in run.stderr
     assert not (tmp_path / "a.db").exists()
+
+
+def story(n: int, title: object = None) -> dict[bytes, bytes]:
+    """A stream entry for article ``n`` (its own words, so its own cluster)."""
+    url = f"https://example.org/{n}"
+    page = FetchedPage(url=url, requested_url=url, site="ex", status=200,
+                       content_type="text/html", body=f"<html>{n}</html>".encode(),
+                       fetched_at="2026-01-01T00:00:00+00:00")
+    article = Article(url=url, title=f"Story {n}" if title is None else title,
+                      body=f"Story {n} has its own words, number {n}. " * 30, site="ex",
+                      fetched_at=page.fetched_at)
+    return records.encode(page, article, None)
+
+
+def test_an_ingester_started_before_the_workers_waits_for_them(
+        redis_url: str, server, tmp_path: Path) -> None:
+    """Started at the same moment as the workers, the ingester sees an empty Redis: it
+    must wait for the first worker or entry, not return with nothing written."""
+    import threading
+
+    done: dict = {}
+    thread = threading.Thread(target=lambda: done.update(
+        result=run_ingest(redis_url, tmp_path / "a.db", start_grace_s=120)))
+    thread.start()
+    time.sleep(1.5)  # longer than one blocking read: the ingester has looked and seen nothing
+    server.xadd(keys.STREAM, story(1))
+    thread.join(timeout=120)
+    assert done["result"].counts == {"new": 1}

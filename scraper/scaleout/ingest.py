@@ -30,6 +30,9 @@ logger = logging.getLogger(__name__)
 BATCH = 50
 #: How long one read waits for new entries.
 BLOCK_MS = 1000
+#: Seconds a one-shot ingester started on a Redis with no trace of a crawl yet waits for
+#: a first worker or entry (workers started at the same moment take seconds to register).
+START_GRACE_S = 30.0
 #: A malformed entry is kept here for inspection instead of being retried forever.
 DEAD_LETTERS = keys.STREAM + ":dead"
 
@@ -74,10 +77,16 @@ def run_ingest(
     follow: bool = False,
     batch: int = BATCH,
     block_ms: int = BLOCK_MS,
+    start_grace_s: float = START_GRACE_S,
 ) -> IngestResult:
     """Drain the stream into ``db_path``. Without ``follow``, return once the stream is
-    empty and no worker is alive; with it, run until killed."""
+    empty and no worker is alive; with it, run until killed.
+
+    Started together with the workers on a fresh Redis, the ingester would see no worker
+    and no entry and return at once: until it sees either (or ``start_grace_s`` passes) it
+    keeps waiting. Redis that holds an earlier crawl's keys needs no grace."""
     server = keys.connect(redis_url)
+    fresh = not server.exists(keys.STREAM, keys.queue_key(), keys.dupefilter_key())
     ensure_group(server)
     result = IngestResult()
     started = time.monotonic()
@@ -95,9 +104,11 @@ def run_ingest(
                 continue
             if entries:
                 _apply(server, store, entries, result.counts)
+                fresh = False
                 continue
-            if not follow and not keys.live_workers(server) and not any(
-                    stream_lag(server).values()):
+            if follow or keys.live_workers(server) or any(stream_lag(server).values()):
+                fresh = False
+            elif not fresh or time.monotonic() - started >= start_grace_s:
                 break
     result.seconds = time.monotonic() - started
     server.close()

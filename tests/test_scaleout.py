@@ -256,3 +256,36 @@ def test_an_ingester_started_before_the_workers_waits_for_them(
     server.xadd(keys.STREAM, story(1))
     thread.join(timeout=120)
     assert done["result"].counts == {"new": 1}
+
+
+def test_ingester_killed_mid_batch_commits_whole_batches_and_loses_nothing(
+        redis_url: str, server, tmp_path: Path) -> None:
+    """The entries of one read commit in one transaction, acknowledged after it: a kill -9
+    leaves only whole batches in the database, and a restart writes the rest once."""
+    from scraper.scaleout.ingest import BATCH
+
+    total = 4 * BATCH
+    for n in range(total):
+        server.xadd(keys.STREAM, story(n))
+    db = tmp_path / "a.db"
+    ingest = ingester(redis_url, db)
+    deadline = time.monotonic() + 120
+    while server.xlen(keys.STREAM) > total - BATCH:  # the first batch is acknowledged
+        assert ingest.poll() is None and time.monotonic() < deadline, "no batch acknowledged"
+        time.sleep(0.01)
+    os.kill(ingest.pid, signal.SIGKILL)
+    ingest.wait()
+    acknowledged = total - server.xlen(keys.STREAM)
+    assert acknowledged < total  # killed before the end: a later batch was under way
+    conn = sqlite3.connect(db)
+    stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    conn.close()
+    assert stored % BATCH == 0  # whole batches only (one commit per entry stops anywhere)
+    assert acknowledged <= stored  # nothing acknowledged before its commit
+    result = run_ingest(redis_url, db)
+    assert result.counts["new"] == total - stored
+    assert result.counts["new"] + result.counts["unchanged"] == total - acknowledged
+    assert snapshot(db)["articles"] and len(snapshot(db)["articles"]) == total
+    no_doubles(db)
+    assert server.xlen(keys.STREAM) == 0 and not server.xpending(keys.STREAM, keys.GROUP)[
+        "pending"]

@@ -6,7 +6,7 @@ Run from the checkout: ``python -m benchmarks.scale_out [--pages 5000] [--worker
 The web is ``benchmarks.crawl_throughput``'s (``--pages`` article pages built from the shared
 benchmark pages, a sitemap index, 127.0.0.1, no delay); ``redis-server`` is started on a
 free port without persistence. Each scale-out run starts N ``ainews crawl --redis`` workers
-(one cleaning process each) and one ``ainews ingest`` at once and reports:
+and one ``ainews ingest`` at once and reports:
 
 - crawl pages/s (until the last worker exits) and end-to-end pages/s (until the ingester
   has written the last page), against the single process's pages/s;
@@ -14,7 +14,14 @@ free port without persistence. Each scale-out run starts N ``ainews crawl --redi
   entries ever waiting in the stream;
 - Redis commands and round trips per page (``INFO commandstats``; a Lua script or a
   MULTI/EXEC is one round trip for all the commands it runs) and Redis' CPU as a share of
-  all CPU the run used (workers, their cleaning processes, ingester, Redis).
+  all CPU the run used (workers, their cleaning processes, ingester, Redis);
+- CPU ms per page of each process type (crawl reactor, cleaning processes, ingester,
+  Redis, the web server) and the pages/s that CPU allows on idle cores: on a shared
+  machine wall-clock pages/s mostly measure how much CPU the other jobs left.
+
+Like for like, every crawl process cleans in itself by default (``--cleaners 0``): one
+process is one core, so N workers are N cores. With ``--cleaners 1`` one process already
+keeps two cores busy (reactor + cleaning process), so on 2 cores more workers add little.
 """
 
 from __future__ import annotations
@@ -295,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=5000, help="article pages in the web")
     parser.add_argument("--workers", default="1,2,4", help="worker counts to run")
-    parser.add_argument("--cleaners", type=int, default=1,
+    parser.add_argument("--cleaners", type=int, default=0,
                         help="AINEWS_WORKERS of every crawl process, the baseline's included "
                              "(0: clean in the crawl process)")
     args = parser.parse_args(argv)

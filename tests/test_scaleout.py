@@ -116,34 +116,38 @@ def test_killed_worker_and_ingester_restart_to_the_same_database(
         demo: dict, redis_url: str, server, tmp_path: Path) -> None:
     slow = ("-s", "DOWNLOAD_DELAY=0.25", "-s", "AINEWS_WORKERS=0")  # a run long enough to kill
     db = tmp_path / "scaled.db"
-    w1 = worker(redis_url, demo["sites"], tmp_path, "w1", *slow)
-    w2 = worker(redis_url, demo["sites"], tmp_path, "w2", *slow)
+    procs = {name: worker(redis_url, demo["sites"], tmp_path, name, *slow)
+             for name in ("w1", "w2")}
     ingest = ingester(redis_url, db)
     deadline = time.monotonic() + 60
 
-    def under_way() -> bool:  # pages in the stream, and w1 holds requests (a slow start
-        # under load may leave w1 with none while w2 pushes the first pages)
-        return server.exists(keys.STREAM) and server.xinfo_stream(keys.STREAM)[
-            "entries-added"] >= 4 and server.hlen(keys.ledger_key("w1")) > 0
+    def holder() -> str | None:  # a worker holding requests once pages are in the stream
+        # (one worker may take every queued request while the other gets none)
+        if not server.exists(keys.STREAM) or server.xinfo_stream(keys.STREAM)[
+                "entries-added"] < 4:
+            return None
+        return next((n for n in procs if server.hlen(keys.ledger_key(n)) > 0), None)
 
-    while not under_way():
+    while (victim := holder()) is None:
         assert time.monotonic() < deadline, "no page reached the stream"
         time.sleep(0.05)
-    os.kill(w1.pid, signal.SIGKILL)
+    os.kill(procs[victim].pid, signal.SIGKILL)
     os.kill(ingest.pid, signal.SIGKILL)
-    w1.wait()
+    procs[victim].wait()
     ingest.wait()
-    assert w1.returncode == ingest.returncode == -signal.SIGKILL
-    taken = server.hlen(keys.ledger_key("w1"))
-    assert taken > 0  # requests w1 took and never finished: lost without the ledger
+    assert procs[victim].returncode == ingest.returncode == -signal.SIGKILL
+    taken = server.hlen(keys.ledger_key(victim))
+    assert taken > 0  # requests it took and never finished: lost without the ledger
     # Restarted under the same names: the worker takes back what it had taken, the
     # ingester re-reads what it had not acknowledged.
-    w1 = worker(redis_url, demo["sites"], tmp_path, "w1", *slow)
+    restarted = worker(redis_url, demo["sites"], tmp_path, victim, *slow)
     ingest = ingester(redis_url, db)
-    assert "ainews crawl: ok" in finish(w1)
-    assert f"put back {taken} unfinished request(s) of worker w1" in (
-        tmp_path / "w1.log").read_text()
-    finish(w2)
+    assert "ainews crawl: ok" in finish(restarted)
+    assert f"put back {taken} unfinished request(s) of worker {victim}" in (
+        tmp_path / f"{victim}.log").read_text()
+    for name, proc in procs.items():
+        if name != victim:
+            finish(proc)
     finish(ingest)
     assert snapshot(db) == snapshot(demo["base"])
     no_doubles(db)

@@ -116,29 +116,38 @@ def test_killed_worker_and_ingester_restart_to_the_same_database(
         demo: dict, redis_url: str, server, tmp_path: Path) -> None:
     slow = ("-s", "DOWNLOAD_DELAY=0.25", "-s", "AINEWS_WORKERS=0")  # a run long enough to kill
     db = tmp_path / "scaled.db"
-    w1 = worker(redis_url, demo["sites"], tmp_path, "w1", *slow)
-    w2 = worker(redis_url, demo["sites"], tmp_path, "w2", *slow)
+    procs = {name: worker(redis_url, demo["sites"], tmp_path, name, *slow)
+             for name in ("w1", "w2")}
     ingest = ingester(redis_url, db)
     deadline = time.monotonic() + 60
-    while server.xinfo_stream(keys.STREAM)["entries-added"] < 4 if server.exists(
-            keys.STREAM) else True:
+
+    def holder() -> str | None:  # a worker holding requests once pages are in the stream
+        # (one worker may take every queued request while the other gets none)
+        if not server.exists(keys.STREAM) or server.xinfo_stream(keys.STREAM)[
+                "entries-added"] < 4:
+            return None
+        return next((n for n in procs if server.hlen(keys.ledger_key(n)) > 0), None)
+
+    while (victim := holder()) is None:
         assert time.monotonic() < deadline, "no page reached the stream"
         time.sleep(0.05)
-    os.kill(w1.pid, signal.SIGKILL)
+    os.kill(procs[victim].pid, signal.SIGKILL)
     os.kill(ingest.pid, signal.SIGKILL)
-    w1.wait()
+    procs[victim].wait()
     ingest.wait()
-    assert w1.returncode == ingest.returncode == -signal.SIGKILL
-    taken = server.hlen(keys.ledger_key("w1"))
-    assert taken > 0  # requests w1 took and never finished: lost without the ledger
+    assert procs[victim].returncode == ingest.returncode == -signal.SIGKILL
+    taken = server.hlen(keys.ledger_key(victim))
+    assert taken > 0  # requests it took and never finished: lost without the ledger
     # Restarted under the same names: the worker takes back what it had taken, the
     # ingester re-reads what it had not acknowledged.
-    w1 = worker(redis_url, demo["sites"], tmp_path, "w1", *slow)
+    restarted = worker(redis_url, demo["sites"], tmp_path, victim, *slow)
     ingest = ingester(redis_url, db)
-    assert "ainews crawl: ok" in finish(w1)
-    assert f"put back {taken} unfinished request(s) of worker w1" in (
-        tmp_path / "w1.log").read_text()
-    finish(w2)
+    assert "ainews crawl: ok" in finish(restarted)
+    assert f"put back {taken} unfinished request(s) of worker {victim}" in (
+        tmp_path / f"{victim}.log").read_text()
+    for name, proc in procs.items():
+        if name != victim:
+            finish(proc)
     finish(ingest)
     assert snapshot(db) == snapshot(demo["base"])
     no_doubles(db)
@@ -228,3 +237,64 @@ def test_unreachable_redis_is_one_line_and_exit_1(tmp_path: Path) -> None:
         assert run.stderr.startswith("Error: cannot use Redis at redis://127.0.0.1:1/0")
         assert "Traceback" not in run.stderr
     assert not (tmp_path / "a.db").exists()
+
+
+def story(n: int, title: object = None) -> dict[bytes, bytes]:
+    """A stream entry for article ``n`` (its own words, so its own cluster)."""
+    url = f"https://example.org/{n}"
+    page = FetchedPage(url=url, requested_url=url, site="ex", status=200,
+                       content_type="text/html", body=f"<html>{n}</html>".encode(),
+                       fetched_at="2026-01-01T00:00:00+00:00")
+    article = Article(url=url, title=f"Story {n}" if title is None else title,
+                      body=f"Story {n} has its own words, number {n}. " * 30, site="ex",
+                      fetched_at=page.fetched_at)
+    return records.encode(page, article, None)
+
+
+def test_an_ingester_started_before_the_workers_waits_for_them(
+        redis_url: str, server, tmp_path: Path) -> None:
+    """Started at the same moment as the workers, the ingester sees an empty Redis: it
+    must wait for the first worker or entry, not return with nothing written."""
+    import threading
+
+    done: dict = {}
+    thread = threading.Thread(target=lambda: done.update(
+        result=run_ingest(redis_url, tmp_path / "a.db", start_grace_s=120)))
+    thread.start()
+    time.sleep(1.5)  # longer than one blocking read: the ingester has looked and seen nothing
+    server.xadd(keys.STREAM, story(1))
+    thread.join(timeout=120)
+    assert done["result"].counts == {"new": 1}
+
+
+def test_ingester_killed_mid_batch_commits_whole_batches_and_loses_nothing(
+        redis_url: str, server, tmp_path: Path) -> None:
+    """The entries of one read commit in one transaction, acknowledged after it: a kill -9
+    leaves only whole batches in the database, and a restart writes the rest once."""
+    from scraper.scaleout.ingest import BATCH
+
+    total = 4 * BATCH
+    for n in range(total):
+        server.xadd(keys.STREAM, story(n))
+    db = tmp_path / "a.db"
+    ingest = ingester(redis_url, db)
+    deadline = time.monotonic() + 120
+    while server.xlen(keys.STREAM) > total - BATCH:  # the first batch is acknowledged
+        assert ingest.poll() is None and time.monotonic() < deadline, "no batch acknowledged"
+        time.sleep(0.01)
+    os.kill(ingest.pid, signal.SIGKILL)
+    ingest.wait()
+    acknowledged = total - server.xlen(keys.STREAM)
+    assert acknowledged < total  # killed before the end: a later batch was under way
+    conn = sqlite3.connect(db)
+    stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    conn.close()
+    assert stored % BATCH == 0  # whole batches only (one commit per entry stops anywhere)
+    assert acknowledged <= stored  # nothing acknowledged before its commit
+    result = run_ingest(redis_url, db)
+    assert result.counts["new"] == total - stored
+    assert result.counts["new"] + result.counts["unchanged"] == total - acknowledged
+    assert snapshot(db)["articles"] and len(snapshot(db)["articles"]) == total
+    no_doubles(db)
+    assert server.xlen(keys.STREAM) == 0 and not server.xpending(keys.STREAM, keys.GROUP)[
+        "pending"]

@@ -46,6 +46,10 @@ def queue_key(spider: str = SPIDER) -> str:
     return QUEUE_KEY % {"spider": spider}
 
 
+def dupefilter_key(spider: str = SPIDER) -> str:
+    return DUPEFILTER_KEY % {"spider": spider}
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 

@@ -1,9 +1,10 @@
 """The one database writer of a scale-out crawl: drains the page stream into SQLite.
 
-Each entry goes through :func:`scraper.process.process_page` (de-duplicate, store, one
-transaction) exactly as in a one-process crawl, so ids, clusters and canonicals are the
-same. An entry is acknowledged (XACK, then deleted from the stream) only after its
-transaction committed: a killed ingester re-reads its unacknowledged entries on restart.
+Each entry goes through :func:`scraper.process.process_page` (de-duplicate, store) exactly
+as in a one-process crawl, in stream order, so ids, clusters and canonicals are the same.
+The entries of one read are stored in one transaction (one savepoint each) and
+acknowledged (XACK, then deleted from the stream) only after it committed: a killed
+ingester re-reads its unacknowledged entries on restart.
 Re-applying an entry that did commit is a no-op (same article id, same content hash →
 ``unchanged``), so nothing is written twice.
 """
@@ -26,10 +27,13 @@ from scraper.storage import Store
 
 logger = logging.getLogger(__name__)
 
-#: Entries read per XREADGROUP (each still commits on its own).
+#: Entries read per XREADGROUP, stored in one transaction and acknowledged together.
 BATCH = 50
 #: How long one read waits for new entries.
 BLOCK_MS = 1000
+#: Seconds a one-shot ingester started on a Redis with no trace of a crawl yet waits for
+#: a first worker or entry (workers started at the same moment take seconds to register).
+START_GRACE_S = 30.0
 #: A malformed entry is kept here for inspection instead of being retried forever.
 DEAD_LETTERS = keys.STREAM + ":dead"
 
@@ -74,10 +78,16 @@ def run_ingest(
     follow: bool = False,
     batch: int = BATCH,
     block_ms: int = BLOCK_MS,
+    start_grace_s: float = START_GRACE_S,
 ) -> IngestResult:
     """Drain the stream into ``db_path``. Without ``follow``, return once the stream is
-    empty and no worker is alive; with it, run until killed."""
+    empty and no worker is alive; with it, run until killed.
+
+    Started together with the workers on a fresh Redis, the ingester would see no worker
+    and no entry and return at once: until it sees either (or ``start_grace_s`` passes) it
+    keeps waiting. Redis that holds an earlier crawl's keys needs no grace."""
     server = keys.connect(redis_url)
+    fresh = not server.exists(keys.STREAM, keys.queue_key(), keys.dupefilter_key())
     ensure_group(server)
     result = IngestResult()
     started = time.monotonic()
@@ -95,9 +105,11 @@ def run_ingest(
                 continue
             if entries:
                 _apply(server, store, entries, result.counts)
+                fresh = False
                 continue
-            if not follow and not keys.live_workers(server) and not any(
-                    stream_lag(server).values()):
+            if follow or keys.live_workers(server) or any(stream_lag(server).values()):
+                fresh = False
+            elif not fresh or time.monotonic() - started >= start_grace_s:
                 break
     result.seconds = time.monotonic() - started
     server.close()
@@ -107,46 +119,55 @@ def run_ingest(
 
 def _apply(server: Any, store: Store, entries: list[tuple[bytes, dict[bytes, bytes]]],
            counts: Counter[str]) -> None:
-    done = []
-    try:
+    """Store a batch of entries in one transaction (each entry in its own savepoint), then
+    acknowledge them: a kill before the commit leaves the whole batch pending, re-read on
+    restart; a kill between the commit and the XACK re-applies entries that change nothing.
+    Dead letters are written with the acknowledgement, so a rolled-back batch adds none."""
+    done: list[bytes] = []
+    dead: list[dict[bytes, bytes]] = []
+    outcomes: Counter[str] = Counter()
+    with store.transaction():
         for entry_id, entry in entries:
             if entry:  # (an entry deleted after delivery has nothing to apply)
-                _apply_one(server, store, entry_id, entry, counts)
+                _apply_one(store, entry_id, entry, outcomes, dead)
             done.append(entry_id)  # stored, skipped, or set aside as a dead letter
-    finally:
-        if done:  # acknowledged only after every commit above
-            pipe = server.pipeline(transaction=True)
-            pipe.xack(keys.STREAM, keys.GROUP, *done)
-            pipe.xdel(keys.STREAM, *done)
-            pipe.execute()
+    pipe = server.pipeline(transaction=True)
+    for fields in dead:
+        pipe.xadd(DEAD_LETTERS, fields)
+    pipe.xack(keys.STREAM, keys.GROUP, *done)
+    pipe.xdel(keys.STREAM, *done)
+    pipe.execute()
+    counts.update(outcomes)
 
 
-def _apply_one(server: Any, store: Store, entry_id: bytes, entry: dict[bytes, bytes],
-               counts: Counter[str]) -> None:
+def _apply_one(store: Store, entry_id: bytes, entry: dict[bytes, bytes],
+               counts: Counter[str], dead: list[dict[bytes, bytes]]) -> None:
     """Store one entry. An entry that cannot be read or stored (a bad record, a bug on one
-    page) goes to the dead-letter stream with the reason, so it never blocks the stream;
-    a database error (disk full, locked, corrupt) propagates: the entry stays pending."""
+    page) is rolled back to its savepoint and goes to ``dead`` with the reason, so it never
+    blocks the stream; a database error (disk full, locked, corrupt) propagates: the batch
+    is rolled back and stays pending."""
     try:
         page, article, raw = decode(entry)
     except BadRecord as exc:
-        _dead_letter(server, entry_id, entry, f"unreadable: {exc}", counts, "bad_record")
+        _dead_letter(entry_id, entry, f"unreadable: {exc}", counts, "bad_record", dead)
         return
     try:
-        outcome = process_page(page, store, cleaned=article, raw_gzip=raw)  # commits
+        # its transaction is a savepoint in the batch's: this entry's writes, or none
+        outcome = process_page(page, store, cleaned=article, raw_gzip=raw)
     except Exception as exc:  # one page's failure must not stop ingestion
         if isinstance(exc, sqlite3.OperationalError | OSError) \
                 or type(exc) is sqlite3.DatabaseError:  # the database, not this page
             raise
         logger.exception("stream entry %s (%s) could not be stored", entry_id.decode(), page.url)
-        _dead_letter(server, entry_id, entry, f"{type(exc).__name__}: {exc}"[:500], counts,
-                     "failed")
+        _dead_letter(entry_id, entry, f"{type(exc).__name__}: {exc}"[:500], counts, "failed",
+                     dead)
         return
     counts[outcome.status] += 1
     logger.info("%s %s", outcome.status, page.url)
 
 
-def _dead_letter(server: Any, entry_id: bytes, entry: dict[bytes, bytes], reason: str,
-                 counts: Counter[str], outcome: str) -> None:
+def _dead_letter(entry_id: bytes, entry: dict[bytes, bytes], reason: str,
+                 counts: Counter[str], outcome: str, dead: list[dict[bytes, bytes]]) -> None:
     logger.error("stream entry %s set aside in %s: %s", entry_id.decode(), DEAD_LETTERS, reason)
-    server.xadd(DEAD_LETTERS, {**entry, b"error": reason.encode()})
+    dead.append({**entry, b"error": reason.encode()})
     counts[outcome] += 1

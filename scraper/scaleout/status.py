@@ -23,7 +23,7 @@ def status(redis_url: str) -> dict[str, Any]:
         return {
             "queue": server.zcard(keys.queue_key()),
             "in_flight": sum(server.hlen(k) for k in ledgers),
-            "seen_urls": server.scard(keys.DUPEFILTER_KEY % {"spider": keys.SPIDER}),
+            "seen_urls": server.scard(keys.dupefilter_key()),
             "stream": stream_lag(server),
             "dead_letters": server.xlen(keys.STREAM + ":dead"),
             "next_slot_s": dict(sorted(slots.items())),

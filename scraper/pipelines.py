@@ -55,8 +55,8 @@ class ProcessPipeline:
         if not isinstance(item, FetchedPage):
             return item
         assert self.state is not None
-        cleaned, raw_gzip = await self.pool.clean(item)
-        outcome = process_page(item, self.state.store, cleaned=cleaned, raw_gzip=raw_gzip)
+        cleaned = await self.pool.prepare(item)
+        outcome = process_page(item, self.state.store, cleaned=cleaned)
         if not outcome.stored:
             self.state.skip(item.requested_url, outcome.status, item.url,
                             final=outcome.status not in _TRANSIENT)

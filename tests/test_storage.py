@@ -64,7 +64,7 @@ def test_recrawl_updates_the_row_and_rechecks_duplicates(tmp_path: Path) -> None
 def test_a_failing_record_leaves_nothing_half_written(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "a.db"
     with Store(db) as store:
-        def boom(row: dict) -> None:
+        def boom(*args: object) -> None:
             raise RuntimeError("index failure")
 
         monkeypatch.setattr(store.clusters, "assign", boom)

@@ -112,19 +112,22 @@ class Store:
         assignments: Sequence[Assignment] = (),
         raw_gzip: bytes | None = None,
         extractor_version: int | None = None,
+        body_hash: str | None = None,
     ) -> str:
         """Insert or update one article, its raw page and its frontier entry, in one
         transaction and one row write; returns ``new``, ``updated`` or ``unchanged``.
 
         ``assignments`` come from the de-duplication stage: this article's cluster (written
         with the row) and the other articles it moved. Without one, a new article is its
-        own cluster and a stored one keeps its cluster.
+        own cluster and a stored one keeps its cluster. ``body_hash``: the body's
+        :func:`content_hash` when the caller computed it already (a worker process did).
         """
         aid = article_id(article.url)
         now = now_iso()
         row = article.to_row()
         row.update(
-            id=aid, content_hash=content_hash(article.body), extractor_version=extractor_version
+            id=aid, content_hash=body_hash or content_hash(article.body),
+            extractor_version=extractor_version,
         )
         row["fetched_at"] = row.get("fetched_at") or now
         if page is not None and raw_gzip is None:

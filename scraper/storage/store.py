@@ -91,6 +91,24 @@ class Store:
         """One transaction (a savepoint when nested): a record commits whole or not at all."""
         return self.db.atomic()
 
+    def begin_batch(self) -> None:
+        """Open a transaction that the next records join (each as a savepoint: whole or not
+        at all) until :meth:`commit_batch`. A kill loses the batch, never part of a record;
+        each record's frontier entry is marked done in it, so its URL is fetched again."""
+        if not self.db.conn.in_transaction:
+            self.db.execute("BEGIN")
+
+    def commit_batch(self) -> None:
+        """Commit the open batch (nothing when none is open); rolled back if that fails."""
+        if not self.db.conn.in_transaction:
+            return
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
     def ensure_dedupe_index(self) -> None:
         """Rebuild the dedupe index from the articles table if it is missing or stale."""
         if self.clusters is not None and not self.clusters.is_consistent():

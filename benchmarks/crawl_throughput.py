@@ -232,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=5000, help="article pages in the web")
     parser.add_argument("--workers", default="0,1,2", help="ainews worker counts to run")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="run only ainews (to compare two versions of it back to back)")
     parser.add_argument("--run-peer", choices=["fetch", "trafilatura"], help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -246,8 +248,9 @@ def main(argv: list[str] | None = None) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             sites = Path(tmp) / "sites.toml"
             sites.write_text(web.sites_toml(), encoding="utf-8")
-            for kind, label in (("fetch", "scrapy fetch-only"),
-                                ("trafilatura", "scrapy + trafilatura")):
+            peers = () if args.no_peers else (("fetch", "scrapy fetch-only"),
+                                               ("trafilatura", "scrapy + trafilatura"))
+            for kind, label in peers:
                 results.append((label, timed([*me, "--run-peer", kind, "--base", web.base], web)))
                 print(f"  {label}: {results[-1][1]['seconds']:.1f}s", file=sys.stderr)
             for workers in args.workers.split(","):
@@ -268,8 +271,8 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"{args.pages} article pages, {len(web.pages)} distinct, concurrency {CONCURRENCY}; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    trafilatura = next(r for label, r in results if label == "scrapy + trafilatura")
-    peer_rate = args.pages / trafilatura["seconds"]
+    trafilatura = next((r for label, r in results if label == "scrapy + trafilatura"), None)
+    peer_rate = args.pages / trafilatura["seconds"] if trafilatura else float("nan")
     print(f"{'crawl':<28}{'seconds':>9}{'pages/s':>9}{'vs traf.':>9}{'peak MB':>9}"
           f"{'CPU ms/page: crawl process':>28}{'all':>6}")
     for label, run in results:

@@ -116,7 +116,29 @@ class Index(Protocol):
         """How many documents of ``scope`` hold each paragraph hash."""
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
-        """Count ``doc_id`` as holding these paragraphs; returns the new counts."""
+        rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
+        keys = list(dict.fromkeys(_signed(h) for h in hashes))
+        known: dict[int, tuple[int, bytes]] = {}
+        for start in range(0, len(keys), 500):  # one lookup per 500 paragraphs
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update((r[0], (r[1], r[2])) for r in self.conn.execute(
+                f"SELECT hash, n, docs FROM dedupe_para WHERE site = ? AND hash IN ({marks})",
+                (scope, *chunk)))
+        counts, inserts, updates = {}, [], []
+        for key in keys:
+            if key not in known:
+                inserts.append((scope, key, 1, rowid))
+                n = 1
+            else:
+                n, docs = known[key][0] + 1, known[key][1]
+                # the holders are listed while they are few
+                updates.append((n, docs + rowid if n <= PARA_DOCS_KEPT else docs, scope, key))
+            counts[key & ((1 << 64) - 1)] = n
+        self.conn.executemany("INSERT INTO dedupe_para VALUES (?, ?, ?, ?)", inserts)
+        self.conn.executemany("UPDATE dedupe_para SET n = ?, docs = ? WHERE site = ? AND hash = ?",
+                              updates)
+        return counts
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         """Un-count ``doc_id``; returns the new counts."""

@@ -14,8 +14,10 @@ unique URLs, gzip-encoded as real sites serve them) with a sitemap index, serves
 - ``ainews crawl``: the real command (extract, de-duplicate, store in SQLite) with 0
   (in-process), 1 and 2 cleaning workers.
 
-Prints pages/s, peak memory (PSS of the crawl's process tree) and, for ainews, database bytes
-per article by table. All crawls use the same concurrency and no politeness delay.
+Prints pages/s, peak memory (PSS of the crawl's process tree), CPU milliseconds per page
+(the crawl process, and all its processes: the load-independent cost, since on a shared
+machine pages/s mostly measures the neighbours) and, for ainews, database bytes per article
+by table. All crawls use the same concurrency and no politeness delay.
 """
 
 from __future__ import annotations
@@ -157,9 +159,10 @@ def run_peer(kind: str, base: str) -> None:
 # -- measuring ------------------------------------------------------------------------
 
 
-def tree_memory_mb(pid: int) -> float:
+def tree_memory_mb(pid: int, cpu: dict[int, int] | None = None) -> float:
     """Proportional set size (PSS: shared pages split between the processes sharing them)
-    of ``pid`` and all its descendants, so forked workers are not counted twice."""
+    of ``pid`` and all its descendants, so forked workers are not counted twice. ``cpu``
+    gets each process's CPU time so far (user + system, clock ticks)."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -174,6 +177,13 @@ def tree_memory_mb(pid: int) -> float:
     while todo:
         p = todo.pop()
         todo.extend(children.get(p, []))
+        if cpu is not None:
+            try:
+                with open(f"/proc/{p}/stat", encoding="utf-8") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                cpu[p] = max(cpu.get(p, 0), int(fields[11]) + int(fields[12]))
+            except (OSError, ValueError, IndexError):
+                pass
         try:
             with open(f"/proc/{p}/smaps_rollup", encoding="utf-8") as fh:
                 total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
@@ -187,14 +197,17 @@ def timed(cmd: list[str], web: Web) -> dict:
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
+    cpu: dict[int, int] = {}  # pid → CPU ticks, last seen (sampled every 0.25 s)
     while proc.poll() is None:
-        peak = max(peak, tree_memory_mb(proc.pid))
+        peak = max(peak, tree_memory_mb(proc.pid, cpu))
         time.sleep(0.25)
     seconds = time.monotonic() - started
     out, err = proc.communicate()
     if proc.returncode not in (0, 3):
         raise SystemExit(f"{' '.join(cmd[:5])} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": seconds, "requests": web.requests, "peak_mb": peak, "out": out.strip()}
+    tick = os.sysconf("SC_CLK_TCK")
+    return {"seconds": seconds, "requests": web.requests, "peak_mb": peak, "out": out.strip(),
+            "cpu_main": cpu.get(proc.pid, 0) / tick, "cpu_all": sum(cpu.values()) / tick}
 
 
 def db_bytes(db: Path) -> tuple[int, dict[str, int]]:
@@ -219,6 +232,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=5000, help="article pages in the web")
     parser.add_argument("--workers", default="0,1,2", help="ainews worker counts to run")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="run only ainews (to compare two versions of it back to back)")
     parser.add_argument("--run-peer", choices=["fetch", "trafilatura"], help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -233,8 +248,9 @@ def main(argv: list[str] | None = None) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             sites = Path(tmp) / "sites.toml"
             sites.write_text(web.sites_toml(), encoding="utf-8")
-            for kind, label in (("fetch", "scrapy fetch-only"),
-                                ("trafilatura", "scrapy + trafilatura")):
+            peers = () if args.no_peers else (("fetch", "scrapy fetch-only"),
+                                               ("trafilatura", "scrapy + trafilatura"))
+            for kind, label in peers:
                 results.append((label, timed([*me, "--run-peer", kind, "--base", web.base], web)))
                 print(f"  {label}: {results[-1][1]['seconds']:.1f}s", file=sys.stderr)
             for workers in args.workers.split(","):
@@ -255,13 +271,15 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"{args.pages} article pages, {len(web.pages)} distinct, concurrency {CONCURRENCY}; "
           f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    trafilatura = next(r for label, r in results if label == "scrapy + trafilatura")
-    peer_rate = args.pages / trafilatura["seconds"]
-    print(f"{'crawl':<28}{'seconds':>9}{'pages/s':>9}{'vs traf.':>9}{'peak MB':>9}")
+    trafilatura = next((r for label, r in results if label == "scrapy + trafilatura"), None)
+    peer_rate = args.pages / trafilatura["seconds"] if trafilatura else float("nan")
+    print(f"{'crawl':<28}{'seconds':>9}{'pages/s':>9}{'vs traf.':>9}{'peak MB':>9}"
+          f"{'CPU ms/page: crawl process':>28}{'all':>6}")
     for label, run in results:
         rate = args.pages / run["seconds"]
         print(f"{label:<28}{run['seconds']:>9.1f}{rate:>9.1f}{rate / peer_rate:>8.2f}x"
-              f"{run['peak_mb']:>9.0f}")
+              f"{run['peak_mb']:>9.0f}{1000 * run['cpu_main'] / args.pages:>28.1f}"
+              f"{1000 * run['cpu_all'] / args.pages:>6.1f}")
     for label, run in results:
         if "db" not in run:
             continue

@@ -58,7 +58,7 @@ import numpy as np
 from dedupe import lsh, signature, verify
 from dedupe.boilerplate import BOILERPLATE_MIN_DOCS, COMMON_MIN_DOCS, CORPUS, content_view, site_of
 from dedupe.index import CANONICAL, EXACT, EXCERPT, NEAR_COPY, Index, StoredDoc
-from dedupe.text import features
+from dedupe.text import Features, features
 from dedupe.verify import Relation, Verdict, View, compare
 
 logger = logging.getLogger(__name__)
@@ -219,10 +219,14 @@ class Deduplicator:
         return self.stale or (expected_count is not None
                               and self.index.doc_count() != expected_count)
 
-    def add(self, doc: Doc) -> list[Assignment]:
-        """Index a new document, or re-check a changed one; returns every changed assignment."""
+    def add(self, doc: Doc, feats: Features | None = None) -> list[Assignment]:
+        """Index a new document, or re-check a changed one; returns every changed assignment.
+
+        ``feats``: ``features(doc.text)`` when the caller computed it already (a crawl's
+        worker process does, beside extraction)."""
         self._check_usable()
-        feats = features(doc.text)
+        if feats is None:
+            feats = features(doc.text)
         site, sort_key = site_of(doc.url), _sort_key(doc)
         old = self.index.get(doc.id)
         if old is not None and old.site == site and old.sort_key == sort_key and \

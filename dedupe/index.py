@@ -348,17 +348,27 @@ class SQLiteIndex:
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
-        counts = {}
-        for h in hashes:  # UPSERT ... RETURNING (SQLite 3.35): one statement in most cases
-            n = counts[h] = self.conn.execute(
-                "INSERT INTO dedupe_para VALUES (?, ?, 1, ?) ON CONFLICT (site, hash)"
-                " DO UPDATE SET n = n + 1 RETURNING n", (scope, _signed(h), rowid)).fetchone()[0]
-            if 1 < n <= PARA_DOCS_KEPT:  # the holders are listed while they are few
-                key = (scope, _signed(h))
-                docs = self.conn.execute("SELECT docs FROM dedupe_para WHERE site = ? AND hash = ?",
-                                         key).fetchone()[0]
-                self.conn.execute("UPDATE dedupe_para SET docs = ? WHERE site = ? AND hash = ?",
-                                  (docs + rowid, *key))
+        keys = list(dict.fromkeys(_signed(h) for h in hashes))
+        known: dict[int, tuple[int, bytes]] = {}
+        for start in range(0, len(keys), 500):  # one lookup per 500 paragraphs
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            known.update((r[0], (r[1], r[2])) for r in self.conn.execute(
+                f"SELECT hash, n, docs FROM dedupe_para WHERE site = ? AND hash IN ({marks})",
+                (scope, *chunk)))
+        counts, inserts, updates = {}, [], []
+        for key in keys:
+            if key in known:
+                n, docs = known[key][0] + 1, known[key][1]
+                # the holders are listed while they are few
+                updates.append((n, docs + rowid if n <= PARA_DOCS_KEPT else docs, scope, key))
+            else:
+                n = 1
+                inserts.append((scope, key, n, rowid))
+            counts[key & ((1 << 64) - 1)] = n
+        self.conn.executemany("INSERT INTO dedupe_para VALUES (?, ?, ?, ?)", inserts)
+        self.conn.executemany("UPDATE dedupe_para SET n = ?, docs = ? WHERE site = ? AND hash = ?",
+                              updates)
         return counts
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:

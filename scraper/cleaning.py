@@ -1,15 +1,20 @@
-"""The extraction stage of the crawl path, importable without storage or dedupe (so the
-worker processes that run it stay small): pure functions of a fetched page."""
+"""The extraction stage of the crawl path: pure functions of a fetched page, run in worker
+processes. Besides cleaning, a worker does every per-page step that needs no database (raw
+page compression, the content hash, de-duplication's text features), so the one writing
+process only looks up and writes. It loads no database code (only the hash functions)."""
 
 from __future__ import annotations
 
 import gzip
 import logging
+from dataclasses import dataclass
 
+from dedupe.text import Features, features
 from scraper.article import Article
 from scraper.extraction import TooComplex, extract
 from scraper.items import FetchedPage
 from scraper.site_names import fill_site_name
+from scraper.storage.store import content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +46,36 @@ def compress_raw(body: bytes) -> bytes:
     return gzip.compress(body, compresslevel=RAW_GZIP_LEVEL, mtime=0)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A cleaned article with what storing it needs that no database does: its raw page
+    compressed, its body's content hash and its de-duplication features."""
+
+    article: Article
+    raw_gzip: bytes | None
+    content_hash: str
+    features: Features
+
+
+def prepare(article: Article, page: FetchedPage | None = None) -> Prepared:
+    """The per-page work of storing ``article`` that needs no database (pure)."""
+    return Prepared(
+        article,
+        compress_raw(page.body) if page is not None else None,
+        content_hash(article.body),
+        features(article.body),
+    )
+
+
+def clean_and_prepare(page: FetchedPage) -> Prepared | str:
+    """What a worker process does for one page: clean it and, when it gives an article,
+    :func:`prepare` it; else the skip reason."""
+    result = clean(page)
+    return prepare(result, page) if isinstance(result, Article) else result
+
+
 def clean_and_compress(page: FetchedPage) -> tuple[Article | str, bytes | None]:
-    """What a worker process does for one page: clean it, and compress the raw page when
-    it will be stored (so the writing process only writes)."""
+    """Clean a page, and compress the raw page when it will be stored (a scale-out worker
+    ships both to the ingester)."""
     result = clean(page)
     return result, (compress_raw(page.body) if isinstance(result, Article) else None)

@@ -15,9 +15,10 @@ import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from scraper.article import Article
-from scraper.cleaning import clean, clean_and_compress
+from scraper.cleaning import Prepared, clean, clean_and_compress, clean_and_prepare
 from scraper.items import FetchedPage
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ def _worker_init() -> None:
 
 class ExtractorPool:
     """``await pool.clean(page)`` → (:func:`scraper.cleaning.clean`'s result, the raw page
-    gzip-compressed when it is to be stored).
+    gzip-compressed when it is to be stored); ``await pool.prepare(page)`` →
+    :func:`scraper.cleaning.clean_and_prepare`'s result (a
+    :class:`~scraper.cleaning.Prepared` article, or the skip reason).
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on
@@ -67,26 +70,39 @@ class ExtractorPool:
         # forkserver: workers do not inherit the reactor's threads and sockets, and a
         # replacement worker starts in milliseconds from the preloaded server.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["scraper.cleaning"])  # no storage, no dedupe
+        context.set_forkserver_preload(["scraper.cleaning"])  # no database, no Scrapy
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
 
     async def clean(self, page: FetchedPage) -> tuple[Article | str, bytes | None]:
         if self.in_process or self._executor is None:
             return clean(page), None
+        result = await self._run(clean_and_compress, page)
+        return (result, None) if isinstance(result, str) else result
+
+    async def prepare(self, page: FetchedPage) -> Prepared | Article | str:
+        """The page cleaned and prepared for storing (in-process: only cleaned; the
+        caller prepares it, ``scraper.process.process_page`` does)."""
+        if self.in_process or self._executor is None:
+            return clean(page)
+        return await self._run(clean_and_prepare, page)
+
+    async def _run(self, task: Any, page: FetchedPage) -> Any:
+        """``task(page)`` in a worker, or the skip reason (``too_slow``, ``worker_crashed``)."""
         if self._slots is None:  # created on the running loop
             self._slots = asyncio.Semaphore(self.workers)
         crashes = 0
         async with self._slots:  # one page per worker: the time budget starts on submit
             while True:
                 executor = self._executor
-                future = executor.submit(clean_and_compress, page)
+                assert executor is not None
+                future = executor.submit(task, page)
                 try:
                     return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
                 except TimeoutError:
                     logger.warning("%s: cleaning took over %.0fs; abandoned", page.url,
                                    self.timeout)
                     self._replace(executor)
-                    return TOO_SLOW, None
+                    return TOO_SLOW
                 except BrokenProcessPool:
                     # Another page's timeout killed the pool under us, or a worker died.
                     if executor is self._executor:
@@ -94,7 +110,7 @@ class ExtractorPool:
                         self._replace(executor)
                     if crashes >= MAX_CRASHES:
                         logger.error("%s: the cleaning worker died on this page", page.url)
-                        return "worker_crashed", None
+                        return "worker_crashed"
 
     def _replace(self, executor: ProcessPoolExecutor) -> None:
         if executor is not self._executor:

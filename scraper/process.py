@@ -8,8 +8,9 @@ source of pages (a WARC file, a queue)::
     outcome.status                           # "new" | "updated" | "unchanged" | a skip reason
 
 The extraction stage (``scraper.cleaning.clean``) is pure and picklable, so a crawl runs it
-in worker processes (``scraper.pool``) and hands the result to :func:`process_page` in the
-one writing process.
+in worker processes (``scraper.pool``), together with everything else per page that needs
+no database (``scraper.cleaning.prepare``: compression, content hash, dedupe features), and
+hands the result to :func:`process_page` in the one writing process.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scraper.article import Article
-from scraper.cleaning import NO_ARTICLE_TEXT, TOO_COMPLEX, clean
+from scraper.cleaning import NO_ARTICLE_TEXT, TOO_COMPLEX, Prepared, clean, prepare
 from scraper.extraction import EXTRACTOR_VERSION
 from scraper.items import FetchedPage
-from scraper.storage import Store, article_id, content_hash
+from scraper.storage import Store, article_id
 
 if TYPE_CHECKING:
     from dedupe import Assignment
@@ -48,39 +49,46 @@ class Outcome:
         return self.status in STORED
 
 
-def deduplicate(store: Store, article: Article) -> list[Assignment]:
+def deduplicate(store: Store, prepared: Prepared) -> list[Assignment]:
     """De-duplication stage: index a new or changed body, return the cluster assignments it
     changes (its own among them). Writes only the index; call inside the record's
     transaction so the index and the article commit together."""
-    if store.clusters is None or store.stored_hash(article.url) == content_hash(article.body):
+    article = prepared.article
+    if store.clusters is None or store.stored_hash(article.url) == prepared.content_hash:
         return []
-    row = article.to_row()
-    row["id"] = article_id(article.url)
-    return store.clusters.assign(row)
+    row = {"id": article_id(article.url), "body": article.body, "title": article.title,
+           "url": article.url, "published_at": article.published_at,
+           "fetched_at": article.fetched_at}
+    return store.clusters.assign(row, prepared.features)
 
 
 def process_page(
     page: FetchedPage,
     store: Store,
     *,
-    cleaned: Article | str | None = None,
+    cleaned: Prepared | Article | str | None = None,
     raw_gzip: bytes | None = None,
     extractor_version: int = EXTRACTOR_VERSION,
 ) -> Outcome:
-    """Clean ``page`` (unless ``cleaned`` holds :func:`clean`'s result already), reject an
-    empty one, de-duplicate it and store it with its raw page in one transaction.
+    """Clean ``page`` (unless ``cleaned`` holds :func:`clean`'s result already, or
+    ``scraper.cleaning.clean_and_prepare``'s), reject an empty one, de-duplicate it and
+    store it with its raw page in one transaction.
 
-    ``raw_gzip``: the raw page already compressed (by a worker process,
-    ``scraper.cleaning.clean_and_compress``). Not for concurrent use: one process writes a
-    database, one page at a time.
+    ``raw_gzip``: the raw page already compressed, for a ``cleaned`` Article. Not for
+    concurrent use: one process writes a database, one page at a time.
     """
     result = clean(page) if cleaned is None else cleaned
     if isinstance(result, str):
         return Outcome(result)
+    if isinstance(result, Article):
+        result = prepare(result, page if raw_gzip is None else None)
+        raw_gzip = raw_gzip or result.raw_gzip
+    else:
+        raw_gzip = result.raw_gzip
     with store.transaction():
         assignments = deduplicate(store, result)
         status = store.save_article(
-            result, page, assignments=assignments, raw_gzip=raw_gzip,
-            extractor_version=extractor_version,
+            result.article, page, assignments=assignments, raw_gzip=raw_gzip,
+            extractor_version=extractor_version, body_hash=result.content_hash,
         )
-    return Outcome(status, result)
+    return Outcome(status, result.article)

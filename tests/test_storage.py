@@ -64,13 +64,48 @@ def test_recrawl_updates_the_row_and_rechecks_duplicates(tmp_path: Path) -> None
 def test_a_failing_record_leaves_nothing_half_written(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "a.db"
     with Store(db) as store:
-        def boom(row: dict) -> None:
+        def boom(*args: object) -> None:
             raise RuntimeError("index failure")
 
         monkeypatch.setattr(store.clusters, "assign", boom)
         with pytest.raises(RuntimeError):
             save(store, article("https://a.com/1", STORY))
         assert store.count("articles") == 0 and store.count("pages") == 0
+
+
+def test_a_batch_commits_whole_records_only(tmp_path: Path, monkeypatch) -> None:
+    """The crawl writes records in batches: a record failing inside one leaves no trace and
+    the others commit; nothing is visible (nor marked done) before the commit."""
+    db = tmp_path / "a.db"
+
+    def stored_urls() -> set[str]:
+        conn = sqlite3.connect(db)
+        urls = {r[0] for r in conn.execute("SELECT url FROM articles")}
+        conn.close()
+        return urls
+
+    with Store(db) as store:
+        store.enqueue("s", [(u, None) for u in ("https://a.com/1", "https://b.com/2")])
+        store.begin_batch()
+        save(store, article("https://a.com/1", STORY))
+        assign = store.clusters.assign
+
+        def boom(*args: object) -> None:
+            raise RuntimeError("index failure")
+
+        monkeypatch.setattr(store.clusters, "assign", boom)
+        with pytest.raises(RuntimeError):
+            save(store, article("https://b.com/2", OTHER))
+        monkeypatch.setattr(store.clusters, "assign", assign)
+        save(store, article("https://c.com/3", OTHER))
+        assert stored_urls() == set()  # a kill now loses the batch, and its URLs stay pending
+        store.commit_batch()
+        assert store.count("pages") == 2 and store.count("cluster_members") == 0
+    assert stored_urls() == {"https://a.com/1", "https://c.com/3"}
+    conn = sqlite3.connect(db)
+    states = dict(conn.execute("SELECT url, state FROM frontier"))
+    conn.close()
+    assert states == {"https://a.com/1": "done", "https://b.com/2": "pending"}
 
 
 def test_lost_index_is_rebuilt_with_the_same_clusters(tmp_path: Path) -> None:

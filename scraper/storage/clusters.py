@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from dedupe import Assignment, Deduplicator, Doc, SQLiteIndex
+from dedupe.text import Features
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +37,11 @@ class ClusterKeeper:
         self.index = SQLiteIndex(db.conn)
         self.dedup = Deduplicator(self.index)
 
-    def assign(self, row: dict[str, Any]) -> list[Assignment]:
+    def assign(self, row: dict[str, Any], feats: Features | None = None) -> list[Assignment]:
         """Index a new or changed body (index tables only); returns every changed
-        assignment as analysts see it, for the caller to write with the article row."""
-        return [c.in_story() for c in self.dedup.add(_doc(row))]
+        assignment as analysts see it, for the caller to write with the article row.
+        ``feats``: the body's ``dedupe.text.features`` when already computed."""
+        return [c.in_story() for c in self.dedup.add(_doc(row), feats)]
 
     def add(self, row: dict[str, Any]) -> None:
         """Index a new or changed body and write every assignment that changed."""

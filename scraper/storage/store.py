@@ -91,6 +91,24 @@ class Store:
         """One transaction (a savepoint when nested): a record commits whole or not at all."""
         return self.db.atomic()
 
+    def begin_batch(self) -> None:
+        """Open a transaction that the next records join (each as a savepoint: whole or not
+        at all) until :meth:`commit_batch`. A kill loses the batch, never part of a record;
+        each record's frontier entry is marked done in it, so its URL is fetched again."""
+        if not self.db.conn.in_transaction:
+            self.db.execute("BEGIN")
+
+    def commit_batch(self) -> None:
+        """Commit the open batch (nothing when none is open); rolled back if that fails."""
+        if not self.db.conn.in_transaction:
+            return
+        try:
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
+
     def ensure_dedupe_index(self) -> None:
         """Rebuild the dedupe index from the articles table if it is missing or stale."""
         if self.clusters is not None and not self.clusters.is_consistent():
@@ -112,19 +130,22 @@ class Store:
         assignments: Sequence[Assignment] = (),
         raw_gzip: bytes | None = None,
         extractor_version: int | None = None,
+        body_hash: str | None = None,
     ) -> str:
         """Insert or update one article, its raw page and its frontier entry, in one
         transaction and one row write; returns ``new``, ``updated`` or ``unchanged``.
 
         ``assignments`` come from the de-duplication stage: this article's cluster (written
         with the row) and the other articles it moved. Without one, a new article is its
-        own cluster and a stored one keeps its cluster.
+        own cluster and a stored one keeps its cluster. ``body_hash``: the body's
+        :func:`content_hash` when the caller computed it already (a worker process did).
         """
         aid = article_id(article.url)
         now = now_iso()
         row = article.to_row()
         row.update(
-            id=aid, content_hash=content_hash(article.body), extractor_version=extractor_version
+            id=aid, content_hash=body_hash or content_hash(article.body),
+            extractor_version=extractor_version,
         )
         row["fetched_at"] = row.get("fetched_at") or now
         if page is not None and raw_gzip is None:

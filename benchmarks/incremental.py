@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from scraper.demo import expected
 from scraper.demo.server import DemoServer
+from tests import demo_expected as expected
 
 ALWAYS_ASK = ("-s", "AINEWS_REVISIT_MINUTES=0")
 
@@ -73,12 +73,8 @@ def main() -> None:
         first = runs["first run (empty database)"]
         runs["second run, unchanged, default settings"] = crawl(server, db, sites)
         runs["second run, unchanged, always ask (304s)"] = crawl(server, db, sites, *ALWAYS_ASK)
-        page = next(
-            p
-            for p in expected.pages().values()
-            if p.site == "demo-publisher" and p.kind == "original"
-        )
-        server.edit_story(page.slug, paragraphs=[*page.paragraphs, "Update: a correction."])
+        story = server.web.first_original("demo-publisher")
+        server.edit_story(story.slug, paragraphs=[*story.paragraphs, "Update: a correction."])
         runs["after one article changed, always ask"] = crawl(server, db, sites, *ALWAYS_ASK)
         runs["peer: naive re-crawl into a new database"] = crawl(
             server, tmp_path / "naive.db", sites

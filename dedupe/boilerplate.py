@@ -24,9 +24,9 @@ whatever the order they came in. That happens once per boilerplate paragraph and
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import numpy as np
+
+from scraper.urls import host_of
 
 # 5 documents. A site may carry one story at several URLs (AMP and canonical pages, a copy
 # per section, an updated version): with 3, a story three of whose copies one site
@@ -47,10 +47,7 @@ CORPUS = "*"
 
 def site_of(url: str | None) -> str:
     """The host of a URL without ``www.`` ("" when there is none)."""
-    if not url:
-        return ""
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")
+    return host_of(url).removeprefix("www.")
 
 
 def content_view(token_hashes: np.ndarray, para_ends: np.ndarray, para_hashes: np.ndarray,

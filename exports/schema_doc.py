@@ -232,7 +232,6 @@ def build_demo_database(directory: str | Path, *, port: int = 0) -> Path:
     """Crawl the demo web into ``directory/demo.db``, edit one story (title and a
     correction), crawl again; returns the database path. Crawls run as ``ainews crawl``
     subprocesses, as cron runs them."""
-    from scraper.demo import expected
     from scraper.demo.server import DemoServer
 
     directory = Path(directory)
@@ -240,15 +239,11 @@ def build_demo_database(directory: str | Path, *, port: int = 0) -> Path:
     with DemoServer(port=port) as server:
         sites = server.sites_file(directory)
         _crawl(db, sites)
-        page = next(
-            p
-            for p in expected.pages().values()
-            if p.site == DEMO_EDIT_SITE and p.kind == "original"
-        )
+        story = server.web.first_original(DEMO_EDIT_SITE)
         server.edit_story(
-            page.slug,
-            title=f"{page.title} {DEMO_EDIT_TITLE}",
-            paragraphs=[*page.paragraphs, DEMO_EDIT_NOTE],
+            story.slug,
+            title=f"{story.title} {DEMO_EDIT_TITLE}",
+            paragraphs=[*story.paragraphs, DEMO_EDIT_NOTE],
         )
         _crawl(db, sites, "-s", "AINEWS_REVISIT_MINUTES=0")
     return db

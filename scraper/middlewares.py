@@ -19,6 +19,7 @@ from scrapy.utils.asyncio import call_later
 
 from scraper.sites import on_domains
 from scraper.skips import SkipRequest
+from scraper.urls import host_of
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class PrivateAddressMiddleware:
         return cls(crawler.stats)
 
     def process_request(self, request: Any) -> None:
-        host = urlsplit(request.url).hostname or ""
+        host = host_of(request.url)
         if _is_private_host(host):
             raise SkipRequest("private_address", f"{host} for {request.url}")
         return None
@@ -128,7 +129,7 @@ class AllowedDomainsMiddleware:
         spider = self.crawler.spider
         domains = getattr(spider, "allowed_domains", None)
         if domains and not on_domains(request.url, domains):
-            host = urlsplit(request.url).hostname
+            host = host_of(request.url)
             raise SkipRequest("offsite", f"{host} is not among the sites' domains")
         sites = getattr(spider, "sites", None)
         if sites and not any(site.on_port(request.url) for site in sites):
@@ -157,7 +158,7 @@ class RetryAfterMiddleware:
         """Hold the domain's queue for ``seconds`` (the retry waits too), then go back to
         the normal delay: Retry-After is one pause, not a new crawl rate."""
         downloader = self.crawler.engine.downloader
-        key = request.meta.get("download_slot") or urlsplit(request.url).hostname
+        key = request.meta.get("download_slot") or host_of(request.url)
         slot = downloader.slots.get(key)
         self.crawler.stats.inc_value("ainews/retry_after")
         if slot is None or seconds <= slot.delay:

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scraper.patterns import PatternError, UrlPattern
+from scraper.urls import host_of
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SITE_KEYS = ("name", "site_name", "domains", "feeds", "sitemaps", "listings",
@@ -34,7 +35,7 @@ class ConfigError(ValueError):
 
 def on_domains(url: str, domains: tuple[str, ...] | list[str]) -> bool:
     """Whether ``url``'s host is one of ``domains`` or a subdomain of one."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     return any(host == d or host.endswith("." + d) for d in domains)
 
 

@@ -40,7 +40,7 @@ def test_code_is_ruff_clean() -> None:
 def test_dedupe_command_round_trip_and_bad_line(tmp_path) -> None:
     import json
 
-    from scraper.demo import expected
+    from tests import demo_expected as expected
 
     pages = expected.pages()
     docs = [{"id": path, "text": page.body, "published_at": page.published,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.demo import expected
 from scraper.demo.server import DemoServer
+from tests import demo_expected as expected
 from tests.cli_helpers import run_ainews
 
 PAGES = expected.pages()

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from scraper.article import Article
-from scraper.demo import expected
 from scraper.demo.server import DemoServer
 from scraper.demo.web import DemoWeb
 from scraper.exitcodes import EXIT_PARTIAL
 from scraper.items import FetchedPage
 from scraper.process import process_page
 from scraper.storage import Store, article_id
+from tests import demo_expected as expected
 from tests.cli_helpers import REPO, run_ainews
 from tests.localweb import QuietHandler, reply, serving
 

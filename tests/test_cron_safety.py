@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from scraper.crawl import EXIT_CONFIG, EXIT_LOCKED, EXIT_PARTIAL, crawl_lock
-from scraper.demo import expected
 from scraper.demo.server import DemoServer
+from tests import demo_expected as expected
 from tests.cli_helpers import REPO, run_ainews
 
 

@@ -17,9 +17,10 @@ import lxml.html
 import pytest
 from protego import Protego
 
-from scraper.demo import expected
 from scraper.demo.server import DemoServer
 from scraper.demo.stories import load_stories
+from scraper.demo.web import DemoWeb
+from tests import demo_expected as expected
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
@@ -250,3 +251,13 @@ def test_ground_truth_has_copies_excerpts_and_same_event_reports() -> None:
     assert excerpts and all(page.original in pages for page in excerpts)
     copies = [page for page in pages.values() if page.kind == "syndicated"]
     assert {page.canonical == page.original for page in copies} == {True, False}
+
+
+def test_first_original_is_the_sites_first_original_page() -> None:
+    """The story the docs' demo database and the incremental benchmark edit."""
+    web = DemoWeb()
+    story = web.first_original("demo-publisher")
+    first = next(p for p in expected.pages(web).values()
+                 if p.site == "demo-publisher" and p.kind == "original")
+    assert (story.slug, story.kind) == (first.slug, "original")
+    assert web.path(story).startswith("/frontier/")

@@ -6,11 +6,11 @@ import sqlite3
 from pathlib import Path
 
 from scraper.article import Article
-from scraper.demo import expected
 from scraper.demo.web import DemoWeb
 from scraper.extraction import EXTRACTOR_VERSION
 from scraper.items import FetchedPage
 from scraper.storage import Store
+from tests import demo_expected as expected
 from tests.cli_helpers import run_ainews
 
 

@@ -1,8 +1,8 @@
 """The bundled demo web: four fictional AI-news sites served on 127.0.0.1 for offline runs.
 
-``DemoServer`` (in :mod:`scraper.demo.server`) serves it; :mod:`scraper.demo.expected` holds
-its ground truth for tests. Pages are rendered from ``stories.toml`` by one small layout module
-per site; ``sites.toml`` here is the demo sites file template.
+``DemoServer`` (in :mod:`scraper.demo.server`) serves it; its ground truth for tests is
+``tests/demo_expected.py``, outside the package. Pages are rendered from ``stories.toml`` by
+one small layout module per site; ``sites.toml`` here is the demo sites file template.
 """
 
 from __future__ import annotations

@@ -50,6 +50,15 @@ class DemoWeb:
         found = [story for story in self.stories.values() if story.site == site]
         return sorted(found, key=lambda story: story.published, reverse=True)
 
+    def first_original(self, site_name: str) -> Story:
+        """The first original story (``stories.toml`` order) of the site that the sites file
+        names ``site_name`` (e.g. "demo-publisher"): the one the docs and benchmarks edit."""
+        return next(
+            story
+            for story in self.stories.values()
+            if story.kind == "original" and site_name == LAYOUTS[story.site].NAME
+        )
+
     def path(self, story: Story) -> str:
         """The URL path of a story's page."""
         return LAYOUTS[story.site].article_path(story)

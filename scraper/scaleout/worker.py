@@ -12,7 +12,6 @@ import json
 import logging
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured
@@ -25,6 +24,7 @@ from scraper.middlewares import MAX_RETRY_AFTER_S, parse_retry_after
 from scraper.pool import PAGE_TIMEOUT_S, ExtractorPool, default_workers
 from scraper.scaleout.records import encode
 from scraper.state import REVISIT_MINUTES, SKIP_PREFIX, CrawlState
+from scraper.urls import host_of
 
 logger = logging.getLogger(__name__)
 
@@ -399,4 +399,4 @@ class SharedPoliteness:
 
 
 def _domain(request: Any) -> str:
-    return request.meta.get("download_slot") or urlsplit(request.url).hostname or ""
+    return request.meta.get("download_slot") or host_of(request.url)

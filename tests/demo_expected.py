@@ -1,4 +1,5 @@
-"""Ground truth of the demo web, for crawl tests: what each article page is and contains.
+"""Ground truth of the demo web (``scraper.demo``), for tests and benchmarks: what each article
+page is and contains. Test-only, so it lives here and not in the package.
 
 ``pages()`` maps each article URL path to an :class:`ExpectedPage`; ``BOILERPLATE`` lists per
 site the strings that must never appear in an extracted body or lede.

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import lxml.html
 
+from ainews.scraper.paths import shared_dir
 from benchmarks.scoring import Aggregate, PageScore, aggregate, half, shingle_scores
-from scraper.paths import shared_dir
 
 Extractor = Callable[[bytes, str], str]
 
@@ -58,7 +58,7 @@ def load_pages(shared: Path | None = None) -> list[Page]:
 
 
 def ours(html: bytes, url: str) -> str:
-    from scraper.extraction import core
+    from ainews.scraper.extraction import core
 
     return core.extract(html, url).body  # what lands in articles.body
 

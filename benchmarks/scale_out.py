@@ -34,7 +34,7 @@ from tests.redis_server import available, redis_server
 
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=false", "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
         "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}", "-s", "AINEWS_WORKERS=1"]
-CLI = [sys.executable, "-m", "scraper.cli"]
+CLI = [sys.executable, "-m", "ainews.scraper.cli"]
 #: This script's own commands (reset, sampling), not the crawl's.
 OURS = ("info", "config|resetstat", "flushall", "xlen")
 #: Commands that only run inside a Lua script or a MULTI/EXEC or pipeline of the worker and

@@ -6,10 +6,10 @@ from __future__ import annotations
 import gzip
 import logging
 
-from scraper.article import Article
-from scraper.extraction import TooComplex, extract
-from scraper.items import FetchedPage
-from scraper.site_names import fill_site_name
+from ainews.scraper.article import Article
+from ainews.scraper.extraction import TooComplex, extract
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.site_names import fill_site_name
 
 logger = logging.getLogger(__name__)
 

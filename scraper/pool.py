@@ -16,9 +16,9 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from scraper.article import Article
-from scraper.cleaning import clean, clean_and_compress
-from scraper.items import FetchedPage
+from ainews.scraper.article import Article
+from ainews.scraper.cleaning import clean, clean_and_compress
+from ainews.scraper.items import FetchedPage
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def _worker_init() -> None:
 
 
 class ExtractorPool:
-    """``await pool.clean(page)`` → (:func:`scraper.cleaning.clean`'s result, the raw page
+    """``await pool.clean(page)`` → (:func:`ainews.scraper.cleaning.clean`'s result, the raw page
     gzip-compressed when it is to be stored).
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
@@ -67,7 +67,7 @@ class ExtractorPool:
         # forkserver: workers do not inherit the reactor's threads and sockets, and a
         # replacement worker starts in milliseconds from the preloaded server.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["scraper.cleaning"])  # no storage, no dedupe
+        context.set_forkserver_preload(["ainews.scraper.cleaning"])  # no storage, no dedupe
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
 
     async def clean(self, page: FetchedPage) -> tuple[Article | str, bytes | None]:

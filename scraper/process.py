@@ -1,14 +1,14 @@
 """One fetched page → one stored article: clean → reject empty → de-duplicate → write.
 
-The same path serves the crawl (``scraper.pipelines``), ``ainews reprocess`` and any other
+The same path serves the crawl (``ainews.scraper.pipelines``), ``ainews reprocess`` and any other
 source of pages (a WARC file, a queue)::
 
-    from scraper.process import process_page
+    from ainews.scraper.process import process_page
     outcome = process_page(page, store)      # page: FetchedPage, store: Store
     outcome.status                           # "new" | "updated" | "unchanged" | a skip reason
 
-The extraction stage (``scraper.cleaning.clean``) is pure and picklable, so a crawl runs it
-in worker processes (``scraper.pool``) and hands the result to :func:`process_page` in the
+The extraction stage (``ainews.scraper.cleaning.clean``) is pure and picklable, so a crawl runs it
+in worker processes (``ainews.scraper.pool``) and hands the result to :func:`process_page` in the
 one writing process.
 """
 
@@ -18,14 +18,14 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scraper.article import Article
-from scraper.cleaning import NO_ARTICLE_TEXT, TOO_COMPLEX, clean
-from scraper.extraction import EXTRACTOR_VERSION
-from scraper.items import FetchedPage
-from scraper.storage import Store, article_id, content_hash
+from ainews.scraper.article import Article
+from ainews.scraper.cleaning import NO_ARTICLE_TEXT, TOO_COMPLEX, clean
+from ainews.scraper.extraction import EXTRACTOR_VERSION
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.storage import Store, article_id, content_hash
 
 if TYPE_CHECKING:
-    from dedupe import Assignment
+    from ainews.dedupe import Assignment
 
 __all__ = ["NO_ARTICLE_TEXT", "STORED", "TOO_COMPLEX", "Outcome", "clean", "deduplicate",
            "process_page"]
@@ -71,7 +71,7 @@ def process_page(
     empty one, de-duplicate it and store it with its raw page in one transaction.
 
     ``raw_gzip``: the raw page already compressed (by a worker process,
-    ``scraper.cleaning.clean_and_compress``). Not for concurrent use: one process writes a
+    ``ainews.scraper.cleaning.clean_and_compress``). Not for concurrent use: one process writes a
     database, one page at a time.
     """
     result = clean(page) if cleaned is None else cleaned

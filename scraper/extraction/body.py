@@ -24,13 +24,13 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from scraper.extraction.bounds import check_paragraphs
-from scraper.extraction.credit import parse_credit
-from scraper.extraction.headings import restore_headings
-from scraper.extraction.lede import split_lede, standfirst
-from scraper.extraction.metadata import Metadata
-from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
-from scraper.extraction.repeats import dedupe_paragraphs
+from ainews.scraper.extraction.bounds import check_paragraphs
+from ainews.scraper.extraction.credit import parse_credit
+from ainews.scraper.extraction.headings import restore_headings
+from ainews.scraper.extraction.lede import split_lede, standfirst
+from ainews.scraper.extraction.metadata import Metadata
+from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from ainews.scraper.extraction.repeats import dedupe_paragraphs
 
 logger = logging.getLogger(__name__)
 

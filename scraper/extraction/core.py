@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import lxml.html
 
-from scraper.article import Article
-from scraper.extraction.body import extract_body
-from scraper.extraction.bounds import check_text, check_tree
-from scraper.extraction.charset import decode_html
-from scraper.extraction.metadata import extract_metadata
+from ainews.scraper.article import Article
+from ainews.scraper.extraction.body import extract_body
+from ainews.scraper.extraction.bounds import check_text, check_tree
+from ainews.scraper.extraction.charset import decode_html
+from ainews.scraper.extraction.metadata import extract_metadata
 
 #: Bumped whenever cleaning changes output; ``ainews reprocess`` uses it to find stale rows.
 EXTRACTOR_VERSION = 5
@@ -28,7 +28,7 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
 def extract(html: str | bytes, url: str, *, content_type: str | None = None) -> Article:
     """Turn one HTML page into an :class:`Article`. Pure: no network, no database.
 
-    Raises :class:`~scraper.extraction.TooComplex` for a page beyond the per-page bounds
+    Raises :class:`~ainews.scraper.extraction.TooComplex` for a page beyond the per-page bounds
     (``bounds.py``), so no page can take unbounded time or memory.
     """
     text = decode_html(html, content_type)

@@ -14,7 +14,7 @@ import re
 
 import lxml.html
 
-from scraper.extraction import titles
+from ainews.scraper.extraction import titles
 
 _WORD = re.compile(r"\w+")
 #: Class/id words of a standfirst shown under the headline.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from scraper.extraction.lede import norm
+from ainews.scraper.extraction.lede import norm
 
 _WORD = re.compile(r"\w+")
 

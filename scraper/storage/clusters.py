@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from dedupe import Assignment, Deduplicator, Doc, SQLiteIndex
+from ainews.dedupe import Assignment, Deduplicator, Doc, SQLiteIndex
 
 logger = logging.getLogger(__name__)
 

@@ -78,7 +78,7 @@ def peak_mb(urls: int, minutes: float, workdir: Path,
         )
         started = time.monotonic()
         proc = subprocess.run(
-            ["/usr/bin/time", "-v", sys.executable, "-m", "scraper.cli", "crawl",
+            ["/usr/bin/time", "-v", sys.executable, "-m", "ainews.scraper.cli", "crawl",
              "--db", str(workdir / f"{urls}.db"), "--sites", str(sites),
              *bounds, "-s", "AINEWS_WORKERS=0"],
             capture_output=True, text=True, stdin=subprocess.DEVNULL,

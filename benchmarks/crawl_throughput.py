@@ -34,7 +34,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from scraper.paths import shared_dir
+from ainews.scraper.paths import shared_dir
 
 CONCURRENCY = 32
 ARTICLE_OBJECTS = ("articles", "sqlite_autoindex_articles", "idx_articles")
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"  {label}: {results[-1][1]['seconds']:.1f}s", file=sys.stderr)
             for workers in args.workers.split(","):
                 db = Path(tmp) / f"w{workers}.db"
-                run = timed([sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db),
+                run = timed([sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
                              "--sites", str(sites), "-s", f"AINEWS_WORKERS={workers}",
                              "-s", "AUTOTHROTTLE_ENABLED=false",
                              "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",

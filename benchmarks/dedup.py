@@ -54,9 +54,9 @@ from datasketch import MinHash, MinHashLSH
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dedupe import Deduplicator, Doc, SQLiteIndex  # noqa: E402
-from dedupe.text import normalize, tokens  # noqa: E402
-from scraper.paths import shared_dir  # noqa: E402
+from ainews.dedupe import Deduplicator, Doc, SQLiteIndex  # noqa: E402
+from ainews.dedupe.text import normalize, tokens  # noqa: E402
+from ainews.scraper.paths import shared_dir  # noqa: E402
 
 NEAR_COPY_KINDS = ("boilerplate", "headline", "lede", "edit1", "edit5", "edit10",
                    "para_added", "para_dropped", "updated", "unicode", "roundup", "excerpt")

@@ -33,9 +33,9 @@ import xxhash
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dedupe import Deduplicator, Doc, SQLiteIndex  # noqa: E402
-from dedupe.signature import minhash, shingles  # noqa: E402
-from dedupe.text import features  # noqa: E402
+from ainews.dedupe import Deduplicator, Doc, SQLiteIndex  # noqa: E402
+from ainews.dedupe.signature import minhash, shingles  # noqa: E402
+from ainews.dedupe.text import features  # noqa: E402
 
 WORDS = 600
 CRON_ARTICLES = 1000
@@ -183,7 +183,7 @@ def big_cluster(workdir: Path, n: int = 2000) -> None:
             out.write(json.dumps({"id": doc.id, "text": doc.text, "url": doc.url,
                                   "published_at": doc.published_at}) + "\n")
     t = time.perf_counter()
-    cli = subprocess.run([sys.executable, "-m", "scraper.cli", "dedupe", str(src), "--out",
+    cli = subprocess.run([sys.executable, "-m", "ainews.scraper.cli", "dedupe", str(src), "--out",
                           str(workdir / "identical.out.jsonl")], capture_output=True, text=True,
                          cwd=ROOT)
     took = time.perf_counter() - t

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import lxml.html
 
+from ainews.scraper.paths import shared_dir
 from benchmarks.scoring import Aggregate, PageScore, aggregate, half, shingle_scores
-from scraper.paths import shared_dir
 
 Extractor = Callable[[bytes, str], str]
 
@@ -60,7 +60,7 @@ def load_pages(shared: Path | None = None) -> list[Page]:
 
 
 def ours(html: bytes, url: str) -> str:
-    from scraper.extraction import core
+    from ainews.scraper.extraction import core
 
     return core.extract(html, url).body  # what lands in articles.body
 
@@ -164,9 +164,9 @@ def speed_ratio(results: list[RunResult]) -> str:
 
 def stage_times(pages: list[Page]) -> str:
     """Median and mean CPU milliseconds per page of each of our stages (``core.extract``)."""
-    from scraper.extraction import bounds, charset, parsing
-    from scraper.extraction.body import extract_body
-    from scraper.extraction.metadata import extract_metadata
+    from ainews.scraper.extraction import bounds, charset, parsing
+    from ainews.scraper.extraction.body import extract_body
+    from ainews.scraper.extraction.metadata import extract_metadata
 
     stages: dict[str, list[float]] = {"decode": [], "parse": [], "metadata": [], "body": []}
     for page in pages:

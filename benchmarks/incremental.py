@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scraper.demo.server import DemoServer
+from ainews.scraper.demo.server import DemoServer
 from tests import demo_expected as expected
 
 ALWAYS_ASK = ("-s", "AINEWS_REVISIT_MINUTES=0")
@@ -27,7 +27,7 @@ def crawl(server: DemoServer, db: Path, sites: Path, *extra: str) -> dict:
         [
             sys.executable,
             "-m",
-            "scraper.cli",
+            "ainews.scraper.cli",
             "crawl",
             "--db",
             str(db),

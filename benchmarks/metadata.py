@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
+from ainews.scraper.paths import shared_dir
 from benchmarks.scoring import PageScore, aggregate, half, shingle_scores
-from scraper.paths import shared_dir
 
 FIELDS = ("title", "authors", "date")
 
@@ -97,7 +97,7 @@ def date_ok(truth: str, pred: str | None) -> bool:
 
 
 def ours(html: bytes, url: str) -> Prediction:
-    from scraper.extraction import extract
+    from ainews.scraper.extraction import extract
 
     article = extract(html, url)
     return Prediction(article.title, article.authors, article.published_at, article.body)

@@ -12,7 +12,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 
-from scraper.extraction import TooComplex, extract
+from ainews.scraper.extraction import TooComplex, extract
 
 URL = "https://news.example.com/2026/03/story"
 LINE = "<p>The same short paragraph is repeated here again.</p>"

@@ -40,7 +40,7 @@ from pathlib import Path
 from benchmarks.crawl_throughput import CONCURRENCY, Web, load_pages
 from tests.redis_server import available, redis_server
 
-CLI = [sys.executable, "-m", "scraper.cli"]
+CLI = [sys.executable, "-m", "ainews.scraper.cli"]
 ROOT = Path(__file__).resolve().parent.parent
 #: This script's own commands (reset, sampling), not the crawl's.
 OURS = ("info", "config|resetstat", "flushall", "xlen", "ping")

@@ -34,7 +34,7 @@ def _child(which: str, path: Path) -> None:
     from scrapy.utils.gz import gunzip
     from scrapy.utils.sitemap import Sitemap
 
-    from scraper.discovery import parse_document
+    from ainews.scraper.discovery import parse_document
 
     body = path.read_bytes()
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # imports and input counted

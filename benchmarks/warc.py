@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scraper.paths import shared_dir
+from ainews.scraper.paths import shared_dir
 
 
 def build(path: Path, records: int, off_site: int) -> dict:
@@ -35,7 +35,7 @@ def build(path: Path, records: int, off_site: int) -> dict:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    from scraper.warc.pages import ArchivePage, record_bytes, response_record, shared_pages
+    from ainews.scraper.warc.pages import ArchivePage, record_bytes, response_record, shared_pages
 
     pages = list(shared_pages(shared_dir()))
     if not pages:
@@ -89,7 +89,7 @@ def read_fastwarc(path: Path) -> dict:
 
 
 def run_import(path: Path, hosts: list[str]) -> dict:
-    from scraper.warc.importer import PageFilter, import_warcs
+    from ainews.scraper.warc.importer import PageFilter, import_warcs
 
     with tempfile.TemporaryDirectory() as tmp:
         result = import_warcs(Path(tmp) / "bench.db", [str(path)], PageFilter(domains=tuple(hosts)))

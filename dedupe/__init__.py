@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from dedupe.deduplicator import Assignment, Deduplicator, Doc, Params
-from dedupe.index import Index, SQLiteIndex
+from ainews.dedupe.deduplicator import Assignment, Deduplicator, Doc, Params
+from ainews.dedupe.index import Index, SQLiteIndex
 
 __all__ = ["Assignment", "Deduplicator", "Doc", "Index", "Params", "SQLiteIndex"]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scraper.urls import host_of
+from ainews.scraper.urls import host_of
 
 # 5 documents. A site may carry one story at several URLs (AMP and canonical pages, a copy
 # per section, an updated version): with 3, a story three of whose copies one site

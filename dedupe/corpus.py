@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dedupe.deduplicator import Deduplicator, Doc, Explanation
-from dedupe.index import SQLiteIndex
-from dedupe.text import features
+from ainews.dedupe.deduplicator import Deduplicator, Doc, Explanation
+from ainews.dedupe.index import SQLiteIndex
+from ainews.dedupe.text import features
 
 
 class CorpusError(ValueError):

@@ -55,11 +55,17 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from dedupe import lsh, signature, verify
-from dedupe.boilerplate import BOILERPLATE_MIN_DOCS, COMMON_MIN_DOCS, CORPUS, content_view, site_of
-from dedupe.index import CANONICAL, EXACT, EXCERPT, NEAR_COPY, Index, StoredDoc
-from dedupe.text import Features, features
-from dedupe.verify import Relation, Verdict, View, compare
+from ainews.dedupe import lsh, signature, verify
+from ainews.dedupe.boilerplate import (
+    BOILERPLATE_MIN_DOCS,
+    COMMON_MIN_DOCS,
+    CORPUS,
+    content_view,
+    site_of,
+)
+from ainews.dedupe.index import CANONICAL, EXACT, EXCERPT, NEAR_COPY, Index, StoredDoc
+from ainews.dedupe.text import Features, features
+from ainews.dedupe.verify import Relation, Verdict, View, compare
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
-from dedupe.boilerplate import CORPUS
+from ainews.dedupe.boilerplate import CORPUS
 
 # Placement.relation values (how a document relates to the one it was measured against).
 CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3

@@ -1,7 +1,7 @@
 """What every table, view and column of the database means, and the queries analysts run.
 
-One source for the Datasette metadata (``exports.serve``) and the schema reference
-(``docs/schema.md``, rendered by ``exports.schema_doc``); ``tests/test_schema_docs.py``
+One source for the Datasette metadata (``ainews.exports.serve``) and the schema reference
+(``docs/schema.md``, rendered by ``ainews.exports.schema_doc``); ``tests/test_schema_docs.py``
 fails when a column of a freshly migrated database is described in neither.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exports.search import SEARCH_STORIES_SQL, match_sql
+from ainews.exports.search import SEARCH_STORIES_SQL, match_sql
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""The ainews Datasette plugin: stories, not rows (registered by ``exports.serve``).
+"""The ainews Datasette plugin: stories, not rows (registered by ``ainews.exports.serve``).
 
-- ``_search`` uses :func:`exports.search.fts_query` (words; ``fts:`` for FTS5 syntax), the
+- ``_search`` uses :func:`ainews.exports.search.fts_query` (words; ``fts:`` for FTS5 syntax), the
   same rule as the canned queries and ``ainews search``;
 - a plain search of ``articles``/``unique_articles`` opens the ranked ``search_stories``
   query (Datasette tables cannot sort by relevance); with filters it stays on the table;
@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from exports.search import fts_query
+from ainews.exports.search import fts_query
 
 ARTICLE_TABLES = ("articles", "unique_articles")
 #: What an analyst scans first; ``cluster_id`` shows the story's copies and links to it.

@@ -3,7 +3,7 @@
 The database is opened read-only, so an export can run while a crawl writes. Output goes
 to a temporary file beside ``out`` that is renamed over it only when complete: an export
 that fails or is interrupted never leaves a half-written file at ``out``. ``out`` must be
-a regular file or absent (``scraper.fileio``); ``-`` streams to standard output.
+a regular file or absent (``ainews.scraper.fileio``); ``-`` streams to standard output.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from scraper.fileio import atomic_output
-from scraper.storage.errors import database_errors
+from ainews.scraper.fileio import atomic_output
+from ainews.scraper.storage.errors import database_errors
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from exports.export import connect_readonly
-from scraper.fileio import atomic_output
+from ainews.exports.export import connect_readonly
+from ainews.scraper.fileio import atomic_output
 
 logger = logging.getLogger(__name__)
 

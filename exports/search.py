@@ -2,7 +2,7 @@
 
 The conversion is one SQL expression (:func:`match_sql`), so the very same rule runs in
 Datasette's canned queries, in the ``sqlite3`` shell, behind Datasette's ``_search`` box
-(``exports.plugin`` registers :func:`fts_query` as ``escape_fts``) and in ``ainews search``.
+(``ainews.exports.plugin`` registers :func:`fts_query` as ``escape_fts``) and in ``ainews search``.
 
 By default every whitespace-separated piece of the text is one FTS5 string, so hyphens,
 dots, ``+`` and quotes are just word separators (``Meridian-3`` is the phrase
@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from exports.export import connect_readonly, parse_bound
+from ainews.exports.export import connect_readonly, parse_bound
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ LEFT JOIN clusters c ON c.cluster_id = a.cluster_id
 ORDER BY best.score"""
 
 
-#: The canned query's SQL (exports.catalog): the same search, top 50 stories.
+#: The canned query's SQL (ainews.exports.catalog): the same search, top 50 stories.
 SEARCH_STORIES_SQL = stories_sql()
 
 

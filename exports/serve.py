@@ -14,9 +14,9 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from exports import datasette_plugin
-from exports.catalog import QUERIES, TABLES, Query
-from exports.export import connect_readonly
+from ainews.exports import datasette_plugin
+from ainews.exports.catalog import QUERIES, TABLES, Query
+from ainews.exports.export import connect_readonly
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def database_name(db_path: str | Path) -> str:
 
 def build_metadata(db_name: str, queries: dict[str, Query] | None = None) -> dict[str, Any]:
     """Datasette metadata: descriptions of every table and column, facets, search, queries
-    (``queries``: default :data:`exports.catalog.QUERIES`)."""
+    (``queries``: default :data:`ainews.exports.catalog.QUERIES`)."""
     tables: dict[str, dict[str, Any]] = {
         name: {"description": doc.description, "columns": dict(doc.columns)}
         for name, doc in TABLES.items()

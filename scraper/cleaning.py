@@ -9,12 +9,12 @@ import gzip
 import logging
 from dataclasses import dataclass
 
-from dedupe.text import Features, features
-from scraper.article import Article
-from scraper.extraction import TooComplex, extract
-from scraper.items import FetchedPage
-from scraper.site_names import fill_site_name
-from scraper.storage.store import content_hash
+from ainews.dedupe.text import Features, features
+from ainews.scraper.article import Article
+from ainews.scraper.extraction import TooComplex, extract
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.site_names import fill_site_name
+from ainews.scraper.storage.store import content_hash
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from scraper.sites import ConfigError
-from scraper.storage.errors import DatabaseError, classify
+from ainews.scraper.sites import ConfigError
+from ainews.scraper.storage.errors import DatabaseError, classify
 
 DEFAULT_DB = "data/ainews.db"
 DEMO_DB = "data/demo.db"
@@ -58,8 +58,8 @@ def redis_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _check_redis(url: str) -> None:
     """Fail with exit code 1 and one line when the Redis server cannot be used."""
-    from scraper.exitcodes import EXIT_FAILED
-    from scraper.scaleout import RedisUnavailable, check
+    from ainews.scraper.exitcodes import EXIT_FAILED
+    from ainews.scraper.scaleout import RedisUnavailable, check
 
     try:
         check(url)
@@ -137,7 +137,7 @@ def crawl(
     With --redis (or AINEWS_REDIS_URL) this is one of several workers: the queue is shared
     on Redis and pages go to `ainews ingest`, which writes the database; --db is not opened.
     """
-    from scraper import crawl as api
+    from ainews.scraper import crawl as api
 
     extra = {}
     for item in overrides:
@@ -182,8 +182,8 @@ def sites(sites_file: Path) -> None:
 
     Example: ainews sites --sites sites.toml
     """
-    from scraper.exitcodes import EXIT_CONFIG
-    from scraper.sites import load_sites
+    from ainews.scraper.exitcodes import EXIT_CONFIG
+    from ainews.scraper.sites import load_sites
 
     try:
         config = load_sites(sites_file)
@@ -228,9 +228,9 @@ def demo(db_path: Path, port: int, verbose: bool) -> None:
 
     Example: ainews demo --db data/demo.db
     """
-    from scraper import crawl as api
-    from scraper.demo.server import DemoServer
-    from scraper.report import database_summary
+    from ainews.scraper import crawl as api
+    from ainews.scraper.demo.server import DemoServer
+    from ainews.scraper.report import database_summary
 
     api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
     try:
@@ -282,9 +282,9 @@ def reprocess(
 
     Example: ainews reprocess --from-warc data/warc --db data/rebuilt.db
     """
-    from scraper.exitcodes import EXIT_CONFIG, EXIT_LOCKED
-    from scraper.lock import LockHeld, crawl_lock
-    from scraper.reprocess import reprocess_database
+    from ainews.scraper.exitcodes import EXIT_CONFIG, EXIT_LOCKED
+    from ainews.scraper.lock import LockHeld, crawl_lock
+    from ainews.scraper.reprocess import reprocess_database
 
     if warc_dir is not None:
         _import_warc([str(warc_dir)], db_path, sites_file, command="reprocess", force=True)
@@ -370,10 +370,10 @@ def _import_warc(
     verbose: bool = False,
     **filters: Any,
 ) -> None:
-    from scraper import crawl as api
-    from scraper.exitcodes import BY_STATUS, EXIT_CONFIG, EXIT_FAILED, EXIT_LOCKED
-    from scraper.lock import LockHeld
-    from scraper.warc.importer import build_filter, import_warcs
+    from ainews.scraper import crawl as api
+    from ainews.scraper.exitcodes import BY_STATUS, EXIT_CONFIG, EXIT_FAILED, EXIT_LOCKED
+    from ainews.scraper.lock import LockHeld
+    from ainews.scraper.warc.importer import build_filter, import_warcs
 
     api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
     tty = sys.stderr.isatty()
@@ -443,8 +443,8 @@ def dedupe(
         return
     if input_path is None or output_path is None:
         raise click.UsageError("give INPUT.jsonl and --out (or --explain ID1 ID2)")
-    from dedupe.corpus import CorpusError, dedupe_jsonl
-    from scraper.fileio import atomic_output
+    from ainews.dedupe.corpus import CorpusError, dedupe_jsonl
+    from ainews.scraper.fileio import atomic_output
 
     tty = sys.stderr.isatty()
 
@@ -467,7 +467,7 @@ def dedupe(
 
 def _dedupe_explain(input_path: Path | None, db_path: Path | None, ids: tuple[str, str]) -> None:
     """``ainews dedupe --explain``: on a JSON Lines corpus or on a database's articles."""
-    from dedupe.corpus import CorpusError, explain_jsonl
+    from ainews.dedupe.corpus import CorpusError, explain_jsonl
 
     if (input_path is None) == (db_path is None):
         raise click.UsageError("--explain needs INPUT.jsonl or --db PATH (one of them)")
@@ -477,8 +477,8 @@ def _dedupe_explain(input_path: Path | None, db_path: Path | None, ids: tuple[st
         else:
             import sqlite_utils
 
-            from scraper.storage.clusters import ClusterKeeper
-            from scraper.storage.schema import migrate
+            from ainews.scraper.storage.clusters import ClusterKeeper
+            from ainews.scraper.storage.schema import migrate
 
             db = sqlite_utils.Database(db_path)
             try:
@@ -531,7 +531,7 @@ def export(
 
     Example: ainews export --format parquet --out stories.parquet --unique --since 2026-03-01
     """
-    from exports.export import export_articles, infer_format
+    from ainews.exports.export import export_articles, infer_format
 
     tty = sys.stderr.isatty()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # unwinds: the .part file is removed
@@ -577,8 +577,8 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
 
     Example: ainews serve --db data/ainews.db --open
     """
-    from exports.serve import serve as run
-    from scraper.exitcodes import EXIT_CONFIG
+    from ainews.exports.serve import serve as run
+    from ainews.scraper.exitcodes import EXIT_CONFIG
 
     if not db_path.exists():
         _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
@@ -601,7 +601,7 @@ def search(text: str, db_path: Path, limit: int, since: str | None) -> None:
 
     Example: ainews search "open-weights model" --db data/demo.db --since 2026-03-01
     """
-    from exports.search import search_stories
+    from ainews.exports.search import search_stories
 
     try:
         hits = search_stories(db_path, text, limit=limit, since=since)
@@ -634,7 +634,7 @@ def report(db_path: Path, out: Path) -> None:
 
     Example: ainews report --db data/demo.db --out report.html
     """
-    from exports.report import write_report
+    from ainews.exports.report import write_report
 
     try:
         write_report(db_path, out)
@@ -662,8 +662,8 @@ def ingest(db_path: Path, redis_url: str, follow: bool, consumer: str, log_file:
 
     Example: ainews ingest --redis redis://10.0.0.5:6379/0 --db data/ainews.db --follow
     """
-    from scraper import crawl as api
-    from scraper.scaleout.ingest import run_ingest
+    from ainews.scraper import crawl as api
+    from ainews.scraper.scaleout.ingest import run_ingest
 
     _check_redis(redis_url)
     api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
@@ -685,8 +685,8 @@ def status(redis_url: str, as_json: bool) -> None:
     """
     import json
 
-    from scraper.scaleout.status import format_status
-    from scraper.scaleout.status import status as read_status
+    from ainews.scraper.scaleout.status import format_status
+    from ainews.scraper.scaleout.status import status as read_status
 
     _check_redis(redis_url)
     report = read_status(redis_url)

@@ -18,12 +18,12 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from scraper.exitcodes import BY_STATUS, EXIT_CONFIG, EXIT_FAILED, EXIT_LOCKED, EXIT_PARTIAL
-from scraper.extensions import judge_run, run_counts
-from scraper.lock import LockHeld, crawl_lock
-from scraper.sites import load_sites
-from scraper.spiders.news import NewsSpider
-from scraper.storage import Store
+from ainews.scraper.exitcodes import BY_STATUS, EXIT_CONFIG, EXIT_FAILED, EXIT_LOCKED, EXIT_PARTIAL
+from ainews.scraper.extensions import judge_run, run_counts
+from ainews.scraper.lock import LockHeld, crawl_lock
+from ainews.scraper.sites import load_sites
+from ainews.scraper.spiders.news import NewsSpider
+from ainews.scraper.storage import Store
 
 __all__ = ["EXIT_CONFIG", "EXIT_LOCKED", "EXIT_PARTIAL", "CrawlResult", "LockHeld",
            "configure_logging", "crawl_lock", "run_crawl"]
@@ -73,7 +73,7 @@ def crawl_settings(
     extra: dict[str, Any] | None = None,
 ) -> Settings:
     settings = Settings()
-    settings.setmodule("scraper.settings", priority="project")
+    settings.setmodule("ainews.scraper.settings", priority="project")
     settings.set("AINEWS_DB", str(db_path), priority="cmdline")
     settings.set("AINEWS_SITES_FILE", str(sites_file), priority="cmdline")
     settings.set("AINEWS_SITES", ",".join(sites), priority="cmdline")
@@ -144,7 +144,7 @@ def run_crawl(
     """Crawl into ``db_path``. Raises ConfigError (bad sites file), LockHeld, or
     DatabaseError (the file is not a usable ainews database).
 
-    ``redis_url``: run as a scale-out worker (``scraper.scaleout``): shared queue on Redis,
+    ``redis_url``: run as a scale-out worker (``ainews.scraper.scaleout``): shared queue on Redis,
     pages pushed to the ingest stream; ``db_path`` is then never opened (only the default
     log file lives beside it).
     """
@@ -155,7 +155,7 @@ def run_crawl(
     redis_url = options.pop("redis_url", None)
     worker_id = options.pop("worker_id", None)
     if redis_url:
-        from scraper.scaleout.worker import worker_settings
+        from ainews.scraper.scaleout.worker import worker_settings
 
         options["extra"] = {**worker_settings(redis_url, worker_id),
                             **(options.get("extra") or {})}

@@ -22,7 +22,7 @@ import lxml.html
 from scrapy.utils.gz import gunzip
 from w3lib.url import safe_url_string
 
-from scraper.extraction import dates
+from ainews.scraper.extraction import dates
 
 #: XML parsing that never touches the network and never expands entities (XXE, billion laughs).
 _XML_OPTIONS = {

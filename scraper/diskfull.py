@@ -13,7 +13,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from scraper.storage.errors import classify, is_disk_full
+from ainews.scraper.storage.errors import classify, is_disk_full
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from scraper.state import SKIP_PREFIX, CrawlState
+from ainews.scraper.state import SKIP_PREFIX, CrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class RunRecorder:
     def _store(self) -> Any:
         state = self.crawler.get_extension(CrawlState)
         if state is None:
-            raise NotConfigured("RunRecorder needs the scraper.state.CrawlState extension")
+            raise NotConfigured("RunRecorder needs the ainews.scraper.state.CrawlState extension")
         return state.store
 
     def spider_opened(self, spider: Any) -> None:

@@ -26,8 +26,8 @@ class FetchedPage:
     """An HTTP response for an article URL, before cleaning.
 
     The spider builds it from a Scrapy response; WARC import or another ingest path builds
-    it from its own source. ``scraper.process.process_page`` turns it into a stored
-    :class:`~scraper.article.Article`; the store keeps ``body`` for ``ainews reprocess``.
+    it from its own source. ``ainews.scraper.process.process_page`` turns it into a stored
+    :class:`~ainews.scraper.article.Article`; the store keeps ``body`` for ``ainews reprocess``.
     """
 
     url: str  # the final URL, after redirects

@@ -1,7 +1,7 @@
 """Downloader middlewares: only http(s), stay on the sites' domains, refuse private
 addresses (before the request and at the address actually connected to), honour Retry-After.
 
-Each refusal raises :class:`~scraper.skips.SkipRequest` with the reason it is counted under.
+Each refusal raises :class:`~ainews.scraper.skips.SkipRequest` with the reason it is counted under.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import call_later
 
-from scraper.sites import on_domains
-from scraper.skips import SkipRequest
-from scraper.urls import host_of
+from ainews.scraper.sites import on_domains
+from ainews.scraper.skips import SkipRequest
+from ainews.scraper.urls import host_of
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
-from scraper.items import FetchedPage
-from scraper.pool import PAGE_TIMEOUT_S, TOO_SLOW, ExtractorPool, default_workers
-from scraper.process import process_page
-from scraper.state import CrawlState
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.pool import PAGE_TIMEOUT_S, TOO_SLOW, ExtractorPool, default_workers
+from ainews.scraper.process import process_page
+from ainews.scraper.state import CrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ COMMIT_SECONDS = 0.5
 
 class ProcessPipeline:
     """Cleans each page in a worker process (the reactor keeps crawling), then stores it
-    through :func:`scraper.process.process_page` in this process: one writer, one write
+    through :func:`ainews.scraper.process.process_page` in this process: one writer, one write
     per article. Pages that give no article are dropped with their skip reason."""
 
     def __init__(self, crawler: Any, pool: ExtractorPool, *,
@@ -61,7 +61,8 @@ class ProcessPipeline:
     def open_spider(self) -> None:
         self.state = self.crawler.get_extension(CrawlState)
         if self.state is None:
-            raise NotConfigured("ProcessPipeline needs the scraper.state.CrawlState extension")
+            raise NotConfigured(
+                "ProcessPipeline needs the ainews.scraper.state.CrawlState extension")
         self.pool.start()
         logger.info("cleaning pages in %s", f"{self.pool.workers} worker processes"
                     if not self.pool.in_process else "the crawl process")

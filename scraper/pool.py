@@ -17,9 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from scraper.article import Article
-from scraper.cleaning import Prepared, clean, clean_and_compress, clean_and_prepare
-from scraper.items import FetchedPage
+from ainews.scraper.article import Article
+from ainews.scraper.cleaning import Prepared, clean, clean_and_compress, clean_and_prepare
+from ainews.scraper.items import FetchedPage
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +42,10 @@ def _worker_init() -> None:
 
 
 class ExtractorPool:
-    """``await pool.clean(page)`` → (:func:`scraper.cleaning.clean`'s result, the raw page
+    """``await pool.clean(page)`` → (:func:`ainews.scraper.cleaning.clean`'s result, the raw page
     gzip-compressed when it is to be stored); ``await pool.prepare(page)`` →
-    :func:`scraper.cleaning.clean_and_prepare`'s result (a
-    :class:`~scraper.cleaning.Prepared` article, or the skip reason).
+    :func:`ainews.scraper.cleaning.clean_and_prepare`'s result (a
+    :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on
@@ -70,7 +70,7 @@ class ExtractorPool:
         # forkserver: workers do not inherit the reactor's threads and sockets, and a
         # replacement worker starts in milliseconds from the preloaded server.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["scraper.cleaning"])  # no database, no Scrapy
+        context.set_forkserver_preload(["ainews.scraper.cleaning"])  # no database, no Scrapy
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
 
     async def clean(self, page: FetchedPage) -> tuple[Article | str, bytes | None]:
@@ -81,7 +81,7 @@ class ExtractorPool:
 
     async def prepare(self, page: FetchedPage) -> Prepared | Article | str:
         """The page cleaned and prepared for storing (in-process: only cleaned; the
-        caller prepares it, ``scraper.process.process_page`` does)."""
+        caller prepares it, ``ainews.scraper.process.process_page`` does)."""
         if self.in_process or self._executor is None:
             return clean(page)
         return await self._run(clean_and_prepare, page)

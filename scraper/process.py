@@ -1,15 +1,15 @@
 """One fetched page → one stored article: clean → reject empty → de-duplicate → write.
 
-The same path serves the crawl (``scraper.pipelines``), ``ainews reprocess`` and any other
+The same path serves the crawl (``ainews.scraper.pipelines``), ``ainews reprocess`` and any other
 source of pages (a WARC file, a queue)::
 
-    from scraper.process import process_page
+    from ainews.scraper.process import process_page
     outcome = process_page(page, store)      # page: FetchedPage, store: Store
     outcome.status                           # "new" | "updated" | "unchanged" | a skip reason
 
-The extraction stage (``scraper.cleaning.clean``) is pure and picklable, so a crawl runs it
-in worker processes (``scraper.pool``), together with everything else per page that needs
-no database (``scraper.cleaning.prepare``: compression, content hash, dedupe features), and
+The extraction stage (``ainews.scraper.cleaning.clean``) is pure and picklable, so a crawl runs it
+in worker processes (``ainews.scraper.pool``), together with everything else per page that needs
+no database (``ainews.scraper.cleaning.prepare``: compression, content hash, dedupe features), and
 hands the result to :func:`process_page` in the one writing process.
 """
 
@@ -19,14 +19,14 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scraper.article import Article
-from scraper.cleaning import NO_ARTICLE_TEXT, TOO_COMPLEX, Prepared, clean, prepare
-from scraper.extraction import EXTRACTOR_VERSION
-from scraper.items import FetchedPage
-from scraper.storage import Store, article_id
+from ainews.scraper.article import Article
+from ainews.scraper.cleaning import NO_ARTICLE_TEXT, TOO_COMPLEX, Prepared, clean, prepare
+from ainews.scraper.extraction import EXTRACTOR_VERSION
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.storage import Store, article_id
 
 if TYPE_CHECKING:
-    from dedupe import Assignment
+    from ainews.dedupe import Assignment
 
 __all__ = ["NO_ARTICLE_TEXT", "STORED", "TOO_COMPLEX", "Outcome", "clean", "deduplicate",
            "process_page"]
@@ -71,7 +71,7 @@ def process_page(
     extractor_version: int = EXTRACTOR_VERSION,
 ) -> Outcome:
     """Clean ``page`` (unless ``cleaned`` holds :func:`clean`'s result already, or
-    ``scraper.cleaning.clean_and_prepare``'s), reject an empty one, de-duplicate it and
+    ``ainews.scraper.cleaning.clean_and_prepare``'s), reject an empty one, de-duplicate it and
     store it with its raw page in one transaction.
 
     ``raw_gzip``: the raw page already compressed, for a ``cleaned`` Article. Not for

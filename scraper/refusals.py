@@ -1,4 +1,4 @@
-"""Scrapy's own refusals, raised as :class:`~scraper.skips.SkipRequest` with their reason.
+"""Scrapy's own refusals, raised as :class:`~ainews.scraper.skips.SkipRequest` with their reason.
 
 Scrapy's robots.txt and decompression middlewares raise a plain ``IgnoreRequest``; these
 subclasses name the reason at the moment it is decided, so the spider never parses
@@ -15,7 +15,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from scraper.skips import SkipRequest
+from ainews.scraper.skips import SkipRequest
 
 
 class RobotsTxtSkips(RobotsTxtMiddleware):

@@ -1,6 +1,6 @@
 """Re-run cleaning and de-duplication over stored raw pages (no network).
 
-Each stored page goes through the crawl's own path, :func:`scraper.process.process_page`.
+Each stored page goes through the crawl's own path, :func:`ainews.scraper.process.process_page`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from scraper.extraction import EXTRACTOR_VERSION
-from scraper.process import process_page
-from scraper.storage import Store
+from ainews.scraper.extraction import EXTRACTOR_VERSION
+from ainews.scraper.process import process_page
+from ainews.scraper.storage import Store
 
 logger = logging.getLogger(__name__)
 

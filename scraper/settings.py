@@ -1,8 +1,8 @@
 """Scrapy settings for the ainews crawl. Ours are prefixed ``AINEWS_``."""
 
 BOT_NAME = "ainews"
-SPIDER_MODULES = ["scraper.spiders"]
-NEWSPIDER_MODULE = "scraper.spiders"
+SPIDER_MODULES = ["ainews.scraper.spiders"]
+NEWSPIDER_MODULE = "ainews.scraper.spiders"
 
 # Where the crawl reads its sites and writes its articles (the CLI overrides both).
 AINEWS_DB = "data/ainews.db"
@@ -17,7 +17,7 @@ AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 = in-proce
 AINEWS_PAGE_TIMEOUT = 20  # seconds one page may take to clean before it is abandoned
 
 # Politeness. The sites file sets DOWNLOAD_DELAY, USER_AGENT and AINEWS_ALLOW_PRIVATE
-# for each crawl (scraper.sites has their defaults).
+# for each crawl (ainews.scraper.sites has their defaults).
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -38,26 +38,26 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
-    "scraper.middlewares.SchemeMiddleware": 50,  # first: only http(s), before robots.txt
+    "ainews.scraper.middlewares.SchemeMiddleware": 50,  # first: only http(s), before robots.txt
     # AllowedDomainsMiddleware checks every request, dont_filter ones and redirects too.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     # Scrapy's robots.txt and decompression checks, raising their skip reason.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "scraper.refusals.RobotsTxtSkips": 100,
+    "ainews.scraper.refusals.RobotsTxtSkips": 100,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "scraper.refusals.DecompressionSkips": 590,
-    "scraper.middlewares.AllowedDomainsMiddleware": 110,
-    "scraper.middlewares.PrivateAddressMiddleware": 120,
-    "scraper.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before RetryMiddleware
+    "ainews.scraper.refusals.DecompressionSkips": 590,
+    "ainews.scraper.middlewares.AllowedDomainsMiddleware": 110,
+    "ainews.scraper.middlewares.PrivateAddressMiddleware": 120,
+    "ainews.scraper.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before RetryMiddleware
 }
 ITEM_PIPELINES = {
-    "scraper.pipelines.ProcessPipeline": 100,
+    "ainews.scraper.pipelines.ProcessPipeline": 100,
 }
 EXTENSIONS = {
-    "scraper.state.CrawlState": 50,  # the run's one database connection
-    "scraper.extensions.RunRecorder": 100,
-    "scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
-    "scraper.warc.writer.WarcRecorder": 300,  # off unless AINEWS_WARC_DIR (--warc DIR)
+    "ainews.scraper.state.CrawlState": 50,  # the run's one database connection
+    "ainews.scraper.extensions.RunRecorder": 100,
+    "ainews.scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
+    "ainews.scraper.warc.writer.WarcRecorder": 300,  # off unless AINEWS_WARC_DIR (--warc DIR)
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
 # Scrapy 2.19 runs an HTTP server that executes code sent to it; a cron crawler needs none.
@@ -65,5 +65,5 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 LOG_LEVEL = "INFO"
-LOG_FORMATTER = "scraper.logformatter.ShortLogFormatter"  # never an item in the log
+LOG_FORMATTER = "ainews.scraper.logformatter.ShortLogFormatter"  # never an item in the log
 FEED_EXPORT_ENCODING = "utf-8"

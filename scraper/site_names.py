@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scraper.article import Article
+from ainews.scraper.article import Article
 
 #: Words of site names written in capitals (``techcrunch-ai`` → ``Techcrunch AI``).
 ACRONYMS = frozenset({"ai", "ml", "llm", "nlp", "it", "tv", "uk", "us", "eu", "mit", "ieee"})

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scraper.patterns import PatternError, UrlPattern
-from scraper.urls import host_of
+from ainews.scraper.patterns import PatternError, UrlPattern
+from ainews.scraper.urls import host_of
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SITE_KEYS = ("name", "site_name", "domains", "feeds", "sitemaps", "listings",

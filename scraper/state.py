@@ -17,7 +17,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from scraper.storage import Store
+from ainews.scraper.storage import Store
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class CrawlState:
     ``crawler.get_extension(CrawlState)``."""
 
     #: False: this component is the frontier (article requests bypass Scrapy's dupefilter).
-    #: True (a scale-out worker, ``scraper.scaleout``): scrapy-redis's shared queue and
+    #: True (a scale-out worker, ``ainews.scraper.scaleout``): scrapy-redis's shared queue and
     #: fingerprints are, so article requests go through them and start points do not.
     shared_frontier = False
 

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parent.parent
 def run_ainews(*args: object, timeout: float = 300, cwd: Path | None = None,
                env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "scraper.cli", *map(str, args)],
+        [sys.executable, "-m", "ainews.scraper.cli", *map(str, args)],
         capture_output=True, text=True, timeout=timeout, cwd=cwd or REPO,
         env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
     )

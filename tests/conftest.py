@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.paths import SHARED_ENV, shared_dir
+from ainews.scraper.paths import SHARED_ENV, shared_dir
 
 
 @pytest.fixture(scope="session")
@@ -19,8 +19,8 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo web crawled, one story edited, crawled again: one build per test session
-    (``exports.schema_doc.build_demo_database``). Tests must not write to it."""
-    from exports.schema_doc import build_demo_database
+    (``ainews.exports.schema_doc.build_demo_database``). Tests must not write to it."""
+    from ainews.exports.schema_doc import build_demo_database
 
     return build_demo_database(tmp_path_factory.mktemp("demo"))
 

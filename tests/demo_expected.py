@@ -1,5 +1,5 @@
-"""Ground truth of the demo web (``scraper.demo``), for tests and benchmarks: what each article
-page is and contains. Test-only, so it lives here and not in the package.
+"""Ground truth of the demo web (``ainews.scraper.demo``), for tests and benchmarks: what each
+article page is and contains. Test-only, so it lives here and not in the package.
 
 ``pages()`` maps each article URL path to an :class:`ExpectedPage`; ``BOILERPLATE`` lists per
 site the strings that must never appear in an extracted body or lede.
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from scraper.demo.syndicator import PUBLISHER_OF_ORIGINAL
-from scraper.demo.web import LAYOUTS, DemoWeb
+from ainews.scraper.demo.syndicator import PUBLISHER_OF_ORIGINAL
+from ainews.scraper.demo.web import LAYOUTS, DemoWeb
 
 #: Sites-file name of each demo site, by its ``stories.toml`` key.
 SITE_NAMES: dict[str, str] = {key: layout.NAME for key, layout in LAYOUTS.items()}

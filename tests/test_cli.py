@@ -8,7 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from scraper.cli import main
+from ainews.scraper.cli import main
 from tests.cli_helpers import REPO
 
 COMMANDS = sorted(main.commands)

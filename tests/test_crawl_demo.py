@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.demo.server import DemoServer
+from ainews.scraper.demo.server import DemoServer
 from tests import demo_expected as expected
 from tests.cli_helpers import run_ainews
 

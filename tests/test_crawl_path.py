@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper.article import Article
-from scraper.demo.server import DemoServer
-from scraper.demo.web import DemoWeb
-from scraper.exitcodes import EXIT_PARTIAL
-from scraper.items import FetchedPage
-from scraper.process import process_page
-from scraper.storage import Store, article_id
+from ainews.scraper.article import Article
+from ainews.scraper.demo.server import DemoServer
+from ainews.scraper.demo.web import DemoWeb
+from ainews.scraper.exitcodes import EXIT_PARTIAL
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.process import process_page
+from ainews.scraper.storage import Store, article_id
 from tests import demo_expected as expected
 from tests.cli_helpers import REPO, run_ainews
 from tests.localweb import QuietHandler, reply, serving
@@ -38,7 +38,7 @@ def test_no_spider_module_imports_storage() -> None:
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
-            assert not any(n == "scraper.storage" or n.startswith("scraper.storage.")
+            assert not any(n == "ainews.scraper.storage" or n.startswith("ainews.scraper.storage.")
                            for n in names), f"{path.name} imports {names}"
 
 
@@ -288,7 +288,7 @@ def test_sitemap_depth_cap_and_schemes_are_bounded_and_counted(tmp_path: Path) -
     ("soon", None),
 ])
 def test_feed_dates_use_the_page_date_parser(value: str, iso: str | None) -> None:
-    from scraper.discovery import parse_date
+    from ainews.scraper.discovery import parse_date
 
     assert parse_date(value) == iso
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl import EXIT_CONFIG, EXIT_LOCKED, EXIT_PARTIAL, crawl_lock
-from scraper.demo.server import DemoServer
+from ainews.scraper.crawl import EXIT_CONFIG, EXIT_LOCKED, EXIT_PARTIAL, crawl_lock
+from ainews.scraper.demo.server import DemoServer
 from tests import demo_expected as expected
 from tests.cli_helpers import REPO, run_ainews
 
@@ -102,8 +102,8 @@ def test_kill_9_then_resume_loses_and_doubles_nothing(tmp_path: Path, server) ->
     slow = sites.read_text(encoding="utf-8").replace("download_delay = 0", "download_delay = 0.3")
     sites.write_text(slow, encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--sites", str(sites),
-         "-s", "AUTOTHROTTLE_ENABLED=false"],
+        [sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
+         "--sites", str(sites), "-s", "AUTOTHROTTLE_ENABLED=false"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60

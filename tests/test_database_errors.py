@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.storage import SCHEMA_VERSION, Store
-from scraper.storage.errors import DatabaseError, DatabaseTooNew
+from ainews.scraper.storage import SCHEMA_VERSION, Store
+from ainews.scraper.storage.errors import DatabaseError, DatabaseTooNew
 from tests.cli_helpers import REPO, run_ainews
 
 SITES = """
@@ -93,8 +93,8 @@ def test_full_disk_at_open_is_one_line(tmp_path: Path) -> None:
     sites = tmp_path / "sites.toml"
     sites.write_text(SITES, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "scraper.cli", "crawl", "--db", str(db), "--sites", str(sites),
-         "--log-file", "/dev/null"],
+        [sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
+         "--sites", str(sites), "--log-file", "/dev/null"],
         capture_output=True, text=True, timeout=120, cwd=REPO, preexec_fn=_limit_file_size,
         stdin=subprocess.DEVNULL,
     )

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from dedupe import Deduplicator, Doc, Params, SQLiteIndex
-from dedupe.corpus import CorpusError, dedupe_jsonl
-from dedupe.signature import NUM_PERM, SCHEME, SEED, minhash, permutations, shingles
-from dedupe.text import features, normalize, tokens
+from ainews.dedupe import Deduplicator, Doc, Params, SQLiteIndex
+from ainews.dedupe.corpus import CorpusError, dedupe_jsonl
+from ainews.dedupe.signature import NUM_PERM, SCHEME, SEED, minhash, permutations, shingles
+from ainews.dedupe.text import features, normalize, tokens
 
 RNG = random.Random(7)
 VOCAB = [f"w{i}" for i in range(5000)]

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedupe import Deduplicator, Doc, SQLiteIndex
-from dedupe.corpus import dedupe_jsonl
-from dedupe.text import features
-from scraper.article import Article
-from scraper.cli import main
-from scraper.items import FetchedPage
-from scraper.process import process_page
-from scraper.storage import Store
+from ainews.dedupe import Deduplicator, Doc, SQLiteIndex
+from ainews.dedupe.corpus import dedupe_jsonl
+from ainews.dedupe.text import features
+from ainews.scraper.article import Article
+from ainews.scraper.cli import main
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.process import process_page
+from ainews.scraper.storage import Store
 
 RNG = random.Random(11)
 VOCAB = [f"w{i}" for i in range(8000)]

@@ -17,9 +17,9 @@ import lxml.html
 import pytest
 from protego import Protego
 
-from scraper.demo.server import DemoServer
-from scraper.demo.stories import load_stories
-from scraper.demo.web import DemoWeb
+from ainews.scraper.demo.server import DemoServer
+from ainews.scraper.demo.stories import load_stories
+from ainews.scraper.demo.web import DemoWeb
 from tests import demo_expected as expected
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -4,7 +4,7 @@ import gzip
 
 import pytest
 
-from scraper.discovery import DiscoveryError, listing_links, parse_date, parse_document
+from ainews.scraper.discovery import DiscoveryError, listing_links, parse_date, parse_document
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>T</title>
@@ -144,7 +144,7 @@ def test_fast_path_urls_equal_what_w3lib_gives() -> None:
 
     from w3lib.url import safe_url_string
 
-    from scraper.discovery import _absolute, _web_url
+    from ainews.scraper.discovery import _absolute, _web_url
 
     rng = random.Random(13)
     chars = "aZ09-._~:/?#[]@!$&'()*+,;=% \"<>|^`{}\\äé."

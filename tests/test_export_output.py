@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.fileio import atomic_output
+from ainews.scraper.fileio import atomic_output
 from tests.cli_helpers import run_ainews
 from tests.test_exports import make_db
 

@@ -1,4 +1,4 @@
-"""``exports.export``: each format round-trips, filters select the right rows, failures
+"""``ainews.exports.export``: each format round-trips, filters select the right rows, failures
 leave no file behind. Real SQLite files in tmp_path."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from exports import export
-from exports.export import COLUMNS, PARQUET_SCHEMA, export_articles
-from scraper.article import Article
-from scraper.storage.store import Store, article_id
+from ainews.exports import export
+from ainews.exports.export import COLUMNS, PARQUET_SCHEMA, export_articles
+from ainews.scraper.article import Article
+from ainews.scraper.storage.store import Store, article_id
 
 # (site, title, published_at, authors, tags, language, copy of): the Qwen story is on
 # alpha and beta, and gamma has an excerpt of it (a story of its own with partial_of set).

@@ -5,9 +5,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.extraction import extract
-from scraper.extraction.body import dedupe_paragraphs, extract_body, split_credit
-from scraper.extraction.metadata import Metadata
+from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.body import dedupe_paragraphs, extract_body, split_credit
+from ainews.scraper.extraction.metadata import Metadata
 
 URL = "https://news.example.com/2026/03/30/qwen-lead-exit"
 TITLE = "Alibaba Qwen Leadership Exit Signals Strategic AI Reset"
@@ -188,7 +188,7 @@ def test_paywall_marked_paragraphs_are_article_text():
      "negotiations are private.", None),
 ])
 def test_credit_name_stops_before_trailing_clauses(line, name):
-    from scraper.extraction.credit import parse_credit
+    from ainews.scraper.extraction.credit import parse_credit
 
     assert parse_credit(line) == name
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from scraper.extraction import TooComplex, extract
-from scraper.extraction.bounds import MAX_NODES, MAX_PARAGRAPHS, MAX_TAGS
-from scraper.extraction.repeats import COPY_SHARE, dedupe_paragraphs
+from ainews.scraper.extraction import TooComplex, extract
+from ainews.scraper.extraction.bounds import MAX_NODES, MAX_PARAGRAPHS, MAX_TAGS
+from ainews.scraper.extraction.repeats import COPY_SHARE, dedupe_paragraphs
 
 URL = "https://news.example.com/2026/03/story"
 LINE = "The same short paragraph is repeated here again."

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import lxml.html
 
-from scraper.extraction.choose import choose_text, prose_words
-from scraper.extraction.prune import paragraph_chars
+from ainews.scraper.extraction.choose import choose_text, prose_words
+from ainews.scraper.extraction.prune import paragraph_chars
 
 URL = "https://news.example.net/2026/04/03/harbour-ferry"
 SENTENCES = [

@@ -3,9 +3,9 @@ calls to action; a "Source: X" credit still fills ``source_credit``."""
 
 from __future__ import annotations
 
-from scraper.extraction import extract
-from scraper.extraction.credit import is_credit_line, own_names
-from scraper.extraction.paragraphs import drop_teasers
+from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.credit import is_credit_line, own_names
+from ainews.scraper.extraction.paragraphs import drop_teasers
 
 URL = "https://www.riverside-times.example/2026/04/02/flood-defences"
 TITLE = "Flood defences along the river will be raised by a metre"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.extraction.headings import restore_headings
-from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
-from scraper.extraction.prune import prune_boilerplate
+from ainews.scraper.extraction.headings import restore_headings
+from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from ainews.scraper.extraction.prune import prune_boilerplate
 
 TITLE = "So sind Straßenbahnen und Autobahnen auf künftige Hitzewellen vorbereitet"
 PROSE = [

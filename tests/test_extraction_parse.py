@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from scraper.extraction import TooComplex, extract
-from scraper.extraction.charset import decode_html
+from ainews.scraper.extraction import TooComplex, extract
+from ainews.scraper.extraction.charset import decode_html
 
 URL = "https://news.example.org/2025/03/04/model-release"
 FIRST = ("The laboratory released the new language model on Tuesday, and researchers "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.extraction import extract
-from scraper.extraction.prune import boilerplate_name
+from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.prune import boilerplate_name
 
 URL = "https://news.example.org/2026/04/02/council-budget"
 TITLE = "City council approves a budget that doubles night buses"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from scraper.extraction.walk import following
+from ainews.scraper.extraction.walk import following
 
 PAGE = """<html><head><title>t</title></head><body>
 <header><a href="/">Home</a><!-- a comment --><nav><ul><li>One</li><li>Two</li></ul></nav></header>

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import lxml.html
 
-from scraper.extraction.authors import split_byline
-from scraper.extraction.dates import parse_date, plausible
-from scraper.extraction.metadata import Metadata, extract_metadata
+from ainews.scraper.extraction.authors import split_byline
+from ainews.scraper.extraction.dates import parse_date, plausible
+from ainews.scraper.extraction.metadata import Metadata, extract_metadata
 
 URL = "https://news.example.com/2024/03/05/some-story"
 

@@ -6,9 +6,9 @@ import json
 
 import lxml.html
 
-from scraper.extraction.authors import author_fields, split_byline
-from scraper.extraction.metadata import extract_metadata
-from scraper.extraction.titles import choose_title
+from ainews.scraper.extraction.authors import author_fields, split_byline
+from ainews.scraper.extraction.metadata import extract_metadata
+from ainews.scraper.extraction.titles import choose_title
 
 URL = "https://news.example.com/2024/03/05/some-story"
 
@@ -148,7 +148,7 @@ def test_site_suffix_spelled_with_accents_matches_the_domain():
 
 
 def test_cjk_and_turkish_dates_parse():
-    from scraper.extraction.dates import parse_date
+    from ainews.scraper.extraction.dates import parse_date
 
     assert parse_date("2025年1月14日 01時28分").isoformat() == "2025-01-14T01:28:00+00:00"
     assert parse_date("2025년 6월 4일").date().isoformat() == "2025-06-04"

@@ -12,15 +12,15 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.utils.misc import load_object
 
-from scraper.crawl import crawl_settings
-from scraper.middlewares import (
+from ainews.scraper.crawl import crawl_settings
+from ainews.scraper.middlewares import (
     AllowedDomainsMiddleware,
     PrivateAddressMiddleware,
     SchemeMiddleware,
     is_private_address,
 )
-from scraper.skips import SkipRequest
-from scraper.spiders.news import NewsSpider
+from ainews.scraper.skips import SkipRequest
+from ainews.scraper.spiders.news import NewsSpider
 
 SITES = """
 [[site]]
@@ -50,8 +50,8 @@ def test_scheme_middleware_runs_before_every_other_downloader_middleware(tmp_pat
     settings = crawl_settings(tmp_path / "a.db", tmp_path / "sites.toml", [])
     order = settings.getwithbase("DOWNLOADER_MIDDLEWARES")
     enabled = {path: prio for path, prio in order.items() if prio is not None}
-    ours = enabled["scraper.middlewares.SchemeMiddleware"]
-    assert load_object("scraper.middlewares.SchemeMiddleware") is SchemeMiddleware
+    ours = enabled["ainews.scraper.middlewares.SchemeMiddleware"]
+    assert load_object("ainews.scraper.middlewares.SchemeMiddleware") is SchemeMiddleware
     assert ours == min(enabled.values())
 
 

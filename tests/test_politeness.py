@@ -8,9 +8,9 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler
 
-from scraper.crawl import crawl_settings
-from scraper.middlewares import parse_retry_after
-from scraper.spiders.news import NewsSpider
+from ainews.scraper.crawl import crawl_settings
+from ainews.scraper.middlewares import parse_retry_after
+from ainews.scraper.spiders.news import NewsSpider
 from tests.badweb import serve_bad_web, sites_toml
 from tests.cli_helpers import run_ainews
 

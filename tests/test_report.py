@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from exports.report import PLOTS, write_report
-from scraper.cli import main
+from ainews.exports.report import PLOTS, write_report
+from ainews.scraper.cli import main
 from tests.browser import dump_dom, needs_chromium
 
 
@@ -45,7 +45,7 @@ def test_page_needs_no_internet(report: Path) -> None:
 
 
 def test_empty_database_says_so(tmp_path: Path) -> None:
-    from scraper.storage.store import Store
+    from ainews.scraper.storage.store import Store
 
     with Store(tmp_path / "empty.db", dedupe=False):
         pass
@@ -73,7 +73,7 @@ def test_browser_renders_every_plot(report: Path, tmp_path: Path) -> None:
 def test_database_from_before_history(tmp_path: Path) -> None:
     import sqlite_utils
 
-    from scraper.storage.schema import MIGRATIONS
+    from ainews.scraper.storage.schema import MIGRATIONS
 
     db = sqlite_utils.Database(tmp_path / "old.db")
     for step in MIGRATIONS[: [m.__name__ for m in MIGRATIONS].index("_article_versions")]:

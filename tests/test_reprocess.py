@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from scraper.article import Article
-from scraper.demo.web import DemoWeb
-from scraper.extraction import EXTRACTOR_VERSION
-from scraper.items import FetchedPage
-from scraper.storage import Store
+from ainews.scraper.article import Article
+from ainews.scraper.demo.web import DemoWeb
+from ainews.scraper.extraction import EXTRACTOR_VERSION
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.storage import Store
 from tests import demo_expected as expected
 from tests.cli_helpers import run_ainews
 
@@ -70,8 +70,8 @@ def test_reprocess_missing_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_reprocess_waits_for_no_crawl(tmp_path: Path) -> None:
-    from scraper.exitcodes import EXIT_LOCKED
-    from scraper.lock import crawl_lock
+    from ainews.scraper.exitcodes import EXIT_LOCKED
+    from ainews.scraper.lock import crawl_lock
 
     db = tmp_path / "a.db"
     stale_database(db)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from scraper import scaleout as keys
-from scraper.article import Article
-from scraper.demo.server import DemoServer
-from scraper.items import FetchedPage
-from scraper.scaleout import records
-from scraper.scaleout.ingest import DEAD_LETTERS, run_ingest
+from ainews.scraper import scaleout as keys
+from ainews.scraper.article import Article
+from ainews.scraper.demo.server import DemoServer
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.scaleout import records
+from ainews.scraper.scaleout.ingest import DEAD_LETTERS, run_ingest
 from tests.cli_helpers import REPO, run_ainews
 
 redis = pytest.importorskip("redis")
@@ -49,7 +49,7 @@ def server(redis_url: str):
 
 def worker(redis_url: str, sites: Path, tmp: Path, name: str, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "scraper.cli", "crawl", "--db", tmp / "unused.db", "--sites",
+        [sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", tmp / "unused.db", "--sites",
          sites, "--redis", redis_url, "--worker-id", name, "--log-file", tmp / f"{name}.log",
          *WORKER, *extra],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -59,7 +59,7 @@ def worker(redis_url: str, sites: Path, tmp: Path, name: str, *extra: str) -> su
 
 def ingester(redis_url: str, db: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "scraper.cli", "ingest", "--db", db, "--redis", redis_url],
+        [sys.executable, "-m", "ainews.scraper.cli", "ingest", "--db", db, "--redis", redis_url],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         stdin=subprocess.DEVNULL,
     )
@@ -200,7 +200,7 @@ def test_an_entry_that_cannot_be_stored_never_blocks_the_stream(
 
 
 def test_domain_slot_is_shared_and_retry_after_pauses_every_worker(server) -> None:
-    from scraper.scaleout.worker import _PAUSE_SLOT, _TAKE_SLOT
+    from ainews.scraper.scaleout.worker import _PAUSE_SLOT, _TAKE_SLOT
 
     take, pause = server.register_script(_TAKE_SLOT), server.register_script(_PAUSE_SLOT)
     key = keys.slot_key("example.org")
@@ -271,7 +271,7 @@ def test_ingester_killed_mid_batch_commits_whole_batches_and_loses_nothing(
         redis_url: str, server, tmp_path: Path) -> None:
     """The entries of one read commit in one transaction, acknowledged after it: a kill -9
     leaves only whole batches in the database, and a restart writes the rest once."""
-    from scraper.scaleout.ingest import BATCH
+    from ainews.scraper.scaleout.ingest import BATCH
 
     total = 4 * BATCH
     for n in range(total):

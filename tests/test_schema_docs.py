@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from exports.catalog import INTERNAL_PREFIXES, QUERIES, TABLES
-from exports.export import connect_readonly
-from exports.schema_doc import EXAMPLE_PARAMS, example_params
-from scraper.storage.schema import migrate
+from ainews.exports.catalog import INTERNAL_PREFIXES, QUERIES, TABLES
+from ainews.exports.export import connect_readonly
+from ainews.exports.schema_doc import EXAMPLE_PARAMS, example_params
+from ainews.scraper.storage.schema import migrate
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
-REGENERATE = "regenerate it: python -m exports.schema_doc --demo > docs/schema.md"
+REGENERATE = "regenerate it: python -m ainews.exports.schema_doc --demo > docs/schema.md"
 
 
 @cache

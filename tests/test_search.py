@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from exports.search import fts_query, match_sql, search_stories
-from scraper.cli import main
+from ainews.exports.search import fts_query, match_sql, search_stories
+from ainews.scraper.cli import main
 from tests.test_exports import make_db
 
 #: What analysts type, and a title it must find in the demo web.

@@ -1,4 +1,4 @@
-"""``exports.serve``: Datasette answers the canned queries and full-text search on a real
+"""``ainews.exports.serve``: Datasette answers the canned queries and full-text search on a real
 database; headless Chromium loads the pages analysts use (search, a story, the views) and
 the tests look at what it rendered."""
 
@@ -19,12 +19,12 @@ from urllib.parse import urlencode
 
 import pytest
 
-from exports.catalog import QUERIES
-from exports.export import connect_readonly
-from exports.schema_doc import example_params
-from exports.serve import build_metadata, make_datasette
-from scraper.article import Article
-from scraper.storage.store import Store
+from ainews.exports.catalog import QUERIES
+from ainews.exports.export import connect_readonly
+from ainews.exports.schema_doc import example_params
+from ainews.exports.serve import build_metadata, make_datasette
+from ainews.scraper.article import Article
+from ainews.scraper.storage.store import Store
 from tests.browser import dump_dom, needs_chromium
 from tests.test_exports import KNOWN_TITLE, make_db, url_of
 
@@ -169,10 +169,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(db: Path) -> Iterator[str]:
-    """``exports.serve.serve`` in a subprocess on a free port; its base URL."""
+    """``ainews.exports.serve.serve`` in a subprocess on a free port; its base URL."""
     port = free_port()
     code = (
-        "import sys; from exports.serve import serve; "
+        "import sys; from ainews.exports.serve import serve; "
         "serve(sys.argv[1], '127.0.0.1', int(sys.argv[2]))"
     )
     proc = subprocess.Popen(

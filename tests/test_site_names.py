@@ -6,10 +6,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.article import Article
-from scraper.demo.server import render_sites_toml
-from scraper.site_names import fill_site_name, readable_name, site_label
-from scraper.sites import load_sites
+from ainews.scraper.article import Article
+from ainews.scraper.demo.server import render_sites_toml
+from ainews.scraper.site_names import fill_site_name, readable_name, site_label
+from ainews.scraper.sites import load_sites
 
 
 def test_readable_name() -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.sites import ConfigError, load_sites
+from ainews.scraper.sites import ConfigError, load_sites
 from tests.cli_helpers import run_ainews
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from scraper.article import Article
-from scraper.items import FetchedPage
-from scraper.process import process_page
-from scraper.storage import Store
-from scraper.storage.schema import SCHEMA_VERSION
+from ainews.scraper.article import Article
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.process import process_page
+from ainews.scraper.storage import Store
+from ainews.scraper.storage.schema import SCHEMA_VERSION
 
 STORY = " ".join(
     f"Sentence {i} of the launch story explains the model, its licence and its benchmark."

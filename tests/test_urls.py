@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe.boilerplate import site_of
-from scraper.scaleout.worker import _domain
-from scraper.sites import on_domains
-from scraper.urls import host_of
+from ainews.dedupe.boilerplate import site_of
+from ainews.scraper.scaleout.worker import _domain
+from ainews.scraper.sites import on_domains
+from ainews.scraper.urls import host_of
 
 
 @pytest.mark.parametrize(("url", "host"), [

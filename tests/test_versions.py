@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from exports.catalog import QUERIES
-from scraper.article import Article
-from scraper.storage.schema import MIGRATIONS, migrate
-from scraper.storage.store import Store, article_id
-from scraper.storage.versions import summarize, word_changes
+from ainews.exports.catalog import QUERIES
+from ainews.scraper.article import Article
+from ainews.scraper.storage.schema import MIGRATIONS, migrate
+from ainews.scraper.storage.store import Store, article_id
+from ainews.scraper.storage.versions import summarize, word_changes
 
 URL = "https://alpha.example/news/1"
 BODY = "Halcyon released Meridian-3 on Tuesday.\n\nIt rivals closed models."

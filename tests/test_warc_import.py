@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.demo.server import DemoServer
-from scraper.paths import shared_dir
+from ainews.scraper.demo.server import DemoServer
+from ainews.scraper.paths import shared_dir
 from tests.cli_helpers import run_ainews
 from tests.warc_files import build_test_warc, hosts
 

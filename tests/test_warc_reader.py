@@ -10,8 +10,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
-from scraper.warc.pages import ArchivePage, record_bytes, response_record, write_warc
-from scraper.warc.reader import BodyError, WarcReader, expand_sources, parse_warc_date
+from ainews.scraper.warc.pages import ArchivePage, record_bytes, response_record, write_warc
+from ainews.scraper.warc.reader import BodyError, WarcReader, expand_sources, parse_warc_date
 
 PAGES = [ArchivePage(f"http://news.example/{i}", b"<html><p>story %d</p></html>" % i)
          for i in range(3)]

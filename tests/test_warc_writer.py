@@ -17,9 +17,9 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.demo.server import DemoServer
-from scraper.warc.reader import BodyError, WarcReader
-from scraper.warc.writer import RotatingWarcWriter, WarcRecorder
+from ainews.scraper.demo.server import DemoServer
+from ainews.scraper.warc.reader import BodyError, WarcReader
+from ainews.scraper.warc.writer import RotatingWarcWriter, WarcRecorder
 from tests.cli_helpers import run_ainews
 
 HTML = b"<!doctype html><html><body><article><h1>T</h1><p>" + b"word " * 400 + b"</p></article>"

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 from warcio.warcwriter import WARCWriter
 
-from scraper.demo.markup import http_date
-from scraper.demo.web import LAYOUTS, DemoWeb
-from scraper.warc.pages import ArchivePage, record_bytes, response_record, shared_pages
+from ainews.scraper.demo.markup import http_date
+from ainews.scraper.demo.web import LAYOUTS, DemoWeb
+from ainews.scraper.warc.pages import ArchivePage, record_bytes, response_record, shared_pages
 from tests import demo_expected as expected
 
 #: Real pages from ../shared wrapped as responses (a handful: they cost extraction time).

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scraper.demo import publisher
-from scraper.demo.markup import (
+from ainews.scraper.demo import publisher
+from ainews.scraper.demo.markup import (
     DEMO_NOTICE,
     HTML,
     Resource,
@@ -23,10 +23,10 @@ from scraper.demo.markup import (
     paras,
     stub_pages,
 )
-from scraper.demo.stories import Story
+from ainews.scraper.demo.stories import Story
 
 if TYPE_CHECKING:
-    from scraper.demo.web import DemoWeb
+    from ainews.scraper.demo.web import DemoWeb
 
 PREFIX = "/digest/"
 NAME = "demo-digest"

@@ -12,8 +12,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from scraper.demo.stories import Story
-    from scraper.demo.web import DemoWeb
+    from ainews.scraper.demo.stories import Story
+    from ainews.scraper.demo.web import DemoWeb
 
 HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml; charset=utf-8"

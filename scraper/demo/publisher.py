@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scraper.demo.markup import (
+from ainews.scraper.demo.markup import (
     DEMO_NOTICE,
     HTML,
     RSS,
@@ -30,10 +30,10 @@ from scraper.demo.markup import (
     urlset,
     xml_doc,
 )
-from scraper.demo.stories import Story
+from ainews.scraper.demo.stories import Story
 
 if TYPE_CHECKING:
-    from scraper.demo.web import DemoWeb
+    from ainews.scraper.demo.web import DemoWeb
 
 PREFIX = "/frontier/"
 NAME = "demo-publisher"

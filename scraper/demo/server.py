@@ -5,7 +5,7 @@
         ...crawl...
         print(srv.stats.requests, srv.stats.bytes_sent)
 
-``python -m scraper.demo.server [--port N] [--sites-file PATH]`` serves until Ctrl-C.
+``python -m ainews.scraper.demo.server [--port N] [--sites-file PATH]`` serves until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from scraper.demo.markup import HTML, document, http_date
-from scraper.demo.stories import Story
-from scraper.demo.web import DemoWeb
+from ainews.scraper.demo.markup import HTML, document, http_date
+from ainews.scraper.demo.stories import Story
+from ainews.scraper.demo.web import DemoWeb
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scraper.demo import publisher
-from scraper.demo.markup import (
+from ainews.scraper.demo import publisher
+from ainews.scraper.demo.markup import (
     ATOM,
     DEMO_NOTICE,
     HTML,
@@ -27,10 +27,10 @@ from scraper.demo.markup import (
     stub_pages,
     xml_doc,
 )
-from scraper.demo.stories import Story
+from ainews.scraper.demo.stories import Story
 
 if TYPE_CHECKING:
-    from scraper.demo.web import DemoWeb
+    from ainews.scraper.demo.web import DemoWeb
 
 PREFIX = "/syndicate/"
 NAME = "demo-syndicator"

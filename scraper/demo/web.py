@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from types import ModuleType
 
-from scraper.demo import aggregator, digest, publisher, syndicator
-from scraper.demo.markup import SITE_LAUNCH, TEXT, Resource
-from scraper.demo.stories import Story, load_stories
+from ainews.scraper.demo import aggregator, digest, publisher, syndicator
+from ainews.scraper.demo.markup import SITE_LAUNCH, TEXT, Resource
+from ainews.scraper.demo.stories import Story, load_stories
 
 #: Layout module of each site, by the ``site`` key of ``stories.toml`` (= its path prefix).
 LAYOUTS: dict[str, ModuleType] = {

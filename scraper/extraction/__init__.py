@@ -4,7 +4,7 @@
 ``ainews reprocess``.
 """
 
-from scraper.extraction.core import EXTRACTOR_VERSION, extract
-from scraper.extraction.errors import TooComplex
+from ainews.scraper.extraction.core import EXTRACTOR_VERSION, extract
+from ainews.scraper.extraction.errors import TooComplex
 
 __all__ = ["EXTRACTOR_VERSION", "TooComplex", "extract"]

@@ -25,16 +25,16 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
-from scraper.extraction.bounds import check_paragraphs
-from scraper.extraction.choose import choose_text, prose_words, trafilatura_text
-from scraper.extraction.credit import own_names, parse_credit
-from scraper.extraction.headings import restore_headings
-from scraper.extraction.lede import find_lede
-from scraper.extraction.metadata import Metadata
-from scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
-from scraper.extraction.prune import prune_boilerplate
-from scraper.extraction.repeats import dedupe_paragraphs
-from scraper.extraction.text import WORD
+from ainews.scraper.extraction.bounds import check_paragraphs
+from ainews.scraper.extraction.choose import choose_text, prose_words, trafilatura_text
+from ainews.scraper.extraction.credit import own_names, parse_credit
+from ainews.scraper.extraction.headings import restore_headings
+from ainews.scraper.extraction.lede import find_lede
+from ainews.scraper.extraction.metadata import Metadata
+from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from ainews.scraper.extraction.prune import prune_boilerplate
+from ainews.scraper.extraction.repeats import dedupe_paragraphs
+from ainews.scraper.extraction.text import WORD
 
 logger = logging.getLogger(__name__)
 

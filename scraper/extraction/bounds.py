@@ -11,7 +11,7 @@ from itertools import islice
 
 import lxml.html
 
-from scraper.extraction.errors import TooComplex
+from ainews.scraper.extraction.errors import TooComplex
 
 #: Elements in the parsed page. The 266 pages of our two benchmarks have at most 4,274;
 #: a long live blog may have a few times that. trafilatura's cost grows faster than

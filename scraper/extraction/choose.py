@@ -19,9 +19,9 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from scraper.extraction.prune import prune_boilerplate
-from scraper.extraction.repeats import dedupe_paragraphs
-from scraper.extraction.text import WORD, norm, word_count
+from ainews.scraper.extraction.prune import prune_boilerplate
+from ainews.scraper.extraction.repeats import dedupe_paragraphs
+from ainews.scraper.extraction.text import WORD, norm, word_count
 
 logger = logging.getLogger(__name__)
 

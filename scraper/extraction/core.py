@@ -6,13 +6,13 @@ import logging
 
 import lxml.etree
 
-from scraper.article import Article
-from scraper.extraction.body import extract_body
-from scraper.extraction.bounds import check_text, check_tree
-from scraper.extraction.charset import decode_html
-from scraper.extraction.errors import TooComplex
-from scraper.extraction.metadata import extract_metadata
-from scraper.extraction.parsing import parse_html, plain_tree
+from ainews.scraper.article import Article
+from ainews.scraper.extraction.body import extract_body
+from ainews.scraper.extraction.bounds import check_text, check_tree
+from ainews.scraper.extraction.charset import decode_html
+from ainews.scraper.extraction.errors import TooComplex
+from ainews.scraper.extraction.metadata import extract_metadata
+from ainews.scraper.extraction.parsing import parse_html, plain_tree
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ EXTRACTOR_VERSION = 6
 def extract(html: str | bytes, url: str, *, content_type: str | None = None) -> Article:
     """Turn one HTML page into an :class:`Article`. Pure: no network, no database.
 
-    Raises :class:`~scraper.extraction.TooComplex` for a page beyond the per-page bounds
+    Raises :class:`~ainews.scraper.extraction.TooComplex` for a page beyond the per-page bounds
     (``bounds.py``), so no page can take unbounded time or memory; nothing else. A page
     whose tree an lxml operation still refuses is extracted again from its plain text.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from scraper.extraction.text import norm
+from ainews.scraper.extraction.text import norm
 
 #: The lead-ins that credit another outlet, in the languages of our sources.
 _LEAD_IN = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from scraper.extraction.text import WORD, norm
+from ainews.scraper.extraction.text import WORD, norm
 
 _HEADINGS = ("h2", "h3", "h4")
 #: A section heading is a short line; a longer "heading" is a teaser or a pull quote.

@@ -17,8 +17,8 @@ import re
 
 import lxml.html
 
-from scraper.extraction import titles
-from scraper.extraction.text import norm
+from ainews.scraper.extraction import titles
+from ainews.scraper.extraction.text import norm
 
 #: Class/id words of a standfirst shown under the headline.
 _DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-title|subheadline|"

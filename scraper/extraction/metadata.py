@@ -17,10 +17,10 @@ from urllib.parse import urljoin
 import lxml.etree
 import lxml.html
 
-from scraper.extraction import authors as bylines
-from scraper.extraction import dates, jsonld, labels, language, titles
-from scraper.extraction.credit import parse_credit
-from scraper.extraction.walk import following
+from ainews.scraper.extraction import authors as bylines
+from ainews.scraper.extraction import dates, jsonld, labels, language, titles
+from ainews.scraper.extraction.credit import parse_credit
+from ainews.scraper.extraction.walk import following
 
 Html = lxml.html.HtmlElement
 Metas = dict[str, list[str]]  # <meta> values by lower-case name, in page order

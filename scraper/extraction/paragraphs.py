@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from scraper.extraction.credit import is_credit_line
-from scraper.extraction.text import WORD, norm, word_count
+from ainews.scraper.extraction.credit import is_credit_line
+from ainews.scraper.extraction.text import WORD, norm, word_count
 
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
 _TEASER = re.compile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from itertools import accumulate
 
-from scraper.extraction.text import norm
+from ainews.scraper.extraction.text import norm
 
 #: A run of paragraphs repeating an earlier run, in order, is a second copy of the
 #: article (desktop + mobile blocks) when it holds at least this share of the words.

@@ -3,7 +3,7 @@
 Workers (``ainews crawl --redis URL``) share scrapy-redis's request queue and fingerprint
 set, wait on one per-domain politeness slot, clean pages, and push them to a Redis Stream;
 ``ainews ingest --redis URL --db PATH`` is the one process that de-duplicates and writes
-them into SQLite through :func:`scraper.process.process_page`. Every key is listed here.
+them into SQLite through :func:`ainews.scraper.process.process_page`. Every key is listed here.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The one database writer of a scale-out crawl: drains the page stream into SQLite.
 
-Each entry goes through :func:`scraper.process.process_page` (de-duplicate, store) exactly
+Each entry goes through :func:`ainews.scraper.process.process_page` (de-duplicate, store) exactly
 as in a one-process crawl, in stream order, so ids, clusters and canonicals are the same.
 The entries of one read are stored in one transaction (one savepoint each) and
 acknowledged (XACK, then deleted from the stream) only after it committed: a killed
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scraper import scaleout as keys
-from scraper.lock import crawl_lock
-from scraper.process import process_page
-from scraper.scaleout.records import BadRecord, decode
-from scraper.storage import Store
+from ainews.scraper import scaleout as keys
+from ainews.scraper.lock import crawl_lock
+from ainews.scraper.process import process_page
+from ainews.scraper.scaleout.records import BadRecord, decode
+from ainews.scraper.storage import Store
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import json
 from dataclasses import asdict, fields
 from typing import Any
 
-from scraper.article import Article
-from scraper.items import FetchedPage
+from ainews.scraper.article import Article
+from ainews.scraper.items import FetchedPage
 
 VERSION = b"1"
 _PAGE_FIELDS = {f.name for f in fields(FetchedPage)} - {"body"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from scraper import scaleout as keys
-from scraper.scaleout.ingest import stream_lag
+from ainews.scraper import scaleout as keys
+from ainews.scraper.scaleout.ingest import stream_lag
 
 
 def status(redis_url: str) -> dict[str, Any]:

@@ -18,13 +18,13 @@ from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from scraper import scaleout as keys
-from scraper.items import FetchedPage
-from scraper.middlewares import MAX_RETRY_AFTER_S, parse_retry_after
-from scraper.pool import PAGE_TIMEOUT_S, ExtractorPool, default_workers
-from scraper.scaleout.records import encode
-from scraper.state import REVISIT_MINUTES, SKIP_PREFIX, CrawlState
-from scraper.urls import host_of
+from ainews.scraper import scaleout as keys
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.middlewares import MAX_RETRY_AFTER_S, parse_retry_after
+from ainews.scraper.pool import PAGE_TIMEOUT_S, ExtractorPool, default_workers
+from ainews.scraper.scaleout.records import encode
+from ainews.scraper.state import REVISIT_MINUTES, SKIP_PREFIX, CrawlState
+from ainews.scraper.urls import host_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +41,17 @@ QUEUE_POLL_S = 0.5
 
 def worker_settings(redis_url: str, worker_id: str | None = None) -> dict[str, Any]:
     """Settings that turn ``ainews crawl`` into a worker: no SQLite anywhere."""
-    from scraper import settings as base
+    from ainews.scraper import settings as base
 
     extensions = dict(base.EXTENSIONS)
-    extensions.update({"scraper.state.CrawlState": None, "scraper.extensions.RunRecorder": None,
-                       "scraper.scaleout.worker.SharedCrawlState": 50})
+    extensions.update({"ainews.scraper.state.CrawlState": None,
+                       "ainews.scraper.extensions.RunRecorder": None,
+                       "ainews.scraper.scaleout.worker.SharedCrawlState": 50})
     middlewares = dict(base.DOWNLOADER_MIDDLEWARES)
-    middlewares["scraper.scaleout.worker.SharedPoliteness"] = 550
+    middlewares["ainews.scraper.scaleout.worker.SharedPoliteness"] = 550
     return {
         "REDIS_URL": redis_url,
-        "SCHEDULER": "scraper.scaleout.worker.SharedScheduler",
+        "SCHEDULER": "ainews.scraper.scaleout.worker.SharedScheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": keys.QUEUE_KEY,
@@ -58,7 +59,7 @@ def worker_settings(redis_url: str, worker_id: str | None = None) -> dict[str, A
         "AINEWS_WORKER_ID": worker_id or keys.default_worker_id(),
         "EXTENSIONS": extensions,
         "DOWNLOADER_MIDDLEWARES": middlewares,
-        "ITEM_PIPELINES": {"scraper.scaleout.worker.StreamPipeline": 100},
+        "ITEM_PIPELINES": {"ainews.scraper.scaleout.worker.StreamPipeline": 100},
     }
 
 

@@ -1,8 +1,8 @@
 """The one spider: reads the sites file and turns feeds, sitemaps and listings into pages.
 
 It maps responses to requests and pages only: what to fetch, what was fetched and what
-failed is kept by the crawl state component (``scraper.state.CrawlState``), and pages are
-cleaned and stored by the processing pipeline (``scraper.pipelines``).
+failed is kept by the crawl state component (``ainews.scraper.state.CrawlState``), and pages are
+cleaned and stored by the processing pipeline (``ainews.scraper.pipelines``).
 
 scrapy crawl news                      # every site in sites.toml
 scrapy crawl news -a site=the-decoder  # one site (comma-separate several)
@@ -23,12 +23,12 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 
-from scraper.discovery import DiscoveryError, listing_links, parse_document
-from scraper.items import FetchedPage, fetch_time
-from scraper.site_names import site_label
-from scraper.sites import Site, load_sites
-from scraper.skips import SkipRequest
-from scraper.state import CrawlState
+from ainews.scraper.discovery import DiscoveryError, listing_links, parse_document
+from ainews.scraper.items import FetchedPage, fetch_time
+from ainews.scraper.site_names import site_label
+from ainews.scraper.sites import Site, load_sites
+from ainews.scraper.skips import SkipRequest
+from ainews.scraper.state import CrawlState
 
 #: Listing pages followed through "next" links per start listing: enough for a cron run
 #: every few hours to see every new article on busy sites, without walking the archive.
@@ -94,7 +94,8 @@ class NewsSpider(scrapy.Spider):
     def state(self) -> CrawlState:
         state = self.crawler.get_extension(CrawlState)
         if state is None:
-            raise RuntimeError("the news spider needs the scraper.state.CrawlState extension")
+            raise RuntimeError(
+                "the news spider needs the ainews.scraper.state.CrawlState extension")
         return state
 
     def _index_outcome(self, site: str, ok: bool) -> None:

@@ -1,6 +1,6 @@
 """SQLite storage: schema and migrations (``schema``), the Store API (``store``)."""
 
-from scraper.storage.schema import SCHEMA_VERSION
-from scraper.storage.store import Store, article_id, content_hash, now_iso
+from ainews.scraper.storage.schema import SCHEMA_VERSION
+from ainews.scraper.storage.store import Store, article_id, content_hash, now_iso
 
 __all__ = ["SCHEMA_VERSION", "Store", "article_id", "content_hash", "now_iso"]

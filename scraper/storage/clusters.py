@@ -14,8 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
-from dedupe import Assignment, Deduplicator, Doc, SQLiteIndex
-from dedupe.text import Features
+from ainews.dedupe import Assignment, Deduplicator, Doc, SQLiteIndex
+from ainews.dedupe.text import Features
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class ClusterKeeper:
     def assign(self, row: dict[str, Any], feats: Features | None = None) -> list[Assignment]:
         """Index a new or changed body (index tables only); returns every changed
         assignment as analysts see it, for the caller to write with the article row.
-        ``feats``: the body's ``dedupe.text.features`` when already computed."""
+        ``feats``: the body's ``ainews.dedupe.text.features`` when already computed."""
         return [c.in_story() for c in self.dedup.add(_doc(row), feats)]
 
     def add(self, row: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from scraper.storage.errors import DatabaseTooNew
+from ainews.scraper.storage.errors import DatabaseTooNew
 
 logger = logging.getLogger(__name__)
 

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from scraper.article import Article
-from scraper.items import FetchedPage
-from scraper.storage.errors import database_errors
-from scraper.storage.schema import migrate
-from scraper.storage.versions import record_version
+from ainews.scraper.article import Article
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.storage.errors import database_errors
+from ainews.scraper.storage.schema import migrate
+from ainews.scraper.storage.versions import record_version
 
 if TYPE_CHECKING:
-    from dedupe import Assignment
+    from ainews.dedupe import Assignment
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,9 @@ def content_hash(text: str) -> str:
 class Store:
     """One connection to the articles database and the SQL that writes it.
 
-    A crawl has one Store, owned by its state component (``scraper.state.CrawlState``);
+    A crawl has one Store, owned by its state component (``ainews.scraper.state.CrawlState``);
     ``ainews reprocess`` and tests open their own. Exports and Datasette read the file
-    directly. Cleaning and de-duplication happen before a write (``scraper.process``).
+    directly. Cleaning and de-duplication happen before a write (``ainews.scraper.process``).
     """
 
     def __init__(self, path: str | Path, *, dedupe: bool = True) -> None:
@@ -73,7 +73,7 @@ class Store:
             migrate(self.db)
         self.clusters = None
         if dedupe:  # a store that only reads or records runs needs no index
-            from scraper.storage.clusters import ClusterKeeper
+            from ainews.scraper.storage.clusters import ClusterKeeper
 
             with self.db.atomic():  # the index may create tables and record its parameters
                 self.clusters = ClusterKeeper(self.db)

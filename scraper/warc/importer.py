@@ -1,8 +1,8 @@
 """Archived pages into the database: ``ainews import-warc`` and ``reprocess --from-warc``.
 
-Each WARC response becomes one :class:`~scraper.items.FetchedPage`, the record the crawl
+Each WARC response becomes one :class:`~ainews.scraper.items.FetchedPage`, the record the crawl
 hands its pipelines, and goes through the crawl's extract → dedupe → store path in one
-call (:func:`scraper.process.process_page`). Only HTML responses with status 200 on a
+call (:func:`ainews.scraper.process.process_page`). Only HTML responses with status 200 on a
 wanted site and date are extracted; everything else is a counted skip. A run is a
 ``crawl_runs`` row like a crawl's, and the WARC-Record-ID of every record extracted is
 kept (``warc_records``), so an interrupted or repeated import goes on where it stopped.
@@ -18,12 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scraper.items import FetchedPage
-from scraper.process import process_page
-from scraper.site_names import site_label
-from scraper.sites import Site, on_domains
-from scraper.storage import Store, now_iso
-from scraper.warc.reader import ArchivedResponse, BodyError, WarcReader, expand_sources, open_source
+from ainews.scraper.items import FetchedPage
+from ainews.scraper.process import process_page
+from ainews.scraper.site_names import site_label
+from ainews.scraper.sites import Site, on_domains
+from ainews.scraper.storage import Store, now_iso
+from ainews.scraper.warc.reader import (
+    ArchivedResponse,
+    BodyError,
+    WarcReader,
+    expand_sources,
+    open_source,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +113,8 @@ class ImportResult:
 
 
 class Importer:
-    """Runs sources through :func:`scraper.process.process_page` in one ``crawl_runs`` row."""
+    """Runs sources through :func:`ainews.scraper.process.process_page` in one
+    ``crawl_runs`` row."""
 
     def __init__(
         self,
@@ -246,10 +253,10 @@ def import_warcs(
 ) -> ImportResult:
     """Import WARC files, folders or URLs into ``db_path`` under the crawl's lock.
 
-    Raises ValueError for a missing source and ``scraper.crawl.LockHeld`` while a crawl
+    Raises ValueError for a missing source and ``ainews.scraper.crawl.LockHeld`` while a crawl
     writes the database.
     """
-    from scraper.crawl import crawl_lock
+    from ainews.scraper.crawl import crawl_lock
 
     started = time.monotonic()
     paths = expand_sources(sources)
@@ -315,8 +322,8 @@ def build_filter(
 ) -> PageFilter:
     """A :class:`PageFilter` from command-line values. Raises ConfigError (sites file,
     unknown site) or ValueError (a bad date)."""
-    from exports.export import parse_bound
-    from scraper.sites import load_sites
+    from ainews.exports.export import parse_bound
+    from ainews.scraper.sites import load_sites
 
     sites = load_sites(sites_file).select(list(site_names)) if sites_file else ()
     low = parse_bound(since, name="--since")

@@ -14,7 +14,7 @@ from typing import IO, Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.warc import fields
+from ainews.scraper.warc import fields
 
 #: The date given to records whose page states none.
 DEFAULT_DATE = "2026-04-07T09:00:00Z"

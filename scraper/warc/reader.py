@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.utils import BUFF_SIZE
 
-from scraper.warc import fields
+from ainews.scraper.warc import fields
 
 logger = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scraper.items import fetch_time
-from scraper.warc import fields
+from ainews.scraper.items import fetch_time
+from ainews.scraper.warc import fields
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ def _request_headers(request: Request) -> StatusAndHeaders:
 
 
 def crawl_fields(request: Request) -> dict[str, str]:
-    """What the crawl knew about a request (see :mod:`scraper.warc.fields`)."""
+    """What the crawl knew about a request (see :mod:`ainews.scraper.warc.fields`)."""
     meta = request.meta
     found = {
         fields.SITE: meta.get("site"),
@@ -253,7 +253,7 @@ def _sites_file_warc_dir(sites_file: str | None) -> str | None:
     """``warc_dir`` from the sites file's [settings], relative to the sites file."""
     if not sites_file:
         return None
-    from scraper.sites import ConfigError, load_sites
+    from ainews.scraper.sites import ConfigError, load_sites
 
     try:
         value = getattr(load_sites(sites_file), "warc_dir", None)

@@ -34,23 +34,26 @@ def _divs(paragraphs: list[str]) -> str:
     return "".join(f"<div>{p}</div>" for p in paragraphs)
 
 
+def _assert_every_paragraph_kept(article: str) -> str:
+    """The body of a page holding ``article``; every one of PARAGRAPHS must be in it."""
+    body = extract(_page(article), URL).body
+    missing = [p[:40] for p in PARAGRAPHS if p not in body]
+    assert not missing, f"lost: {missing}"
+    return body
+
+
 @pytest.mark.parametrize("tag", ["aside", "form"])
 def test_block_wrapping_the_article_text_in_divs_is_kept(tag):
-    html = _page(f"<article><h1>{TITLE}</h1><{tag} class='story'>{_divs(PARAGRAPHS)}"
-                 f"</{tag}></article>")
-    body = extract(html, URL).body
-    for paragraph in PARAGRAPHS:
-        assert paragraph in body
+    _assert_every_paragraph_kept(f"<article><h1>{TITLE}</h1><{tag} class='story'>"
+                                 f"{_divs(PARAGRAPHS)}</{tag}></article>")
 
 
 def test_class_names_deep_in_a_longer_name_or_a_modifier_are_not_boilerplate():
     blocks = [f'<div class="block block--ads"><p>{PARAGRAPHS[1]}</p></div>',
               f'<div class="live-blog-comment"><p>{PARAGRAPHS[2]}</p></div>']
-    html = _page(f"<article><h1>{TITLE}</h1><p>{PARAGRAPHS[0]}</p>{''.join(blocks)}"
-                 f"<p>{PARAGRAPHS[3]}</p></article>")
-    body = extract(html, URL).body
-    for paragraph in PARAGRAPHS:
-        assert paragraph in body
+    body = _assert_every_paragraph_kept(
+        f"<article><h1>{TITLE}</h1><p>{PARAGRAPHS[0]}</p>{''.join(blocks)}"
+        f"<p>{PARAGRAPHS[3]}</p></article>")
     assert "Another story about the weather" not in body
 
 
@@ -74,11 +77,9 @@ def test_sub_heading_anchor_with_a_nav_class_is_kept():
 def test_hidden_slideshow_inside_the_article_is_kept():
     slides = "".join(f'<div class="gallery-item" style="display: none"><p>{p}</p></div>'
                      for p in PARAGRAPHS[2:])
-    html = _page(f"<article><h1>{TITLE}</h1><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>"
-                 f'<div class="gallery">{slides}</div></article>')
-    body = extract(html, URL).body
-    for paragraph in PARAGRAPHS:
-        assert paragraph in body
+    _assert_every_paragraph_kept(
+        f"<article><h1>{TITLE}</h1><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>"
+        f'<div class="gallery">{slides}</div></article>')
 
 
 def test_hidden_block_outside_the_article_is_pruned():

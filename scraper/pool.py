@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -39,6 +41,21 @@ def default_workers() -> int:
 def _worker_init() -> None:
     # Ctrl-C reaches the whole process group; the crawl process decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True,
+                         name="ainews-parent-watch").start()
+
+
+def _exit_with(parent_sentinel: int) -> None:
+    """Exit when the crawl process is gone, however it died.
+
+    A worker blocks on its task queue, whose pipe it holds both ends of, and keeps the
+    forkserver alive: after a ``kill -9`` of the crawl (cron's timeout, the OOM killer)
+    workers and forkserver would idle on forever, a few dozen MB each per killed run.
+    """
+    multiprocessing.connection.wait([parent_sentinel])
+    os._exit(0)
 
 
 class ExtractorPool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @contextmanager
@@ -38,3 +40,13 @@ class QuietHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+def local_sites(path: Path, name: str, **fields: str | list[str]) -> Path:
+    """Write a sites file at ``path`` for one site served on 127.0.0.1, with no politeness
+    delay; ``fields`` are the site's keys (``feeds=[...]``, ``article_pattern=...``)."""
+    lines = ["[settings]", "download_delay = 0", "allow_private = true", "", "[[site]]",
+             f"name = {json.dumps(name)}", 'domains = ["127.0.0.1"]']
+    lines += [f"{key} = {json.dumps(value)}" for key, value in fields.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -22,7 +22,7 @@ from ainews.scraper.process import process_page
 from ainews.scraper.storage import Store, article_id
 from tests import demo_expected as expected
 from tests.cli_helpers import REPO, run_ainews
-from tests.localweb import QuietHandler, reply, serving
+from tests.localweb import QuietHandler, local_sites, reply, serving
 
 #: Columns that must not depend on the number of workers or the order pages arrive in.
 RECORD = ("url", "title", "authors", "published_at", "body", "lede", "language", "tags",
@@ -241,16 +241,7 @@ def _urlset(locs: list[str]) -> bytes:
 
 
 def crawl_sitemaps(tmp_path: Path, base: str, name: str, *options: str) -> dict[str, int]:
-    sites = tmp_path / "sites.toml"
-    sites.write_text(f"""
-[settings]
-download_delay = 0
-allow_private = true
-[[site]]
-name = "maps"
-domains = ["127.0.0.1"]
-sitemaps = ["{base}/index-1.xml"]
-""", encoding="utf-8")
+    sites = local_sites(tmp_path / "sites.toml", "maps", sitemaps=[f"{base}/index-1.xml"])
     db = tmp_path / f"{name}.db"
     run = run_ainews("crawl", "--db", db, "--sites", sites, "-s", "AUTOTHROTTLE_ENABLED=0",
                      *options)

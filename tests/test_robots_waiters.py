@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.cli_helpers import run_ainews
-from tests.localweb import QuietHandler, reply, serving
+from tests.localweb import QuietHandler, local_sites, reply, serving
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>"""
 
@@ -22,17 +22,8 @@ def test_start_points_requested_together_all_obey_robots_txt(tmp_path: Path) -> 
                 reply(self, FEED, "application/rss+xml")
 
     with serving(Handler) as base:
-        feeds = ", ".join(f'"{base}/{p}feed-{i}.xml"' for i in range(4) for p in ("", "private/"))
-        sites = tmp_path / "sites.toml"
-        sites.write_text(f"""
-[settings]
-download_delay = 0
-allow_private = true
-[[site]]
-name = "one"
-domains = ["127.0.0.1"]
-feeds = [{feeds}]
-""", encoding="utf-8")
+        feeds = [f"{base}/{p}feed-{i}.xml" for i in range(4) for p in ("", "private/")]
+        sites = local_sites(tmp_path / "sites.toml", "one", feeds=feeds)
         run = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", sites)
     assert "robots_txt=4" in run.stdout, run.stdout
     assert "/robots.txt" in paths

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.cli_helpers import run_ainews
-from tests.localweb import QuietHandler, reply, serving
+from tests.localweb import QuietHandler, local_sites, reply, serving
 
 ARTICLES = 60
 
@@ -55,13 +55,8 @@ def slow_web() -> Iterator[str]:
 
 def test_max_minutes_ends_the_run_whatever_the_web_serves(tmp_path: Path) -> None:
     with slow_web() as base:
-        sites = tmp_path / "sites.toml"
-        sites.write_text(
-            "[settings]\ndownload_delay = 0\nallow_private = true\n\n"
-            f'[[site]]\nname = "slow"\ndomains = ["127.0.0.1"]\nfeeds = ["{base}/feed"]\n'
-            f"article_pattern = '^{base}/a/'\n",
-            encoding="utf-8",
-        )
+        sites = local_sites(tmp_path / "sites.toml", "slow", feeds=[f"{base}/feed"],
+                            article_pattern=f"^{base}/a/")
         started = time.monotonic()
         proc = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", sites,
                           "--max-minutes", "0.5", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")

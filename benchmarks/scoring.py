@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\w+")
@@ -25,9 +25,13 @@ def tokens(text: str | None) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
-def shingles(text: str | None, size: int = SHINGLE_SIZE) -> Counter[tuple[str, ...]]:
+Tokenizer = Callable[[str | None], list[str]]
+
+
+def shingles(text: str | None, size: int = SHINGLE_SIZE,
+             tokenize: Tokenizer = tokens) -> Counter[tuple[str, ...]]:
     """Multiset of ``size``-token shingles; a shorter non-empty text is one shingle."""
-    toks = tokens(text)
+    toks = tokenize(text)
     if not toks:
         return Counter()
     return Counter(tuple(toks[i:i + size]) for i in range(max(1, len(toks) - size + 1)))
@@ -47,16 +51,20 @@ class PageScore:
     empty: bool  # the prediction has no token
 
 
-def shingle_scores(pred: str | None, truth: str | None) -> PageScore:
-    """Precision, recall and exactness of one prediction against its truth."""
-    p, t = shingles(pred), shingles(truth)
+def shingle_scores(pred: str | None, truth: str | None,
+                   tokenize: Tokenizer = tokens) -> PageScore:
+    """Precision, recall and exactness of one prediction against its truth; ``tokenize``
+    defaults to the benchmark's ``\\w+`` (``benchmarks/multiscript.py`` passes one that
+    makes each Chinese, Japanese or Thai character a token)."""
+    p, t = shingles(pred, tokenize=tokenize), shingles(truth, tokenize=tokenize)
     tp = sum((p & t).values())
     fp = sum((p - t).values())
     fn = sum((t - p).values())
     empty = not p
     precision = None if empty else tp / (tp + fp)
     recall = tp / (tp + fn) if tp + fn else 1.0
-    return PageScore(precision, 0.0 if empty else recall, tokens(pred) == tokens(truth), empty)
+    return PageScore(precision, 0.0 if empty else recall, tokenize(pred) == tokenize(truth),
+                     empty)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ import trafilatura
 
 from ainews.scraper.extraction.prune import prune_boilerplate
 from ainews.scraper.extraction.repeats import dedupe_paragraphs
-from ainews.scraper.extraction.text import WORD, norm, word_count
+from ainews.scraper.extraction.text import WORD, norm, tokens, word_count
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +32,21 @@ def trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:
                                include_comments=False) or ""
 
 
-#: Paragraphs shorter than this are captions, bylines and teasers, not article prose.
+#: Paragraphs shorter than this are captions, bylines and teasers, not article prose
+#: (in English-word equivalents, ``text.word_count``: 15 Chinese characters).
 _PROSE_MIN_WORDS = 10
 #: A <p> whose words are more than this share link text is a teaser or link list.
 _PROSE_MAX_LINK_SHARE = 0.3
 
 
-def prose_words(root: lxml.html.HtmlElement) -> int:
+def prose_words(root: lxml.html.HtmlElement) -> float:
     """Words in the page's prose paragraphs: what an article extraction should mostly hold."""
-    total = 0
+    total = 0.0
     for p in root.iter("p"):
-        words = len(WORD.findall(p.text_content()))
+        words = word_count(p.text_content())
         if words < _PROSE_MIN_WORDS:
             continue
-        linked = sum(len(WORD.findall(a.text_content())) for a in p.iter("a"))
+        linked = sum(word_count(a.text_content()) for a in p.iter("a"))
         if linked <= _PROSE_MAX_LINK_SHARE * words:
             total += words
     return total
@@ -75,7 +76,7 @@ def _readability_text(root: lxml.html.HtmlElement) -> str:
 
 
 def _shingle_set(text: str) -> set[tuple[str, ...]]:
-    toks = WORD.findall(text)
+    toks = tokens(text)  # a Chinese clause is many tokens, not one
     return {tuple(toks[i:i + 4]) for i in range(max(1, len(toks) - 3))} if toks else set()
 
 
@@ -89,9 +90,9 @@ _LONGER = 1.5
 _CONTAINS = 0.9
 
 
-def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: int) -> str:
+def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: float) -> str:
     """readability's text when trafilatura's looks like part of a split article."""
-    if not prose or len(WORD.findall(text)) >= _SHORT_SHARE * prose:
+    if not prose or word_count(text) >= _SHORT_SHARE * prose:
         return text
     work = copy.deepcopy(tree)
     prune_boilerplate(work)
@@ -121,7 +122,7 @@ def _trafilatura_own(tree: lxml.html.HtmlElement, url: str) -> str:
     return trafilatura_text(work, url)
 
 
-def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: int,
+def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: float,
                 page_chars: int) -> str:
     """Our text, trafilatura's own or readability's, when ours looks short.
 
@@ -149,7 +150,7 @@ def _union(text: str, other: str) -> str:
     lines = [line.strip() for line in text.splitlines() if WORD.search(line)]
     keys = {norm(line) for line in lines}
     others = [line.strip() for line in other.splitlines() if WORD.search(line)]
-    if not any(norm(line) in keys and len(WORD.findall(line)) >= _PROSE_MIN_WORDS
+    if not any(norm(line) in keys and word_count(line) >= _PROSE_MIN_WORDS
                for line in others):
         return text
     return "\n".join(lines + [line for line in others if norm(line) not in keys])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ainews.scraper.extraction.text import norm
+from ainews.scraper.extraction.text import norm, word_count
 
 #: The lead-ins that credit another outlet, in the languages of our sources.
 _LEAD_IN = (
@@ -36,7 +36,7 @@ def parse_credit(line: str) -> str | None:
     if not match:
         return None
     name = _TRAILER.sub("", match.group("name")).strip(" .,:;-–—")
-    if not name or len(name.split()) > MAX_NAME_WORDS:
+    if not name or word_count(name) > MAX_NAME_WORDS:
         return None
     return name
 

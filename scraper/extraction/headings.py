@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from ainews.scraper.extraction.text import WORD, norm
+from ainews.scraper.extraction.text import WORD, norm, word_count
 
 _HEADINGS = ("h2", "h3", "h4")
 #: A section heading is a short line; a longer "heading" is a teaser or a pull quote.
@@ -53,7 +53,7 @@ def restore_headings(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list
     for before, head, after in _headings_between_paragraphs(root):
         i = position.get(before)
         if (i is None or i + 1 >= len(keys) or keys[i + 1] != after or head in present
-                or head.count(" ") + 1 > _MAX_HEADING_WORDS):
+                or word_count(head) > _MAX_HEADING_WORDS):
             continue
         inserts.setdefault(i + 1, []).append(head)
         present.add(head)

@@ -13,6 +13,8 @@ import re
 
 import lxml.html
 
+from ainews.scraper.extraction.text import word_count
+
 #: Labels of an author field, whole (after dropping a colon), in the languages we see most.
 AUTHOR_LABEL = re.compile(
     r"^(?:autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|author|authors|written by|"
@@ -75,7 +77,7 @@ def name_line(headline: lxml.html.HtmlElement | None) -> list[str]:
         return []
     for p in headline.xpath(f"following::p[position() <= {NAME_LINE_WINDOW}]"):
         text = _fold(p.text_content())
-        if len(text.split()) >= PROSE_WORDS:
+        if word_count(text) >= PROSE_WORDS:
             return []  # the text has begun: a bold line further down is a subheading
         bold = _fold(" ".join(b.text_content() for b in p.xpath(".//strong | .//b")))
         if (bold == text and len(text.split()) <= MAX_NAME_LINE_WORDS

@@ -1,5 +1,13 @@
 """The page's language: declared codes first, else a cheap guess from the script and
-the commonest function words of the text. No model, no download."""
+the commonest function words of the text. No model, no download.
+
+(What is installed was looked at first: trafilatura detects languages only with the
+optional py3langid, which is not a dependency; charset-normalizer's coherence check names
+languages by letter frequencies of a decoding and is not meant for short samples. A page
+in a script of its own, which is what fails without a declaration, is told apart by
+counting that script's letters, and the few languages sharing a script by the letters
+only they use.)
+"""
 
 from __future__ import annotations
 
@@ -7,20 +15,60 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-#: Scripts that name one language (or one dominant one) by themselves.
+from ainews.scraper.extraction.text import word_count
+
+#: Scripts that name one language (or one dominant one) by themselves, as code point
+#: ranges; languages sharing a script are told apart below (``_LETTERS``).
 SCRIPTS = (
     ("\u3040", "\u30ff", "ja"),  # hiragana, katakana
+    ("\u31f0", "\u31ff", "ja"),  # katakana extensions
+    ("\uff66", "\uff9f", "ja"),  # half-width katakana
     ("\uac00", "\ud7af", "ko"),  # hangul syllables
+    ("\u1100", "\u11ff", "ko"),  # hangul jamo
+    ("\u3130", "\u318f", "ko"),  # hangul compatibility jamo
     ("\u0e00", "\u0e7f", "th"),
+    ("\u0e80", "\u0eff", "lo"),
+    ("\u1780", "\u17ff", "km"),
+    ("\u1000", "\u109f", "my"),
     ("\u0590", "\u05ff", "he"),
     ("\u0370", "\u03ff", "el"),
+    ("\u1f00", "\u1fff", "el"),  # polytonic Greek
     ("\u0900", "\u097f", "hi"),  # devanagari
     ("\u0980", "\u09ff", "bn"),
+    ("\u0a00", "\u0a7f", "pa"),  # gurmukhi
+    ("\u0a80", "\u0aff", "gu"),
+    ("\u0b80", "\u0bff", "ta"),
+    ("\u0c00", "\u0c7f", "te"),
+    ("\u0c80", "\u0cff", "kn"),
+    ("\u0d00", "\u0d7f", "ml"),
+    ("\u0d80", "\u0dff", "si"),
+    ("\u0530", "\u058f", "hy"),
+    ("\u10a0", "\u10ff", "ka"),
+    ("\u1200", "\u137f", "am"),  # ethiopic
     ("\u0600", "\u06ff", "ar"),
+    ("\u0750", "\u077f", "ar"),  # arabic supplement
     ("\u0400", "\u04ff", "ru"),  # cyrillic; Ukrainian and others are told apart below
+    ("\u3400", "\u4dbf", "zh"),  # han extension A
     ("\u4e00", "\u9fff", "zh"),  # han without kana
+    ("\uf900", "\ufaff", "zh"),  # han compatibility
 )
 _FIRST_SCRIPT_CHAR = min(low for low, _, _ in SCRIPTS)
+#: A Han or kana character carries about as much text as four Latin letters (a Chinese
+#: word is ~1.5 characters, an English one ~5 letters): weighed so, a Chinese page full of
+#: English product names is still Chinese.
+_LETTER_WEIGHT = {"zh": 4.0, "ja": 4.0}
+#: The script's share of the (weighed) letters that makes it the text's own script.
+_SCRIPT_SHARE = 0.3
+#: Japanese mixes kanji and kana; a Chinese text has kana only by accident (a quoted
+#: brand name): Japanese prose is ~half kana, a headline rarely less than a sixth.
+_KANA_SHARE = 0.15
+#: Languages told apart from the script's main one by letters only they use, with the
+#: share of the script's letters those must reach (a single quoted name does not count).
+_LETTERS = {
+    "ru": (("mk", "ѓќѕ"), ("sr", "ђјљњћџ"), ("kk", "әғқңөұүһ"), ("be", "ў"), ("uk", "їєґі")),
+    "ar": (("ur", "ٹڈڑںےۓ"), ("fa", "پچژگکی")),
+}
+_LETTER_SHARE = 0.005
 #: Frequent short words, enough to tell the Latin-script languages of news pages apart.
 STOPWORDS = {
     "en": "the and of to in is that for on with was as it by are from at",
@@ -39,10 +87,11 @@ STOPWORDS = {
     "id": "yang dan di itu dengan untuk dari ini dalam tidak akan pada",
 }
 _STOP_SETS = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
-#: Letters only Ukrainian uses among Cyrillic languages.
-_UKRAINIAN = set("їєіґ")
 #: Characters sampled: enough for a stable guess, small enough to stay well under 1 ms.
 SAMPLE_CHARS = 3000
+#: Less text than this (in English-word equivalents, ``text.word_count``) is no evidence:
+#: a caption or a name. Four words are twenty Latin letters or six Chinese characters.
+_MIN_WORDS = 4
 _CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.IGNORECASE)
 
 
@@ -64,12 +113,7 @@ def declared(codes: Iterable[str | None]) -> str | None:
     return None
 
 
-def guess(text: str) -> str | None:
-    """A best guess from the script, then from function words; None for too little text."""
-    sample = text[:SAMPLE_CHARS]
-    letters = [ch for ch in sample if ch.isalpha()]
-    if len(letters) < 20:  # a caption or a name: no evidence
-        return None
+def _script_counts(letters: list[str]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for ch in letters:
         if ch < _FIRST_SCRIPT_CHAR:  # Latin letters: most of most pages
@@ -78,14 +122,40 @@ def guess(text: str) -> str | None:
             if low <= ch <= high:
                 counts[lang] += 1
                 break
-    if counts:
-        lang, n = counts.most_common(1)[0]
-        if n >= len(letters) * 0.3:  # a third of letters: the text's own script
-            if lang == "zh" and counts["ja"]:
-                return "ja"  # Japanese mixes kanji and kana
-            if lang == "ru" and any(ch in _UKRAINIAN for ch in sample.lower()):
-                return "uk"
-            return lang
+    return counts
+
+
+def _by_letters(lang: str, letters: list[str], n: int) -> str:
+    """``lang``, or the language of its script whose own letters the text uses."""
+    lower = Counter(ch.lower() for ch in letters)
+    for other, own in _LETTERS.get(lang, ()):
+        if sum(lower[ch] for ch in own) >= max(2.0, _LETTER_SHARE * n):
+            return other
+    return lang
+
+
+def _by_script(letters: list[str]) -> str | None:
+    """The language named by the text's own script, or None for a Latin-script text."""
+    counts = _script_counts(letters)
+    if not counts:
+        return None
+    if counts["zh"] and counts["ja"] >= _KANA_SHARE * (counts["zh"] + counts["ja"]):
+        counts["ja"] += counts.pop("zh")  # kanji of a Japanese text
+    lang, n = counts.most_common(1)[0]
+    weighed = len(letters) + sum((_LETTER_WEIGHT.get(k, 1.0) - 1) * v for k, v in counts.items())
+    if n * _LETTER_WEIGHT.get(lang, 1.0) < _SCRIPT_SHARE * weighed:
+        return None
+    return _by_letters(lang, letters, n)
+
+
+def guess(text: str) -> str | None:
+    """A best guess from the script, then from function words; None for too little text."""
+    sample = text[:SAMPLE_CHARS]
+    letters = [ch for ch in sample if ch.isalpha()]
+    if len(letters) < 20 and word_count(sample) < _MIN_WORDS:  # a caption or a name
+        return None
+    if lang := _by_script(letters):
+        return lang
     words = Counter(re.findall(r"[^\W\d_]+", sample.lower()))
     scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOP_SETS.items()}
     best = max(scores, key=scores.__getitem__)

@@ -18,7 +18,7 @@ import re
 import lxml.html
 
 from ainews.scraper.extraction import titles
-from ainews.scraper.extraction.text import norm
+from ainews.scraper.extraction.text import norm, word_count
 
 #: Class/id words of a standfirst shown under the headline.
 _DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-title|subheadline|"
@@ -41,7 +41,7 @@ _SKIP = frozenset({"script", "style", "noscript", "meta", "link", "figure", "fig
 def same_text(a: str, b: str) -> bool:
     """Equal, or one is the other cut short (meta descriptions end with "...")."""
     a, b = norm(a), norm(b)
-    if min(a.count(" "), b.count(" ")) + 1 < _DEK_WORDS[0]:
+    if min(word_count(a), word_count(b)) < _DEK_WORDS[0]:
         return False  # "Photos" is a prefix of nothing worth calling a lede
     return a == b or a.startswith(b) or b.startswith(a)
 
@@ -95,7 +95,7 @@ def standfirst(root: lxml.html.HtmlElement, title: str | None,
         key = norm(text)
         if headline and key in headline:
             continue  # the headline's second line ("Wann sie sind ..."), not a standfirst
-        if _DEK_WORDS[0] <= key.count(" ") + 1 <= _DEK_WORDS[1] and _is_dek(el):
+        if _DEK_WORDS[0] <= word_count(key) <= _DEK_WORDS[1] and _is_dek(el):
             return text
         if stop and key == stop:
             return None

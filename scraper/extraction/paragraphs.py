@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from ainews.scraper.extraction.credit import is_credit_line
-from ainews.scraper.extraction.text import WORD, norm, word_count
+from ainews.scraper.extraction.text import (
+    SENTENCE_ENDS,
+    WORD,
+    ends_with_full_stop,
+    norm,
+    word_count,
+)
 
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
 _TEASER = re.compile(
@@ -80,9 +86,10 @@ def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
     return kept
 
 
-#: A teaser headline is short and is no sentence: it does not end with a full stop.
+#: A teaser headline is short and is no sentence: it does not end with a full stop (of
+#: any script: "。", "।", "؟" ...), a colon or a closing quote or bracket.
 _HEADLINE_MAX_WORDS = 15
-_SENTENCE_END = re.compile(r"[.!?:;…\"”»)]\s*$")
+_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_ENDS)}:：；\"”»)）」』]\s*$")
 
 
 def _is_teaser_headline(p: str) -> bool:
@@ -108,14 +115,14 @@ def drop_headline(paragraphs: list[str], title: str | None) -> list[str]:
     key = norm(title or "")
     if not key:
         return paragraphs
-    size = key.count(" ") + 1
+    size = word_count(key)
     out = []
     for i, p in enumerate(paragraphs):
         pk = norm(p)
         if pk == key:
             continue
         if (i < _HEAD_PARAGRAPHS and size >= _MIN_TITLE_WORDS and key in pk
-                and word_count(p) <= size + _KICKER_WORDS and not p.rstrip().endswith(".")):
+                and word_count(p) <= size + _KICKER_WORDS and not ends_with_full_stop(p)):
             continue
         out.append(p)
     return out

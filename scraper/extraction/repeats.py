@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from itertools import accumulate
 
-from ainews.scraper.extraction.text import norm
+from ainews.scraper.extraction.text import norm, word_count
 
 #: A run of paragraphs repeating an earlier run, in order, is a second copy of the
 #: article (desktop + mobile blocks) when it holds at least this share of the words.
@@ -65,7 +65,7 @@ def dedupe_paragraphs(paragraphs: list[str]) -> list[str]:
     keys = [norm(p) for p in paragraphs]
     ids: dict[str, int] = {}
     codes = [ids.setdefault(key, len(ids)) for key in keys]
-    words = [key.count(" ") + 1 if key else 0 for key in keys]
+    words = [word_count(key) for key in keys]
     cumulative = [0, *accumulate(words)]  # cumulative[k] = words in paragraphs[:k]
     threshold = COPY_SHARE * (cumulative[-1] or 1)
     hashes = _RunHashes(codes)
@@ -88,7 +88,7 @@ def dedupe_paragraphs(paragraphs: list[str]) -> list[str]:
 
 
 def _copy_length(i: int, keys: list[str], starts: list[int] | tuple[()], hashes: _RunHashes,
-                 cumulative: list[int], threshold: float) -> int:
+                 cumulative: list[float], threshold: float) -> int:
     """Length of the longest run at ``i`` repeating an earlier run, when that run holds at
     least ``threshold`` words; 0 otherwise."""
     if not keys[i] or not starts:

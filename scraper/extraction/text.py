@@ -1,11 +1,69 @@
-"""Text helpers shared by the body stages: words and the comparison form of a paragraph."""
+"""Text helpers shared by the body stages: words, text size and sentence ends in any script.
+
+Every size rule of the body stages ("a headline is at most 15 words", "prose paragraphs
+have 10 words or more") counts with :func:`word_count`, so that a threshold means the
+same amount of text in every script:
+
+- spaced scripts (Latin, Cyrillic, Greek, Arabic, Hebrew, Devanagari, Hangul, ...): a
+  word is a run of letters, digits *and combining marks*. Python's ``\\w`` leaves out the
+  vowel signs of Indic and Thai scripts, so ``\\w+`` cuts "हिन्दी" into three "words";
+- scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar): each character
+  counts as a share of a word, from the ratios translators use to size a text against
+  its English translation (``_CHARS_PER_WORD``). ``\\w+`` counts a whole Chinese clause
+  as one word, so a 200-character paragraph was "5 words" and never prose.
+"""
 
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 
-#: A word: a run of letters, digits or underscores, in any script.
-WORD = re.compile(r"\w+")
+
+def _mark_class() -> str:
+    """A regex character class body of the combining marks (Mn, Mc, Me) of the BMP,
+    plus the zero-width (non-)joiners that sit inside Persian and Indic words."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x10000):
+        if unicodedata.category(chr(code))[0] == "M":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    parts = [f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges]
+    return "".join(parts) + "\\u200c\\u200d"
+
+
+_MARKS = _mark_class()
+#: A word: a run of letters, digits, underscores and combining marks, in any script.
+WORD = re.compile(rf"[\w{_MARKS}]+")
+
+#: Scripts written without spaces between words, and characters per English word of the
+#: same text (translation sizing: a 1,000-word English text is ~1,300-1,800 Chinese
+#: characters, Japanese text is sized at 2-2.5 characters per English word, Thai at 4).
+_HAN = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
+        "\uf900-\ufaff\U00020000-\U0003134f")
+_KANA = "\u3041-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_SOUTHEAST = "\u0e01-\u0e5b\u0e81-\u0edf\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
+_CHARS_PER_WORD = {_HAN: 1.5, _KANA: 3.0, _SOUTHEAST: 4.0}
+#: Kanji are counted at Chinese's rate and kana at 3: a Japanese text, about a third
+#: kanji, then comes out at ~2.2 characters per word.
+_UNSPACED = _HAN + _KANA + _SOUTHEAST
+_UNSPACED_CHAR = {chars: re.compile(rf"(?=[\w{_MARKS}])[{chars}]") for chars in _CHARS_PER_WORD}
+#: A word of a spaced script: a run of word characters outside the unspaced scripts.
+_SPACED_WORD = re.compile(rf"(?:(?![{_UNSPACED}])[\w{_MARKS}])+")
+#: A token for comparing texts: a spaced word, or one character of an unspaced script.
+TOKEN = re.compile(rf"(?=[\w{_MARKS}])[{_UNSPACED}]|{_SPACED_WORD.pattern}")
+
+#: Full stops of the world's scripts: Latin, CJK (full and half width), Devanagari and
+#: Bengali dandas, Arabic and Urdu, Armenian, Ethiopic, Myanmar, Khmer, Tibetan, Mongolian.
+FULL_STOPS = ".…。．｡।॥۔։።၊။។៕།᠃᠉"
+#: Sentence ends: the full stops and the question and exclamation marks.
+SENTENCE_ENDS = FULL_STOPS + "!?！？؟;;፧፨"  # the Greek question mark is ";" (U+037E)
+#: What may close a sentence after its end mark: quotes and brackets of any script.
+CLOSERS = "\"'”’»›)]）」』】〉》〕〗〙〛"
+_SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_ENDS)}][{re.escape(CLOSERS)}]*\s*$")
+_FULL_STOP_END = re.compile(rf"[{re.escape(FULL_STOPS)}][{re.escape(CLOSERS)}]*\s*$")
 
 
 def norm(text: str) -> str:
@@ -14,6 +72,30 @@ def norm(text: str) -> str:
     return " ".join(WORD.findall(text.lower()))
 
 
-def word_count(text: str) -> int:
-    """Words in ``text``."""
-    return len(WORD.findall(text))
+def tokens(text: str) -> list[str]:
+    """Comparison tokens: spaced words, and single characters of unspaced scripts."""
+    return TOKEN.findall(text)
+
+
+def word_count(text: str) -> float:
+    """The size of ``text`` in English-word equivalents (see the module docstring)."""
+    if text.isascii():
+        return len(WORD.findall(text))
+    count: float = len(_SPACED_WORD.findall(text))
+    for chars, per_word in _CHARS_PER_WORD.items():
+        if found := len(_UNSPACED_CHAR[chars].findall(text)):
+            count += found / per_word
+    return count
+
+
+def ends_sentence(text: str) -> bool:
+    """``text`` ends with a full stop, question or exclamation mark of any script."""
+    return bool(_SENTENCE_END.search(text))
+
+
+def ends_with_full_stop(text: str) -> bool:
+    """``text`` ends with a full stop of any script ("。", "।", "." ...), not "?" or "!"."""
+    return bool(_FULL_STOP_END.search(text))
+
+
+assert sys.maxunicode > 0xFFFF  # the Han ranges name supplementary planes

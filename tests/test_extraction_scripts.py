@@ -82,6 +82,15 @@ def test_japanese_paragraph_after_related_links_is_not_a_teaser_headline():
     assert kept == ["都内では少子化が全国を上回るペースで進んでいる。", prose]
 
 
+@pytest.mark.parametrize("line", [
+    "相关阅读", "延伸閱讀", "関連ニュース", "관련기사", "Читайте также", "اقرأ أيضا", "यह भी पढ़ें",
+    "ข่าวที่เกี่ยวข้อง", "Baca juga", "相关阅读：央行宣布下调存款准备金率",
+    "यह भी पढ़ें: मुंबई में भारी बारिश", "Читайте также: Рубль укрепился"])
+def test_read_also_labels_and_teasers_in_other_languages_are_dropped(line):
+    prose = ["国家统计局周二公布了最新的经济数据。", "分析人士认为，消费回升是主要动力。"]
+    assert drop_teasers([prose[0], line, prose[1]]) == prose
+
+
 def test_hindi_lede_sentence_starting_with_the_title_is_kept():
     title = "दिल्ली में प्रदूषण का स्तर फिर खतरनाक श्रेणी में पहुंचा"
     lede = f"{title}, मौसम विभाग ने बताया।"

@@ -18,12 +18,25 @@ from ainews.scraper.extraction.text import (
     word_count,
 )
 
+#: "Read also" and "related" in the languages of pages that declare no English, for the
+#: two rules below: "相关阅读", "関連ニュース", "관련기사", "Читайте также", "اقرأ أيضا",
+#: "यह भी पढ़ें", "ข่าวที่เกี่ยวข้อง", "Baca juga", "Xem thêm".
+_READ_ALSO = (
+    r"相关(?:阅读|新闻|文章|报道)|相關(?:閱讀|新聞|文章|報導)|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|"
+    r"関連(?:記事|ニュース)|あわせて読みたい|合わせて読みたい|おすすめ記事|"
+    r"관련\s?기사|관련\s?뉴스|추천\s?기사|"
+    r"читайте также|смотрите также|по теме|читайте також|дивіться також|"
+    r"اقرأ (?:أيضا|أيضاً|المزيد)|(?:مواضيع|أخبار|مقالات) ذات صلة|بیشتر بخوانید|مطالب مرتبط|"
+    r"(?:यह|ये) भी पढ़ें|संबंधित (?:खबरें|ख़बरें|लेख)|"
+    r"ข่าวที่เกี่ยวข้อง|บทความที่เกี่ยวข้อง|อ่านเพิ่มเติม|"
+    r"baca juga|berita terkait|tin liên quan|xem thêm|đọc thêm|ilgili haberler"
+)
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
 _TEASER = re.compile(
     r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
     r"see also|see more|more from \S+|also on \S+|recommended|don'?t miss|must read|"
     r"watch|listen|more|next|previous|filed under|posted in|tagged(?: with)?|tags|"
-    r"categories)\b\s*[:|>»›]",
+    rf"categories|{_READ_ALSO})\s*[:|>»›：]",
     re.I,
 )
 #: A whole line that only labels the teasers or the player after it, in the languages of
@@ -34,7 +47,7 @@ _TEASER_LABEL = re.compile(
     r"mehr zum thema\b.*|lesen sie (?:auch|mehr)|zum anhören|zum nachlesen|"
     r"empfohlener redaktioneller inhalt|ein klick für den datenschutz|"
     r"czytaj (?:więcej|też|także)|lire aussi|à lire aussi|leer más|lee también|"
-    r"leia (?:mais|também)|leggi anche|おすすめ情報|関連記事|あわせて読みたい)\W*$",
+    rf"leia (?:mais|também)|leggi anche|おすすめ情報|{_READ_ALSO})\W*$",
     re.I,
 )
 _CALL_TO_ACTION = re.compile(

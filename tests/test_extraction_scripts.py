@@ -13,25 +13,31 @@ import pytest
 
 from ainews.scraper.extraction import extract
 from ainews.scraper.extraction.choose import prose_words
+from ainews.scraper.extraction.labels import name_line
 from ainews.scraper.extraction.language import guess
 from ainews.scraper.extraction.paragraphs import drop_headline, drop_teasers
 from ainews.scraper.extraction.text import ends_sentence, tokens, word_count
 
 
 def _page(lang_title: str, paragraphs: list[str], *, head: str = "", before: str = "",
-          inside: str = "", nav: tuple[str, ...] = (), related: tuple[str, ...] = (),
-          newsletter: str = "") -> str:
+          inside: str = "", after: str = "", nav: tuple[str, ...] = (),
+          related: tuple[str, ...] = (), newsletter: str = "") -> str:
     """A news page without a declared language: nav, article, related links, newsletter."""
     links = "".join(f'<li><a href="/section/{i}">{n}</a></li>' for i, n in enumerate(nav))
     rel = "".join(f'<li><a href="/story/{i}">{r}</a></li>' for i, r in enumerate(related[1:]))
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>{lang_title}</title>
 {head}</head><body><header><nav><ul>{links}</ul></nav></header>
-<main><article><h1>{lang_title}</h1>{before}<div class="article-body">{inside}{body}</div>
+<main><article><h1>{lang_title}</h1>{before}<div class="article-body">{inside}{body}{after}</div>
 </article>
 <section class="related"><h2>{related[0] if related else ""}</h2><ul>{rel}</ul></section>
 <div class="newsletter"><p>{newsletter}</p><form><input type="email"><button>OK</button>
 </form></div></main><footer><p>© 2026</p></footer></body></html>"""
+
+
+def _teaser(label: str, headline: str) -> str:
+    """A "read also" line inside the text: a label and a link to another story."""
+    return f'<p><strong>{label}</strong> <a href="/story/99">{headline}</a></p>'
 
 
 def _assert_whole(body: str, paragraphs: list[str], *boilerplate: str) -> None:
@@ -103,6 +109,13 @@ def test_chinese_headline_with_kicker_is_dropped():
     assert drop_headline([f"快讯｜{title}", prose], title) == [prose]
 
 
+def test_bold_name_after_chinese_prose_is_a_subheading_not_a_byline():
+    page = lxml.html.document_fromstring(
+        "<html><body><h1>统计局公布数据</h1><p>国家统计局周二公布的数据显示，第三季度国内生产总值"
+        "同比增长百分之四点八。</p><p><strong>Li Qiang Wang</strong></p></body></html>")
+    assert name_line(page.find(".//h1")) == []  # the text had begun: 30 characters of prose
+
+
 # --- whole pages ------------------------------------------------------------------------
 
 ZH = ["国家统计局周二公布的数据显示，第三季度国内生产总值同比增长百分之四点八，"
@@ -156,12 +169,13 @@ TH = ["คณะรัฐมนตรีมีมติอนุมัติง�
 
 
 def test_thai_page():
-    html = _page("ครม.อนุมัติงบสร้างรถไฟความเร็วสูงสายเหนือ", TH,
+    html = _page("ครม.อนุมัติงบสร้างรถไฟความเร็วสูงสายเหนือ", TH, after=_teaser(
+                     "อ่านเพิ่มเติม:", "ราคาน้ำมันปรับขึ้นอีกครั้งในรอบสัปดาห์"),
                  nav=("หน้าแรก", "การเมือง", "เศรษฐกิจ", "กีฬา"),
                  related=("ข่าวที่เกี่ยวข้อง", "ราคาน้ำมันปรับขึ้นอีกครั้ง", "ตลาดหุ้นไทยปิดบวก"),
                  newsletter="สมัครรับจดหมายข่าวของเราเพื่อรับข่าวสารล่าสุดทุกเช้า")
     article = extract(html, "https://www.example.co.th/news/politics/123456")
-    _assert_whole(article.body, TH, "ราคาน้ำมัน", "สมัครรับ", "หน้าแรก")
+    _assert_whole(article.body, TH, "ราคาน้ำมัน", "อ่านเพิ่มเติม", "สมัครรับ", "หน้าแรก")
     assert article.language == "th"
 
 
@@ -174,12 +188,13 @@ AR = ["أعلنت وزارة المالية اليوم الثلاثاء عن خ�
 
 
 def test_arabic_page():
-    html = _page("الحكومة تعلن خطة لدعم الشركات الصغيرة", AR,
+    html = _page("الحكومة تعلن خطة لدعم الشركات الصغيرة", AR, after=_teaser(
+                     "اقرأ أيضا:", "البنك المركزي يرفع أسعار الفائدة"),
                  nav=("الرئيسية", "سياسة", "اقتصاد", "رياضة"),
                  related=("أخبار ذات صلة", "ارتفاع أسعار النفط", "البورصة تغلق على ارتفاع"),
                  newsletter="اشترك في نشرتنا الإخبارية لتصلك آخر الأخبار كل صباح.")
     article = extract(html, "https://www.example.com.eg/economy/2026/10/20/plan")
-    _assert_whole(article.body, AR, "أسعار النفط", "اشترك", "الرئيسية")
+    _assert_whole(article.body, AR, "أسعار النفط", "البنك المركزي", "اشترك", "الرئيسية")
     assert article.language == "ar"
 
 
@@ -192,11 +207,12 @@ HI = [f"{HI_TITLE}, मौसम विभाग ने मंगलवार �
 
 
 def test_hindi_page():
-    html = _page(HI_TITLE, HI, nav=("होम", "देश", "दुनिया", "खेल"),
+    html = _page(HI_TITLE, HI, after=_teaser("यह भी पढ़ें:", "मुंबई में भारी बारिश से जनजीवन ठप"),
+                 nav=("होम", "देश", "दुनिया", "खेल"),
                  related=("संबंधित खबरें", "मुंबई में भारी बारिश", "शेयर बाजार में तेजी"),
                  newsletter="हमारे न्यूज़लेटर की सदस्यता लें और हर सुबह ताज़ा खबरें पाएं।")
     article = extract(html, "https://www.example.in/delhi/pollution-123.html")
-    _assert_whole(article.body, HI, "भारी बारिश", "न्यूज़लेटर", "दुनिया")
+    _assert_whole(article.body, HI, "भारी बारिश", "पढ़ें", "न्यूज़लेटर", "दुनिया")
     assert article.language == "hi"
 
 
@@ -208,11 +224,12 @@ RU = ["Центральный банк во вторник сохранил кл
 
 def test_russian_page():
     html = _page("Центробанк сохранил ключевую ставку", RU,
+                 after=_teaser("Читайте также:", "Рубль укрепился к доллару и евро"),
                  nav=("Главная", "Политика", "Экономика", "Спорт"),
                  related=("Читайте также", "Нефть подорожала", "Рубль укрепился"),
                  newsletter="Подпишитесь на нашу рассылку и получайте новости каждое утро.")
     article = extract(html, "https://www.example.ru/economy/2026/10/20/rate")
-    _assert_whole(article.body, RU, "Нефть", "Подпишитесь", "Главная")
+    _assert_whole(article.body, RU, "Нефть", "Рубль", "Подпишитесь", "Главная")
     assert article.language == "ru"
 
 

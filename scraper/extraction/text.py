@@ -41,19 +41,22 @@ WORD = re.compile(rf"[\w{_MARKS}]+")
 #: Scripts written without spaces between words, and characters per English word of the
 #: same text (translation sizing: a 1,000-word English text is ~1,300-1,800 Chinese
 #: characters, Japanese text is sized at 2-2.5 characters per English word, Thai at 4).
-_HAN = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff"
-        "\uf900-\ufaff\U00020000-\U0003134f")
-_KANA = "\u3041-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-_SOUTHEAST = "\u0e01-\u0e5b\u0e81-\u0edf\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
+_HAN = ("\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+        "\U00020000-\U0003134f")
+_KANA = "\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f"  # not "・"
+_SOUTHEAST = ("\u0e01-\u0e4e\u0e50-\u0e59"  # Thai, without ๏ ๚ ๛
+              "\u0e81-\u0edf"  # Lao
+              "\u1000-\u1049\u104c-\u109f"  # Myanmar, without its comma and full stop
+              "\u1780-\u17d3\u17dc-\u17ff")  # Khmer, without its punctuation
 _CHARS_PER_WORD = {_HAN: 1.5, _KANA: 3.0, _SOUTHEAST: 4.0}
 #: Kanji are counted at Chinese's rate and kana at 3: a Japanese text, about a third
 #: kanji, then comes out at ~2.2 characters per word.
 _UNSPACED = _HAN + _KANA + _SOUTHEAST
-_UNSPACED_CHAR = {chars: re.compile(rf"(?=[\w{_MARKS}])[{chars}]") for chars in _CHARS_PER_WORD}
+_UNSPACED_CHAR = {chars: re.compile(f"[{chars}]") for chars in _CHARS_PER_WORD}
 #: A word of a spaced script: a run of word characters outside the unspaced scripts.
 _SPACED_WORD = re.compile(rf"(?:(?![{_UNSPACED}])[\w{_MARKS}])+")
 #: A token for comparing texts: a spaced word, or one character of an unspaced script.
-TOKEN = re.compile(rf"(?=[\w{_MARKS}])[{_UNSPACED}]|{_SPACED_WORD.pattern}")
+TOKEN = re.compile(rf"[{_UNSPACED}]|{_SPACED_WORD.pattern}")
 #: Most text (English with curly quotes and dashes, most of Latin, Cyrillic, Arabic) has
 #: neither marks nor unspaced characters: plain ``\w+`` counts it, 25% faster than WORD.
 _SCRIPTED = re.compile(rf"[{_MARKS}{_UNSPACED}]")
@@ -61,7 +64,7 @@ _PLAIN_WORD = re.compile(r"\w+")
 
 #: Full stops of the world's scripts: Latin, CJK (full and half width), Devanagari and
 #: Bengali dandas, Arabic and Urdu, Armenian, Ethiopic, Myanmar, Khmer, Tibetan, Mongolian.
-FULL_STOPS = ".…。．｡।॥۔։።၊။។៕།᠃᠉"
+FULL_STOPS = ".…。．｡।॥۔։።။។៕།᠃᠉"
 #: Sentence ends: the full stops and the question and exclamation marks.
 SENTENCE_ENDS = FULL_STOPS + "!?！？؟;;፧፨"  # the Greek question mark is ";" (U+037E)
 #: What may close a sentence after its end mark: quotes and brackets of any script.

@@ -66,7 +66,7 @@ _PLAIN_WORD = re.compile(r"\w+")
 #: Bengali dandas, Arabic and Urdu, Armenian, Ethiopic, Myanmar, Khmer, Tibetan, Mongolian.
 FULL_STOPS = ".…。．｡।॥۔։።။។៕།᠃᠉"
 #: Sentence ends: the full stops and the question and exclamation marks.
-SENTENCE_ENDS = FULL_STOPS + "!?！？؟;;፧፨"  # the Greek question mark is ";" (U+037E)
+SENTENCE_ENDS = FULL_STOPS + "!?！？؟;\u037e፧፨"  # ";" is also the Greek question mark
 #: What may close a sentence after its end mark: quotes and brackets of any script.
 CLOSERS = "\"'”’»›)]）」』】〉》〕〗〙〛"
 _SENTENCE_END = re.compile(rf"[{re.escape(SENTENCE_ENDS)}][{re.escape(CLOSERS)}]*\s*$")

@@ -70,15 +70,15 @@ def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None]:
 _MAX_JUNK_SHARE = 0.1
 #: Characters looked at: enough to judge, cheap on a 1 MB page.
 _BINARY_SAMPLE = 4000
+#: What is junk in text: U+FFFD, C0 controls but tab and line breaks, DEL and C1 controls.
+_JUNK = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def looks_binary(text: str) -> bool:
     """True when ``text`` is decoded binary data rather than language."""
     if not text:
         return False
-    junk = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r")
-               or 127 <= ord(ch) < 160)
-    return junk > _MAX_JUNK_SHARE * len(text)
+    return len(_JUNK.findall(text)) > _MAX_JUNK_SHARE * len(text)
 
 
 def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:

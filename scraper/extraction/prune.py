@@ -108,13 +108,17 @@ def boilerplate_name(name: str) -> bool:
 _SEPARATORS = str.maketrans("_-", "  ")
 
 
-def _any_word(marker: str) -> bool:
-    """``_ANY_WORD.search(marker)``, 10x faster on the ASCII names nearly every page uses:
+def _any_word(names: str) -> bool:
+    """``_ANY_WORD.search(names)``, 10x faster on the ASCII names nearly every page uses:
     a set lookup of the parts between separators (the regular expression with 50
     alternatives was the walk's main cost)."""
-    if marker.isascii():
-        return not _WORDS.isdisjoint(marker.lower().translate(_SEPARATORS).split())
-    return _ANY_WORD.search(marker) is not None
+    if names.isascii():
+        return not _WORDS.isdisjoint(names.lower().translate(_SEPARATORS).split())
+    return _ANY_WORD.search(names) is not None
+
+
+#: Pages repeat their class attributes: these two tests are cached by its value.
+_class_any_word = lru_cache(maxsize=8192)(_any_word)
 
 
 @lru_cache(maxsize=8192)
@@ -124,10 +128,9 @@ def _hidden_class(cls: str) -> bool:
 
 def _has_boilerplate_name(el: lxml.html.HtmlElement, cls: str | None) -> bool:
     ident = el.get("id")
-    if not (cls or ident):
+    if not ((cls and _class_any_word(cls)) or (ident and _any_word(ident))):
         return False
-    marker = f"{cls or ''} {ident or ''}"
-    if not _any_word(marker) or not any(boilerplate_name(n) for n in marker.split()):
+    if not any(boilerplate_name(n) for n in f"{cls or ''} {ident or ''}".split()):
         return False
     # a sub-heading's anchor ("nav_..."): article text, whatever its class
     return el.tag not in _HEADINGS and not any(a.tag in _HEADINGS for a in el.iterancestors())
@@ -140,9 +143,13 @@ def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
 
 def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
     """Boilerplate by tag, hidden, as a teaser card or by a class/id name."""
+    return _is_boilerplate(el, _hidden_by_style(el))
+
+
+def _is_boilerplate(el: lxml.html.HtmlElement, hidden_by_style: bool) -> bool:
     cls = el.get("class")
-    if el.tag in _DROP_TAGS or el.get("hidden") is not None or (cls and _hidden_class(cls)) \
-            or _hidden_by_style(el):
+    if hidden_by_style or el.tag in _DROP_TAGS or el.get("hidden") is not None \
+            or (cls and _hidden_class(cls)):
         return True
     # a teaser card; an in-page anchor (href="#part-2") may wrap a section heading
     if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
@@ -178,12 +185,14 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         return chars <= MAX_PRUNED_SHARE * total_text[0]
 
     doomed, kept = [], []
-    for el in body.iterdescendants():
-        if not isinstance(el.tag, str) or el.tag in ("article", "main"):
+    for el in body.iterdescendants(lxml.etree.Element):
+        if el.tag in ("article", "main"):
             continue
-        if _hidden_by_style(el) and _in_article(el):
+        hidden = _hidden_by_style(el)
+        if hidden and _in_article(el):
             _reveal(el)  # hidden inside the article: a slideshow, a paywalled part
-        if not is_boilerplate(el):
+            hidden = _hidden_by_style(el)
+        if not _is_boilerplate(el, hidden):
             continue
         # the article is in <p>s or not: a block holding a large share of either is kept
         if small(el):

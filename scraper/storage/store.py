@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -49,7 +48,7 @@ def article_id(url: str) -> str:
 
 def content_hash(text: str) -> str:
     """Hash of a body after Unicode and whitespace normalisation."""
-    norm = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+    norm = " ".join(unicodedata.normalize("NFKC", text).split()).lower()  # split: \s+ runs
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 

@@ -81,9 +81,20 @@ def looks_binary(text: str) -> bool:
     return len(_JUNK.findall(text)) > _MAX_JUNK_SHARE * len(text)
 
 
+def text_start(tree: lxml.html.HtmlElement, chars: int) -> str:
+    """``tree.text_content()[:chars]`` without joining the whole page's text."""
+    parts, size = [], 0
+    for text in tree.itertext():
+        parts.append(text)
+        size += len(text)
+        if size >= chars:
+            break
+    return "".join(parts)[:chars]
+
+
 def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     """The article text of ``tree`` (not modified), with its lede and source credit."""
-    if looks_binary(tree.text_content()[:_BINARY_SAMPLE]):
+    if looks_binary(text_start(tree, _BINARY_SAMPLE)):
         logger.info("binary data, not a page: %s", url)
         return Body(body="")
     work = copy.deepcopy(tree)

@@ -13,6 +13,7 @@ from ainews.scraper.article import Article
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.process import process_page
 from ainews.scraper.storage import Store
+from ainews.scraper.storage.rawpages import compress_raw, decompress_raw
 from ainews.scraper.storage.schema import MIGRATIONS, SCHEMA_VERSION, _pages_raw_page
 from ainews.scraper.storage.store import article_id
 
@@ -164,3 +165,10 @@ def test_pages_stored_as_gzip_before_zstd_are_still_read(tmp_path: Path) -> None
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT hex(substr(raw_page, 1, 4)) FROM pages WHERE url = ?",
                         ["https://b.com/new"]).fetchone()[0] == "28B52FFD"  # zstd
+
+
+@pytest.mark.parametrize("stored", [b"<html>", compress_raw(b"<html>page</html>")[:-3],
+                                    gzip.compress(b"<html>page</html>")[:-3]])
+def test_a_damaged_or_unknown_raw_page_is_a_value_error(stored: bytes) -> None:
+    with pytest.raises(ValueError, match="stored raw page"):
+        decompress_raw(stored)

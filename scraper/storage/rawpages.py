@@ -12,6 +12,7 @@ gzip members: a value is read by its magic bytes, so both kinds decompress.
 from __future__ import annotations
 
 import gzip
+import zlib
 
 import zstandard
 
@@ -35,9 +36,12 @@ def is_stored_raw(value: bytes) -> bool:
 def decompress_raw(stored: bytes) -> bytes:
     """The raw page of a stored value, zstd or (rows written before) gzip.
 
-    Raises ``ValueError`` for a value that is neither."""
-    if stored.startswith(ZSTD_MAGIC):
-        return zstandard.ZstdDecompressor().decompress(stored)
-    if stored.startswith(GZIP_MAGIC):
-        return gzip.decompress(stored)
+    Raises ``ValueError`` for a value that is neither, or damaged."""
+    try:
+        if stored.startswith(ZSTD_MAGIC):
+            return zstandard.ZstdDecompressor().decompress(stored)
+        if stored.startswith(GZIP_MAGIC):
+            return gzip.decompress(stored)
+    except (zstandard.ZstdError, OSError, EOFError, zlib.error) as exc:
+        raise ValueError(f"stored raw page is damaged: {exc}") from exc
     raise ValueError(f"stored raw page in an unknown format (starts {stored[:4].hex()})")

@@ -168,7 +168,8 @@ def test_pages_stored_as_gzip_before_zstd_are_still_read(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("stored", [b"<html>", compress_raw(b"<html>page</html>")[:-3],
-                                    gzip.compress(b"<html>page</html>")[:-3]])
+                                    gzip.compress(b"<html>page</html>")[:-3]],
+                         ids=["unknown", "truncated-zstd", "truncated-gzip"])
 def test_a_damaged_or_unknown_raw_page_is_a_value_error(stored: bytes) -> None:
     with pytest.raises(ValueError, match="stored raw page"):
         decompress_raw(stored)

@@ -8,13 +8,14 @@ Run from the checkout::
     .venv/bin/python -m benchmarks.clean_profile --dump out.jsonl   # also write every result
     .venv/bin/python -m benchmarks.clean_profile --check-against out.jsonl  # same output?
     .venv/bin/python -m benchmarks.clean_profile --cprofile 40      # cProfile's top 40
+    .venv/bin/python -m benchmarks.clean_profile --codecs          # raw-page codecs only
 
 Each stage is timed by wrapping the function that does it (``time.process_time``, so
 other processes on a shared machine barely move the numbers); a stage's time excludes
 the stages it calls (trafilatura's run inside the second opinions is counted once, as
 trafilatura). ``other`` is what no wrapper covers. ``--check-against`` compares every
 Article field, the content hash, the de-duplication features and the decompressed raw
-page with a earlier ``--dump``: a speed change must leave all of them identical.
+page with an earlier ``--dump``: a speed change must leave all of them identical.
 """
 
 from __future__ import annotations
@@ -225,17 +226,61 @@ def check(results: dict[str, dict[str, Any]], path: str) -> list[str]:
     return problems
 
 
+def _codecs() -> dict[str, tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]]:
+    import gzip
+
+    import zstandard
+
+    found: dict[str, tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]] = {
+        f"gzip {level}": (lambda b, lv=level: gzip.compress(b, compresslevel=lv, mtime=0),
+                          gzip.decompress) for level in (1, 3, 6, 9)}
+    for level in (1, 3, 6, 9):
+        found[f"zstd {level}"] = (zstandard.ZstdCompressor(level=level).compress,
+                                  zstandard.ZstdDecompressor().decompress)
+    return found
+
+
+def codec_table(pages: list[tuple[str, FetchedPage]]) -> str:
+    """CPU ms per page to compress and decompress the raw pages, and bytes stored, for
+    the codecs a stored raw page could use (``scraper/storage/rawpages.py`` uses one)."""
+    bodies = [page.body for _, page in pages]
+    raw_kb = sum(map(len, bodies)) / len(bodies) / 1024
+    rows = [f"{len(bodies)} pages, {raw_kb:.1f} KB of HTML each on average",
+            f"{'codec':<8} {'compress ms':>12} {'decompress ms':>14} {'KB stored':>10} "
+            f"{'ratio':>6}"]
+    for name, (compress, decompress) in _codecs().items():
+        packed, unpacked, size = [], [], 0
+        for html in bodies:
+            start = time.process_time()
+            stored = compress(html)
+            middle = time.process_time()
+            if decompress(stored) != html:
+                raise SystemExit(f"{name} does not round-trip")
+            packed.append(middle - start)
+            unpacked.append(time.process_time() - middle)
+            size += len(stored)
+        rows.append(f"{name:<8} {statistics.mean(packed) * 1000:12.2f} "
+                    f"{statistics.mean(unpacked) * 1000:14.2f} "
+                    f"{size / len(bodies) / 1024:10.1f} {raw_kb * len(bodies) * 1024 / size:6.2f}")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", help="write every page's result to this JSONL file")
     parser.add_argument("--check-against", metavar="JSONL",
                         help="compare every page's result with an earlier --dump")
+    parser.add_argument("--codecs", action="store_true",
+                        help="only compare raw-page codecs (gzip and zstd levels)")
     parser.add_argument("--cprofile", type=int, metavar="N", default=0,
                         help="also print cProfile's N most expensive functions (cumulative)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="clean the pages this many times, report the median run")
     args = parser.parse_args(argv)
     pages = load_pages()
+    if args.codecs:
+        print(codec_table(pages))
+        return 0
     for _, page in pages[:5]:  # imports and caches warmed outside the measurement
         cleaning.clean_and_prepare(page)
         _peer(page)

@@ -3,7 +3,7 @@ place that compresses a page (in a cleaning worker, the store or a scale-out wor
 reads it back.
 
 Pages are stored as zstd frames at level 3. Measured on the 266 shared benchmark pages
-(264 KB of HTML each on average; ``benchmarks/clean_profile.py``'s ``--codecs``): zstd 3
+(264 KB of HTML each on average; ``python -m benchmarks.clean_profile --codecs``): zstd 3
 takes 1.4 ms of CPU a page and stores 47.5 KB, where gzip 6 took 8.6 ms for 50.2 KB and
 gzip 1 3.5 ms for 60.1 KB; zstd also decompresses 3x faster. Rows written before hold
 gzip members: a value is read by its magic bytes, so both kinds decompress.

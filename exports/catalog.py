@@ -84,7 +84,8 @@ TABLES: dict[str, TableDoc] = {
             "content_type": "The Content-Type header.",
             "etag": "The ETag header, for conditional requests.",
             "last_modified": "The Last-Modified header, for conditional requests.",
-            "raw_gzip": "The response body, gzip-compressed.",
+            "raw_page": "The response body, compressed: a zstd frame (rows stored before "
+                        "zstd was adopted hold gzip); `ainews reprocess` reads both.",
             "fetched_at": "When it was fetched (ISO 8601 UTC).",
         },
     ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import signal
 import sqlite3
@@ -19,6 +18,7 @@ from ainews.scraper.demo.server import DemoServer
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.scaleout import records
 from ainews.scraper.scaleout.ingest import DEAD_LETTERS, run_ingest
+from ainews.scraper.storage.rawpages import decompress_raw
 from tests.cli_helpers import REPO, run_ainews
 
 redis = pytest.importorskip("redis")
@@ -166,14 +166,14 @@ def test_redelivered_entry_is_written_once_and_a_bad_one_is_set_aside(
     entry = records.encode(page, article, None)
     server.xadd(keys.STREAM, entry)
     server.xadd(keys.STREAM, entry)  # the same record again
-    server.xadd(keys.STREAM, {**entry, b"raw": b"not gzip"})
+    server.xadd(keys.STREAM, {**entry, b"raw": b"not compressed"})
     result = run_ingest(redis_url, tmp_path / "a.db")
     assert result.counts == {"new": 1, "unchanged": 1, "bad_record": 1}
     assert server.xlen(DEAD_LETTERS) == 1 and server.xlen(keys.STREAM) == 0
     conn = sqlite3.connect(tmp_path / "a.db")
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
-    raw = conn.execute("SELECT raw_gzip FROM pages").fetchone()[0]
-    assert gzip.decompress(raw) == page.body
+    raw = conn.execute("SELECT raw_page FROM pages").fetchone()[0]
+    assert decompress_raw(raw) == page.body
 
 
 def test_an_entry_that_cannot_be_stored_never_blocks_the_stream(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import gzip
 import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from ainews.scraper.article import Article
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.process import process_page
 from ainews.scraper.storage import Store
-from ainews.scraper.storage.schema import SCHEMA_VERSION
+from ainews.scraper.storage.rawpages import compress_raw, decompress_raw
+from ainews.scraper.storage.schema import MIGRATIONS, SCHEMA_VERSION, _pages_raw_page
+from ainews.scraper.storage.store import article_id
 
 STORY = " ".join(
     f"Sentence {i} of the launch story explains the model, its licence and its benchmark."
@@ -138,3 +142,34 @@ def test_schema_is_migrated_once(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_pages_stored_as_gzip_before_zstd_are_still_read(tmp_path: Path) -> None:
+    """A database from before raw pages were zstd frames: the migration keeps its gzip
+    rows, and ``ainews reprocess`` reads them beside the new rows."""
+    db, old_url = tmp_path / "old.db", "https://a.com/old"
+    old = sqlite_utils.Database(db)
+    for version, step in enumerate(MIGRATIONS[:MIGRATIONS.index(_pages_raw_page)], 1):
+        step(old)
+        old.execute(f"PRAGMA user_version = {version}")
+    old["articles"].insert({"id": article_id(old_url), "url": old_url, "body": STORY,
+                            "site": "s", "fetched_at": "2026-03-02T00:00:00+00:00"})
+    old["pages"].insert({"article_id": article_id(old_url), "url": old_url, "status": 200,
+                         "raw_gzip": gzip.compress(b"<html>old</html>"),
+                         "fetched_at": "2026-03-02T00:00:00+00:00"})
+    old.close()
+    with Store(db) as store:
+        save(store, article("https://b.com/new", OTHER))
+        assert store.raw_page(article_id(old_url)).body == b"<html>old</html>"
+        assert store.raw_page(article_id("https://b.com/new")).body == b"<html>raw</html>"
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT hex(substr(raw_page, 1, 4)) FROM pages WHERE url = ?",
+                        ["https://b.com/new"]).fetchone()[0] == "28B52FFD"  # zstd
+
+
+@pytest.mark.parametrize("stored", [b"<html>", compress_raw(b"<html>page</html>")[:-3],
+                                    gzip.compress(b"<html>page</html>")[:-3]],
+                         ids=["unknown", "truncated-zstd", "truncated-gzip"])
+def test_a_damaged_or_unknown_raw_page_is_a_value_error(stored: bytes) -> None:
+    with pytest.raises(ValueError, match="stored raw page"):
+        decompress_raw(stored)

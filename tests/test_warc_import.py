@@ -4,7 +4,6 @@ and damaged records) gives the same articles and clusters as crawling the demo."
 from __future__ import annotations
 
 import functools
-import gzip
 import http.server
 import json
 import sqlite3
@@ -16,6 +15,7 @@ import pytest
 
 from ainews.scraper.demo.server import DemoServer
 from ainews.scraper.paths import shared_dir
+from ainews.scraper.storage.rawpages import decompress_raw
 from tests.cli_helpers import run_ainews
 from tests.warc_files import build_test_warc, hosts
 
@@ -110,11 +110,11 @@ def test_compressed_and_wrong_length_responses_are_read_right(demo: dict) -> Non
         assert imported[url]["body"] == crawled[url]["body"]
     conn = sqlite3.connect(demo["imported"])
     raw = conn.execute(
-        "SELECT p.raw_gzip FROM pages p JOIN articles a ON a.id = p.article_id WHERE a.url = ?",
+        "SELECT p.raw_page FROM pages p JOIN articles a ON a.id = p.article_id WHERE a.url = ?",
         [demo["info"]["articles"][0]],
     ).fetchone()[0]
     conn.close()
-    assert gzip.decompress(raw).lstrip().lower().startswith(b"<!doctype html")
+    assert decompress_raw(raw).lstrip().lower().startswith(b"<!doctype html")
 
 
 def test_real_pages_are_imported_under_their_domain(demo: dict) -> None:

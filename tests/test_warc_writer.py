@@ -18,6 +18,7 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from ainews.scraper.demo.server import DemoServer
+from ainews.scraper.storage.rawpages import decompress_raw
 from ainews.scraper.warc.reader import BodyError, WarcReader
 from ainews.scraper.warc.writer import RotatingWarcWriter, WarcRecorder
 from tests.cli_helpers import run_ainews
@@ -87,10 +88,10 @@ def test_reprocess_from_warc_rebuilds_the_same_database(round_trip: dict) -> Non
     clusters = "SELECT cluster_id, canonical_id, size, sites, first_published_at FROM clusters"
     assert sorted(table(rebuilt, clusters)) == sorted(table(crawled, clusters))
     pages = "SELECT article_id, url, status, content_type, etag, last_modified, " \
-            "raw_gzip FROM pages ORDER BY article_id"
+            "raw_page FROM pages ORDER BY article_id"
 
-    def unzipped(db: Path) -> list[tuple]:  # the gzip header holds the time it was written
-        return [(*row[:-1], gzip.decompress(row[-1])) for row in table(db, pages)]
+    def unzipped(db: Path) -> list[tuple]:
+        return [(*row[:-1], decompress_raw(row[-1])) for row in table(db, pages)]
 
     assert unzipped(rebuilt) == unzipped(crawled)
     assert len(table(rebuilt, "SELECT * FROM clusters WHERE size > 1")) > 0

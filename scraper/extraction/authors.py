@@ -107,7 +107,7 @@ MAX_NAME_CHARS = 60
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" \t\n,;:|-–—·•")
+    return " ".join(text.split()).strip(" \t\n,;:|-–—·•")
 
 
 def clean_name(raw: str) -> str | None:

@@ -70,20 +70,31 @@ def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None]:
 _MAX_JUNK_SHARE = 0.1
 #: Characters looked at: enough to judge, cheap on a 1 MB page.
 _BINARY_SAMPLE = 4000
+#: What is junk in text: U+FFFD, C0 controls but tab and line breaks, DEL and C1 controls.
+_JUNK = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def looks_binary(text: str) -> bool:
     """True when ``text`` is decoded binary data rather than language."""
     if not text:
         return False
-    junk = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r")
-               or 127 <= ord(ch) < 160)
-    return junk > _MAX_JUNK_SHARE * len(text)
+    return len(_JUNK.findall(text)) > _MAX_JUNK_SHARE * len(text)
+
+
+def text_start(tree: lxml.html.HtmlElement, chars: int) -> str:
+    """``tree.text_content()[:chars]`` without joining the whole page's text."""
+    parts, size = [], 0
+    for text in tree.itertext():
+        parts.append(text)
+        size += len(text)
+        if size >= chars:
+            break
+    return "".join(parts)[:chars]
 
 
 def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     """The article text of ``tree`` (not modified), with its lede and source credit."""
-    if looks_binary(tree.text_content()[:_BINARY_SAMPLE]):
+    if looks_binary(text_start(tree, _BINARY_SAMPLE)):
         logger.info("binary data, not a page: %s", url)
         return Body(body="")
     work = copy.deepcopy(tree)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from functools import lru_cache
 
 
 def _mark_class() -> str:
@@ -82,10 +83,22 @@ def words(text: str) -> list[str]:
     return (_PLAIN_WORD if _plain(text) else WORD).findall(text)
 
 
+#: Texts up to this long are cached by ``norm``: the body stages compare each paragraph
+#: 3-4 times (headings, repeats, headline, labels, lede); a whole body is not kept.
+_NORM_CACHED_CHARS = 2000
+
+
 def norm(text: str) -> str:
     """Lower-case words joined by one space: the form in which paragraphs, headings,
     ledes and titles are compared (punctuation and spacing differences do not count)."""
+    return _norm(text) if len(text) > _NORM_CACHED_CHARS else _norm_cached(text)
+
+
+def _norm(text: str) -> str:
     return " ".join(words(text.lower()))
+
+
+_norm_cached = lru_cache(maxsize=2048)(_norm)
 
 
 def tokens(text: str) -> list[str]:

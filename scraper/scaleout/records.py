@@ -1,16 +1,16 @@
 """One stream entry: a fetched page (without its body), its cleaned article and the raw
-page gzip-compressed. JSON and bytes only: nothing in Redis is ever unpickled by the
-ingester."""
+page compressed as stored (``storage.rawpages``). JSON and bytes only: nothing in Redis is
+ever unpickled by the ingester."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from dataclasses import asdict, fields
 from typing import Any
 
 from ainews.scraper.article import Article
 from ainews.scraper.items import FetchedPage
+from ainews.scraper.storage.rawpages import compress_raw, is_stored_raw
 
 VERSION = b"1"
 _PAGE_FIELDS = {f.name for f in fields(FetchedPage)} - {"body"}
@@ -24,7 +24,7 @@ class BadRecord(ValueError):
 def encode(page: FetchedPage, article: Article, raw_gzip: bytes | None) -> dict[bytes, bytes]:
     meta = {k: v for k, v in asdict(page).items() if k != "body"}
     if raw_gzip is None:
-        raw_gzip = gzip.compress(page.body, compresslevel=6, mtime=0)
+        raw_gzip = compress_raw(page.body)
     return {
         b"v": VERSION,
         b"page": json.dumps(meta, ensure_ascii=False).encode(),
@@ -34,7 +34,8 @@ def encode(page: FetchedPage, article: Article, raw_gzip: bytes | None) -> dict[
 
 
 def decode(entry: dict[bytes, bytes]) -> tuple[FetchedPage, Article, bytes]:
-    """The page (with an empty body: the store keeps ``raw``), its article, the raw gzip."""
+    """The page (with an empty body: the store keeps ``raw``), its article, the raw page
+    as stored."""
     try:
         if entry.get(b"v") != VERSION:
             raise BadRecord(f"unknown record version {entry.get(b'v')!r}")
@@ -43,8 +44,8 @@ def decode(entry: dict[bytes, bytes]) -> tuple[FetchedPage, Article, bytes]:
         raw = entry[b"raw"]
         if set(meta) != _PAGE_FIELDS or not set(art) <= _ARTICLE_FIELDS:
             raise BadRecord("unexpected fields")
-        if raw[:2] != b"\x1f\x8b":
-            raise BadRecord("raw page is not gzip")
+        if not is_stored_raw(raw):
+            raise BadRecord("raw page is not compressed as stored")
         return FetchedPage(body=b"", **meta), Article(**art), raw
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, BadRecord):

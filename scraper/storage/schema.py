@@ -281,6 +281,12 @@ def _warc_imported_records(db: sqlite_utils.Database) -> None:
     )
 
 
+def _pages_raw_page(db: sqlite_utils.Database) -> None:
+    """``pages.raw_gzip`` becomes ``raw_page``: new rows hold a zstd frame, the rows already
+    stored keep their gzip member; ``storage/rawpages.py`` reads either by its magic bytes."""
+    db.execute("ALTER TABLE pages RENAME COLUMN raw_gzip TO raw_page")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
@@ -292,6 +298,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _article_versions,
     _unique_articles_searchable,
     _warc_imported_records,
+    _pages_raw_page,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

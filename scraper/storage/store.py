@@ -6,11 +6,9 @@ not at all, so ``kill -9`` at any moment leaves a consistent file.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import logging
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -23,6 +21,7 @@ import sqlite_utils
 from ainews.scraper.article import Article
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.storage.errors import database_errors
+from ainews.scraper.storage.rawpages import compress_raw, decompress_raw
 from ainews.scraper.storage.schema import migrate
 from ainews.scraper.storage.versions import record_version
 
@@ -49,7 +48,7 @@ def article_id(url: str) -> str:
 
 def content_hash(text: str) -> str:
     """Hash of a body after Unicode and whitespace normalisation."""
-    norm = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+    norm = " ".join(unicodedata.normalize("NFKC", text).split()).lower()  # split: \s+ runs
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()
 
 
@@ -149,7 +148,7 @@ class Store:
         )
         row["fetched_at"] = row.get("fetched_at") or now
         if page is not None and raw_gzip is None:
-            raw_gzip = gzip.compress(page.body, compresslevel=6, mtime=0)
+            raw_gzip = compress_raw(page.body)
         own = next((a for a in assignments if a.id == aid), None)
         others = [a for a in assignments if a.id != aid]
         with self.db.atomic():
@@ -217,7 +216,7 @@ class Store:
     def _save_page(self, aid: str, page: FetchedPage, raw_gzip: bytes, fetched_at: str) -> None:
         self.db.execute(
             """INSERT OR REPLACE INTO pages (article_id, url, status, content_type, etag,
-                                             last_modified, raw_gzip, fetched_at)
+                                             last_modified, raw_page, fetched_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             [aid, page.requested_url, page.status, page.content_type, page.etag,
              page.last_modified, raw_gzip, fetched_at],
@@ -234,14 +233,14 @@ class Store:
         """The stored response of an article, as it was fetched, for ``ainews reprocess``."""
         row = self._row(
             """SELECT a.url, p.url AS requested_url, a.site, p.status, p.content_type,
-               p.raw_gzip, a.fetched_at, p.etag, p.last_modified, a.source_lastmod,
+               p.raw_page, a.fetched_at, p.etag, p.last_modified, a.source_lastmod,
                a.site_name
                FROM pages p JOIN articles a ON a.id = p.article_id WHERE a.id = ?""",
             aid,
         )
         if row is None:
             return None
-        row["body"] = gzip.decompress(row.pop("raw_gzip"))
+        row["body"] = decompress_raw(row.pop("raw_page"))
         return FetchedPage(**row)
 
     def count(self, table: str, where: str | None = None) -> int:

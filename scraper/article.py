@@ -35,7 +35,12 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.body.split())
+        """The body's size in words; in scripts written without spaces (Chinese, Japanese,
+        Thai...) in English-word equivalents, so counts compare across languages."""
+        # imported here: the extraction package imports this module
+        from ainews.scraper.extraction.text import word_count
+
+        return round(word_count(self.body))
 
     @property
     def full_text(self) -> str:

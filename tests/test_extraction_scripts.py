@@ -245,3 +245,15 @@ def test_russian_page():
 ])
 def test_language_of_undeclared_text(text, lang):
     assert guess(text) == lang
+
+
+def test_stored_word_count_sizes_unspaced_text_like_spaced_text():
+    """articles.word_count: a Chinese body is not one "word" per paragraph."""
+    from ainews.scraper.article import Article
+
+    chinese = Article(url="https://example.cn/a",
+                      body="国家统计局周二公布的数据显示，第三季度国内生产总值同比增长百分")
+    english = Article(url="https://example.com/a",
+                      body="The ferry will run every ten minutes from May.")
+    assert chinese.word_count == 20
+    assert english.word_count == 9

@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlite_utils
 
+from ainews.scraper.extraction.text import word_count
+
 logger = logging.getLogger(__name__)
 
 FIRST_SUMMARY = "first stored version"
@@ -66,7 +68,7 @@ def record_version(db: sqlite_utils.Database, row: dict[str, Any]) -> int | None
         "content_hash, word_count, words_added, words_removed, title_changed, summary, "
         "extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [row["id"], version, row.get("fetched_at"), row.get("title"), body,
-         row.get("content_hash"), len(body.split()), added, removed, title_changed, summary,
+         row.get("content_hash"), round(word_count(body)), added, removed, title_changed, summary,
          row.get("extractor_version")],
     )  # fmt: skip
     if version > 1:

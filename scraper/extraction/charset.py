@@ -48,12 +48,6 @@ _HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
 _MIXED = "ainews-cp1252"
 _CP1252_BYTES = "ainews-cp1252-bytes"
 
-#: WHATWG labels w3lib's table does not resolve (only these: the rest is w3lib's).
-_EXTRA_LABELS = {
-    "x-euc-jp": "euc_jp", "x-gbk": "gb18030", "x-x-big5": "big5hkscs", "dos-874": "cp874",
-    "iso-8859-8-i": "iso8859-8", "x-mac-cyrillic": "mac-cyrillic",
-    "unicode-1-1-utf-8": "utf-8",
-}
 #: Python codecs a declaration may name that are no web charset: they raise on any
 #: page, or turn backslashes into characters. UTF-16/32 come only from a BOM or the
 #: bytes (a ``<meta>`` readable as ASCII is not UTF-16, as the standard says).
@@ -93,8 +87,8 @@ _DETECTABLE = ["cp1252", "cp1250", "cp1251", "koi8_r", "koi8_u", "cp1253", "iso8
                "cp1254", "cp1255", "iso8859_8", "cp1256", "iso8859_6", "cp1257", "cp874",
                "cp932", "euc_jp", "gb18030", "big5", "cp949", "iso8859_2", "iso8859_5",
                "iso8859_4", "iso8859_13", "iso8859_15", "cp866", "mac_cyrillic"]
-#: A text node holding non-ASCII bytes: what detection reads.
-_TEXT_WITH_HIGH_BYTES = re.compile(rb"[^<>]*[\x80-\xff][^<>]*")
+#: A tag: what is between them is text (and script); detection reads the non-ASCII parts.
+_TAG = re.compile(rb"<[^<>]*>")
 #: Detection reads at most this much text (charset_normalizer samples anyway).
 DETECT_SAMPLE_BYTES = 100_000
 #: How far into the page a ``<meta>`` charset is looked for (within the head).
@@ -149,7 +143,7 @@ def _codec(label: str | None) -> str | None:
     """A declared label as a Python codec name usable on web pages, or None."""
     if not label:
         return None
-    name = resolve_encoding(label) or _EXTRA_LABELS.get(label.strip().lower())
+    name = resolve_encoding(label)
     if not name:
         return None
     try:
@@ -295,7 +289,8 @@ def detect(raw: bytes, among: list[str] | None = None) -> str | None:
     """charset_normalizer's guess from the page's non-ASCII text nodes, among the web's
     charsets (or ``among``); windows-1252 when it is nearly as good (the WHATWG default
     for Western pages). None when nothing fits."""
-    sample = b"\n".join(_TEXT_WITH_HIGH_BYTES.findall(raw[:LATE_META_LIMIT * 4]))
+    texts = _TAG.split(raw[:LATE_META_LIMIT * 4])
+    sample = b"\n".join(text for text in texts if not text.isascii())
     matches = from_bytes(sample[:DETECT_SAMPLE_BYTES] or raw[:DETECT_SAMPLE_BYTES],
                          cp_isolation=among or _DETECTABLE)
     best = matches.best()

@@ -171,3 +171,11 @@ def test_a_label_w3lib_does_not_know_falls_back_to_detection():
     raw = page(TEXTS["ja"], meta_charset("x-euc-jp")).encode("euc_jp")
     assert declared_charsets(raw) == []
     assert TEXTS["ja"].paragraphs[1] in extract(raw, URL).body
+
+
+def test_latin_page_with_no_break_space_runs_and_catalan_dots_keeps_its_charset():
+    catalan = ("La col·lecció del museu s’ha traslladat a l’edifici nou, però "
+               "l’exposició il·lustrada continua oberta.\u00a0\u00a0\u00a0 ") * 4
+    raw = page(TEXTS["fr"]).replace("</article>", f"<p>{catalan}</p></article>")
+    decoded = decode_html(raw.encode("cp1252"), header("iso-8859-1"))
+    assert normalise(catalan) in normalise(decoded)

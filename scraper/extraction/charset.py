@@ -28,7 +28,7 @@ import codecs
 import logging
 import re
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -42,7 +42,8 @@ logger = logging.getLogger(__name__)
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
-_HIGH_BYTES = bytes(range(0x80, 0x100))
+_NOT_LETTER_BYTES = bytes(range(0xC0))
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
 #: Two or more non-ASCII bytes in a row.
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
 _MIXED = "ainews-cp1252"
@@ -61,21 +62,23 @@ _LATIN = frozenset({"cp1252", "iso8859-15", "cp1250", "iso8859-2", "cp1254", "is
                     "iso8859-14", "iso8859-16", "mac-roman", "cp1258"})
 #: Share of non-ASCII bytes that stand next to another one, above which a page declared
 #: in a Latin charset is not Latin text, and below which a page declared in another
-#: script's charset is: on the encoding bench, Latin pages are at 0-0.35 (French with
-#: "«\xa0" and "’é" pairs is the highest), Cyrillic, Greek, Arabic, Hebrew, Thai and CJK
-#: pages at 0.9-1.0.
+#: script's charset is: on the encoding bench, Latin pages are at 0-0.28 (Turkish the
+#: highest, French with "«\xa0" and "’é" typography 0.22), Cyrillic, Greek, Arabic,
+#: Hebrew, Thai and CJK pages at 0.85-1.0 (Big5, whose trail bytes may be ASCII, lowest).
 LATIN_MAX_RUN_SHARE = 0.6
 OTHER_MIN_RUN_SHARE = 0.4
-#: A non-ASCII character between two ASCII letters, and the letters of that place that
-#: say "Turkish read as windows-1252" (ğ ş → ð þ; Icelandic has them too, and detection,
-#: which they only trigger, keeps windows-1252 for it).
+#: A non-ASCII character between two ASCII letters, and those of them that are another
+#: Latin charset's letters read as windows-1252 or Latin-1: symbols of U+00A1-U+00BF
+#: ("Wroc³aw", "¿e" for Polish ł, ż; not "·", "´" and the soft hyphen, which do sit in
+#: words) and ð þ (Turkish ğ ş; Icelandic has them too, and detection, which they only
+#: trigger, keeps windows-1252 for it).
 _INSIDE_WORD = re.compile(r"[A-Za-z]([^\x00-\x7f])(?=[A-Za-z])")
-_RARE_LATIN = frozenset("ðþÐÞ")
-#: In-word symbols a Latin page may have by accident (a "x²", a stray "·") before its
-#: declared charset is doubted, unless they are at most a tenth of its in-word characters.
+_MISREAD_LETTERS = frozenset("¡¢£¤¥¦§¨©ª«¬®¯°±²³µ¶¸¹º»¼½¾¿ðþÐÞ")
+#: In-word symbols a Latin page may have by accident (an "x²", a "©") before its declared
+#: charset is doubted, unless they are at most a tenth of its in-word characters.
 MAX_ODD_INSIDE_WORDS = 3
-#: Fewer non-ASCII bytes than this say nothing about the script (a name, a sign).
-MIN_HIGH_BYTES = 16
+#: Fewer letter bytes than this say nothing about the script (a name, a word).
+MIN_LETTER_BYTES = 16
 #: How much more "mess" (charset_normalizer's chaos, 0-1) windows-1252 may show than the
 #: detector's best guess and still win, and how much less coherent (its language fit) it
 #: may be: a short French page comes out as cp1257 by a hundredth ("à" → "ą"), while
@@ -87,8 +90,14 @@ _DETECTABLE = ["cp1252", "cp1250", "cp1251", "koi8_r", "koi8_u", "cp1253", "iso8
                "cp1254", "cp1255", "iso8859_8", "cp1256", "iso8859_6", "cp1257", "cp874",
                "cp932", "euc_jp", "gb18030", "big5", "cp949", "iso8859_2", "iso8859_5",
                "iso8859_4", "iso8859_13", "iso8859_15", "cp866", "mac_cyrillic"]
-#: A tag: what is between them is text (and script); detection reads the non-ASCII parts.
-_TAG = re.compile(rb"<[^<>]*>")
+#: Latin charsets as charset_normalizer names them.
+_LATIN_DETECTABLE = ["cp1252", "cp1250", "cp1254", "cp1257", "iso8859_2", "iso8859_4",
+                     "iso8859_13", "iso8859_15"]
+_LATIN_DETECTED = frozenset(_LATIN_DETECTABLE)
+#: Scripts and style sheets (their strings are no language), and the separators of text
+#: nodes and attribute values: detection reads the pieces that hold non-ASCII bytes.
+_SCRIPT_OR_STYLE = re.compile(rb"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(rb'[<>"]')
 #: Detection reads at most this much text (charset_normalizer samples anyway).
 DETECT_SAMPLE_BYTES = 100_000
 #: How far into the page a ``<meta>`` charset is looked for (within the head).
@@ -182,27 +191,40 @@ def declared_charsets(raw: bytes, content_type: str | None = None) -> list[str]:
 
 
 def run_share(raw: bytes) -> tuple[int, float]:
-    """The number of non-ASCII bytes and the share of them that stand next to another."""
-    high = len(raw) - len(raw.translate(None, _HIGH_BYTES))
-    if not high:
+    """The number of letter bytes (0xC0-0xFF, where every windows-125x, ISO-8859 and KOI8
+    charset has letters and CJK charsets lead bytes) and the share of them next to another
+    non-ASCII byte. Bytes 0x80-0xBF are left out of the count: the windows code pages share
+    their punctuation there (quotes, dashes, no-break space), which English text in any of
+    them has alone."""
+    letters = len(raw.translate(None, _NOT_LETTER_BYTES))
+    if not letters:
         return 0, 0.0
-    return high, sum(len(run) for run in _HIGH_RUN.findall(raw)) / high
+    in_runs = sum(len(run.translate(None, _NOT_LETTER_BYTES)) for run in _HIGH_RUN.findall(raw))
+    return letters, in_runs / letters
 
 
 def plausible(raw: bytes, text: str, name: str) -> bool:
     """Whether ``text``, the page's bytes read as ``name``, can be text in that charset:
-    non-ASCII bytes in runs or alone as its script has them (see ``_LATIN``), and in a
-    Latin charset no symbol inside a word ("Wroc³aw": Polish read as windows-1252)."""
-    high, share = run_share(raw)
-    if high < MIN_HIGH_BYTES:
+    letters in runs or alone as its script has them (see ``_LATIN``), and in a Latin
+    charset no Latin-1 symbol inside a word ("Wroc³aw": Polish read as windows-1252)."""
+    letters, share = run_share(raw)
+    if letters < MIN_LETTER_BYTES:
         return True
     if name not in _LATIN:
         return share >= OTHER_MIN_RUN_SHARE
     if share > LATIN_MAX_RUN_SHARE:
         return False
     inside = [m.group(1) for m in _INSIDE_WORD.finditer(text)]
-    odd = sum(1 for ch in inside if not ch.isalpha() or ch in _RARE_LATIN)
+    odd = sum(1 for ch in inside if ch in _MISREAD_LETTERS)
     return odd <= MAX_ODD_INSIDE_WORDS or odd * 10 <= len(inside)
+
+
+def _binary(raw: bytes) -> bool:
+    """Control bytes (not tab, newlines, form feed) fill more than 5% of the start: an
+    image, an archive, random bytes; text in any charset has next to none."""
+    start = raw[:2048]
+    controls = len(start) - len(start.translate(None, _CONTROL_BYTES))
+    return controls >= 8 and controls * 20 > len(start)
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
@@ -258,6 +280,8 @@ def decode_html(raw: bytes | str, content_type: str | None = None) -> str:
 def _decode_legacy(raw: bytes, content_type: str | None) -> str:
     """A page that is not UTF-8: the first declared charset that decodes it into text
     its script can have, else detection, else the first that decodes at all."""
+    if _binary(raw):  # no charset makes text of it; replacement characters say so
+        return raw.decode("utf-8", errors="replace")
     fallback = None
     fits: dict[str, str] = {}
     for name in declared_charsets(raw, content_type):
@@ -282,22 +306,53 @@ def _decode_legacy(raw: bytes, content_type: str | None) -> str:
             return raw.decode(detected)
         except (UnicodeError, LookupError):
             pass
-    return fallback if fallback is not None else raw.decode("utf-8", errors="replace")
+    if fallback is not None:
+        return fallback
+    return raw.decode("cp1252", errors=_MIXED)  # the WHATWG default; never fails
+
+
+def _language_sample(raw: bytes) -> bytes:
+    """The page's non-ASCII text nodes and attribute values (titles, descriptions, alt
+    texts), without scripts and styles: a detector fed the whole page reads mostly
+    markup and judges the language of a style sheet."""
+    page = _SCRIPT_OR_STYLE.sub(b" ", raw[:LATE_META_LIMIT * 4])
+    sample = b"\n".join(piece for piece in _MARKUP.split(page) if not piece.isascii())
+    return sample[:DETECT_SAMPLE_BYTES] or raw[:DETECT_SAMPLE_BYTES]
+
+
+def _best(sample: bytes, among: list[str]) -> CharsetMatch | None:
+    try:
+        return from_bytes(sample, cp_isolation=among).best()
+    except Exception:  # noqa: BLE001 - a detector's bug must not lose the page
+        logger.warning("charset detection failed", exc_info=True)
+        return None
 
 
 def detect(raw: bytes, among: list[str] | None = None) -> str | None:
-    """charset_normalizer's guess from the page's non-ASCII text nodes, among the web's
-    charsets (or ``among``); windows-1252 when it is nearly as good (the WHATWG default
-    for Western pages). None when nothing fits."""
-    texts = _TAG.split(raw[:LATE_META_LIMIT * 4])
-    sample = b"\n".join(text for text in texts if not text.isascii())
-    matches = from_bytes(sample[:DETECT_SAMPLE_BYTES] or raw[:DETECT_SAMPLE_BYTES],
-                         cp_isolation=among or _DETECTABLE)
-    best = matches.best()
-    if best is None:
-        return None
-    western = next((m for m in matches if m.encoding == "cp1252"), None)
+    """charset_normalizer's guess from the page's language (``_language_sample``), among
+    the web's charsets (or ``among``); windows-1252 when it reads the text nearly as well
+    (the WHATWG default for Western pages). None when nothing fits."""
+    sample = _language_sample(raw)
+    best = _best(sample, among or _candidates(raw))
+    if best is None or among or best.encoding == "cp1252" \
+            or best.encoding not in _LATIN_DETECTED:
+        return best.encoding if best is not None else None
+    # the detector skips charsets "similar" to one it matched: score windows-1252 alone
+    western = _best(sample, ["cp1252"])
     if western is not None and western.chaos <= best.chaos + WESTERN_SLACK \
-            and western.coherence >= best.coherence - WESTERN_COHERENCE_SLACK:
+            and western.coherence >= best.coherence - WESTERN_COHERENCE_SLACK \
+            and plausible(raw, raw.decode("cp1252", errors=_MIXED), "cp1252"):
         return "cp1252"
     return best.encoding
+
+
+def _candidates(raw: bytes) -> list[str]:
+    """The charsets the page's letter bytes allow (see ``run_share``): Latin ones when
+    they stand alone or there are none (only punctuation, which the windows code pages
+    share), others when they come in runs."""
+    letters, share = run_share(raw)
+    if not letters or share < OTHER_MIN_RUN_SHARE:
+        return _LATIN_DETECTABLE
+    if letters >= MIN_LETTER_BYTES and share > LATIN_MAX_RUN_SHARE:
+        return [name for name in _DETECTABLE if name not in _LATIN_DETECTED]
+    return _DETECTABLE

@@ -179,3 +179,23 @@ def test_latin_page_with_no_break_space_runs_and_catalan_dots_keeps_its_charset(
     raw = page(TEXTS["fr"]).replace("</article>", f"<p>{catalan}</p></article>")
     decoded = decode_html(raw.encode("cp1252"), header("iso-8859-1"))
     assert normalise(catalan) in normalise(decoded)
+
+
+def test_english_page_with_punctuation_in_a_cyrillic_charset_keeps_its_declaration():
+    # quotes and dashes sit alone in any windows code page; only letters tell the script
+    english = ("The minister said “the talks went well” — and the ruble rose. " * 8
+               + "Menu: РУС | ENG")
+    raw = page(TEXTS["de"]).replace("</article>", f"<p>{english}</p></article>")
+    decoded = decode_html(raw.encode("cp1251", "xmlcharrefreplace"), header("windows-1251"))
+    assert "Menu: РУС | ENG" in decoded and "“the talks went well” —" in decoded
+
+
+def test_undeclared_english_page_with_a_pound_sign_is_windows_1252():
+    text = "The book costs £40\u00a0or 49.95 euros in shops, the publisher said. " * 3
+    raw = page(TEXTS["de"]).replace("</article>", f"<p>{text}</p></article>")
+    assert text.strip() in decode_html(raw.encode("cp1252"))
+
+
+@pytest.mark.parametrize("raw", [b"\x00\x01\x02\xff\xfe" * 50, b"\x89PNG\r\n\x1a\n" + bytes(500)])
+def test_binary_bytes_are_not_read_as_a_legacy_charset(raw: bytes):
+    assert "\ufffd" in decode_html(raw)

@@ -207,11 +207,22 @@ def run_share(raw: bytes) -> tuple[int, float]:
     return letters, in_runs / letters
 
 
+def _script_sample(raw: bytes) -> bytes:
+    """The first ``SAMPLE_BYTES`` of the page, or all of it when they hold too few letter
+    bytes to tell a script (a long head of scripts and styles before the text)."""
+    sample = raw[:SAMPLE_BYTES]
+    if len(raw) > SAMPLE_BYTES and \
+            len(sample.translate(None, _NOT_LETTER_BYTES)) < MIN_LETTER_BYTES:
+        return raw
+    return sample
+
+
 def plausible(raw: bytes, text: str, name: str) -> bool:
     """Whether ``text``, the page's bytes read as ``name``, can be text in that charset:
     letters in runs or alone as its script has them (see ``_LATIN``), and in a Latin
     charset no Latin-1 symbol inside a word ("Wroc³aw": Polish read as windows-1252)."""
-    raw, text = raw[:SAMPLE_BYTES], text[:SAMPLE_BYTES]
+    raw = _script_sample(raw)
+    text = text[:len(raw)]
     letters, share = run_share(raw)
     if letters < MIN_LETTER_BYTES:
         return True
@@ -355,7 +366,7 @@ def _candidates(raw: bytes) -> list[str]:
     """The charsets the page's letter bytes allow (see ``run_share``): Latin ones when
     they stand alone or there are none (only punctuation, which the windows code pages
     share), others when they come in runs."""
-    letters, share = run_share(raw[:SAMPLE_BYTES])
+    letters, share = run_share(_script_sample(raw))
     if not letters or share < OTHER_MIN_RUN_SHARE:
         return _LATIN_DETECTABLE
     if letters >= MIN_LETTER_BYTES and share > LATIN_MAX_RUN_SHARE:

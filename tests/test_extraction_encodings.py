@@ -199,3 +199,10 @@ def test_undeclared_english_page_with_a_pound_sign_is_windows_1252():
 @pytest.mark.parametrize("raw", [b"\x00\x01\x02\xff\xfe" * 50, b"\x89PNG\r\n\x1a\n" + bytes(500)])
 def test_binary_bytes_are_not_read_as_a_legacy_charset(raw: bytes):
     assert "\ufffd" in decode_html(raw)
+
+
+def test_text_after_a_head_longer_than_the_sample_is_judged():
+    script = "<script>" + "var x = 'configuration';\n" * 12_000 + "</script>"  # 300 KB
+    raw = page(TEXTS["ru"], script).encode("cp1251")
+    assert len(raw) > 262_144
+    assert TEXTS["ru"].paragraphs[0] in decode_html(raw, header("iso-8859-1"))

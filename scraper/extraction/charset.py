@@ -331,7 +331,7 @@ def _language_sample(raw: bytes) -> bytes:
     """The page's non-ASCII text nodes and attribute values (titles, descriptions, alt
     texts), without scripts and styles: a detector fed the whole page reads mostly
     markup and judges the language of a style sheet."""
-    page = _SCRIPT_OR_STYLE.sub(b" ", raw[:SAMPLE_BYTES])
+    page = _SCRIPT_OR_STYLE.sub(b" ", _script_sample(raw))
     sample = b"\n".join(piece for piece in _MARKUP.split(page) if not piece.isascii())
     return sample[:DETECT_SAMPLE_BYTES] or raw[:DETECT_SAMPLE_BYTES]
 

@@ -15,8 +15,9 @@ The order, and where it departs from the HTML standard's encoding sniffing (BOM,
    that decodes without error is still refused when the bytes cannot be in that charset's
    script (:func:`plausible`): Cyrillic, Greek or CJK bytes declared as Latin-1 decode
    "fine" into Latin-1 letters.
-5. Detection (charset_normalizer) on the page's non-ASCII text nodes only, so markup and
-   scripts do not drown the language; windows-1252 when it reads the text as well.
+5. Detection (charset_normalizer) on the page's non-ASCII text nodes and attribute
+   values only, so markup, scripts and styles do not drown the language; among Latin or
+   other charsets as the letter bytes say; windows-1252 when it reads the text as well.
 
 Declared names are read by w3lib.encoding (the same parsing and WHATWG aliases Scrapy
 uses). Only pages that are not UTF-8 ever reach steps 4-5. Never raises.
@@ -60,11 +61,11 @@ _NOT_WEB = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-un
 _LATIN = frozenset({"cp1252", "iso8859-15", "cp1250", "iso8859-2", "cp1254", "iso8859-9",
                     "cp1257", "iso8859-4", "iso8859-13", "iso8859-3", "iso8859-10",
                     "iso8859-14", "iso8859-16", "mac-roman", "cp1258"})
-#: Share of non-ASCII bytes that stand next to another one, above which a page declared
-#: in a Latin charset is not Latin text, and below which a page declared in another
-#: script's charset is: on the encoding bench, Latin pages are at 0-0.28 (Turkish the
-#: highest, French with "«\xa0" and "’é" typography 0.22), Cyrillic, Greek, Arabic,
-#: Hebrew, Thai and CJK pages at 0.85-1.0 (Big5, whose trail bytes may be ASCII, lowest).
+#: Share of letter bytes next to another non-ASCII byte (``run_share``) above which a
+#: page declared in a Latin charset is not Latin text, and below which a page declared in
+#: another script's charset is: on the encoding bench, Latin pages are at 0-0.28 (Turkish
+#: the highest, French with "«\xa0" and "’é" typography 0.11), Cyrillic, Greek, Arabic,
+#: Hebrew, Thai and CJK pages at 0.98-1.0.
 LATIN_MAX_RUN_SHARE = 0.6
 OTHER_MIN_RUN_SHARE = 0.4
 #: A non-ASCII character between two ASCII letters, and those of them that are another
@@ -107,7 +108,7 @@ SAMPLE_BYTES = 262_144
 LATE_META_LIMIT = 65_536
 _META_WITH_CHARSET = re.compile(rb"<meta\s[^>]*charset", re.IGNORECASE)
 _BODY_START = re.compile(rb"<body[\s>/]", re.IGNORECASE)
-#: ISO-2022-JP's switches to JIS X 0208 (ESC $ B, ESC $ @) and its Latin ones.
+#: ISO-2022-JP's switches to JIS X 0208 (ESC $ B, ESC $ @).
 _ISO2022_ESCAPE = re.compile(rb"\x1b\$[@B]")
 #: The start of a character of text encoded twice (UTF-8 read as Latin-1/cp1252, then
 #: encoded as UTF-8 again): a lead byte's letter ("Ã", "Ð", "ä") followed by a

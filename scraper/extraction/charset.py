@@ -1,11 +1,35 @@
-"""Bytes → str for HTML pages whose charset may be declared wrongly or not at all."""
+"""Bytes → str for HTML pages whose charset may be declared wrongly or not at all.
+
+The order, and where it departs from the HTML standard's encoding sniffing (BOM, HTTP
+``Content-Type``, ``<meta>`` prescan of the first 1024 bytes, then detection):
+
+1. A byte order mark wins over everything, as in browsers.
+2. UTF-16 without a BOM is recognised by its NUL bytes (markup is ASCII); ISO-2022-JP by
+   its escape sequences (it is 7-bit, so it would pass as UTF-8).
+3. Strict UTF-8 goes before any declaration: non-UTF-8 text with non-ASCII bytes almost
+   never decodes as UTF-8, while pages that declare Latin-1 or GBK and are UTF-8 are
+   common. A whole page encoded twice (UTF-8 read as Latin-1 and encoded again: "Ã©") is
+   undone; a page that is mostly UTF-8 keeps its UTF-8 text around a few stray cp1252 bytes.
+4. The declarations, header before ``<meta>`` (also a ``<meta>`` later than the standard's
+   1024 bytes but still in the head, which browsers honour by re-parsing). A declaration
+   that decodes without error is still refused when the bytes cannot be in that charset's
+   script (:func:`plausible`): Cyrillic, Greek or CJK bytes declared as Latin-1 decode
+   "fine" into Latin-1 letters.
+5. Detection (charset_normalizer) on the page's non-ASCII text nodes and attribute
+   values only, so markup, scripts and styles do not drown the language; among Latin or
+   other charsets as the letter bytes say; windows-1252 when it reads the text as well.
+
+Declared names are read by w3lib.encoding (the same parsing and WHATWG aliases Scrapy
+uses). Only pages that are not UTF-8 ever reach steps 4-5. Never raises.
+"""
 
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 from w3lib.encoding import (
     html_body_declared_encoding,
     http_content_type_encoding,
@@ -13,12 +37,86 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+logger = logging.getLogger(__name__)
+
 #: A well-formed multi-byte UTF-8 sequence (2, 3 or 4 bytes).
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_NOT_LETTER_BYTES = bytes(range(0xC0))
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
+#: Two or more non-ASCII bytes in a row.
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
 _MIXED = "ainews-cp1252"
+_CP1252_BYTES = "ainews-cp1252-bytes"
+
+#: Python codecs a declaration may name that are no web charset: they raise on any
+#: page, or turn backslashes into characters. UTF-16/32 come only from a BOM or the
+#: bytes (a ``<meta>`` readable as ASCII is not UTF-16, as the standard says).
+_NOT_WEB = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape",
+                      "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+#: Charsets whose non-ASCII letters are Latin: in their text a non-ASCII byte mostly
+#: sits alone inside an ASCII word ("café", "Straße"). In every other script's
+#: charset, single- or multi-byte, non-ASCII bytes come in runs (whole words).
+_LATIN = frozenset({"cp1252", "iso8859-15", "cp1250", "iso8859-2", "cp1254", "iso8859-9",
+                    "cp1257", "iso8859-4", "iso8859-13", "iso8859-3", "iso8859-10",
+                    "iso8859-14", "iso8859-16", "mac-roman", "cp1258"})
+#: Share of letter bytes next to another non-ASCII byte (``run_share``) above which a
+#: page declared in a Latin charset is not Latin text, and below which a page declared in
+#: another script's charset is: on the encoding bench, Latin pages are at 0-0.28 (Turkish
+#: the highest, French with "«\xa0" and "’é" typography 0.11), Cyrillic, Greek, Arabic,
+#: Hebrew, Thai and CJK pages at 0.98-1.0.
+LATIN_MAX_RUN_SHARE = 0.6
+OTHER_MIN_RUN_SHARE = 0.4
+#: A non-ASCII character between two ASCII letters, and those of them that are another
+#: Latin charset's letters read as windows-1252 or Latin-1: symbols of U+00A1-U+00BF
+#: ("Wroc³aw", "¿e" for Polish ł, ż; not "·", "´" and the soft hyphen, which do sit in
+#: words) and ð þ (Turkish ğ ş; Icelandic has them too, and detection, which they only
+#: trigger, keeps windows-1252 for it).
+_INSIDE_WORD = re.compile(r"[A-Za-z]([^\x00-\x7f])(?=[A-Za-z])")
+_MISREAD_LETTERS = frozenset("¡¢£¤¥¦§¨©ª«¬®¯°±²³µ¶¸¹º»¼½¾¿ðþÐÞ")
+#: In-word symbols a Latin page may have by accident (an "x²", a "©") before its declared
+#: charset is doubted, unless they are at most a tenth of its in-word characters.
+MAX_ODD_INSIDE_WORDS = 3
+#: Fewer letter bytes than this say nothing about the script (a name, a word).
+MIN_LETTER_BYTES = 16
+#: How much more "mess" (charset_normalizer's chaos, 0-1) windows-1252 may show than the
+#: detector's best guess and still win, and how much less coherent (its language fit) it
+#: may be: a short French page comes out as cp1257 by a hundredth ("à" → "ą"), while
+#: Turkish is told from windows-1252 by coherence (0.83 against 0.75 on the bench).
+WESTERN_SLACK = 0.1
+WESTERN_COHERENCE_SLACK = 0.05
+#: The charsets detection chooses from: the web's (WHATWG), without UTF-8 (already tried).
+_DETECTABLE = ["cp1252", "cp1250", "cp1251", "koi8_r", "koi8_u", "cp1253", "iso8859_7",
+               "cp1254", "cp1255", "iso8859_8", "cp1256", "iso8859_6", "cp1257", "cp874",
+               "cp932", "euc_jp", "gb18030", "big5", "cp949", "iso8859_2", "iso8859_5",
+               "iso8859_4", "iso8859_13", "iso8859_15", "cp866", "mac_cyrillic"]
+#: Latin charsets as charset_normalizer names them.
+_LATIN_DETECTABLE = ["cp1252", "cp1250", "cp1254", "cp1257", "iso8859_2", "iso8859_4",
+                     "iso8859_13", "iso8859_15"]
+_LATIN_DETECTED = frozenset(_LATIN_DETECTABLE)
+#: Scripts and style sheets (their strings are no language), and the separators of text
+#: nodes and attribute values: detection reads the pieces that hold non-ASCII bytes.
+_SCRIPT_OR_STYLE = re.compile(rb"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(rb'[<>"]')
+#: Detection reads at most this much text (charset_normalizer samples anyway), and the
+#: checks of a declaration at most this much of the page: they judge a script, which
+#: 256 KB show as well as 8 MB (where reading all took 0.6 s).
+DETECT_SAMPLE_BYTES = 100_000
+SAMPLE_BYTES = 262_144
+#: How far into the page a ``<meta>`` charset is looked for (within the head).
+LATE_META_LIMIT = 65_536
+_META_WITH_CHARSET = re.compile(rb"<meta\s[^>]*charset", re.IGNORECASE)
+_BODY_START = re.compile(rb"<body[\s>/]", re.IGNORECASE)
+#: ISO-2022-JP's switches to JIS X 0208 (ESC $ B, ESC $ @).
+_ISO2022_ESCAPE = re.compile(rb"\x1b\$[@B]")
+#: The start of a character of text encoded twice (UTF-8 read as Latin-1/cp1252, then
+#: encoded as UTF-8 again): a lead byte's letter ("Ã", "Ð", "ä") followed by a
+#: continuation byte's (U+0080-U+00BF, or cp1252's punctuation for 0x80-0x9F).
+#: Every lead byte (0xC2-0xF4) read as cp1252 is "Â".."ô", whose UTF-8 starts with 0xC3
+#: (a literal first byte also keeps the search fast: 0.1 ms on a 100 KB page).
+_DOUBLE_ENCODED = re.compile(rb"\xc3[\x82-\xb4](?:\xc2[\x80-\xbf]|\xe2[\x80-\x84][\x80-\xbf]"
+                             rb"|\xc5[\x92\x93\xa0\xa1\xb8\xbd\xbe]|\xc6\x92|\xcb[\x86\x9c])")
 
 
 def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
@@ -30,76 +128,248 @@ def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
     return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), error.end
 
 
+def _cp1252_encode_controls(error: UnicodeError) -> tuple[bytes, int]:
+    """Encode error handler: U+0080-U+009F (Latin-1's reading of the bytes cp1252 leaves
+    undefined) back to their byte; anything else is not cp1252 text."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    if all("\x80" <= ch <= "\x9f" for ch in bad):
+        return bad.encode("latin-1"), error.end
+    raise error
+
+
 codecs.register_error(_MIXED, _cp1252_bytes)
+codecs.register_error(_CP1252_BYTES, _cp1252_encode_controls)
 
 
 def mostly_utf8(raw: bytes) -> bool:
     """More non-ASCII bytes form UTF-8 sequences than not: a UTF-8 page with some stray
     cp1252 bytes (pasted text, a template in another charset). Single-byte text almost
     never forms UTF-8 sequences by chance (a letter byte followed by a continuation byte)."""
+    raw = raw[:SAMPLE_BYTES]
     in_sequences = sum(len(m) for m in _UTF8_SEQUENCE.findall(raw))
-    stray = len(_NON_ASCII.findall(raw)) - in_sequences
+    stray = len(raw) - len(raw.translate(None, _HIGH_BYTES)) - in_sequences
     return in_sequences > stray
 
 
+def _codec(label: str | None) -> str | None:
+    """A declared label as a Python codec name usable on web pages, or None."""
+    if not label:
+        return None
+    name = resolve_encoding(label)
+    if not name:
+        return None
+    try:
+        name = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return None if name in _NOT_WEB else name
+
+
+def _meta_charset(raw: bytes) -> str | None:
+    """The ``<meta>`` (or XML declaration) charset: w3lib's prescan of the first 4 KiB,
+    then the first ``<meta ... charset>`` later in the head (after long inline scripts)."""
+    if label := html_body_declared_encoding(raw):
+        return label
+    head = raw[:LATE_META_LIMIT]
+    if body := _BODY_START.search(head):
+        head = head[:body.start()]
+    meta = _META_WITH_CHARSET.search(head, 4096 - 512)  # a tag cut at 4 KiB included
+    return html_body_declared_encoding(head[meta.start():]) if meta else None
+
+
 def declared_charsets(raw: bytes, content_type: str | None = None) -> list[str]:
-    """Charsets the response declares, in browser priority: BOM, HTTP header, <meta> (in
-    the first 4 KiB), as Python codec names with the WHATWG aliases browsers use (latin-1
-    is cp1252, gb2312 is gb18030): w3lib's parsing, the same as Scrapy's."""
+    """Charsets the response declares, in browser priority: BOM, HTTP header, <meta>, as
+    Python codec names with the WHATWG aliases browsers use (latin-1 is cp1252, gb2312 is
+    gb18030); names that are no web charset are left out."""
     found = [
         read_bom(raw)[0],
         http_content_type_encoding(content_type) if content_type else None,
-        html_body_declared_encoding(raw),
+        _meta_charset(raw),
     ]
     out: list[str] = []
     for label in found:
-        name = resolve_encoding(label) if label else None
-        if name and (name := codecs.lookup(name).name) not in out:
+        if (name := _codec(label)) and name not in out:
             out.append(name)
     return out
 
 
-def decode_html(raw: bytes | str, content_type: str | None = None) -> str:
-    """Decode a page: BOM, then strict UTF-8, then UTF-8 with stray cp1252 bytes, then the
-    declared charsets, then detection.
+def run_share(raw: bytes) -> tuple[int, float]:
+    """The number of letter bytes (0xC0-0xFF, where every windows-125x, ISO-8859 and KOI8
+    charset has letters and CJK charsets lead bytes) and the share of them next to another
+    non-ASCII byte. Bytes 0x80-0xBF are left out of the count: the windows code pages share
+    their punctuation there (quotes, dashes, no-break space), which English text in any of
+    them has alone."""
+    letters = len(raw.translate(None, _NOT_LETTER_BYTES))
+    if not letters:
+        return 0, 0.0
+    in_runs = sum(len(run.translate(None, _NOT_LETTER_BYTES)) for run in _HIGH_RUN.findall(raw))
+    return letters, in_runs / letters
 
-    Strict UTF-8 goes before the declared charsets because pages that declare Latin-1
-    or GBK but are really UTF-8 are common, while non-UTF-8 text with non-ASCII bytes
-    almost never decodes as valid UTF-8. A page that is mostly UTF-8 with a few cp1252
-    bytes keeps its UTF-8 text instead of being read whole in a wrong charset. Never
-    raises: the last resort is UTF-8 with replacement characters.
-    """
-    if isinstance(raw, str):
+
+def _script_sample(raw: bytes) -> bytes:
+    """The first ``SAMPLE_BYTES`` of the page, or all of it when they hold too few letter
+    bytes to tell a script (a long head of scripts and styles before the text)."""
+    sample = raw[:SAMPLE_BYTES]
+    if len(raw) > SAMPLE_BYTES and \
+            len(sample.translate(None, _NOT_LETTER_BYTES)) < MIN_LETTER_BYTES:
         return raw
-    candidates = declared_charsets(raw, content_type)
-    if not raw.startswith(_BOMS):
-        candidates.insert(0, "utf-8")
-    for name in candidates:
+    return sample
+
+
+def plausible(raw: bytes, text: str, name: str) -> bool:
+    """Whether ``text``, the page's bytes read as ``name``, can be text in that charset:
+    letters in runs or alone as its script has them (see ``_LATIN``), and in a Latin
+    charset no Latin-1 symbol inside a word ("Wroc³aw": Polish read as windows-1252)."""
+    raw = _script_sample(raw)
+    text = text[:len(raw)]
+    letters, share = run_share(raw)
+    if letters < MIN_LETTER_BYTES:
+        return True
+    if name not in _LATIN:
+        return share >= OTHER_MIN_RUN_SHARE
+    if share > LATIN_MAX_RUN_SHARE:
+        return False
+    inside = [m.group(1) for m in _INSIDE_WORD.finditer(text)]
+    odd = sum(1 for ch in inside if ch in _MISREAD_LETTERS)
+    return odd <= MAX_ODD_INSIDE_WORDS or odd * 10 <= len(inside)
+
+
+def _binary(raw: bytes) -> bool:
+    """Control bytes (not tab, newlines, form feed) fill more than 5% of the start: an
+    image, an archive, random bytes; text in any charset has next to none."""
+    start = raw[:2048]
+    controls = len(start) - len(start.translate(None, _CONTROL_BYTES))
+    return controls >= 8 and controls * 20 > len(start)
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when NUL bytes fill every other byte of the page's start."""
+    start = raw[:1024]
+    if b"\x00" not in start or len(start) < 64:
+        return None
+    even, odd = start[0::2].count(0), start[1::2].count(0)
+    half = len(start) // 2
+    if odd > half * 0.3 and even < odd * 0.1:
+        return "utf-16-le"
+    if even > half * 0.3 and odd < even * 0.1:
+        return "utf-16-be"
+    return None
+
+
+def undo_double_encoding(text: str) -> str:
+    """``text`` as it was before it was encoded twice, when the whole of it was (every
+    non-ASCII character is a cp1252 reading of UTF-8 bytes); else ``text`` unchanged.
+    Real text never re-decodes as UTF-8 as a whole (an "é" followed by a space fails)."""
+    try:
+        return text.encode("cp1252", errors=_CP1252_BYTES).decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def decode_html(raw: bytes | str, content_type: str | None = None) -> str:
+    """Decode a page (see the module docstring for the order). Never raises: the last
+    resort is UTF-8 with replacement characters."""
+    if isinstance(raw, str):
+        if _DOUBLE_ENCODED.search(raw.encode("utf-8", "surrogatepass")):
+            return undo_double_encoding(raw)
+        return raw
+    if bom := read_bom(raw)[0]:
+        return raw.decode(bom, errors="replace").lstrip("\ufeff")
+    if wide := _utf16_without_bom(raw):
+        return raw.decode(wide, errors="replace")
+    if b"\x1b" in raw and _ISO2022_ESCAPE.search(raw):
+        try:
+            return raw.decode("iso2022_jp")
+        except UnicodeDecodeError:
+            pass
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if mostly_utf8(raw):
+            return raw.decode("utf-8", errors=_MIXED)
+    else:
+        return undo_double_encoding(text) if _DOUBLE_ENCODED.search(raw) else text
+    return _decode_legacy(raw, content_type)
+
+
+def _decode_legacy(raw: bytes, content_type: str | None) -> str:
+    """A page that is not UTF-8: the first declared charset that decodes it into text
+    its script can have, else detection, else the first that decodes at all."""
+    if _binary(raw):  # no charset makes text of it; replacement characters say so
+        return raw.decode("utf-8", errors="replace")
+    fallback = None
+    fits: dict[str, str] = {}
+    for name in declared_charsets(raw, content_type):
+        if name == "utf-8":
+            continue
         try:
             text = raw.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            if name == "utf-8" and mostly_utf8(raw):
-                return raw.decode(name, errors=_MIXED).lstrip("\ufeff")
+        except (UnicodeError, LookupError, ValueError):
             continue
-        return text.lstrip("\ufeff")
-    return raw.decode(_detect(raw), errors="replace")
+        if plausible(raw, text, name):
+            fits[name] = text
+        else:
+            logger.debug("the page's bytes are not %s text; detecting its charset", name)
+            fallback = fallback or text
+    if len(set(fits.values())) > 1:  # header and <meta> disagree: the text decides
+        chosen = detect(raw, among=list(fits))
+        return fits.get(_codec(chosen) or "", next(iter(fits.values())))
+    if fits:
+        return next(iter(fits.values()))
+    if detected := detect(raw):
+        try:
+            return raw.decode(detected)
+        except (UnicodeError, LookupError):
+            pass
+    if fallback is not None:
+        return fallback
+    return raw.decode("cp1252", errors=_MIXED)  # the WHATWG default; never fails
 
 
-#: How much more "mess" (charset_normalizer's chaos, 0-1) windows-1252 may show than the
-#: detector's best guess and still win: on a short French or German page the detector
-#: prefers mac_latin2 or cp1257 by a few hundredths, and reads "café" as "cafť".
-WESTERN_SLACK = 0.1
+def _language_sample(raw: bytes) -> bytes:
+    """The page's non-ASCII text nodes and attribute values (titles, descriptions, alt
+    texts), without scripts and styles: a detector fed the whole page reads mostly
+    markup and judges the language of a style sheet."""
+    page = _SCRIPT_OR_STYLE.sub(b" ", _script_sample(raw))
+    sample = b"\n".join(piece for piece in _MARKUP.split(page) if not piece.isascii())
+    return sample[:DETECT_SAMPLE_BYTES] or raw[:DETECT_SAMPLE_BYTES]
 
 
-def _detect(raw: bytes) -> str:
-    """charset_normalizer's guess, windows-1252 when it is nearly as good (the WHATWG
-    default for Western pages), UTF-8 when nothing fits."""
-    matches = from_bytes(raw[:200_000])
-    best = matches.best()
-    if best is None:
-        return "utf-8"
-    western = next((m for m in matches if m.encoding == "cp1252"), None)
-    if western is not None and western.chaos <= best.chaos + WESTERN_SLACK:
+def _best(sample: bytes, among: list[str]) -> CharsetMatch | None:
+    try:
+        return from_bytes(sample, cp_isolation=among).best()
+    except Exception:  # noqa: BLE001 - a detector's bug must not lose the page
+        logger.warning("charset detection failed", exc_info=True)
+        return None
+
+
+def detect(raw: bytes, among: list[str] | None = None) -> str | None:
+    """charset_normalizer's guess from the page's language (``_language_sample``), among
+    the web's charsets (or ``among``); windows-1252 when it reads the text nearly as well
+    (the WHATWG default for Western pages). None when nothing fits."""
+    sample = _language_sample(raw)
+    best = _best(sample, among or _candidates(raw))
+    if best is None or among or best.encoding == "cp1252" \
+            or best.encoding not in _LATIN_DETECTED:
+        return best.encoding if best is not None else None
+    # the detector skips charsets "similar" to one it matched: score windows-1252 alone
+    western = _best(sample, ["cp1252"])
+    if western is not None and western.chaos <= best.chaos + WESTERN_SLACK \
+            and western.coherence >= best.coherence - WESTERN_COHERENCE_SLACK \
+            and plausible(raw, raw.decode("cp1252", errors=_MIXED), "cp1252"):
         return "cp1252"
-    return best.encoding or "utf-8"
+    return best.encoding
 
+
+def _candidates(raw: bytes) -> list[str]:
+    """The charsets the page's letter bytes allow (see ``run_share``): Latin ones when
+    they stand alone or there are none (only punctuation, which the windows code pages
+    share), others when they come in runs."""
+    letters, share = run_share(_script_sample(raw))
+    if not letters or share < OTHER_MIN_RUN_SHARE:
+        return _LATIN_DETECTABLE
+    if letters >= MIN_LETTER_BYTES and share > LATIN_MAX_RUN_SHARE:
+        return [name for name in _DETECTABLE if name not in _LATIN_DETECTED]
+    return _DETECTABLE

@@ -276,9 +276,15 @@ GROUPS = (
 )
 _FRAME = re.compile(r"\(([^()]*):\d+\)$")
 #: Leaf frames of a thread waiting, not working (py-spy's own idle detection does not
-#: work in every container): the reactor's poll, the executor's threads between pages.
+#: work in every container): the reactor's poll, the executor's threads between pages,
+#: its feeder thread blocked writing a queued page into a busy worker's pipe.
 _IDLE = re.compile(r"^(\w+\.)?(wait|select|get) \((threading|selectors|queue"
                    r"|multiprocessing/connection)\.py:\d+\)$")
+_FEEDER = re.compile(r"Queue\._feed .*Connection\._send \(multiprocessing/connection\.py:\d+\)$")
+
+
+def _idle(stack: str) -> bool:
+    return bool(_IDLE.match(stack.rpartition(";")[2]) or _FEEDER.search(stack))
 
 
 def group_of(stack: str) -> str:
@@ -300,7 +306,7 @@ def profile_groups(raw: str) -> dict[str, int]:
     groups: dict[str, int] = {}
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
-        if stack.strip() and count.isdigit() and not _IDLE.match(stack.split(";")[-1]):
+        if stack.strip() and count.isdigit() and not _idle(stack):
             name = group_of(stack)
             groups[name] = groups.get(name, 0) + int(count)
     return groups

@@ -77,6 +77,7 @@ class Occupancy:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pages = 0
+        self.most = 0  # pages in hand at once, at most
         self.short = self.empty = 0.0
         self._in_hand = 0
         self._first: float | None = None
@@ -99,6 +100,7 @@ class Occupancy:
                 self._account(now)
             self._in_hand += delta
             self.pages += delta > 0
+            self.most = max(self.most, self._in_hand)
             self._last = now
 
     def _account(self, now: float) -> None:

@@ -53,6 +53,8 @@ DOWNLOADER_MIDDLEWARES = {
     "ainews.scraper.middlewares.AllowedDomainsMiddleware": 110,
     "ainews.scraper.middlewares.PrivateAddressMiddleware": 120,
     "ainews.scraper.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before RetryMiddleware
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "ainews.scraper.middlewares.HeadMetaRefreshMiddleware": 580,  # Scrapy's, reading the head
 }
 ITEM_PIPELINES = {
     "ainews.scraper.pipelines.ProcessPipeline": 100,

@@ -138,3 +138,19 @@ def test_schema_is_migrated_once(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_full_text_index_is_rewritten_only_when_the_text_changes(tmp_path: Path) -> None:
+    """De-duplication moving an article to another cluster writes the row, not its text's
+    full-text index; a changed title is found by search."""
+    with Store(tmp_path / "a.db") as store:
+        save(store, article("https://a.com/1", STORY))
+        written: list[str] = []
+        store.db.conn.set_trace_callback(written.append)
+        store.db.execute("UPDATE articles SET cluster_id = 'x', is_canonical = 0")
+        assert written and not [sql for sql in written if "articles_fts" in sql]
+        store.db.execute("UPDATE articles SET title = 'Quasar licence'")
+        store.db.conn.set_trace_callback(None)
+        found = store.db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quasar'").fetchone()
+        assert found[0] == 1

@@ -95,26 +95,7 @@ class Index(Protocol):
         """Forget a document (its paragraph counts are the caller's: ``remove_paras``)."""
 
     def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
-        role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
-        keys = list(band_keys)
-        # One statement (per 250 keys): the ids, not one row per shared band (a cluster's
-        # representatives share all their bands: hundreds of rows for a few ids).
-        chunks = [keys[start : start + 250] for start in range(0, len(keys), 250)] or [[]]
-        found: set[str] = set()
-        for n, chunk in enumerate(chunks):
-            parts, params = [], []
-            if chunk:
-                parts.append("SELECT d.id FROM dedupe_band b JOIN dedupe_doc d ON d.rowid = b.doc"
-                             f" WHERE b.key IN ({','.join('?' * len(chunk))})"
-                             + role.replace("lead", "b.lead"))
-                params.extend(chunk)
-            if body_hash and n == 0:
-                parts.append("SELECT id FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0"
-                             + role)
-                params.append(_signed(body_hash))
-            if parts:
-                found.update(r[0] for r in self.conn.execute(" UNION ".join(parts), params))
-        return found
+        """Ids sharing a band key or the (non-zero) body hash, of the documents ``among``."""
 
     def members(self, cluster: str) -> list[str]:
         """Ids placed in this cluster (its canonical included)."""
@@ -323,17 +304,25 @@ class SQLiteIndex:
 
     def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
         role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
-        rowids: set[int] = set()
         keys = list(band_keys)
-        for start in range(0, len(keys), 250):  # one statement per 250 keys
-            chunk = keys[start : start + 250]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT doc FROM dedupe_band WHERE key IN ({marks})" + role
-            rowids.update(r[0] for r in self.conn.execute(query, chunk))
-        if body_hash:
-            sql = "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0" + role
-            rowids.update(r[0] for r in self.conn.execute(sql, (_signed(body_hash),)))
-        return set(self._ids(rowids))
+        # One statement (per 250 keys) giving the ids: band rows, body hashes and the rowid
+        # to id lookup used to be a round trip each, and this runs several times per add.
+        chunks = [keys[start : start + 250] for start in range(0, len(keys), 250)] or [[]]
+        found: set[str] = set()
+        for n, chunk in enumerate(chunks):
+            parts, params = [], []
+            if chunk:
+                parts.append("SELECT d.id FROM dedupe_band b JOIN dedupe_doc d ON d.rowid = b.doc"
+                             f" WHERE b.key IN ({','.join('?' * len(chunk))})"
+                             + role.replace("lead", "b.lead"))
+                params.extend(chunk)
+            if body_hash and n == 0:
+                parts.append("SELECT id FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0"
+                             + role)
+                params.append(_signed(body_hash))
+            if parts:
+                found.update(r[0] for r in self.conn.execute(" UNION ".join(parts), params))
+        return found
 
     def members(self, cluster: str) -> list[str]:
         rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ?", (cluster,))

@@ -312,9 +312,8 @@ class SQLiteIndex:
         for n, chunk in enumerate(chunks):
             parts, params = [], []
             if chunk:
-                parts.append("SELECT d.id FROM dedupe_band b JOIN dedupe_doc d ON d.rowid = b.doc"
-                             f" WHERE b.key IN ({','.join('?' * len(chunk))})"
-                             + role.replace("lead", "b.lead"))
+                parts.append("SELECT id FROM dedupe_doc WHERE rowid IN (SELECT doc FROM dedupe_band"
+                             f" WHERE key IN ({','.join('?' * len(chunk))}){role})")
                 params.extend(chunk)
             if body_hash and n == 0:
                 parts.append("SELECT id FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0"

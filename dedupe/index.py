@@ -116,7 +116,21 @@ class Index(Protocol):
         """How many documents of ``scope`` hold each paragraph hash."""
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
-        """Count ``doc_id`` as holding these paragraphs; returns the new counts."""
+        rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
+        keys = list(dict.fromkeys(_signed(h) for h in hashes))
+        counts = {}
+        for start in range(0, len(keys), 250):  # one upsert per 250 paragraphs
+            chunk = keys[start : start + 250]
+            rows = self.conn.execute(
+                "INSERT INTO dedupe_para (site, hash, n, docs) VALUES "
+                + ",".join("(?, ?, 1, ?)" for _ in chunk)
+                # the holders are listed while they are few
+                + " ON CONFLICT (site, hash) DO UPDATE SET n = n + 1, docs = CASE WHEN"
+                f" n < {PARA_DOCS_KEPT} THEN docs || excluded.docs ELSE docs END"
+                " RETURNING hash, n",
+                [v for key in chunk for v in (scope, key, rowid)])
+            counts.update((key & ((1 << 64) - 1), n) for key, n in rows)
+        return counts
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         """Un-count ``doc_id``; returns the new counts."""

@@ -47,6 +47,7 @@ holding that paragraph the moment it crosses its threshold.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import json
 import logging
@@ -358,7 +359,7 @@ class Deduplicator:
         if doc_id not in self._docs:
             self._docs[doc_id] = self.index.get(doc_id)
         stored = self._docs[doc_id]
-        return None if stored is None else replace(stored)
+        return None if stored is None else copy.copy(stored)
 
     def _forget(self, doc_id: str) -> None:
         if self._docs is not None:

@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ainews.scraper.article import Article
-from ainews.scraper.cleaning import Prepared, clean, clean_and_compress, clean_and_prepare
+from ainews.scraper.cleaning import Prepared, clean, clean_and_prepare
 from ainews.scraper.items import FetchedPage
 
 logger = logging.getLogger(__name__)
@@ -128,10 +128,8 @@ class Occupancy:
 
 
 class ExtractorPool:
-    """``await pool.clean(page)`` → (:func:`ainews.scraper.cleaning.clean`'s result, the raw page
-    gzip-compressed when it is to be stored); ``await pool.prepare(page)`` →
-    :func:`ainews.scraper.cleaning.clean_and_prepare`'s result (a
-    :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
+    """``await pool.prepare(page)`` → :func:`ainews.scraper.cleaning.clean_and_prepare`'s
+    result (a :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on
@@ -161,12 +159,6 @@ class ExtractorPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["ainews.scraper.cleaning"])  # no database, no Scrapy
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
-
-    async def clean(self, page: FetchedPage) -> tuple[Article | str, bytes | None]:
-        if self.in_process or self._executor is None:
-            return clean(page), None
-        result = await self._run(clean_and_compress, page)
-        return (result, None) if isinstance(result, str) else result
 
     async def prepare(self, page: FetchedPage) -> Prepared | Article | str:
         """The page cleaned and prepared for storing (in-process: only cleaned; the

@@ -18,6 +18,13 @@ Prints pages/s, peak memory (PSS of the crawl's process tree), CPU milliseconds 
 (the crawl process, and all its processes: the load-independent cost, since on a shared
 machine pages/s mostly measures the neighbours) and, for ainews, database bytes per article
 by table. All crawls use the same concurrency and no politeness delay.
+
+``--profile`` runs only ``ainews crawl`` (with the first ``--workers`` count) under py-spy
+(``pip install py-spy``) and prints where the crawl process's CPU goes, in milliseconds per
+page by group (Scrapy/Twisted, our middlewares, the spider, crawl state, pool/IPC,
+de-duplication, the store, logging): each sample is charged to the innermost frame of a
+known group (a SQLite call to the code that made it), scaled to the process's measured
+CPU time. It also prints how well the cleaning workers were fed (the pool's log line).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
+import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -192,14 +201,29 @@ def tree_memory_mb(pid: int, cpu: dict[int, int] | None = None) -> float:
     return total / 1024
 
 
-def timed(cmd: list[str], web: Web) -> dict:
+def _child_of(pid: int) -> int | None:
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    return int(entry)
+        except (OSError, ValueError, IndexError):
+            continue
+    return None
+
+
+def timed(cmd: list[str], web: Web, *, wrapped: bool = False) -> dict:
+    """Run ``cmd``; ``wrapped``: it is a wrapper (py-spy) whose child is the crawl."""
     web.requests = 0
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
     cpu: dict[int, int] = {}  # pid → CPU ticks, last seen (sampled every 0.25 s)
+    main = None if wrapped else proc.pid
     while proc.poll() is None:
-        peak = max(peak, tree_memory_mb(proc.pid, cpu))
+        if main is None:
+            main = _child_of(proc.pid)
+        peak = max(peak, tree_memory_mb(main or proc.pid, cpu))
         time.sleep(0.25)
     seconds = time.monotonic() - started
     out, err = proc.communicate()
@@ -207,7 +231,116 @@ def timed(cmd: list[str], web: Web) -> dict:
         raise SystemExit(f"{' '.join(cmd[:5])} failed ({proc.returncode}):\n{err[-3000:]}")
     tick = os.sysconf("SC_CLK_TCK")
     return {"seconds": seconds, "requests": web.requests, "peak_mb": peak, "out": out.strip(),
-            "cpu_main": cpu.get(proc.pid, 0) / tick, "cpu_all": sum(cpu.values()) / tick}
+            "cpu_main": cpu.get(main or proc.pid, 0) / tick, "cpu_all": sum(cpu.values()) / tick}
+
+
+def crawl_command(db: Path, sites: Path, workers: int) -> list[str]:
+    return [sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
+            "--sites", str(sites), "-s", f"AINEWS_WORKERS={workers}",
+            "-s", "AUTOTHROTTLE_ENABLED=false",
+            "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
+            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}"]
+
+
+def pool_line(logs: Path) -> str:
+    """The cleaning pool's summary line from a crawl's log (how well workers were fed)."""
+    for path in sorted(logs.glob("*.log")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if "cleaning pool:" in line:
+                return line.split("cleaning pool:", 1)[1].strip()
+    return "(no pool summary in the log)"
+
+
+# -- profiling the crawl process ------------------------------------------------------
+
+#: Groups of the crawl process's CPU: the first pattern found in a frame's file wins, and
+#: a sample is charged to its innermost frame that falls in a group (other libraries,
+#: e.g. sqlite_utils, numpy, asyncio, are charged to their caller).
+GROUPS = (
+    ("logging", ("logging/", "scraper/logformatter.py")),
+    ("pool/IPC", ("scraper/pool.py", "concurrent/futures/", "multiprocessing/")),
+    ("dedupe", ("dedupe/", "scraper/storage/clusters.py")),
+    ("store", ("scraper/storage/", "scraper/process.py")),
+    ("pipeline", ("scraper/pipelines.py",)),
+    ("crawl state", ("scraper/state.py",)),
+    ("spider", ("scraper/spiders/", "scraper/discovery.py", "scraper/items.py",
+                "scraper/site_names.py")),
+    ("middlewares/extensions", ("scraper/middlewares.py", "scraper/refusals.py",
+                                "scraper/extensions.py", "scraper/diskfull.py",
+                                "scraper/warc/", "scraper/urls.py", "scraper/sites.py",
+                                "scraper/skips.py")),
+    ("cleaning (in-process)", ("scraper/cleaning.py", "scraper/extraction/", "trafilatura/",
+                               "lxml/")),
+    ("Scrapy/Twisted", ("scrapy/", "twisted/", "w3lib/", "parsel/", "queuelib/",
+                        "itemadapter/", "protego/", "zope/", "tldextract/")),
+)
+_FRAME = re.compile(r"\(([^()]*):\d+\)$")
+#: Leaf frames of a thread waiting, not working (py-spy's own idle detection does not
+#: work in every container): the reactor's poll, the executor's threads between pages,
+#: its feeder thread blocked writing a queued page into a busy worker's pipe.
+_IDLE = re.compile(r"^(\w+\.)?(wait|select|get) \((threading|selectors|queue"
+                   r"|multiprocessing/connection)\.py:\d+\)$")
+_FEEDER = re.compile(r"Queue\._feed .*Connection\._send \(multiprocessing/connection\.py:\d+\)$")
+
+
+def _idle(stack: str) -> bool:
+    return bool(_IDLE.match(stack.rpartition(";")[2]) or _FEEDER.search(stack))
+
+
+def group_of(stack: str) -> str:
+    """The group a py-spy raw stack (``frame;frame;... count``, root first) is charged to."""
+    frames = stack.split(";")
+    if any("importlib._bootstrap" in frame for frame in frames):
+        return "startup (imports)"
+    for frame in reversed(frames):
+        match = _FRAME.search(frame)
+        path = match.group(1) if match else frame
+        for name, patterns in GROUPS:
+            if any(path.startswith(p) or f"/{p}" in path for p in patterns):
+                return name
+    return "other (event loop)"
+
+
+def profile_groups(raw: str) -> dict[str, int]:
+    """Samples per group from py-spy's ``--format raw`` output."""
+    groups: dict[str, int] = {}
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack.strip() and count.isdigit() and not _idle(stack):
+            name = group_of(stack)
+            groups[name] = groups.get(name, 0) + int(count)
+    return groups
+
+
+def profile(pages: int, workers: int, keep: Path | None = None) -> None:
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        raise SystemExit("--profile needs py-spy: pip install py-spy")
+    web = Web(load_pages(), pages)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            sites = Path(tmp) / "sites.toml"
+            sites.write_text(web.sites_toml(), encoding="utf-8")
+            raw = Path(tmp) / "profile.txt"
+            run = timed([spy, "record", "--format", "raw", "--rate", "200", "-o", str(raw),
+                         "--", *crawl_command(Path(tmp) / "p.db", sites, workers)], web,
+                        wrapped=True)
+            groups = profile_groups(raw.read_text(encoding="utf-8"))
+            if keep:
+                shutil.copy(raw, keep)
+            fed = pool_line(Path(tmp) / "logs")
+            articles = db_bytes(Path(tmp) / "p.db")[0]
+    finally:
+        web.close()
+    total = sum(groups.values()) or 1
+    per_page = 1000 * run["cpu_main"] / pages
+    print(f"ainews crawl, {pages} pages, {workers} workers: {run['seconds']:.1f}s (under "
+          f"py-spy), {articles} articles; crawl process {per_page:.1f} ms CPU/page, "
+          f"all processes {1000 * run['cpu_all'] / pages:.1f}; load average "
+          f"{os.getloadavg()[0]:.2f}")
+    for name, n in sorted(groups.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<30}{per_page * n / total:>7.2f} ms/page  ({n / total:.0%})")
+    print(f"pool: {fed}")
 
 
 def db_bytes(db: Path) -> tuple[int, dict[str, int]]:
@@ -234,11 +367,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", default="0,1,2", help="ainews worker counts to run")
     parser.add_argument("--no-peers", action="store_true",
                         help="run only ainews (to compare two versions of it back to back)")
+    parser.add_argument("--profile", action="store_true",
+                        help="only ainews, under py-spy: the crawl process's CPU by group")
+    parser.add_argument("--profile-raw", type=Path, help="with --profile: keep py-spy's stacks")
     parser.add_argument("--run-peer", choices=["fetch", "trafilatura"], help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_peer:
         run_peer(args.run_peer, args.base)
+        return
+    if args.profile:
+        profile(args.pages, int(args.workers.split(",")[0]), args.profile_raw)
         return
 
     web = Web(load_pages(), args.pages)
@@ -255,11 +394,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"  {label}: {results[-1][1]['seconds']:.1f}s", file=sys.stderr)
             for workers in args.workers.split(","):
                 db = Path(tmp) / f"w{workers}.db"
-                run = timed([sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
-                             "--sites", str(sites), "-s", f"AINEWS_WORKERS={workers}",
-                             "-s", "AUTOTHROTTLE_ENABLED=false",
-                             "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
-                             "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}"], web)
+                run = timed(crawl_command(db, sites, int(workers)), web)
                 run["db"] = db_bytes(db)
                 run["log_bytes"] = sum(f.stat().st_size for f in (Path(tmp) / "logs").glob("*"))
                 results.append((f"ainews crawl, {workers} workers", run))

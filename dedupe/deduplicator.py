@@ -47,6 +47,7 @@ holding that paragraph the moment it crosses its threshold.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import json
 import logging
@@ -216,6 +217,9 @@ class Deduplicator:
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
         self._push: Callable[..., None] | None = None
+        # Documents read in this operation (None outside one): one add reads the same few
+        # documents ~20 times; every write through _put/_put_placement drops its copy.
+        self._docs: dict[str, StoredDoc | None] | None = None
 
     # -- public API -------------------------------------------------------------------
 
@@ -230,11 +234,17 @@ class Deduplicator:
 
         ``feats``: ``features(doc.text)`` when the caller computed it already (a crawl's
         worker process does, beside extraction)."""
+        try:
+            return self._add(doc, feats)
+        finally:
+            self._docs = None
+
+    def _add(self, doc: Doc, feats: Features | None) -> list[Assignment]:
         self._check_usable()
         if feats is None:
             feats = features(doc.text)
         site, sort_key = site_of(doc.url), _sort_key(doc)
-        old = self.index.get(doc.id)
+        old = self._get(doc.id)
         if old is not None and old.site == site and old.sort_key == sort_key and \
                 np.array_equal(old.token_hashes, feats.token_hashes):
             return []
@@ -256,14 +266,14 @@ class Deduplicator:
         # canonical; _settle decides
         provisional = doc.id
         for other_id in sorted(self.index.candidates([], feats.body_hash, among="canonical")):
-            other = self.index.get(other_id)
+            other = self._get(other_id)
             if other is not None and other_id != doc.id and other.sort_key < sort_key:
                 provisional = other_id
         stored = StoredDoc(id=doc.id, site=site, sort_key=sort_key, body_hash=feats.body_hash,
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
                            para_hashes=feats.para_hashes, band_keys=[], cluster=provisional,
                            relation=EXACT if provisional != doc.id else CANONICAL)
-        self.index.put(stored)
+        self._put(stored)
         changed = self._count_paras(stored, +1)
         self._sign(stored)
         self._settle(place | changed, reopen | changed, partial)
@@ -271,21 +281,28 @@ class Deduplicator:
 
     def remove(self, doc_id: str) -> list[Assignment]:
         """Drop a document; returns the changed assignments of the others."""
+        try:
+            return self._remove(doc_id)
+        finally:
+            self._docs = None
+
+    def _remove(self, doc_id: str) -> list[Assignment]:
         self._check_usable()
-        old = self.index.get(doc_id)
+        old = self._get(doc_id)
         if old is None:
             return []
         self._begin()
         self._regroup.add(old.cluster)
         place, reopen, partial = self._detach(old)
         self.index.delete(doc_id)
+        self._forget(doc_id)
         self._before.pop(doc_id, None)
         place.discard(doc_id)
         self._settle(place, reopen - {doc_id}, partial - {doc_id})
         return self._changes()
 
     def assignment(self, doc_id: str) -> Assignment | None:
-        stored = self.index.get(doc_id)
+        stored = self._get(doc_id)
         if stored is None or not stored.cluster:
             return None
         if stored.is_canonical:
@@ -293,7 +310,7 @@ class Deduplicator:
                 return Assignment(doc_id, doc_id, True, None)
             return Assignment(doc_id, doc_id, True, stored.partial_of, "excerpt",
                               stored.partial_of, *_ratios(stored))
-        leader = self.index.get(stored.cluster)
+        leader = self._get(stored.cluster)
         partial_of = leader.partial_of if leader is not None else None
         return Assignment(doc_id, stored.cluster, False, partial_of,
                           RELATION_NAMES[stored.relation], stored.via or stored.cluster,
@@ -301,7 +318,7 @@ class Deduplicator:
 
     def explain(self, a: str, b: str) -> Explanation:
         """The scores of two indexed documents and the rule that decided them."""
-        docs = [self.index.get(a), self.index.get(b)]
+        docs = [self._get(a), self._get(b)]
         for doc_id, doc in zip((a, b), docs, strict=True):
             if doc is None:
                 raise KeyError(doc_id)
@@ -312,6 +329,7 @@ class Deduplicator:
         verdict = compare(va, vb)
         exact = bool(da.body_hash) and da.body_hash == db.body_hash
         got = [self.assignment(a), self.assignment(b)]
+        self._docs = None
         assert got[0] is not None and got[1] is not None
         return Explanation(a, b, verdict, exact, (va.n_tokens, vb.n_tokens), got[0], got[1])
 
@@ -333,7 +351,30 @@ class Deduplicator:
             raise RuntimeError("the dedupe index was built with other parameters; "
                                "call rebuild() first")
 
+    def _get(self, doc_id: str) -> StoredDoc | None:
+        """``index.get``, read once per operation; a copy (callers change theirs before
+        writing it)."""
+        if self._docs is None:
+            return self.index.get(doc_id)
+        if doc_id not in self._docs:
+            self._docs[doc_id] = self.index.get(doc_id)
+        stored = self._docs[doc_id]
+        return None if stored is None else copy.copy(stored)
+
+    def _forget(self, doc_id: str) -> None:
+        if self._docs is not None:
+            self._docs.pop(doc_id, None)
+
+    def _put(self, stored: StoredDoc) -> None:
+        self.index.put(stored)
+        self._forget(stored.id)
+
+    def _put_placement(self, stored: StoredDoc) -> None:
+        self.index.place(stored)
+        self._forget(stored.id)
+
     def _begin(self) -> None:
+        self._docs = {}
         self._before = {}
         self._views = {}
         self._lead_candidates: dict[str, set[str]] = {}
@@ -374,7 +415,7 @@ class Deduplicator:
         changed.discard(stored.id)
         self._views = {}
         for doc_id in sorted(resign):
-            other = self.index.get(doc_id)
+            other = self._get(doc_id)
             if other is not None:
                 self._sign(other)
         return changed
@@ -427,7 +468,7 @@ class Deduplicator:
             stored.band_keys = lsh.all_keys(sig, signature.lede_signature(content), p.bands, p.rows)
         else:
             stored.band_keys = []
-        self.index.put(stored)
+        self._put(stored)
 
     def _settle(self, place: set[str], reopen: set[str], partial: set[str]) -> None:
         """Re-place documents in sort order until nothing else can change (module docstring)."""
@@ -443,7 +484,7 @@ class Deduplicator:
                                doc_id, MAX_ROUNDS)
                 return
             if key is None:
-                other = self.index.get(doc_id)
+                other = self._get(doc_id)
                 if other is None:
                     return
                 key = other.sort_key
@@ -457,14 +498,14 @@ class Deduplicator:
             key, doc_id = heapq.heappop(heap)
             queued.discard(doc_id)
             rounds[doc_id] = rounds.get(doc_id, 0) + 1
-            stored = self.index.get(doc_id)
+            stored = self._get(doc_id)
             if stored is None:
                 continue
             was_lead = stored.is_canonical
             self._place(stored, self._decide(stored))
             partial.add(doc_id)
             for other_id in sorted(self._lead_candidates.pop(doc_id, set()) - {doc_id}):
-                other = self.index.get(other_id)  # a shorter canonical may be its excerpt
+                other = self._get(other_id)  # a shorter canonical may be its excerpt
                 if other is not None and other.token_hashes.size < stored.token_hashes.size:
                     partial.add(other_id)
             if was_lead and not stored.is_canonical:  # its members must find a new home
@@ -478,7 +519,7 @@ class Deduplicator:
                             push(member)
                 for other_id in sorted(self.index.candidates(
                         stored.band_keys, stored.body_hash, among="all")):
-                    other = self.index.get(other_id)
+                    other = self._get(other_id)
                     if other is None:
                         continue
                     if other.sort_key > key:
@@ -496,7 +537,7 @@ class Deduplicator:
         partial |= self._partial_dirty
         self._partial_dirty = set()
         for doc_id in sorted(partial):
-            stored = self.index.get(doc_id)
+            stored = self._get(doc_id)
             if stored is not None:
                 self._set_partial(stored)
 
@@ -508,14 +549,14 @@ class Deduplicator:
             return stored.id, CANONICAL, None, None
         ids = self.index.candidates([], stored.body_hash, among="canonical")
         for other_id in sorted(ids):
-            other = self.index.get(other_id)
+            other = self._get(other_id)
             if other is not None and other.id != stored.id and other.sort_key < stored.sort_key:
                 return other.id, EXACT, None, None
         found = self._represented(stored) - {stored.id}
         clusters: set[str] = set()
         leads: set[str] = set()
         for other_id in sorted(found):
-            other = self.index.get(other_id)
+            other = self._get(other_id)
             if other is None or not other.cluster or other.cluster == stored.id:
                 continue
             clusters.add(other.cluster)
@@ -524,7 +565,7 @@ class Deduplicator:
         self._lead_candidates[stored.id] = leads
         best: tuple[tuple, str, Verdict, str | None] | None = None
         for cluster in sorted(clusters):
-            canonical = self.index.get(cluster)
+            canonical = self._get(cluster)
             if canonical is None or not canonical.is_canonical or \
                     canonical.sort_key >= stored.sort_key:
                 continue  # (a stale member's cluster: that member is being re-placed)
@@ -560,7 +601,7 @@ class Deduplicator:
         """A copy of most (and at least two) of the cluster's representatives earlier than
         it: (the best of those verdicts, that representative), else (_, None)."""
         reps = [r for i in self.index.representatives(cluster)
-                if (r := self.index.get(i)) is not None and r.sort_key < stored.sort_key]
+                if (r := self._get(i)) is not None and r.sort_key < stored.sort_key]
         hits = []
         for rep_doc in reps:
             verdict = compare(self._view(stored), self._view(rep_doc))
@@ -590,11 +631,11 @@ class Deduplicator:
         want = set(self.index.first_members(cluster, REPRESENTATIVES))
         now = set(self.index.representatives(cluster))
         for doc_id in sorted(want ^ now):
-            doc = self.index.get(doc_id)
+            doc = self._get(doc_id)
             if doc is None or doc.is_canonical:
                 continue
             doc.representative = doc_id in want
-            self.index.place(doc)
+            self._put_placement(doc)
             self._role_changed(doc_id)
             if doc.representative:  # shorter canonicals may be excerpts of it, later
                 # documents may now be copies of most of the cluster's representatives
@@ -603,7 +644,7 @@ class Deduplicator:
                     if i != doc_id)
                 if self._push is not None:
                     for other_id in sorted(self.index.candidates(doc.band_keys, 0, among="all")):
-                        other = self.index.get(other_id)
+                        other = self._get(other_id)
                         if other is not None and other.cluster != cluster and \
                                 other.sort_key > doc.sort_key:
                             self._push(other_id, other.sort_key)
@@ -624,7 +665,7 @@ class Deduplicator:
         if stored.token_hashes.size:
             found = self._represented(stored)
             others = [o for i in sorted(found - {stored.id})
-                      if (o := self.index.get(i)) is not None]
+                      if (o := self._get(i)) is not None]
             for other in others:
                 if other.cluster in ("", stored.id) or \
                         other.token_hashes.size <= stored.token_hashes.size:
@@ -646,7 +687,7 @@ class Deduplicator:
                           share_self=v.share_a, share_other=v.share_b)
         if new.partial_of != stored.partial_of:  # its members' story changes too
             for member in self.index.members(stored.id):
-                if member != stored.id and (m := self.index.get(member)) is not None:
+                if member != stored.id and (m := self._get(member)) is not None:
                     self._note(m)
         self._store_placement(stored, new)
 
@@ -668,7 +709,7 @@ class Deduplicator:
                 self._regroup.add(cluster)
         for f in fields:
             setattr(stored, f, getattr(new, f))
-        self.index.place(stored)
+        self._put_placement(stored)
 
     def _changes(self) -> list[Assignment]:
         changes = []

@@ -116,7 +116,21 @@ class Index(Protocol):
         """How many documents of ``scope`` hold each paragraph hash."""
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
-        """Count ``doc_id`` as holding these paragraphs; returns the new counts."""
+        rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
+        keys = list(dict.fromkeys(_signed(h) for h in hashes))
+        counts = {}
+        for start in range(0, len(keys), 250):  # one upsert per 250 paragraphs
+            chunk = keys[start : start + 250]
+            rows = self.conn.execute(
+                "INSERT INTO dedupe_para (site, hash, n, docs) VALUES "
+                + ",".join("(?, ?, 1, ?)" for _ in chunk)
+                # the holders are listed while they are few
+                + " ON CONFLICT (site, hash) DO UPDATE SET n = n + 1, docs = CASE WHEN"
+                f" n < {PARA_DOCS_KEPT} THEN docs || excluded.docs ELSE docs END"
+                " RETURNING hash, n",
+                [v for key in chunk for v in (scope, key, rowid)])
+            counts.update((key & ((1 << 64) - 1), n) for key, n in rows)
+        return counts
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         """Un-count ``doc_id``; returns the new counts."""
@@ -304,17 +318,24 @@ class SQLiteIndex:
 
     def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
         role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
-        rowids: set[int] = set()
         keys = list(band_keys)
-        for start in range(0, len(keys), 250):  # one statement per 250 keys
-            chunk = keys[start : start + 250]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT doc FROM dedupe_band WHERE key IN ({marks})" + role
-            rowids.update(r[0] for r in self.conn.execute(query, chunk))
-        if body_hash:
-            sql = "SELECT rowid FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0" + role
-            rowids.update(r[0] for r in self.conn.execute(sql, (_signed(body_hash),)))
-        return set(self._ids(rowids))
+        # One statement (per 250 keys) giving the ids: band rows, body hashes and the rowid
+        # to id lookup used to be a round trip each, and this runs several times per add.
+        chunks = [keys[start : start + 250] for start in range(0, len(keys), 250)] or [[]]
+        found: set[str] = set()
+        for n, chunk in enumerate(chunks):
+            parts, params = [], []
+            if chunk:
+                parts.append("SELECT id FROM dedupe_doc WHERE rowid IN (SELECT doc FROM dedupe_band"
+                             f" WHERE key IN ({','.join('?' * len(chunk))}){role})")
+                params.extend(chunk)
+            if body_hash and n == 0:
+                parts.append("SELECT id FROM dedupe_doc WHERE body_hash = ? AND body_hash != 0"
+                             + role)
+                params.append(_signed(body_hash))
+            if parts:
+                found.update(r[0] for r in self.conn.execute(" UNION ".join(parts), params))
+        return found
 
     def members(self, cluster: str) -> list[str]:
         rows = self.conn.execute("SELECT id FROM dedupe_doc WHERE cluster = ?", (cluster,))

@@ -14,7 +14,9 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse
 from scrapy.utils.asyncio import call_later
 
 from ainews.scraper.sites import on_domains
@@ -174,6 +176,24 @@ class RetryAfterMiddleware:
                 slot.delay = normal
 
         call_later(seconds, restore)
+
+
+#: Bytes of a page that hold the first 4,096 characters Scrapy's meta refresh check reads.
+_META_REFRESH_BYTES = 4 * 4096
+
+
+class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's ``<meta http-equiv="refresh">`` redirects, decoding only the head of a
+    page: Scrapy's decodes the whole body (~0.5 ms of the crawl process for a 170 KB
+    page, which nothing else here decodes) to look at its first 4,096 characters."""
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        if not isinstance(response, HtmlResponse) or len(response.body) <= _META_REFRESH_BYTES:
+            return super().process_response(request, response)
+        head = response.replace(body=response.body[:_META_REFRESH_BYTES],
+                                encoding=response.encoding)
+        result = super().process_response(request, head)
+        return response if result is head else result
 
 
 def parse_retry_after(value: bytes | None) -> float | None:

@@ -2,7 +2,8 @@
 
 The reactor never runs extraction itself, so it keeps downloading, answers SIGTERM and
 ``--max-minutes`` at once, and every core works. A page that takes longer than its time
-budget is abandoned: its worker is killed and replaced, and the page is reported as
+budget (counted from when a worker takes it up: each worker has a page queued behind the
+one it cleans) is abandoned: its worker is killed and replaced, and the page is reported as
 ``too_slow`` (the frontier counts the attempt, so it is not retried first forever).
 """
 
@@ -15,12 +16,13 @@ import multiprocessing.connection
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ainews.scraper.article import Article
-from ainews.scraper.cleaning import Prepared, clean, clean_and_compress, clean_and_prepare
+from ainews.scraper.cleaning import Prepared, clean, clean_and_prepare
 from ainews.scraper.items import FetchedPage
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,10 @@ TOO_SLOW = "too_slow"
 #: Seconds one page may take to clean: the slowest real benchmark page takes < 1 s, so 20 s
 #: only ever stops pathological pages (millions of nodes, super-linear markup).
 PAGE_TIMEOUT_S = 20.0
+#: Pages in hand per worker (one cleaning, the rest queued): a worker that finishes a page
+#: starts the next at once instead of waiting for the crawl process to collect the result,
+#: store it and submit another (with one page per worker, workers idled ~30% of a crawl).
+QUEUED_PER_WORKER = 2
 #: A page whose worker died this many times (not by our timeout) is given up as a crash.
 MAX_CRASHES = 2
 
@@ -58,11 +64,72 @@ def _exit_with(parent_sentinel: int) -> None:
     os._exit(0)
 
 
+class Occupancy:
+    """How well the workers are fed: the time-weighted number of pages in their hands
+    (submitted and not finished), counted from the first submit to :meth:`close`.
+
+    ``short``: seconds with fewer pages in hand than workers (some worker idle or about to
+    be); ``empty``: seconds with none (the crawl had no page to clean: fetching is the
+    bottleneck then, not the workers). Finishes are counted from the executor's thread
+    when a worker's result arrives, not when the event loop gets round to it.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pages = 0
+        self.most = 0  # pages in hand at once, at most
+        self.short = self.empty = 0.0
+        self._in_hand = 0
+        self._first: float | None = None
+        self._last = 0.0
+        self._lock = threading.Lock()
+
+    def submitted(self, future: Future) -> None:
+        self._step(+1)
+        future.add_done_callback(self._finished)
+
+    def _finished(self, _future: Future) -> None:
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if self._first is None:
+                self._first = now
+            else:
+                self._account(now)
+            self._in_hand += delta
+            self.pages += delta > 0
+            self.most = max(self.most, self._in_hand)
+            self._last = now
+
+    def _account(self, now: float) -> None:
+        elapsed = now - self._last
+        if self._in_hand < self.workers:
+            self.short += elapsed
+        if self._in_hand == 0:
+            self.empty += elapsed
+
+    def seconds(self) -> float:
+        """From the first submit until now."""
+        with self._lock:
+            if self._first is None:
+                return 0.0
+            now = time.monotonic()
+            self._account(now)
+            self._last = now
+            return now - self._first
+
+    def summary(self) -> str:
+        total = self.seconds() or 1.0
+        return (f"cleaning pool: {self.pages} pages in {total:.1f}s; fewer pages in hand than "
+                f"{self.workers} workers {self.short / total:.0%} of the time, "
+                f"none {self.empty / total:.0%}")
+
+
 class ExtractorPool:
-    """``await pool.clean(page)`` → (:func:`ainews.scraper.cleaning.clean`'s result, the raw page
-    gzip-compressed when it is to be stored); ``await pool.prepare(page)`` →
-    :func:`ainews.scraper.cleaning.clean_and_prepare`'s result (a
-    :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
+    """``await pool.prepare(page)`` → :func:`ainews.scraper.cleaning.clean_and_prepare`'s
+    result (a :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on
@@ -74,6 +141,9 @@ class ExtractorPool:
         self.timeout = timeout
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._tickets = 0
+        self._clocks: dict[int, float | None] = {}  # unfinished pages → when their budget began
+        self.occupancy = Occupancy(self.workers)
 
     @property
     def in_process(self) -> bool:
@@ -90,12 +160,6 @@ class ExtractorPool:
         context.set_forkserver_preload(["ainews.scraper.cleaning"])  # no database, no Scrapy
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
 
-    async def clean(self, page: FetchedPage) -> tuple[Article | str, bytes | None]:
-        if self.in_process or self._executor is None:
-            return clean(page), None
-        result = await self._run(clean_and_compress, page)
-        return (result, None) if isinstance(result, str) else result
-
     async def prepare(self, page: FetchedPage) -> Prepared | Article | str:
         """The page cleaned and prepared for storing (in-process: only cleaned; the
         caller prepares it, ``ainews.scraper.process.process_page`` does)."""
@@ -106,20 +170,18 @@ class ExtractorPool:
     async def _run(self, task: Any, page: FetchedPage) -> Any:
         """``task(page)`` in a worker, or the skip reason (``too_slow``, ``worker_crashed``)."""
         if self._slots is None:  # created on the running loop
-            self._slots = asyncio.Semaphore(self.workers)
+            self._slots = asyncio.Semaphore(self.workers * QUEUED_PER_WORKER)
         crashes = 0
-        async with self._slots:  # one page per worker: the time budget starts on submit
+        async with self._slots:
             while True:
                 executor = self._executor
                 assert executor is not None
-                future = executor.submit(task, page)
+                ticket = self._enter()
                 try:
-                    return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-                except TimeoutError:
-                    logger.warning("%s: cleaning took over %.0fs; abandoned", page.url,
-                                   self.timeout)
-                    self._replace(executor)
-                    return TOO_SLOW
+                    future = executor.submit(task, page)
+                    self.occupancy.submitted(future)
+                    if await self._finished(future, ticket):
+                        return future.result()
                 except BrokenProcessPool:
                     # Another page's timeout killed the pool under us, or a worker died.
                     if executor is self._executor:
@@ -128,6 +190,50 @@ class ExtractorPool:
                     if crashes >= MAX_CRASHES:
                         logger.error("%s: the cleaning worker died on this page", page.url)
                         return "worker_crashed"
+                    continue
+                finally:
+                    self._leave(ticket)
+                if future.cancelled():  # queued when another page's timeout killed the pool
+                    continue
+                logger.warning("%s: cleaning took over %.0fs; abandoned", page.url, self.timeout)
+                self._replace(executor)
+                return TOO_SLOW
+
+    async def _finished(self, future: Future, ticket: int) -> bool:
+        """Wait for ``future``: True when it finished, False when it was cancelled or ran
+        out of its time budget, which starts when its page reaches a worker."""
+        waiting = asyncio.wrap_future(future)
+        loop = asyncio.get_running_loop()
+        while True:
+            started = self._clocks.get(ticket)
+            left = self.timeout if started is None else started + self.timeout - loop.time()
+            if left <= 0:
+                waiting.cancel()
+                return False
+            await asyncio.wait({waiting}, timeout=left)
+            if waiting.done():
+                return not future.cancelled()
+
+    def _enter(self) -> int:
+        """A ticket in submission order (the executor hands pages out in that order)."""
+        self._tickets += 1
+        self._clocks[self._tickets] = None
+        self._start_clocks()
+        return self._tickets
+
+    def _leave(self, ticket: int) -> None:
+        self._clocks.pop(ticket, None)
+        self._start_clocks()
+
+    def _start_clocks(self) -> None:
+        """The ``workers`` earliest unfinished pages are in a worker: their budget runs."""
+        now = None
+        for n, ticket in enumerate(self._clocks):
+            if n >= self.workers:
+                break
+            if self._clocks[ticket] is None:
+                now = now or asyncio.get_running_loop().time()
+                self._clocks[ticket] = now
 
     def _replace(self, executor: ProcessPoolExecutor) -> None:
         if executor is not self._executor:
@@ -137,6 +243,8 @@ class ExtractorPool:
 
     def close(self) -> None:
         if self._executor is not None:
+            if self.occupancy.pages:
+                logger.info("%s", self.occupancy.summary())
             _kill(self._executor)
             self._executor = None
 

@@ -247,3 +247,40 @@ def test_corpus_bad_line_names_its_number(tmp_path: Path, line: str, message: st
     src.write_text(json.dumps({"id": "a", "text": "first"}) + "\n\n" + line + "\n")
     with pytest.raises(CorpusError, match=f"in.jsonl:3: {message}"):
         dedupe_jsonl(src, tmp_path / "out.jsonl")
+
+
+def test_candidates_are_those_of_the_band_rows(conn: sqlite3.Connection) -> None:
+    """candidates() answers in one statement what its band rows and body hashes say."""
+    index = SQLiteIndex(conn)
+    dd = Deduplicator(index)
+    base = [story() for _ in range(4)]
+    docs = [Doc(f"d{i}", edit(base[i % 4], 0.05 * (i // 4)) if i % 5 else base[i % 4],
+                url=f"https://s{i % 3}.example/{i}", published_at=f"2026-03-{1 + i:02d}")
+            for i in range(16)]
+    for doc in docs:
+        dd.add(doc)
+    roles = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}
+
+    def by_rows(keys: list[int], body_hash: int, among: str) -> set[str]:
+        rowids = set()
+        for key in keys:
+            rowids |= {r[0] for r in conn.execute(
+                "SELECT doc FROM dedupe_band WHERE key = ?" + roles[among], (key,))}
+        if body_hash:
+            signed = body_hash - (1 << 64) if body_hash >= 1 << 63 else body_hash
+            rowids |= {r[0] for r in conn.execute(
+                "SELECT rowid FROM dedupe_doc WHERE body_hash = ?" + roles[among], (signed,))}
+        return {conn.execute("SELECT id FROM dedupe_doc WHERE rowid = ?", (r,)).fetchone()[0]
+                for r in rowids}
+
+    checked = 0
+    for doc in docs:
+        stored = index.get(doc.id)
+        assert stored is not None
+        for among in roles:
+            for keys, body in ((stored.band_keys, stored.body_hash), (stored.band_keys, 0),
+                               ([], stored.body_hash)):
+                want = by_rows(keys, body, among)
+                assert index.candidates(keys, body, among=among) == want
+                checked += len(want) > 1
+    assert checked  # some documents do share bands or bodies

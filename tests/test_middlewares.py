@@ -15,6 +15,7 @@ from scrapy.utils.misc import load_object
 from ainews.scraper.crawl import crawl_settings
 from ainews.scraper.middlewares import (
     AllowedDomainsMiddleware,
+    HeadMetaRefreshMiddleware,
     PrivateAddressMiddleware,
     SchemeMiddleware,
     is_private_address,
@@ -117,3 +118,20 @@ def test_scope_is_domain_and_port(crawler: Crawler, url: str, allowed: bool) -> 
         with pytest.raises(SkipRequest) as info:
             middleware.process_request(Request(url))
         assert info.value.reason == "offsite"
+
+
+def test_meta_refresh_is_followed_from_the_head_of_a_long_page(tmp_path: Path) -> None:
+    (tmp_path / "sites.toml").write_text(SITES, encoding="utf-8")
+    crawler = Crawler(NewsSpider, crawl_settings(tmp_path / "a.db", tmp_path / "sites.toml", []))
+    middleware = HeadMetaRefreshMiddleware.from_crawler(crawler)
+    filler = b"<p>" + "Caf\u00e9 text. ".encode() * 5000 + b"</p>"
+    head = b'<html><head><meta http-equiv="refresh" content="0; url=/moved"></head><body>'
+    request = Request("https://example.org/a")
+    moved = HtmlResponse("https://example.org/a", body=head + filler,
+                         headers={"Content-Type": "text/html; charset=utf-8"}, request=request)
+    result = middleware.process_response(request, moved)
+    assert isinstance(result, Request) and result.url == "https://example.org/moved"
+    assert moved._cached_ubody is None  # the 60 KB page was not decoded for it
+    plain = HtmlResponse("https://example.org/b", body=b"<html><body>" + filler,
+                         headers={"Content-Type": "text/html; charset=utf-8"}, request=request)
+    assert middleware.process_response(request, plain) is plain

@@ -1,7 +1,9 @@
-"""The cleaning pool's worker processes never outlive the crawl process."""
+"""The cleaning pool: its worker processes never outlive the crawl process, and each
+page gets its whole time budget however long it waited in a worker's queue."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -9,6 +11,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from ainews.scraper.pool import ExtractorPool
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -51,3 +55,21 @@ def test_workers_exit_when_the_crawl_process_is_killed() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_queued_page_gets_its_whole_time_budget() -> None:
+    """Each worker has a page queued behind the one it cleans (so it never waits for the
+    crawl process between pages); a page's time budget starts when the worker takes it."""
+    pool = ExtractorPool(1, timeout=2.0)
+    pool.start()
+    assert pool._executor is not None
+    pool._executor.submit(int).result()  # the worker is up: its start is not timed
+
+    async def two_pages() -> list[object]:
+        return await asyncio.gather(pool._run(time.sleep, 1.2), pool._run(time.sleep, 1.2))
+
+    try:  # the second page waits 1.2 s in the queue, then takes 1.2 s of its 2 s
+        assert asyncio.run(two_pages()) == [None, None]
+        assert (pool.occupancy.pages, pool.occupancy.most) == (2, 2)
+    finally:
+        pool.close()

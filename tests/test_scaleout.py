@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from ainews.dedupe.text import features
 from ainews.scraper import scaleout as keys
 from ainews.scraper.article import Article
+from ainews.scraper.cleaning import Prepared, prepare
 from ainews.scraper.demo.server import DemoServer
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.scaleout import records
 from ainews.scraper.scaleout.ingest import DEAD_LETTERS, run_ingest
 from ainews.scraper.storage.rawpages import decompress_raw
+from ainews.scraper.storage.store import content_hash
 from tests.cli_helpers import REPO, run_ainews
 
 redis = pytest.importorskip("redis")
@@ -163,17 +166,37 @@ def test_redelivered_entry_is_written_once_and_a_bad_one_is_set_aside(
                        body=b"<html>...</html>", fetched_at="2026-01-01T00:00:00+00:00")
     article = Article(url=page.url, title="A story", body="One paragraph of words. " * 30,
                       site="ex", fetched_at=page.fetched_at)
-    entry = records.encode(page, article, None)
+    entry = records.encode(page, prepare(article, page))
     server.xadd(keys.STREAM, entry)
     server.xadd(keys.STREAM, entry)  # the same record again
     server.xadd(keys.STREAM, {**entry, b"raw": b"not compressed"})
+    server.xadd(keys.STREAM, {**entry, b"para_ends": entry[b"para_ends"][:-4]})  # truncated
+    # pushed by a worker of the previous release: no prepared features, still read
+    old = story(7)
+    server.xadd(keys.STREAM, {b"v": b"1", **{k: old[k] for k in (b"page", b"article", b"raw")}})
     result = run_ingest(redis_url, tmp_path / "a.db")
-    assert result.counts == {"new": 1, "unchanged": 1, "bad_record": 1}
-    assert server.xlen(DEAD_LETTERS) == 1 and server.xlen(keys.STREAM) == 0
+    assert result.counts == {"new": 2, "unchanged": 1, "bad_record": 2}
+    assert server.xlen(DEAD_LETTERS) == 2 and server.xlen(keys.STREAM) == 0
     conn = sqlite3.connect(tmp_path / "a.db")
-    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
-    raw = conn.execute("SELECT raw_page FROM pages").fetchone()[0]
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+    raw = conn.execute("SELECT raw_page FROM pages WHERE url = ?", [page.url]).fetchone()[0]
     assert decompress_raw(raw) == page.body
+
+
+def test_an_entry_carries_what_the_worker_prepared() -> None:
+    """The ingester reads the content hash and de-duplication features the worker computed
+    beside the cleaning, instead of computing them again."""
+    entry = story(3)
+    page, prepared, raw = records.decode(entry)
+    assert isinstance(prepared, Prepared) and prepared.raw_gzip == raw
+    body = prepared.article.body
+    assert prepared.content_hash == content_hash(body)
+    want = features(body)
+    got = prepared.features
+    assert got.body_hash == want.body_hash and got.token_hashes.tolist() == \
+        want.token_hashes.tolist()
+    assert (got.para_ends.tolist(), got.para_hashes.tolist()) == \
+        (want.para_ends.tolist(), want.para_hashes.tolist())
 
 
 def test_an_entry_that_cannot_be_stored_never_blocks_the_stream(
@@ -187,7 +210,7 @@ def test_an_entry_that_cannot_be_stored_never_blocks_the_stream(
                            fetched_at="2026-01-01T00:00:00+00:00")
         article = Article(url=url, title=title, body=f"Story {n} has its own words. " * 30,
                           site="ex", fetched_at=page.fetched_at)
-        return records.encode(page, article, None)
+        return records.encode(page, prepare(article, page))
 
     server.xadd(keys.STREAM, entry(1, ["not", "text"]))
     server.xadd(keys.STREAM, entry(2, "A fine story"))
@@ -248,7 +271,7 @@ def story(n: int, title: object = None) -> dict[bytes, bytes]:
     article = Article(url=url, title=f"Story {n}" if title is None else title,
                       body=f"Story {n} has its own words, number {n}. " * 30, site="ex",
                       fetched_at=page.fetched_at)
-    return records.encode(page, article, None)
+    return records.encode(page, prepare(article, page))
 
 
 def test_an_ingester_started_before_the_workers_waits_for_them(

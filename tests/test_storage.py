@@ -173,3 +173,19 @@ def test_pages_stored_as_gzip_before_zstd_are_still_read(tmp_path: Path) -> None
 def test_a_damaged_or_unknown_raw_page_is_a_value_error(stored: bytes) -> None:
     with pytest.raises(ValueError, match="stored raw page"):
         decompress_raw(stored)
+
+
+def test_full_text_index_is_rewritten_only_when_the_text_changes(tmp_path: Path) -> None:
+    """De-duplication moving an article to another cluster writes the row, not its text's
+    full-text index; a changed title is found by search."""
+    with Store(tmp_path / "a.db") as store:
+        save(store, article("https://a.com/1", STORY))
+        written: list[str] = []
+        store.db.conn.set_trace_callback(written.append)
+        store.db.execute("UPDATE articles SET cluster_id = 'x', is_canonical = 0")
+        assert written and not [sql for sql in written if "articles_fts" in sql]
+        store.db.execute("UPDATE articles SET title = 'Quasar licence'")
+        store.db.conn.set_trace_callback(None)
+        found = store.db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quasar'").fetchone()
+        assert found[0] == 1

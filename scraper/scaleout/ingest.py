@@ -147,13 +147,13 @@ def _apply_one(store: Store, entry_id: bytes, entry: dict[bytes, bytes],
     blocks the stream; a database error (disk full, locked, corrupt) propagates: the batch
     is rolled back and stays pending."""
     try:
-        page, article, raw = decode(entry)
+        page, cleaned, raw = decode(entry)
     except BadRecord as exc:
         _dead_letter(entry_id, entry, f"unreadable: {exc}", counts, "bad_record", dead)
         return
     try:
         # its transaction is a savepoint in the batch's: this entry's writes, or none
-        outcome = process_page(page, store, cleaned=article, raw_gzip=raw)
+        outcome = process_page(page, store, cleaned=cleaned, raw_gzip=raw)
     except Exception as exc:  # one page's failure must not stop ingestion
         if isinstance(exc, sqlite3.OperationalError | OSError) \
                 or type(exc) is sqlite3.DatabaseError:  # the database, not this page

@@ -19,6 +19,8 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from ainews.scraper import scaleout as keys
+from ainews.scraper.article import Article
+from ainews.scraper.cleaning import prepare
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.middlewares import MAX_RETRY_AFTER_S, parse_retry_after
 from ainews.scraper.pool import PAGE_TIMEOUT_S, ExtractorPool, default_workers
@@ -286,8 +288,10 @@ class SharedCrawlState(CrawlState):
 
 
 class StreamPipeline:
-    """Cleans each page in a worker process and pushes it to the ingest stream; the
-    ingester de-duplicates and stores it. The ledger entry is cleared only after XADD."""
+    """Cleans each page in a worker process, with everything per page that needs no
+    database (compression, content hash, de-duplication features), and pushes it to the
+    ingest stream; the ingester de-duplicates and stores it. The ledger entry is cleared
+    only after XADD."""
 
     def __init__(self, crawler: Any, pool: ExtractorPool) -> None:
         self.crawler = crawler
@@ -314,14 +318,16 @@ class StreamPipeline:
         if not isinstance(item, FetchedPage):
             return item
         scheduler: SharedScheduler = self.crawler.engine.scheduler
-        cleaned, raw_gzip = await self.pool.clean(item)
+        cleaned = await self.pool.prepare(item)
+        if isinstance(cleaned, Article):  # cleaned in this process (AINEWS_WORKERS=0)
+            cleaned = prepare(cleaned, item)
         if isinstance(cleaned, str):
             self.crawler.stats.inc_value(SKIP_PREFIX + cleaned)
             logger.info("skipped %s: %s", item.url, cleaned)
             scheduler.done(item.requested_url, item.url)
             raise DropItem(cleaned)
         pipe = scheduler.server.pipeline(transaction=True)  # pushed and done, or neither
-        pipe.xadd(keys.STREAM, encode(item, cleaned, raw_gzip))
+        pipe.xadd(keys.STREAM, encode(item, cleaned))
         scheduler.done(item.requested_url, item.url, pipe=pipe)
         pipe.execute()
         self.crawler.stats.inc_value("ainews/pages_pushed")

@@ -287,6 +287,23 @@ def _pages_raw_page(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE pages RENAME COLUMN raw_gzip TO raw_page")
 
 
+def _fts_update_trigger_on_text_only(db: sqlite_utils.Database) -> None:
+    """The full-text index is rewritten when an article's title or body change, not when
+    any column does: sqlite-utils' update trigger re-indexed the whole text on every
+    cluster assignment (de-duplication rewrites ``cluster_id`` of the articles it moves),
+    ~1 ms of the writing process per page."""
+    if "articles_au" not in db.triggers_dict:
+        return
+    db.execute("DROP TRIGGER articles_au")
+    db.execute(
+        'CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "body" ON "articles" BEGIN\n'
+        '  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body")'
+        " VALUES('delete', old.rowid, old.\"title\", old.\"body\");\n"
+        '  INSERT INTO "articles_fts" (rowid, "title", "body")'
+        ' VALUES (new.rowid, new."title", new."body");\nEND'
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_core,
     _v2_views,
@@ -299,6 +316,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _unique_articles_searchable,
     _warc_imported_records,
     _pages_raw_page,
+    _fts_update_trigger_on_text_only,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -152,7 +152,7 @@ def record(result: cleaning.Prepared | str, page: FetchedPage) -> dict[str, Any]
         "features": hashlib.sha1(b"".join((
             f.token_hashes.tobytes(), f.para_ends.tobytes(), f.para_hashes.tobytes(),
             str(f.body_hash).encode()))).hexdigest(),
-        "raw_ok": decompress_raw(result.raw_gzip) == page.body,
+        "raw_ok": decompress_raw(result.raw_page) == page.body,
     }
 
 

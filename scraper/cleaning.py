@@ -45,7 +45,7 @@ class Prepared:
     compressed, its body's content hash and its de-duplication features."""
 
     article: Article
-    raw_gzip: bytes | None  # the raw page as stored (``storage.rawpages``), zstd
+    raw_page: bytes | None  # the raw page as stored (``storage.rawpages``), zstd
     content_hash: str
     features: Features
 
@@ -66,9 +66,3 @@ def clean_and_prepare(page: FetchedPage) -> Prepared | str:
     result = clean(page)
     return prepare(result, page) if isinstance(result, Article) else result
 
-
-def clean_and_compress(page: FetchedPage) -> tuple[Article | str, bytes | None]:
-    """Clean a page, and compress the raw page when it will be stored (a scale-out worker
-    ships both to the ingester)."""
-    result = clean(page)
-    return result, (compress_raw(page.body) if isinstance(result, Article) else None)

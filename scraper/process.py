@@ -67,28 +67,28 @@ def process_page(
     store: Store,
     *,
     cleaned: Prepared | Article | str | None = None,
-    raw_gzip: bytes | None = None,
+    raw_page: bytes | None = None,
     extractor_version: int = EXTRACTOR_VERSION,
 ) -> Outcome:
     """Clean ``page`` (unless ``cleaned`` holds :func:`clean`'s result already, or
     ``ainews.scraper.cleaning.clean_and_prepare``'s), reject an empty one, de-duplicate it and
     store it with its raw page in one transaction.
 
-    ``raw_gzip``: the raw page already compressed, for a ``cleaned`` Article. Not for
+    ``raw_page``: the raw page already compressed, for a ``cleaned`` Article. Not for
     concurrent use: one process writes a database, one page at a time.
     """
     result = clean(page) if cleaned is None else cleaned
     if isinstance(result, str):
         return Outcome(result)
     if isinstance(result, Article):
-        result = prepare(result, page if raw_gzip is None else None)
-        raw_gzip = raw_gzip or result.raw_gzip
+        result = prepare(result, page if raw_page is None else None)
+        raw_page = raw_page or result.raw_page
     else:
-        raw_gzip = result.raw_gzip
+        raw_page = result.raw_page
     with store.transaction():
         assignments = deduplicate(store, result)
         status = store.save_article(
-            result.article, page, assignments=assignments, raw_gzip=raw_gzip,
+            result.article, page, assignments=assignments, raw_page=raw_page,
             extractor_version=extractor_version, body_hash=result.content_hash,
         )
     return Outcome(status, result.article)

@@ -39,7 +39,13 @@ def reprocess_database(
 
 
 def _reprocess_one(store: Store, aid: str) -> str:
-    page = store.raw_page(aid)
+    try:
+        page = store.raw_page(aid)
+    except ValueError as exc:  # a damaged stored page: name it, go on with the others
+        logger.error("reprocess: the stored raw page of article %s cannot be read (%s); "
+                     "the article keeps its stored text: crawl its URL again to replace it",
+                     aid, exc)
+        return "damaged_raw_page"
     if page is None:
         return "no_raw_page"
     try:

@@ -78,3 +78,20 @@ def test_reprocess_waits_for_no_crawl(tmp_path: Path) -> None:
     with crawl_lock(db):
         run = run_ainews("reprocess", "--db", db)
     assert run.returncode == EXIT_LOCKED and "another process" in run.stderr
+
+
+def test_a_damaged_raw_page_is_named_and_the_others_are_reprocessed(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    urls = stale_database(db)
+    damaged = sorted(urls.values())[0]
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE pages SET raw_page = substr(raw_page, 1, 20) WHERE url = ?",
+                     [damaged])
+    run = run_ainews("reprocess", "--db", db)
+    assert run.returncode == 0, run.stderr
+    assert f"updated={len(urls) - 1}" in run.stdout and "damaged_raw_page=1" in run.stdout
+    (aid,) = conn.execute("SELECT id FROM articles WHERE url = ?", [damaged]).fetchone()
+    assert aid in run.stderr and "cannot be read" in run.stderr
+    (body,) = conn.execute("SELECT body FROM articles WHERE url = ?", [damaged]).fetchone()
+    assert body.startswith("old body of")  # kept as stored, not lost

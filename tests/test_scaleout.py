@@ -188,7 +188,7 @@ def test_an_entry_carries_what_the_worker_prepared() -> None:
     beside the cleaning, instead of computing them again."""
     entry = story(3)
     page, prepared, raw = records.decode(entry)
-    assert isinstance(prepared, Prepared) and prepared.raw_gzip == raw
+    assert isinstance(prepared, Prepared) and prepared.raw_page == raw
     body = prepared.article.body
     assert prepared.content_hash == content_hash(body)
     want = features(body)

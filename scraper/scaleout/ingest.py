@@ -153,7 +153,7 @@ def _apply_one(store: Store, entry_id: bytes, entry: dict[bytes, bytes],
         return
     try:
         # its transaction is a savepoint in the batch's: this entry's writes, or none
-        outcome = process_page(page, store, cleaned=cleaned, raw_gzip=raw)
+        outcome = process_page(page, store, cleaned=cleaned, raw_page=raw)
     except Exception as exc:  # one page's failure must not stop ingestion
         if isinstance(exc, sqlite3.OperationalError | OSError) \
                 or type(exc) is sqlite3.DatabaseError:  # the database, not this page

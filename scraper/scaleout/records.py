@@ -33,15 +33,15 @@ class BadRecord(ValueError):
 
 def encode(page: FetchedPage, prepared: Prepared) -> dict[bytes, bytes]:
     meta = {k: v for k, v in asdict(page).items() if k != "body"}
-    raw_gzip = prepared.raw_gzip
-    if raw_gzip is None:
-        raw_gzip = compress_raw(page.body)
+    raw_page = prepared.raw_page
+    if raw_page is None:
+        raw_page = compress_raw(page.body)
     feats = prepared.features
     return {
         b"v": VERSION,
         b"page": json.dumps(meta, ensure_ascii=False).encode(),
         b"article": json.dumps(asdict(prepared.article), ensure_ascii=False).encode(),
-        b"raw": raw_gzip,
+        b"raw": raw_page,
         b"hash": prepared.content_hash.encode(),
         b"tokens": feats.token_hashes.astype("<u4").tobytes(),
         b"para_ends": feats.para_ends.astype("<u4").tobytes(),

@@ -127,7 +127,7 @@ class Store:
         page: FetchedPage | None = None,
         *,
         assignments: Sequence[Assignment] = (),
-        raw_gzip: bytes | None = None,
+        raw_page: bytes | None = None,
         extractor_version: int | None = None,
         body_hash: str | None = None,
     ) -> str:
@@ -147,8 +147,8 @@ class Store:
             extractor_version=extractor_version,
         )
         row["fetched_at"] = row.get("fetched_at") or now
-        if page is not None and raw_gzip is None:
-            raw_gzip = compress_raw(page.body)
+        if page is not None and raw_page is None:
+            raw_page = compress_raw(page.body)
         own = next((a for a in assignments if a.id == aid), None)
         others = [a for a in assignments if a.id != aid]
         with self.db.atomic():
@@ -160,7 +160,7 @@ class Store:
             lastmod = page.source_lastmod if page else None
             outcome = self._upsert_article(row, old, own, now, lastmod)
             if page is not None:
-                self._save_page(aid, page, raw_gzip, row["fetched_at"])
+                self._save_page(aid, page, raw_page, row["fetched_at"])
             if self.clusters is not None and (own or others):
                 if own is not None:
                     self.clusters.explain(own)
@@ -213,13 +213,13 @@ class Store:
         )
         return "updated" if changed else "unchanged"
 
-    def _save_page(self, aid: str, page: FetchedPage, raw_gzip: bytes, fetched_at: str) -> None:
+    def _save_page(self, aid: str, page: FetchedPage, raw_page: bytes, fetched_at: str) -> None:
         self.db.execute(
             """INSERT OR REPLACE INTO pages (article_id, url, status, content_type, etag,
                                              last_modified, raw_page, fetched_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             [aid, page.requested_url, page.status, page.content_type, page.etag,
-             page.last_modified, raw_gzip, fetched_at],
+             page.last_modified, raw_page, fetched_at],
         )
 
     def known_article(self, url: str) -> dict[str, Any] | None:

@@ -34,7 +34,9 @@ _ARTICLE_COLUMNS = {
     "there is neither.",
     "body": "The whole article text, first paragraph included, as clean plain text; "
     "paragraphs separated by a blank line. It may open with the `lede`.",
-    "word_count": "Words in `body`.",
+    "word_count": ("Words in `body` (text in scripts written without spaces, such as "
+                   "Chinese, Japanese or Thai, counted in English-word equivalents: "
+                   "1.5 Han characters, 3 kana or 4 Thai characters a word)."),
     "language": "ISO 639-1 code (`en`, `de`), declared by the page or guessed from the text.",
     "tags": "JSON array of the page's tags/keywords.",
     "source_credit": 'The agency or outlet credited as the source ("Source: Reuters" → '

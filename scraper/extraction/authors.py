@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ainews.scraper.extraction.text import fold
+
 #: Words that introduce a byline ("By", "Von", "Por", ...), stripped from the front.
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|text|words|interview|photos?|reporting|story|posted)\s+)?"
@@ -107,7 +109,7 @@ MAX_NAME_CHARS = 60
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.split()).strip(" \t\n,;:|-–—·•")
+    return fold(text).strip(" \t\n,;:|-–—·•")
 
 
 def clean_name(raw: str) -> str | None:

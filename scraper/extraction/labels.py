@@ -13,7 +13,7 @@ import re
 
 import lxml.html
 
-from ainews.scraper.extraction.text import word_count
+from ainews.scraper.extraction.text import fold, word_count
 
 #: Labels of an author field, whole (after dropping a colon), in the languages we see most.
 AUTHOR_LABEL = re.compile(
@@ -36,25 +36,21 @@ MAX_NAME_LINE_WORDS = 12
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÞĀ-Ž][\w'’.-]*$")
 
 
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def _value(label: lxml.html.HtmlElement) -> str:
     """The text after a label: its tail and following siblings, or the next <dd>/<td>."""
     if label.tag in ("dt", "th"):
         following = label.getnext()
-        return _fold(following.text_content()) if following is not None else ""
+        return fold(following.text_content()) if following is not None else ""
     parts = [label.tail or ""]
     parts += [sibling.text_content() + (sibling.tail or "") for sibling in label.itersiblings()]
-    return _fold(" ".join(parts)).lstrip(":").strip()
+    return fold(" ".join(parts)).lstrip(":").strip()
 
 
 def labelled(tree: lxml.html.HtmlElement, label: re.Pattern[str]) -> list[str]:
     """Values of the fields whose label matches ``label``, in page order."""
     found = []
     for element in tree.xpath(_LABEL_TAGS):
-        if label.match(_fold(element.text_content()).rstrip(":").strip()):
+        if label.match(fold(element.text_content()).rstrip(":").strip()):
             value = _value(element)
             if 0 < len(value) <= MAX_VALUE_CHARS:
                 found.append(value)
@@ -76,10 +72,10 @@ def name_line(headline: lxml.html.HtmlElement | None) -> list[str]:
     if headline is None:
         return []
     for p in headline.xpath(f"following::p[position() <= {NAME_LINE_WINDOW}]"):
-        text = _fold(p.text_content())
+        text = fold(p.text_content())
         if word_count(text) >= PROSE_WORDS:
             return []  # the text has begun: a bold line further down is a subheading
-        bold = _fold(" ".join(b.text_content() for b in p.xpath(".//strong | .//b")))
+        bold = fold(" ".join(b.text_content() for b in p.xpath(".//strong | .//b")))
         if (bold == text and len(text.split()) <= MAX_NAME_LINE_WORDS
                 and _is_name_line(text)):
             return [text]

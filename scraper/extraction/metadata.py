@@ -20,6 +20,7 @@ import lxml.html
 from ainews.scraper.extraction import authors as bylines
 from ainews.scraper.extraction import dates, jsonld, labels, language, titles
 from ainews.scraper.extraction.credit import parse_credit
+from ainews.scraper.extraction.text import fold
 from ainews.scraper.extraction.walk import following
 
 Html = lxml.html.HtmlElement
@@ -158,7 +159,7 @@ def _values(metas: dict[str, list[str]], keys: Iterable[str]) -> list[str]:
 def _text(element: lxml.html.HtmlElement) -> str:
     """Visible text: script, style and comment contents left out."""
     if element.tag not in NOT_TEXT:
-        return titles.fold(" ".join(_VISIBLE_TEXT(element)))
+        return fold(" ".join(_VISIBLE_TEXT(element)))
     return ""
 
 
@@ -213,7 +214,7 @@ def _dateline(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> 
     found = []
     for element in following(h1, DATELINE_WINDOW):
         # The tail too: "<b>Published:</b> 03.07.2024", "Jane Doe<br>28.04.2024".
-        for text in (titles.fold(element.text or ""), titles.fold(element.tail or "")):
+        for text in (fold(element.text or ""), fold(element.tail or "")):
             if 6 <= len(text) <= MAX_DATELINE_CHARS and any(ch.isdigit() for ch in text):
                 found.append(text)
     return found
@@ -369,7 +370,7 @@ def _authors(tree: Html, metas: Metas, ld: jsonld.LdArticle, sites: list[str],
 def _tags(metas: Metas, ld: jsonld.LdArticle) -> list[str]:
     found = []
     for value in ld.keywords + _values(metas, TAG_KEYS):
-        found += [titles.fold(t) for t in re.split(r"[,;]", value)]
+        found += [fold(t) for t in re.split(r"[,;]", value)]
     tags = [t for t in found if t and len(t) <= MAX_TAG_CHARS]
     return bylines.unique(tags)[:MAX_TAGS]
 
@@ -386,7 +387,7 @@ def _credit(tree: Html, metas: Metas, ld: jsonld.LdArticle) -> str | None:
         return ld.based_on
     for value in _values(metas, CREDIT_KEYS):
         if not value.startswith("http"):
-            return titles.fold(value)
+            return fold(value)
     for element in _CREDIT_NODES(tree)[:MAX_BYLINE_NODES]:
         if name := parse_credit(_text(element)):
             return name
@@ -429,10 +430,10 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
         authors=_authors(tree, metas, ld, sites, headline),
         published_at=published,
         modified_at=modified,
-        description=titles.fold(descriptions[0]) if descriptions else None,
+        description=fold(descriptions[0]) if descriptions else None,
         tags=_tags(metas, ld),
         language=_language(tree, metas, ld, title),
         canonical_url=urljoin(url, canonical.strip()) if canonical else None,
-        site_name=titles.fold(site_name) if site_name else None,
+        site_name=fold(site_name) if site_name else None,
         source_credit=_credit(tree, metas, ld),
     )

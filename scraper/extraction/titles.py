@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from ainews.scraper.extraction.text import fold
+
 #: Separators between a headline and the site or section name in <title>/og:title.
 #: A bare hyphen only counts with spaces around it ("A - Site"), never inside words;
 #: ``_SEGMENT`` also splits "Topic: Headline", so a kicker-less headline can be matched,
@@ -33,12 +35,6 @@ H1_SIMILARITY = 0.5
 PARTIAL_SUPPORT = 0.3
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"',
                          "»": '"', "–": "-", "—": "-", "\u00a0": " "})
-
-
-def fold(text: str | None) -> str:
-    """Runs of whitespace as one space, trimmed (``str.split`` splits at what ``\\s``
-    matches, 3x faster than ``re.sub``)."""
-    return " ".join((text or "").split())
 
 
 @lru_cache(maxsize=4096)  # choose_title compares the same few texts ~100 times a page

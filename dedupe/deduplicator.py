@@ -325,11 +325,13 @@ class Deduplicator:
         da, db = docs
         assert da is not None and db is not None
         self._begin()
-        va, vb = self._view(da), self._view(db)
-        verdict = compare(va, vb)
-        exact = bool(da.body_hash) and da.body_hash == db.body_hash
-        got = [self.assignment(a), self.assignment(b)]
-        self._docs = None
+        try:
+            va, vb = self._view(da), self._view(db)
+            verdict = compare(va, vb)
+            exact = bool(da.body_hash) and da.body_hash == db.body_hash
+            got = [self.assignment(a), self.assignment(b)]
+        finally:
+            self._docs = None  # as add() and remove(): no cached document outlives the call
         assert got[0] is not None and got[1] is not None
         return Explanation(a, b, verdict, exact, (va.n_tokens, vb.n_tokens), got[0], got[1])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ainews.scraper.extraction.credit import is_credit_line
+from ainews.scraper.extraction.phrases import CALL_TO_ACTION, CONTRIBUTORS, TEASER, TEASER_LABEL
 from ainews.scraper.extraction.text import (
     SENTENCE_ENDS,
     WORD,
@@ -18,45 +19,6 @@ from ainews.scraper.extraction.text import (
     word_count,
 )
 
-#: "Read also" and "related" in the languages of pages that declare no English, for the
-#: two rules below: "相关阅读", "関連ニュース", "관련기사", "Читайте также", "اقرأ أيضا",
-#: "यह भी पढ़ें", "ข่าวที่เกี่ยวข้อง", "Baca juga", "Xem thêm".
-_READ_ALSO = (
-    r"相关(?:阅读|新闻|文章|报道)|相關(?:閱讀|新聞|文章|報導)|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|"
-    r"関連(?:記事|ニュース)|あわせて読みたい|合わせて読みたい|おすすめ記事|"
-    r"관련\s?기사|관련\s?뉴스|추천\s?기사|"
-    r"читайте также|смотрите также|по теме|читайте також|дивіться також|"
-    r"اقرأ (?:أيضا|أيضاً|المزيد)|(?:مواضيع|أخبار|مقالات) ذات صلة|بیشتر بخوانید|مطالب مرتبط|"
-    r"(?:यह|ये) भी पढ़ें|संबंधित (?:खबरें|ख़बरें|लेख)|"
-    r"ข่าวที่เกี่ยวข้อง|บทความที่เกี่ยวข้อง|อ่านเพิ่มเติม|"
-    r"baca juga|berita terkait|tin liên quan|xem thêm|đọc thêm|ilgili haberler"
-)
-#: Link teasers and calls to action inside or after the text ("Read more: ...").
-_TEASER = re.compile(
-    r"^\W*(?:related(?: articles?| stories| posts?| coverage)?|read more|read also|also read|"
-    r"see also|see more|more from \S+|also on \S+|recommended|don'?t miss|must read|"
-    r"watch|listen|more|next|previous|filed under|posted in|tagged(?: with)?|tags|"
-    rf"categories|{_READ_ALSO})\s*[:|>»›：]",
-    re.I,
-)
-#: A whole line that only labels the teasers or the player after it, in the languages of
-#: our sources: "Read more", "Mehr zum Thema Hitze", "Czytaj więcej", "Lire aussi".
-_TEASER_LABEL = re.compile(
-    r"^\W*(?:read (?:more|also)|don'?t miss|must read|more on this(?: story| topic)?|"
-    r"related(?: articles| stories)?|"
-    r"mehr zum thema\b.*|lesen sie (?:auch|mehr)|zum anhören|zum nachlesen|"
-    r"empfohlener redaktioneller inhalt|ein klick für den datenschutz|"
-    r"czytaj (?:więcej|też|także)|lire aussi|à lire aussi|leer más|lee también|"
-    rf"leia (?:mais|também)|leggi anche|おすすめ情報|{_READ_ALSO})\W*$",
-    re.I,
-)
-_CALL_TO_ACTION = re.compile(
-    r"\b(?:sign up|subscribe|newsletters?|follow (?:us|\w+(?: \w+)?) on|share (?:it|this)|"
-    r"click here|tell us what you think|download (?:the|our) app|in your inbox|"
-    r"like us on facebook|all rights reserved|copyright|fehler gefunden|jetzt melden)\b|"
-    r"^\W*comments?\W*$",
-    re.I,
-)
 #: Calls to action are short; a long paragraph mentioning "newsletter" is article text.
 _CTA_MAX_WORDS = 40
 
@@ -77,26 +39,42 @@ def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
     kept = []
     under_label = False  # in the run of headlines under a "Don't miss" label
     for i, p in enumerate(paragraphs):
-        if _TEASER_LABEL.match(p):
+        if TEASER_LABEL.match(p):
             under_label = True
             continue
         if under_label and _is_teaser_headline(p):
             continue
         under_label = False
-        if _TEASER.match(p) or _SHORTCODE.match(p):
+        if TEASER.match(p) or _SHORTCODE.match(p):
             continue
-        if i and _TEASER_LABEL.match(paragraphs[i - 1]) and _CUT_OFF.search(p):
+        if i and TEASER_LABEL.match(paragraphs[i - 1]) and _CUT_OFF.search(p):
             continue  # the excerpt under a "Read more" label
         kept.append(p)
-    credits = []
-    while kept and (_is_call_to_action(kept[-1]) or is_credit_line(kept[-1], own)):
-        line = kept.pop()
-        if is_credit_line(line, own):
-            credits.append(line)
-    kept.extend(reversed(credits))
+    kept = _drop_trailer(kept, own)
     while kept and _is_call_to_action(kept[0]):  # "Sign up for our newsletter" above the text
         kept.pop(0)
     return kept
+
+
+#: A call to action that points at what follows ("Mehr zur Lage lesen Sie in unserem
+#: Liveblog:") is followed by that teaser: it sits among the last few paragraphs.
+_POINTER_TAIL = 3
+
+
+def _drop_trailer(kept: list[str], own: tuple[str, ...]) -> list[str]:
+    """Drop the calls to action and contributor notes after the text, keeping its credits;
+    a call to action ending with a colon takes the teaser it introduces with it."""
+    for i in range(max(0, len(kept) - _POINTER_TAIL), len(kept)):
+        if kept[i].rstrip().endswith((":", "：")) and _is_call_to_action(kept[i]):
+            kept = kept[:i] + [p for p in kept[i + 1:] if is_credit_line(p, own)]
+            break
+    credits = []
+    while kept and (_is_call_to_action(kept[-1]) or is_credit_line(kept[-1], own)
+                    or _is_contributor_note(kept[-1])):
+        line = kept.pop()
+        if is_credit_line(line, own):
+            credits.append(line)
+    return kept + credits[::-1]
 
 
 #: A teaser headline is short and is no sentence: it does not end with a full stop (of
@@ -110,7 +88,11 @@ def _is_teaser_headline(p: str) -> bool:
 
 
 def _is_call_to_action(p: str) -> bool:
-    return word_count(p) <= _CTA_MAX_WORDS and bool(_CALL_TO_ACTION.search(p))
+    return word_count(p) <= _CTA_MAX_WORDS and bool(CALL_TO_ACTION.search(p))
+
+
+def _is_contributor_note(p: str) -> bool:
+    return word_count(p) <= _CTA_MAX_WORDS and bool(CONTRIBUTORS.search(p))
 
 
 #: The headline shown again above the text, with a kicker ("Hitzefolgen: So sind ...") or

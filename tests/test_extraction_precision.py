@@ -1,0 +1,87 @@
+"""Text that is not the article, on small hand-written pages: calls to action in the
+languages of our sources, contributor notes, teaser labels; and the article text they sit
+next to, which stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.paragraphs import drop_teasers
+
+URL = "https://www.harbour-post.example/2026/05/12/ferry-timetable"
+TITLE = "The island ferry keeps its winter timetable until the end of May"
+TEXT = [
+    "The ferry to the island will keep its winter timetable until the end of May, the "
+    "operator said on Tuesday, because one of its two boats is still in the shipyard.",
+    "Islanders had asked for the summer crossings to start earlier this year, as the "
+    "first visitors arrive in April and the morning boat is often full by seven.",
+    "The operator said the repaired boat would be back in service on the first of June "
+    "and that extra crossings would be added on weekends from then on.",
+]
+
+
+def _page(trailer: str, before: str = "") -> bytes:
+    paras = "".join(f"<p>{p}</p>" for p in TEXT)
+    return (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            f"{before}{paras}{trailer}</article></body></html>").encode()
+
+
+@pytest.mark.parametrize("line", [
+    "Got a story? Get in touch with our news team by emailing us at news@example.com.",
+    "For more stories like this, check our news page.",
+    "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+    "Aktuelle Meldungen zur Lage finden Sie jederzeit in unserem Liveblog:",
+    "Følg oss på Facebook og Instagram for flere nyheter.",
+    "Obserwuj nas w mediach społecznościowych.",
+    "Sledujte nás na sociálních sítích.",
+    "Suscríbete a nuestro boletín y recibe las noticias cada mañana.",
+    "You must confirm your public display name before commenting",
+    "This is a breaking news story - more to follow",
+])
+def test_trailing_call_to_action_is_dropped(line):
+    assert extract(_page(f"<p>{line}</p>"), URL).body.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("line", [
+    "Associated Press writer Jane Roe in Paris contributed to this report.",
+    "Additional reporting by John Doe",
+    "With files from The Canadian Press",
+    "Reporting by Ann Lee; additional reporting by Bo Chan; Editing by Cy Dunn",
+])
+def test_trailing_contributor_note_is_dropped(line):
+    assert extract(_page(f"<p>{line}</p>"), URL).body.split("\n\n") == TEXT
+
+
+def test_wire_reporting_credit_alone_is_kept():
+    """"Reporting by X; Editing by Y" alone: pages show it as article text as often as not."""
+    line = "(Reporting by Ann Lee; Editing by Cy Dunn)"
+    assert extract(_page(f"<p>{line}</p>"), URL).body.endswith(line)
+
+
+def test_contributor_words_inside_the_text_stay():
+    line = ("Residents contributed to this report on the timetable by answering a survey, "
+            "the operator said, and it will be published in June.")
+    body = extract(_page("", f"<p>{line}</p>"), URL).body
+    assert line in body
+
+
+def test_pointer_to_a_live_blog_takes_its_teaser_with_it():
+    trailer = ("<p>Mehr zur Lage auf den Inseln lesen Sie in unserem Liveblog:</p>"
+               "<p>Der Sturm hat die Fähren den ganzen Tag aufgehalten. Aktuelle "
+               "Entwicklungen im Liveblog.</p>")
+    assert extract(_page(trailer), URL).body.split("\n\n") == TEXT
+
+
+def test_a_credit_after_the_calls_to_action_stays():
+    kept = drop_teasers([*TEXT, "© 2026 Agence France-Presse", "For more stories like this, "
+                         "check our news page."])
+    assert kept == [*TEXT, "© 2026 Agence France-Presse"]
+
+
+@pytest.mark.parametrize("label", ["You may also like...", "Most read in world news",
+                                   "More Great Example Stories", "Mehr Themen auf example.de:",
+                                   "Les også", "Te puede interesar", "Zobacz także"])
+def test_teaser_label_and_its_headlines_are_dropped(label):
+    teasers = ["Harbour master retires after forty years", "New café opens on the pier"]
+    assert drop_teasers([*TEXT[:2], label, *teasers, TEXT[2]]) == TEXT

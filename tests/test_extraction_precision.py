@@ -85,3 +85,14 @@ def test_a_credit_after_the_calls_to_action_stays():
 def test_teaser_label_and_its_headlines_are_dropped(label):
     teasers = ["Harbour master retires after forty years", "New café opens on the pier"]
     assert drop_teasers([*TEXT[:2], label, *teasers, TEXT[2]]) == TEXT
+
+
+@pytest.mark.parametrize("cls", ["infobox", "c-infoBox", "story-factbox"])
+def test_fact_box_beside_the_text_is_pruned(cls):
+    box = (f"<div class='{cls}'><h3>The ferry in numbers</h3><p>Two boats carry about "
+           "900 passengers a day in summer and 300 in winter; the crossing takes forty "
+           "minutes and the first boat leaves at six.</p></div>")
+    page = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            f"<p>{TEXT[0]}</p>{box}{''.join(f'<p>{p}</p>' for p in TEXT[1:])}</article>"
+            "</body></html>").encode()
+    assert extract(page, URL).body.split("\n\n") == TEXT

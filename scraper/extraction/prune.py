@@ -29,6 +29,7 @@ _WORDS = frozenset((
     "hovercard", "breadcrumb", "breadcrumbs", "sidebar", "footer", "navbar", "nav", "menu",
     "toolbar", "outbrain", "taboola",
     "caption", "captions", "figcaption",  # picture captions: the article goes on without them
+    "infobox", "factbox",  # a box of background facts beside the text, as a sidebar is
 ))
 #: Words that also end a two-word name of a page region ("site-footer", "post-comments").
 #: Not "menu", "caption", "comment": "tab-menu", "item-caption", "live-comment" are

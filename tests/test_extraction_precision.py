@@ -96,3 +96,25 @@ def test_fact_box_beside_the_text_is_pruned(cls):
             f"<p>{TEXT[0]}</p>{box}{''.join(f'<p>{p}</p>' for p in TEXT[1:])}</article>"
             "</body></html>").encode()
     assert extract(page, URL).body.split("\n\n") == TEXT
+
+
+def test_call_to_action_near_the_end_takes_the_promotion_after_it():
+    trailer = ("<p>Follow the Harbour Post on Google News to get our news in your feeds.</p>"
+               "<p>A 30-year veteran of the harbour beat, Jane has covered ferries since "
+               "they ran on coal.</p>"
+               "<p>You must confirm your public display name before commenting</p>")
+    assert extract(_page(trailer), URL).body.split("\n\n") == TEXT
+
+
+@pytest.mark.parametrize("line", [
+    "Click here to read the operator's letter to the island council.",
+    "- Sign up for the ferry's loyalty card for $10 a year",
+])
+def test_document_link_or_offer_list_near_the_end_does_not_end_the_text(line):
+    kept = drop_teasers([*TEXT[:2], line, TEXT[2]])
+    assert kept == [*TEXT[:2], line, TEXT[2]]
+
+
+def test_a_short_text_is_not_cut_at_its_call_to_action():
+    cta = "Sign up for the free daily newsletter and start your day with the news."
+    assert drop_teasers([TEXT[0], cta, TEXT[1], TEXT[2]]) == [TEXT[0], cta, TEXT[1], TEXT[2]]

@@ -56,25 +56,44 @@ def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
     return kept
 
 
-#: A call to action that points at what follows ("Mehr zur Lage lesen Sie in unserem
-#: Liveblog:") is followed by that teaser: it sits among the last few paragraphs.
-_POINTER_TAIL = 3
+#: The text ends where a call to action starts in its last few paragraphs: what follows
+#: is the promotion it opens ("Mehr zur Lage lesen Sie in unserem Liveblog:" and the
+#: blog's teaser; "Follow X on Google News" and the author's bio; "2 Wochen kostenlos
+#: testen" and the offer). Three: a fourth-last "SUBSCRIBE" can sit mid-article, with
+#: three paragraphs of text after it.
+_CLOSING_TAIL = 3
+#: A call to action that is a list item belongs to a list of offers (the article's deals),
+#: and "click here to read the affidavit" points at a document the text goes on about.
+_NOT_CLOSING = re.compile(r"^\s*[-•*]\s|\bclick here\b", re.I)
 
 
 def _drop_trailer(kept: list[str], own: tuple[str, ...]) -> list[str]:
     """Drop the calls to action and contributor notes after the text, keeping its credits;
-    a call to action ending with a colon takes the teaser it introduces with it."""
-    for i in range(max(0, len(kept) - _POINTER_TAIL), len(kept)):
-        if kept[i].rstrip().endswith((":", "：")) and _is_call_to_action(kept[i]):
-            kept = kept[:i] + [p for p in kept[i + 1:] if is_credit_line(p, own)]
+    a call to action among the last paragraphs takes what follows it with it, when the
+    text before it is the longer part (a short text is not cut down to nothing)."""
+    kept = list(kept)
+    credits: list[str] = []  # from the end backwards
+
+    def pop_trailer() -> None:
+        while kept and (_is_call_to_action(kept[-1]) or is_credit_line(kept[-1], own)
+                        or _is_contributor_note(kept[-1])):
+            line = kept.pop()
+            if is_credit_line(line, own):
+                credits.append(line)
+
+    pop_trailer()
+    for i in range(max(1, len(kept) - _CLOSING_TAIL), len(kept)):
+        if (_is_call_to_action(kept[i]) and not _NOT_CLOSING.search(kept[i])
+                and not is_credit_line(kept[i], own) and _words(kept[:i]) > _words(kept[i:])):
+            credits.extend(p for p in reversed(kept[i + 1:]) if is_credit_line(p, own))
+            del kept[i:]
+            pop_trailer()
             break
-    credits = []
-    while kept and (_is_call_to_action(kept[-1]) or is_credit_line(kept[-1], own)
-                    or _is_contributor_note(kept[-1])):
-        line = kept.pop()
-        if is_credit_line(line, own):
-            credits.append(line)
     return kept + credits[::-1]
+
+
+def _words(paragraphs: list[str]) -> int:
+    return sum(word_count(p) for p in paragraphs)
 
 
 #: A teaser headline is short and is no sentence: it does not end with a full stop (of

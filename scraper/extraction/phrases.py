@@ -63,7 +63,8 @@ CALL_TO_ACTION = re.compile(
     r"got a (?:story|tip|news tip)|get in touch with (?:us|our)|"
     r"for more (?:stories|news|articles|updates) like this|our standards:|"
     r"log ?in or (?:create|register|sign up)|you must (?:confirm|log ?in|be logged in|sign in)|"
-    r"please log ?(?:in|out)|more to follow|"
+    r"please log ?(?:in|out)|more to follow|follow [^.!?]{1,50}? on (?:google news|facebook|"
+    r"instagram|twitter|x|youtube|tiktok|linkedin|threads|bluesky|whatsapp|telegram)|"
     # German
     r"fehler gefunden|jetzt melden|in unserem (?:live|news)-?(?:blog|ticker)|"
     r"kostenlos (?:testen|lesen)|jetzt (?:abonnieren|abonnent werden|testen|registrieren)|"

@@ -118,3 +118,37 @@ def test_document_link_or_offer_list_near_the_end_does_not_end_the_text(line):
 def test_a_short_text_is_not_cut_at_its_call_to_action():
     cta = "Sign up for the free daily newsletter and start your day with the news."
     assert drop_teasers([TEXT[0], cta, TEXT[1], TEXT[2]]) == [TEXT[0], cta, TEXT[1], TEXT[2]]
+
+
+@pytest.mark.parametrize("line", [
+    "Link zum YouTube-Inhalt",
+    "An dieser Stelle finden Sie einen von unseren Redakteuren ausgewählten, externen "
+    "Inhalt, der den Artikel ergänzt. Sie können ihn sich mit einem Klick anzeigen lassen.",
+    "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird.",
+    "To view this third-party content you need to accept cookies.",
+    "Die Fähre fuhr am Abend wieder. 18.04.2024 | 0:21 min",
+])
+def test_embed_placeholders_video_captions_and_picture_sources_in_the_text_are_dropped(line):
+    page = _page("", "").replace(f"<p>{TEXT[1]}</p>".encode(),
+                                 f"<p>{line}</p><p>{TEXT[1]}</p>".encode())
+    assert extract(page, URL).body.split("\n\n") == TEXT
+
+
+def test_source_line_at_the_end_stays_the_articles_credit():
+    article = extract(_page("<p>Quelle: Harbour Agency</p>"), URL)
+    assert article.source_credit == "Harbour Agency"
+    assert article.body.split("\n\n") == TEXT
+
+
+def test_article_sentence_about_external_content_stays():
+    line = ("The operator said external content providers had built the new timetable app, "
+            "which the council will load onto its website in June.")
+    assert extract(_page("", f"<p>{line}</p>"), URL).body.split("\n\n")[0] == line
+
+
+def test_source_label_of_a_picture_within_the_text_is_dropped():
+    more = [f"{p} The council will discuss it again in June." for p in TEXT]
+    paras = "".join(f"<p>{p}</p>" for p in [TEXT[0], "Quelle: AFP", *TEXT[1:], *more])
+    page = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            f"{paras}</article></body></html>").encode()
+    assert extract(page, URL).body.split("\n\n") == [*TEXT, *more]

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 from ainews.scraper.extraction.credit import is_credit_line
-from ainews.scraper.extraction.phrases import CALL_TO_ACTION, CONTRIBUTORS, TEASER, TEASER_LABEL
+from ainews.scraper.extraction.phrases import (
+    CALL_TO_ACTION,
+    CONTRIBUTORS,
+    EMBED_PLACEHOLDER,
+    SOURCE_LABEL,
+    TEASER,
+    TEASER_LABEL,
+    VIDEO_TEASER,
+)
 from ainews.scraper.extraction.text import (
     SENTENCE_ENDS,
     WORD,
@@ -182,13 +190,30 @@ def _is_byline(p: str, authors: list[str]) -> bool:
     return bool(_BYLINE.match(p)) and any(norm(a) in key for a in authors if norm(a))
 
 
+#: An embed's placeholder is a sentence or two; a longer paragraph is article text.
+_PLACEHOLDER_MAX_WORDS = 60
+#: A source label is an agency or two: "Quelle: AFP", "Source: Reuters/Getty Images".
+_SOURCE_MAX_WORDS = 4
+#: Paragraphs at the end where a source label is the article's credit, which stays
+#: (``credit.py``; the same tail as ``body.split_credit``).
+_CREDIT_TAIL = 3
+
+
 def drop_labels(paragraphs: list[str], authors: list[str]) -> list[str]:
-    """Remove picture credits, bylines of the page's authors and date stamps."""
+    """Remove picture credits, bylines of the page's authors and date stamps, video teaser
+    captions, placeholders of embedded posts, and source labels of pictures within the
+    text (at its end, "Source: X" is the article's credit)."""
     out = []
-    for p in paragraphs:
-        if word_count(p) <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
+    for i, p in enumerate(paragraphs):
+        words = word_count(p)
+        if words <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
             continue
-        if _is_byline(p, authors) or _is_date_stamp(p):
+        if _is_byline(p, authors) or _is_date_stamp(p) or VIDEO_TEASER.search(p):
+            continue
+        if words <= _PLACEHOLDER_MAX_WORDS and EMBED_PLACEHOLDER.search(p):
+            continue
+        if (words <= _SOURCE_MAX_WORDS and i < len(paragraphs) - _CREDIT_TAIL
+                and SOURCE_LABEL.match(p)):
             continue
         out.append(p)
     return out

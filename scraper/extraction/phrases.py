@@ -97,3 +97,25 @@ CONTRIBUTORS = re.compile(
     r"\bcontributed (?:reporting|to this (?:report|story|article))\b",
     re.I,
 )
+#: The placeholder a consent manager shows instead of an embedded post or player: "Link
+#: zum YouTube-Inhalt", "An dieser Stelle finden Sie einen externen Inhalt ...", "Ich bin
+#: damit einverstanden, dass mir externe Inhalte angezeigt werden", "To view this
+#: third-party content you need to accept cookies".
+EMBED_PLACEHOLDER = re.compile(
+    r"^\W*link (?:zum|zu|to) [\w-]+[- ](?:inhalt|content)\W*$|"
+    r"\b(?:externe[nrs]?|eingebettete[nrs]?) inhalte?\b.*\b(?:anzeigen|angezeigt|"
+    r"einverstanden|zustimmung|aktivieren)|"
+    r"\bich bin damit einverstanden, dass mir\b|"
+    r"\b(?:external|third[- ]party|embedded) content\b.*\b(?:consent|accept|enable|"
+    r"privacy settings|cookies)|"
+    r"\b(?:contenu|contenido|contenuto|conteúdo) (?:externe|externo|esterno|tiers)\b|"
+    r"\bexterne inhoud\b",
+    re.I,
+)
+#: A video teaser's caption ends with its date and running time: "... 18.04.2024 | 0:21 min".
+VIDEO_TEASER = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}\s*\|\s*\d{1,3}:\d{2}\s*(?:min|std)\.?\s*$",
+                          re.I)
+#: A source label under a picture or a chart: "Quelle: AFP", "Source: Reuters/Getty".
+SOURCE_LABEL = re.compile(
+    r"^\W*(?:quelle|quellen|source|sources|fuente|fonte|źródło|zdroj|kilde|källa|bron)\s*:\s*\S",
+    re.I)

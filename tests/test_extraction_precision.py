@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ainews.scraper.extraction import extract
-from ainews.scraper.extraction.paragraphs import drop_teasers
+from ainews.scraper.extraction.paragraphs import drop_labels, drop_teasers
 
 URL = "https://www.harbour-post.example/2026/05/12/ferry-timetable"
 TITLE = "The island ferry keeps its winter timetable until the end of May"
@@ -152,3 +152,14 @@ def test_source_label_of_a_picture_within_the_text_is_dropped():
     page = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
             f"{paras}</article></body></html>").encode()
     assert extract(page, URL).body.split("\n\n") == [*TEXT, *more]
+
+
+@pytest.mark.parametrize("line", ["Tempo de leitura: 2 minutos", "5 min read",
+                                  "Updated at 1:23 p.m.", "Aktualisiert am 3. Mai 2026"])
+def test_reading_time_and_update_stamps_are_dropped(line):
+    assert drop_labels([TEXT[0], line, *TEXT[1:]], []) == TEXT
+
+
+def test_sentence_about_an_update_stays():
+    line = "Updated timetables will be posted at the harbour from Monday, the operator said."
+    assert drop_labels([line, *TEXT], []) == [line, *TEXT]

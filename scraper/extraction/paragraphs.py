@@ -15,6 +15,7 @@ from ainews.scraper.extraction.phrases import (
     CONTRIBUTORS,
     EMBED_PLACEHOLDER,
     SOURCE_LABEL,
+    STAMP,
     TEASER,
     TEASER_LABEL,
     VIDEO_TEASER,
@@ -190,6 +191,8 @@ def _is_byline(p: str, authors: list[str]) -> bool:
     return bool(_BYLINE.match(p)) and any(norm(a) in key for a in authors if norm(a))
 
 
+#: A reading-time or update stamp is a label, a number and a unit or a time.
+_STAMP_MAX_WORDS = 8
 #: An embed's placeholder is a sentence or two; a longer paragraph is article text.
 _PLACEHOLDER_MAX_WORDS = 60
 #: A source label is an agency or two: "Quelle: AFP", "Source: Reuters/Getty Images".
@@ -200,15 +203,17 @@ _CREDIT_TAIL = 3
 
 
 def drop_labels(paragraphs: list[str], authors: list[str]) -> list[str]:
-    """Remove picture credits, bylines of the page's authors and date stamps, video teaser
-    captions, placeholders of embedded posts, and source labels of pictures within the
-    text (at its end, "Source: X" is the article's credit)."""
+    """Remove picture credits, bylines of the page's authors, date, update and reading-time
+    stamps, video teaser captions, placeholders of embedded posts, and source labels of
+    pictures within the text (at its end, "Source: X" is the article's credit)."""
     out = []
     for i, p in enumerate(paragraphs):
         words = word_count(p)
         if words <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
             continue
         if _is_byline(p, authors) or _is_date_stamp(p) or VIDEO_TEASER.search(p):
+            continue
+        if words <= _STAMP_MAX_WORDS and STAMP.match(p):
             continue
         if words <= _PLACEHOLDER_MAX_WORDS and EMBED_PLACEHOLDER.search(p):
             continue

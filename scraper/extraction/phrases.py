@@ -119,3 +119,15 @@ VIDEO_TEASER = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}\s*\|\s*\d{1,3}:\d{2}\s*(?:
 SOURCE_LABEL = re.compile(
     r"^\W*(?:quelle|quellen|source|sources|fuente|fonte|źródło|zdroj|kilde|källa|bron)\s*:\s*\S",
     re.I)
+#: A reading-time or update stamp of the page template: "Tempo de leitura: 2 minutos",
+#: "5 min read", "Lesezeit: 3 Min.", "Updated at 1:23 p.m.", "Aktualisiert am 3. Mai".
+STAMP = re.compile(
+    r"^\W*(?:(?:estimated )?reading time|lesezeit|tempo de leitura|temps de lecture|"
+    r"tiempo de lectura|tempo di lettura|leestijd|czas czytania|lesetid|lästid|læsetid|"
+    r"doba čtení|(?:last )?updated(?: at| on)?|zuletzt aktualisiert(?: am)?|aktualisiert(?: am)?|"
+    r"mis à jour(?: le)?|actualizado(?: el)?|aggiornato(?: il| alle)?|bijgewerkt(?: op)?|"
+    r"oppdatert|opdateret|uppdaterad|zaktualizowano|aktualizováno)\s*:?\s*\d|"
+    r"^\W*\d{1,3}\s*(?:min(?:ute)?s?|minuten|minutos|minuti)\.?\s+(?:read|lesezeit|de leitura|"
+    r"de lectura|di lettura|leestijd)\W*$",
+    re.I,
+)

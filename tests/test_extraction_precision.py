@@ -4,10 +4,12 @@ next to, which stays."""
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
 from ainews.scraper.extraction import extract
-from ainews.scraper.extraction.paragraphs import drop_labels, drop_teasers
+from ainews.scraper.extraction.headings import page_headlines
+from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
 
 URL = "https://www.harbour-post.example/2026/05/12/ferry-timetable"
 TITLE = "The island ferry keeps its winter timetable until the end of May"
@@ -163,3 +165,19 @@ def test_reading_time_and_update_stamps_are_dropped(line):
 def test_sentence_about_an_update_stays():
     line = "Updated timetables will be posted at the harbour from Monday, the operator said."
     assert drop_labels([line, *TEXT], []) == [line, *TEXT]
+
+
+def test_displayed_headline_that_differs_from_the_title_is_dropped_near_the_top():
+    tree = lxml.html.fromstring(
+        "<html><head><title>Ferry timetable: winter hours stay</title></head><body>"
+        "<h1><span>Harbour</span> The island ferry keeps its winter hours</h1></body></html>")
+    headlines = page_headlines(tree)
+    assert headlines == ("Harbour The island ferry keeps its winter hours",)
+    kept = drop_headline([headlines[0], *TEXT], "Ferry timetable: winter hours stay", headlines)
+    assert kept == TEXT
+
+
+def test_displayed_headline_words_further_down_stay():
+    line = "Nairobi von unten"
+    paras = [*TEXT, "More text about the harbour follows here.", line]
+    assert drop_headline(paras, "Another title", (line,)) == paras

@@ -28,7 +28,7 @@ import lxml.html
 from ainews.scraper.extraction.bounds import check_paragraphs
 from ainews.scraper.extraction.choose import choose_text, prose_words, trafilatura_text
 from ainews.scraper.extraction.credit import own_names, parse_credit
-from ainews.scraper.extraction.headings import restore_headings
+from ainews.scraper.extraction.headings import page_headlines, restore_headings
 from ainews.scraper.extraction.lede import find_lede
 from ainews.scraper.extraction.metadata import Metadata
 from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
@@ -103,7 +103,8 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     text = choose_text(tree, trafilatura_text(work, url), url, prose, page_chars)
     paragraphs = [line.strip() for line in text.splitlines() if WORD.search(line)]
     check_paragraphs(paragraphs, url)
-    paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)
+    paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title,
+                               page_headlines(tree))
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs, own_names(url, meta.site_name))
     paragraphs = drop_labels(paragraphs, meta.authors)

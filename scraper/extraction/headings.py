@@ -66,3 +66,15 @@ def restore_headings(root: lxml.html.HtmlElement, paragraphs: list[str]) -> list
         out.extend(originals[h] for h in inserts.get(i, []))
         out.append(p)
     return out
+
+
+#: Headlines looked at: a page shows its article's headline in its first <h1> or two; a
+#: page that makes every teaser an <h1> gives nothing more from its twentieth.
+_MAX_HEADLINES = 3
+
+
+def page_headlines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """The texts of the page's first <h1> elements: the headline as the page shows it,
+    with its kicker, which the title of its metadata often words differently."""
+    texts = (" ".join(h1.text_content().split()) for h1 in root.iter("h1"))
+    return tuple(t for t in texts if t)[:_MAX_HEADLINES]

@@ -133,22 +133,33 @@ _HEAD_PARAGRAPHS = 4
 _MIN_TITLE_WORDS = 4
 
 
-def drop_headline(paragraphs: list[str], title: str | None) -> list[str]:
-    """Drop the title, and near the top the title with a kicker or rubric glued to it."""
+def drop_headline(paragraphs: list[str], title: str | None,
+                  headlines: tuple[str, ...] = ()) -> list[str]:
+    """Drop the title, and near the top the title with a kicker or rubric glued to it;
+    the same for ``headlines``, the page's displayed headlines (``headings.page_headlines``),
+    which may differ from the title of its metadata, only near the top."""
     key = norm(title or "")
-    if not key:
+    keys = [(key, True)] if key else []
+    keys += [(norm(h), False) for h in headlines if norm(h) and norm(h) != key]
+    if not keys:
         return paragraphs
+    return [p for i, p in enumerate(paragraphs)
+            if not any(_is_headline(p, i, k, anywhere) for k, anywhere in keys)]
+
+
+#: A displayed headline this short ("Nairobi von unten") still names the article.
+_MIN_HEADLINE_WORDS = 3
+
+
+def _is_headline(p: str, i: int, key: str, anywhere: bool) -> bool:
+    """``p`` (the ``i``-th paragraph) repeats the headline ``key``: all of it (the title
+    anywhere, a displayed headline near the top), or near the top with a kicker."""
+    pk = norm(p)
     size = word_count(key)
-    out = []
-    for i, p in enumerate(paragraphs):
-        pk = norm(p)
-        if pk == key:
-            continue
-        if (i < _HEAD_PARAGRAPHS and size >= _MIN_TITLE_WORDS and key in pk
-                and word_count(p) <= size + _KICKER_WORDS and not ends_with_full_stop(p)):
-            continue
-        out.append(p)
-    return out
+    if pk == key and (anywhere or (i < _HEAD_PARAGRAPHS and size >= _MIN_HEADLINE_WORDS)):
+        return True
+    return (i < _HEAD_PARAGRAPHS and size >= _MIN_TITLE_WORDS and key in pk
+            and word_count(p) <= size + _KICKER_WORDS and not ends_with_full_stop(p))
 
 
 #: A picture credit or caption label: "Photo: AFP", "Image: eThekwini / Facebook",

@@ -40,6 +40,8 @@ def _page(trailer: str, before: str = "") -> bytes:
     "Suscríbete a nuestro boletín y recibe las noticias cada mañana.",
     "You must confirm your public display name before commenting",
     "This is a breaking news story - more to follow",
+    "Our Standards: The Harbour Post Trust Principles.",
+    "Haberler abonelere sunulmaktadır. Abonelik için lütfen iletişime geçiniz.",
 ])
 def test_trailing_call_to_action_is_dropped(line):
     assert extract(_page(f"<p>{line}</p>"), URL).body.split("\n\n") == TEXT

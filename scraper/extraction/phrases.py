@@ -61,7 +61,7 @@ CALL_TO_ACTION = re.compile(
     r"click here|tell us what you think|download (?:the|our) app|in your inbox|"
     r"like us on facebook|all rights reserved|copyright|"
     r"got a (?:story|tip|news tip)|get in touch with (?:us|our)|"
-    r"for more (?:stories|news|articles|updates) like this|our standards:|"
+    r"for more (?:stories|news|articles|updates) like this|our standards(?=\s*:)|"
     r"log ?in or (?:create|register|sign up)|you must (?:confirm|log ?in|be logged in|sign in)|"
     r"please log ?(?:in|out)|more to follow|follow [^.!?]{1,50}? on (?:google news|facebook|"
     r"instagram|twitter|x|youtube|tiktok|linkedin|threads|bluesky|whatsapp|telegram)|"
@@ -83,7 +83,7 @@ CALL_TO_ACTION = re.compile(
     # Polish, Czech, Turkish
     r"obserwuj nas|zapisz się|zaprenumeruj|subskrybuj|"
     r"sledujte nás|předplaťte si|přihlaste se k odběru|"
-    r"bizi takip edin|abone ol)\b|"
+    r"bizi takip edin|abone ol|abonelik için)\b|"
     r"^\W*comments?\W*$",
     re.I,
 )

@@ -42,6 +42,10 @@ def _page(trailer: str, before: str = "") -> bytes:
     "This is a breaking news story - more to follow",
     "Our Standards: The Harbour Post Trust Principles.",
     "Haberler abonelere sunulmaktadır. Abonelik için lütfen iletişime geçiniz.",
+    "We’d like to hear what you think about this article. Here's our email: "
+    "letters@example.com.",
+    "Reach the reporter on Twitter at http://twitter.com/janeroe",
+    "jane.roe@harbour-post.example",
 ])
 def test_trailing_call_to_action_is_dropped(line):
     assert extract(_page(f"<p>{line}</p>"), URL).body.split("\n\n") == TEXT

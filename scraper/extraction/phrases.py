@@ -63,7 +63,10 @@ CALL_TO_ACTION = re.compile(
     r"got a (?:story|tip|news tip)|get in touch with (?:us|our)|"
     r"for more (?:stories|news|articles|updates) like this|our standards(?=\s*:)|"
     r"log ?in or (?:create|register|sign up)|you must (?:confirm|log ?in|be logged in|sign in)|"
-    r"please log ?(?:in|out)|more to follow|follow [^.!?]{1,50}? on (?:google news|facebook|"
+    r"please log ?(?:in|out)|more to follow|"
+    r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think)|"
+    r"reach (?:the |this )?(?:reporters?|writers?|authors?) (?:at|on|via)|"
+    r"follow [^.!?]{1,50}? on (?:google news|facebook|"
     r"instagram|twitter|x|youtube|tiktok|linkedin|threads|bluesky|whatsapp|telegram)|"
     # German
     r"fehler gefunden|jetzt melden|in unserem (?:live|news)-?(?:blog|ticker)|"
@@ -84,7 +87,10 @@ CALL_TO_ACTION = re.compile(
     r"obserwuj nas|zapisz się|zaprenumeruj|subskrybuj|"
     r"sledujte nás|předplaťte si|přihlaste se k odběru|"
     r"bizi takip edin|abone ol|abonelik için)\b|"
-    r"^\W*comments?\W*$",
+    r"^\W*comments?\W*$|"
+    # a bare contact line: an e-mail address, a social profile
+    r"^\W*(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|"
+    r"linkedin|threads)\.com/\S+|@\w{2,30})\W*$",
     re.I,
 )
 #: Who else reported or wrote: "Additional reporting by X", "X contributed to this

@@ -12,7 +12,9 @@ from benchmarks.scoring import aggregate, half, shingle_scores
 #: version 3 (teaser cards, captions, headline/byline/date lines); trafilatura
 #: alone gets 0.973. Those figures scored lede + body; scoring the stored ``body`` alone
 #: (as the benchmark does now) gives 0.973; version 6 keeps the first paragraph in the
-#: body and scores 0.984 (halves 0.984 / 0.985). The margin absorbs small changes of
+#: body and scores 0.984 (halves 0.984 / 0.985); version 8 (text that is not the article:
+#: calls to action, contributor notes, fact boxes, ...) 0.986 (0.986 / 0.987), recall
+#: unchanged. The margin absorbs small changes of
 #: trafilatura's releases, not a lost stage: dropping the first paragraph again fails it.
 MIN_F1 = 0.978
 
@@ -32,7 +34,7 @@ def test_f1_above_gate(result):
 
 @pytest.mark.parametrize("which", [0, 1])
 def test_each_half_above_gate(result, which):
-    """A rule tuned on one fixed half must not sink the other (0.984 and 0.985 with version 6)."""
+    """A rule tuned on one fixed half must not sink the other (0.986 and 0.987, version 8)."""
     f1 = aggregate(s for page_id, s in result.pages.items() if half(page_id) == which).f1
     assert f1 >= MIN_F1, f"half {which}: F1 {f1:.3f} < {MIN_F1}"
 

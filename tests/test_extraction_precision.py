@@ -187,3 +187,15 @@ def test_displayed_headline_words_further_down_stay():
     line = "Nairobi von unten"
     paras = [*TEXT, "More text about the harbour follows here.", line]
     assert drop_headline(paras, "Another title", (line,)) == paras
+
+
+def test_italic_caption_under_a_picture_is_dropped_an_italic_quote_stays():
+    quote = ("<p><em>“We will keep both boats running as long as the weather allows,” the "
+             "captain wrote to the islanders in a letter on Monday.</em></p>")
+    page = (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            f"<p>{TEXT[0]}</p><figure><img src='/ferry.jpg'></figure>"
+            "<p><em>The ferry leaves the island harbour (R)</em></p>"
+            f"<p>{TEXT[1]}</p>{quote}<p>{TEXT[2]}</p></article></body></html>").encode()
+    body = extract(page, URL).body
+    assert "ferry leaves the island harbour" not in body
+    assert "We will keep both boats running" in body

@@ -28,7 +28,11 @@ import lxml.html
 from ainews.scraper.extraction.bounds import check_paragraphs
 from ainews.scraper.extraction.choose import choose_text, prose_words, trafilatura_text
 from ainews.scraper.extraction.credit import own_names, parse_credit
-from ainews.scraper.extraction.headings import page_headlines, restore_headings
+from ainews.scraper.extraction.headings import (
+    page_headlines,
+    picture_captions,
+    restore_headings,
+)
 from ainews.scraper.extraction.lede import find_lede
 from ainews.scraper.extraction.metadata import Metadata
 from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
@@ -107,6 +111,6 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
                                page_headlines(tree))
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs, own_names(url, meta.site_name))
-    paragraphs = drop_labels(paragraphs, meta.authors)
+    paragraphs = drop_labels(paragraphs, meta.authors, picture_captions(tree))
     lede = find_lede(tree, meta.title, paragraphs, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

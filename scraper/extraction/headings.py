@@ -1,4 +1,6 @@
-"""Section headings: put back the <h2>–<h4> an extraction lost between two of its paragraphs.
+"""Section headings: put back the <h2>–<h4> an extraction lost between two of its paragraphs;
+and the other lines the page marks up apart from its text: its displayed headline, the
+captions under its pictures.
 
 trafilatura's fallback for pages it cannot frame keeps only paragraphs, so the article's
 section headings ("Darum wartet Kiew ab") go missing although a reader sees them as part
@@ -78,3 +80,28 @@ def page_headlines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
     with its kicker, which the title of its metadata often words differently."""
     texts = (" ".join(h1.text_content().split()) for h1 in root.iter("h1"))
     return tuple(t for t in texts if t)[:_MAX_HEADLINES]
+
+
+#: Elements of a caption paragraph: its italic text, the picture, a line break.
+_CAPTION_PARTS = frozenset(("em", "i", "img", "picture", "br"))
+_PICTURES = ("img", "picture", "figure")
+#: A caption is a line or two; a longer italic paragraph is a quote or an editor's note.
+_CAPTION_MAX_WORDS = 30
+
+
+def picture_captions(root: lxml.html.HtmlElement) -> frozenset[str]:
+    """Normalised texts of the paragraphs all in italics right under a picture (the
+    picture in the paragraph or just before it): the captions of blogs and WordPress
+    pages, which mark them with no class. Read from the page rather than pruned from it:
+    removing a paragraph can change which block trafilatura takes for the article."""
+    return frozenset(norm(p.text_content()) for p in root.iter("p") if _is_picture_caption(p))
+
+
+def _is_picture_caption(p: lxml.html.HtmlElement) -> bool:
+    if (p.text or "").strip() or not len(p) or any(
+            child.tag not in _CAPTION_PARTS or (child.tail or "").strip() for child in p):
+        return False
+    before = p.getprevious()
+    pictured = any(True for _ in p.iter(*_PICTURES)) or (before is not None and (
+        before.tag in _PICTURES or any(True for _ in before.iter(*_PICTURES))))
+    return pictured and 0 < word_count(p.text_content()) <= _CAPTION_MAX_WORDS

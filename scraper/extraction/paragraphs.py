@@ -213,16 +213,19 @@ _SOURCE_MAX_WORDS = 4
 _CREDIT_TAIL = 3
 
 
-def drop_labels(paragraphs: list[str], authors: list[str]) -> list[str]:
+def drop_labels(paragraphs: list[str], authors: list[str],
+                captions: frozenset[str] = frozenset()) -> list[str]:
     """Remove picture credits, bylines of the page's authors, date, update and reading-time
     stamps, video teaser captions, placeholders of embedded posts, and source labels of
-    pictures within the text (at its end, "Source: X" is the article's credit)."""
+    pictures within the text (at its end, "Source: X" is the article's credit), and the
+    page's picture ``captions`` (``headings.picture_captions``)."""
     out = []
     for i, p in enumerate(paragraphs):
         words = word_count(p)
         if words <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
             continue
-        if _is_byline(p, authors) or _is_date_stamp(p) or VIDEO_TEASER.search(p):
+        if _is_byline(p, authors) or _is_date_stamp(p) or VIDEO_TEASER.search(p) or (
+                captions and norm(p) in captions):
             continue
         if words <= _STAMP_MAX_WORDS and STAMP.match(p):
             continue

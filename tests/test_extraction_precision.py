@@ -199,3 +199,10 @@ def test_italic_caption_under_a_picture_is_dropped_an_italic_quote_stays():
     body = extract(page, URL).body
     assert "ferry leaves the island harbour" not in body
     assert "We will keep both boats running" in body
+
+
+def test_article_paragraph_about_a_newsletter_near_the_end_does_not_end_the_text():
+    line = ("The operator will also send a weekly newsletter to islanders with the crossings "
+            "of the coming days, a service the council asked for after the storms in March.")
+    kept = drop_teasers([*TEXT[:2], line, TEXT[2]])
+    assert kept == [*TEXT[:2], line, TEXT[2]]

@@ -71,6 +71,10 @@ def drop_teasers(paragraphs: list[str], own: tuple[str, ...] = ()) -> list[str]:
 #: testen" and the offer). Three: a fourth-last "SUBSCRIBE" can sit mid-article, with
 #: three paragraphs of text after it.
 _CLOSING_TAIL = 3
+#: A call to action that ends the text is a line or a sentence ("Follow X on Google News
+#: and add us as a preferred source ..." is 23 words); a longer paragraph that mentions a
+#: newsletter is more likely the article talking about one.
+_CLOSING_MAX_WORDS = 25
 #: A call to action that is a list item belongs to a list of offers (the article's deals),
 #: and "click here to read the affidavit" points at a document the text goes on about.
 _NOT_CLOSING = re.compile(r"^\s*[-•*]\s|\bclick here\b", re.I)
@@ -92,7 +96,8 @@ def _drop_trailer(kept: list[str], own: tuple[str, ...]) -> list[str]:
 
     pop_trailer()
     for i in range(max(1, len(kept) - _CLOSING_TAIL), len(kept)):
-        if (_is_call_to_action(kept[i]) and not _NOT_CLOSING.search(kept[i])
+        if (word_count(kept[i]) <= _CLOSING_MAX_WORDS and _is_call_to_action(kept[i])
+                and not _NOT_CLOSING.search(kept[i])
                 and not is_credit_line(kept[i], own) and _words(kept[:i]) > _words(kept[i:])):
             credits.extend(p for p in reversed(kept[i + 1:]) if is_credit_line(p, own))
             del kept[i:]

@@ -11,6 +11,8 @@ sidebar or a teaser list.
 
 from __future__ import annotations
 
+from itertools import islice
+
 import lxml.html
 
 from ainews.scraper.extraction.text import WORD, norm, word_count
@@ -79,7 +81,7 @@ def page_headlines(root: lxml.html.HtmlElement) -> tuple[str, ...]:
     """The texts of the page's first <h1> elements: the headline as the page shows it,
     with its kicker, which the title of its metadata often words differently."""
     texts = (" ".join(h1.text_content().split()) for h1 in root.iter("h1"))
-    return tuple(t for t in texts if t)[:_MAX_HEADLINES]
+    return tuple(islice((t for t in texts if t), _MAX_HEADLINES))
 
 
 #: Elements of a caption paragraph: its italic text, the picture, a line break.
@@ -99,8 +101,9 @@ def picture_captions(root: lxml.html.HtmlElement) -> frozenset[str]:
 
 def _is_picture_caption(p: lxml.html.HtmlElement) -> bool:
     if (p.text or "").strip() or not len(p) or any(
-            child.tag not in _CAPTION_PARTS or (child.tail or "").strip() for child in p):
-        return False
+            (isinstance(child.tag, str) and child.tag not in _CAPTION_PARTS)
+            or (child.tail or "").strip() for child in p):
+        return False  # a comment among the parts is no text
     before = p.getprevious()
     pictured = any(True for _ in p.iter(*_PICTURES)) or (before is not None and (
         before.tag in _PICTURES or any(True for _ in before.iter(*_PICTURES))))

@@ -144,25 +144,29 @@ def drop_headline(paragraphs: list[str], title: str | None,
     the same for ``headlines``, the page's displayed headlines (``headings.page_headlines``),
     which may differ from the title of its metadata, only near the top."""
     key = norm(title or "")
-    keys = [(key, True)] if key else []
-    keys += [(norm(h), False) for h in headlines if norm(h) and norm(h) != key]
+    keys = [(key, word_count(key), True)] if key else []
+    keys += [(norm(h), word_count(norm(h)), False) for h in headlines
+             if norm(h) and norm(h) != key]
     if not keys:
         return paragraphs
-    return [p for i, p in enumerate(paragraphs)
-            if not any(_is_headline(p, i, k, anywhere) for k, anywhere in keys)]
+    out = []
+    for i, p in enumerate(paragraphs):
+        pk = norm(p)
+        if not any(_is_headline(p, pk, i, *k) for k in keys):
+            out.append(p)
+    return out
 
 
 #: A displayed headline this short ("Nairobi von unten") still names the article.
 _MIN_HEADLINE_WORDS = 3
 
 
-def _is_headline(p: str, i: int, key: str, anywhere: bool) -> bool:
-    """``p`` (the ``i``-th paragraph) repeats the headline ``key``: all of it (the title
-    anywhere, a displayed headline near the top), or near the top with a kicker."""
-    pk = norm(p)
-    size = word_count(key)
-    if pk == key and (anywhere or (i < _HEAD_PARAGRAPHS and size >= _MIN_HEADLINE_WORDS)):
-        return True
+def _is_headline(p: str, pk: str, i: int, key: str, size: int, anywhere: bool) -> bool:
+    """``p`` (the ``i``-th paragraph, normalised ``pk``) repeats the headline ``key`` of
+    ``size`` words: all of it (the title anywhere, a displayed headline near the top), or
+    near the top with a kicker."""
+    if pk == key:
+        return anywhere or (i < _HEAD_PARAGRAPHS and size >= _MIN_HEADLINE_WORDS)
     return (i < _HEAD_PARAGRAPHS and size >= _MIN_TITLE_WORDS and key in pk
             and word_count(p) <= size + _KICKER_WORDS and not ends_with_full_stop(p))
 
@@ -218,6 +222,17 @@ _SOURCE_MAX_WORDS = 4
 _CREDIT_TAIL = 3
 
 
+#: Words every embed placeholder has (``phrases.EMBED_PLACEHOLDER``): a substring test
+#: spares the regular expression's search on nearly every paragraph.
+_PLACEHOLDER_WORDS = ("inhalt", "content", "contenu", "contenido", "contenuto", "conteúdo",
+                      "inhoud", "einverstanden")
+
+
+def _may_be_placeholder(p: str) -> bool:
+    low = p.lower()
+    return any(word in low for word in _PLACEHOLDER_WORDS)
+
+
 def drop_labels(paragraphs: list[str], authors: list[str],
                 captions: frozenset[str] = frozenset()) -> list[str]:
     """Remove picture credits, bylines of the page's authors, date, update and reading-time
@@ -229,12 +244,12 @@ def drop_labels(paragraphs: list[str], authors: list[str],
         words = word_count(p)
         if words <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
             continue
-        if _is_byline(p, authors) or _is_date_stamp(p) or VIDEO_TEASER.search(p) or (
-                captions and norm(p) in captions):
+        if _is_byline(p, authors) or _is_date_stamp(p) or ("|" in p and VIDEO_TEASER.search(p)):
             continue
-        if words <= _STAMP_MAX_WORDS and STAMP.match(p):
+        if (captions and norm(p) in captions) or (words <= _STAMP_MAX_WORDS and STAMP.match(p)):
             continue
-        if words <= _PLACEHOLDER_MAX_WORDS and EMBED_PLACEHOLDER.search(p):
+        if words <= _PLACEHOLDER_MAX_WORDS and _may_be_placeholder(p) \
+                and EMBED_PLACEHOLDER.search(p):
             continue
         if (words <= _SOURCE_MAX_WORDS and i < len(paragraphs) - _CREDIT_TAIL
                 and SOURCE_LABEL.match(p)):

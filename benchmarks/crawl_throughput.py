@@ -21,7 +21,9 @@ the crawl's process tree), CPU milliseconds per page of the crawl process and of
 worker processes (the load-independent cost), the load average and the cores other
 processes kept busy meanwhile (``/proc/stat`` less the crawl and this benchmark); for
 ainews also database bytes per article by table. All crawls use the same concurrency and
-no politeness delay. ``--keep-db DIR`` keeps the databases and ``--compare A.db B.db``
+no politeness delay. ``--baseline PYTHON`` also runs another version of ainews (installed
+for that interpreter) just before ours in each round: before/after at the same load.
+``--keep-db DIR`` keeps the databases and ``--compare A.db B.db``
 says whether two of them (e.g. from two versions of the code) hold the same articles and
 clusters.
 
@@ -240,12 +242,16 @@ def timed(cmd: list[str], web: Web, *, wrapped: bool = False) -> dict:
             "cpu_main": cpu.get(main or proc.pid, 0) / tick, "cpu_all": sum(cpu.values()) / tick}
 
 
-def crawl_command(db: Path, sites: Path, workers: int) -> list[str]:
-    return [sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
+def crawl_command(db: Path, sites: Path, workers: int, extra: list[str] | None = None,
+                  python: str = sys.executable) -> list[str]:
+    """``ainews crawl`` of the web; ``extra``: more ``KEY=VALUE`` Scrapy settings;
+    ``python``: the interpreter (another one runs another installed version of ainews)."""
+    return [python, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
             "--sites", str(sites), "-s", f"AINEWS_WORKERS={workers}",
             "-s", "AUTOTHROTTLE_ENABLED=false",
             "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
-            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}"]
+            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
+            *(arg for setting in extra or () for arg in ("-s", setting))]
 
 
 def pool_line(logs: Path) -> str:
@@ -410,6 +416,12 @@ def main(argv: list[str] | None = None) -> None:
                         help="also run the fetch-only spider (once, first)")
     parser.add_argument("--no-peers", action="store_true",
                         help="run only ainews (to compare two versions of it back to back)")
+    parser.add_argument("--baseline", metavar="PYTHON",
+                        help="also crawl, in each round just before ours, with this "
+                             "interpreter's installed ainews (another version of the code: "
+                             "before/after at the same load)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Scrapy setting for the ainews crawls (repeatable)")
     parser.add_argument("--keep-db", type=Path,
                         help="copy each ainews database here (w{workers}-r{round}.db)")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("A.db", "B.db"),
@@ -457,18 +469,23 @@ def run_rounds(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
                 if not args.no_peers:
                     ran("scrapy + trafilatura", n, measured(
                         [*me, "--run-peer", "trafilatura", "--base", web.base], web, args.pages))
+                versions = [("", sys.executable)]
+                if args.baseline:
+                    versions.insert(0, (" (baseline)", args.baseline))
                 for workers in args.workers.split(","):
-                    db = Path(tmp) / f"w{workers}.db"
-                    run = measured(crawl_command(db, sites, int(workers)), web, args.pages)
-                    run["db"] = db_bytes(db)
-                    logs = list((Path(tmp) / "logs").glob("*"))
-                    run["log_bytes"] = sum(f.stat().st_size for f in logs)
-                    ran(f"ainews crawl, {workers} workers", n, run)
-                    if args.keep_db:
-                        args.keep_db.mkdir(parents=True, exist_ok=True)
-                        shutil.copy(db, args.keep_db / f"w{workers}-r{n}.db")
-                    for f in [db, *db.parent.glob(f"{db.name}-*"), *logs]:
-                        f.unlink()
+                    for version, python in versions:
+                        db = Path(tmp) / f"w{workers}{version.strip(' ()')}.db"
+                        run = measured(crawl_command(db, sites, int(workers), args.set, python),
+                                       web, args.pages)
+                        run["db"] = db_bytes(db)
+                        logs = list((Path(tmp) / "logs").glob("*"))
+                        run["log_bytes"] = sum(f.stat().st_size for f in logs)
+                        ran(f"ainews{version}, {workers} workers", n, run)
+                        if args.keep_db:
+                            args.keep_db.mkdir(parents=True, exist_ok=True)
+                            shutil.copy(db, args.keep_db / f"{db.stem}-r{n}.db")
+                        for f in [db, *db.parent.glob(f"{db.name}-*"), *logs]:
+                            f.unlink()
     finally:
         web.close()
     return results
@@ -481,11 +498,11 @@ def report(args: argparse.Namespace, results: list[tuple[str, int, dict]]) -> No
           f"and of its worker processes, the machine's load average at its end and the "
           f"cores other processes kept busy during it")
     peers = {n: run["rate"] for label, n, run in results if label == "scrapy + trafilatura"}
-    print(f"{'round':>5} {'crawl':<26}{'seconds':>8}{'pages/s':>8}{'ratio':>7}{'peak MB':>8}"
+    print(f"{'round':>5} {'crawl':<30}{'seconds':>8}{'pages/s':>8}{'ratio':>7}{'peak MB':>8}"
           f"{'ms/page: crawl':>15}{'workers':>8}{'load':>6}{'others':>7}")
     for label, n, run in results:
         ratio = f"{run['rate'] / peers[n]:.2f}x" if n in peers else "-"
-        print(f"{n:>5} {label:<26}{run['seconds']:>8.1f}{run['rate']:>8.1f}{ratio:>7}"
+        print(f"{n:>5} {label:<30}{run['seconds']:>8.1f}{run['rate']:>8.1f}{ratio:>7}"
               f"{run['peak_mb']:>8.0f}{run['main_ms']:>15.1f}{run['workers_ms']:>8.1f}"
               f"{run['load']:>6.2f}{run['others']:>7.2f}")
     print("medians over the rounds:")

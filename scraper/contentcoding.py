@@ -46,11 +46,19 @@ def decoded_page(page: FetchedPage, max_size: int) -> FetchedPage:
     return replace(page, body=gunzip(page.body, max_size), content_encoding=None)
 
 
-def gunzip(data: bytes, max_size: int = 0, *, head: bool = False) -> bytes:
+def gunzip_head(data: bytes, size: int) -> bytes:
+    """The first ``size`` bytes of a gzip stream, inflating no more than that (the meta
+    refresh check reads the head of a page); ``ValueError`` when it is no gzip stream."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, size)
+    except zlib.error as exc:
+        raise ValueError(f"not a readable gzip stream: {exc}") from None
+
+
+def gunzip(data: bytes, max_size: int = 0) -> bytes:
     """Decompress a gzip stream (several members too), as Scrapy's ``gunzip`` does: a
     damaged or truncated stream gives what could be read before the damage, an error only
-    when that is nothing. ``head``: stop quietly at ``max_size`` bytes (the start of the
-    page) instead of raising :class:`TooLarge`."""
+    when that is nothing."""
     reader = GzipFile(fileobj=BytesIO(data))
     out = BytesIO()
     size = 0
@@ -65,9 +73,6 @@ def gunzip(data: bytes, max_size: int = 0, *, head: bool = False) -> bytes:
             break
         size += len(chunk)
         if max_size and size > max_size:
-            if head:
-                out.write(chunk[: len(chunk) - (size - max_size)])
-                break
             raise TooLarge(f"over {max_size} bytes once decompressed")
         out.write(chunk)
     return out.getvalue()

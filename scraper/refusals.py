@@ -13,6 +13,7 @@ from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddlewa
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
@@ -65,10 +66,18 @@ class DecompressionSkips(HttpCompressionMiddleware):
 
 
 def _worker_decodes(request: Any, response: Any) -> bool:
-    """An article page in one Content-Encoding a cleaning worker decodes."""
+    """An HTML article page in one Content-Encoding a cleaning worker decodes."""
     if request.meta.get("kind") != "article" or request.method == "HEAD" \
-            or not isinstance(response, HtmlResponse):
+            or not declared_html(response):
         return False
     encodings = b",".join(response.headers.getlist("Content-Encoding")).split(b",")
     return len(encodings) == 1 and \
         encodings[0].strip().lower().decode("latin-1") in WORKER_DECODED
+
+
+def declared_html(response: Any) -> bool:
+    """The response's Content-Type is HTML (Scrapy makes an encoded response a plain
+    ``Response`` whatever its type, and decides again once it is decoded)."""
+    content_type = response.headers.get("Content-Type")
+    return bool(content_type) and issubclass(
+        responsetypes.from_content_type(content_type), HtmlResponse)

@@ -66,6 +66,8 @@ EXTENSIONS = {
     "ainews.scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
     "ainews.scraper.warc.writer.WarcRecorder": 300,  # off unless AINEWS_WARC_DIR (--warc DIR)
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # Off (REMOTE_CONTROL_ENABLED below), and not even imported: it loads aiohttp.
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # Scrapy 2.19 runs an HTTP server that executes code sent to it; a cron crawler needs none.
 REMOTE_CONTROL_ENABLED = False

@@ -527,41 +527,45 @@ def report(args: argparse.Namespace, results: list[tuple[str, int, dict]]) -> No
 
 
 #: Columns of the articles table that differ between two crawls of the same web (the time
-#: of the crawl, the web's port in the URLs): left out when comparing records.
-_RUN_COLUMNS = ("fetched_at", "first_seen_at", "updated_at", "url", "canonical_url")
+#: of the crawl, the web's port in the URLs), and the cluster columns, compared as clusters.
+_RUN_COLUMNS = ("id", "fetched_at", "first_seen_at", "updated_at", "url", "canonical_url",
+                "cluster_id", "is_canonical", "partial_of")
 
 
 def compare_dbs(a: Path, b: Path) -> list[str]:
     """What differs between the records of two crawls of the same web: articles (by URL
-    path, without the run's times), their clusters, ``cluster_members``."""
+    path, without the run's times) and clusters (which articles are together, and how
+    many of each relation each cluster holds). Which copy is a cluster's canonical is
+    not compared: among copies published at the same time it is the one fetched first,
+    which the crawl's timing decides."""
     def load(path: Path) -> tuple[dict, dict]:
         conn = sqlite3.connect(path)
         conn.row_factory = sqlite3.Row
         rows = [dict(r) for r in conn.execute("SELECT * FROM articles")]
         ids = {r["id"]: _path(r["url"]) for r in rows}
-        articles = {}
+        members: dict[str, list[str]] = {}
         for r in rows:
-            key = ids[r["id"]]
-            r["cluster_id"] = ids.get(r["cluster_id"], r["cluster_id"])
-            r["partial_of"] = ids.get(r["partial_of"], r["partial_of"])
-            for col in ("id", *_RUN_COLUMNS):
-                r.pop(col, None)
-            articles[key] = r
-        members = {ids[r["article_id"]]: (ids.get(r["cluster_id"]), r["relation"],
-                                         ids.get(r["compared_with"]), r["score"])
-                   for r in conn.execute("SELECT * FROM cluster_members")}
+            members.setdefault(r["cluster_id"], []).append(ids[r["id"]])
+        relations: dict[str, list[str]] = {}
+        for r in conn.execute("SELECT cluster_id, relation FROM cluster_members"):
+            relations.setdefault(r["cluster_id"], []).append(r["relation"])
         conn.close()
-        return articles, members
+        clusters = {ids[r["id"]]: (sorted(members[r["cluster_id"]]),
+                                   sorted(relations.get(r["cluster_id"], [])))
+                    for r in rows}
+        articles = {ids[r["id"]]: {k: v for k, v in r.items() if k not in _RUN_COLUMNS}
+                    for r in rows}
+        return articles, clusters
 
-    (arts_a, mem_a), (arts_b, mem_b) = load(a), load(b)
+    (arts_a, clu_a), (arts_b, clu_b) = load(a), load(b)
     out = [f"only in {a.name}: {k}" for k in sorted(arts_a.keys() - arts_b.keys())]
     out += [f"only in {b.name}: {k}" for k in sorted(arts_b.keys() - arts_a.keys())]
     for key in sorted(arts_a.keys() & arts_b.keys()):
         cols = [c for c in arts_a[key] if arts_a[key][c] != arts_b[key].get(c)]
         if cols:
             out.append(f"{key}: {', '.join(cols)} differ")
-    out += [f"{k}: cluster member {mem_a.get(k)} / {mem_b.get(k)}"
-            for k in sorted(mem_a.keys() | mem_b.keys()) if mem_a.get(k) != mem_b.get(k)]
+        if clu_a[key] != clu_b[key]:
+            out.append(f"{key}: cluster {clu_a[key]} / {clu_b[key]}")
     return out
 
 

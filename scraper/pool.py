@@ -191,10 +191,11 @@ class ExtractorPool:
         """The page decoded, cleaned and prepared for storing (:func:`clean_fetched`)."""
         if self.in_process or self._executor is None:
             return clean_fetched(page, self.max_size)
-        return await self._run(clean_fetched, page)
+        return await self._run(clean_fetched, page, self.max_size)
 
-    async def _run(self, task: Any, page: FetchedPage) -> Any:
-        """``task(page)`` in a worker, or the skip reason (``too_slow``, ``worker_crashed``)."""
+    async def _run(self, task: Any, page: FetchedPage, *args: Any) -> Any:
+        """``task(page, *args)`` in a worker, or the skip reason (``too_slow``,
+        ``worker_crashed``)."""
         if self._slots is None:  # created on the running loop
             self._slots = asyncio.Semaphore(self.workers * QUEUED_PER_WORKER)
         crashes = 0
@@ -204,7 +205,7 @@ class ExtractorPool:
                 assert executor is not None
                 ticket = self._enter()
                 try:
-                    future = executor.submit(task, page, self.max_size)
+                    future = executor.submit(task, page, *args)
                     self.occupancy.submitted(future)
                     if await self._finished(future, ticket):
                         return future.result()

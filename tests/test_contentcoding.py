@@ -103,6 +103,14 @@ def test_only_article_pages_are_left_encoded(crawler: Crawler) -> None:
     assert read.body == HTML and not read.headers.get("Content-Encoding")
 
 
+def test_all_pages_decoded_in_the_crawl_process_when_asked(crawler: Crawler) -> None:
+    crawler.settings.set("AINEWS_DECODE_IN_WORKERS", False)
+    middleware = DecompressionSkips.from_crawler(crawler)
+    article = Request(URL, meta={"kind": "article"})
+    read = middleware.process_response(article, response(URL, HTML, article))
+    assert read.body == HTML and not read.headers.get("Content-Encoding")
+
+
 def test_meta_refresh_is_read_from_a_gzip_page(crawler: Crawler) -> None:
     middleware = HeadMetaRefreshMiddleware.from_crawler(crawler)
     page = b'<html><head><meta http-equiv="refresh" content="0; url=/moved"></head>' + HTML

@@ -153,8 +153,8 @@ class Occupancy:
 
 
 class ExtractorPool:
-    """``await pool.prepare(page)`` → :func:`ainews.scraper.cleaning.clean_and_prepare`'s
-    result (a :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
+    """``await pool.prepare(page)`` → :func:`clean_fetched`'s result (a
+    :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on

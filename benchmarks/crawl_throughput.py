@@ -1,23 +1,31 @@
 """Crawl throughput on a local web of real article pages, against plain Scrapy spiders.
 
-Run from the checkout: ``python -m benchmarks.crawl_throughput [--pages 5000]``.
+Run from the checkout: ``python -m benchmarks.crawl_throughput [--pages 5000] [--rounds 3]``.
 
 Builds a web of ``--pages`` article pages from the shared benchmark pages
 (``$AINEWS_SHARED``: extraction-bench and metadata-bench HTML, each page served at many
 unique URLs, gzip-encoded as real sites serve them) with a sitemap index, serves it on
 127.0.0.1 with no delay, and crawls it, each crawl in its own process:
 
-- ``scrapy fetch-only``: a SitemapSpider whose callback does nothing (the network and
-  Scrapy's own cost);
+- ``scrapy fetch-only`` (``--fetch``, once): a SitemapSpider whose callback does nothing
+  (the network and Scrapy's own cost);
 - ``scrapy + trafilatura``: the same spider calling ``trafilatura.extract`` in the callback
   (the usual way: extraction on the reactor thread), storing nothing;
-- ``ainews crawl``: the real command (extract, de-duplicate, store in SQLite) with 0
-  (in-process), 1 and 2 cleaning workers.
+- ``ainews crawl``: the real command (extract, de-duplicate, store in SQLite) with each
+  ``--workers`` count of cleaning workers (0: in the crawl process).
 
-Prints pages/s, peak memory (PSS of the crawl's process tree), CPU milliseconds per page
-(the crawl process, and all its processes: the load-independent cost, since on a shared
-machine pages/s mostly measures the neighbours) and, for ainews, database bytes per article
-by table. All crawls use the same concurrency and no politeness delay.
+The machine is shared and noisy, so the trafilatura spider and ainews run in alternating
+rounds (peer, ours, peer, ours, ...): each ainews crawl is compared with the peer of its
+own round and the median ratio is reported. Each crawl prints pages/s, peak memory (PSS of
+the crawl's process tree), CPU milliseconds per page of the crawl process and of its
+worker processes (the load-independent cost), the load average and the cores other
+processes kept busy meanwhile (``/proc/stat`` less the crawl and this benchmark); for
+ainews also database bytes per article by table. All crawls use the same concurrency and
+no politeness delay. ``--baseline PYTHON`` also runs another version of ainews (installed
+for that interpreter) just before ours in each round: before/after at the same load.
+``--keep-db DIR`` keeps the databases and ``--compare A.db B.db``
+says whether two of them (e.g. from two versions of the code) hold the same articles and
+clusters.
 
 ``--profile`` runs only ``ainews crawl`` (with the first ``--workers`` count) under py-spy
 (``pip install py-spy``) and prints where the crawl process's CPU goes, in milliseconds per
@@ -234,12 +242,16 @@ def timed(cmd: list[str], web: Web, *, wrapped: bool = False) -> dict:
             "cpu_main": cpu.get(main or proc.pid, 0) / tick, "cpu_all": sum(cpu.values()) / tick}
 
 
-def crawl_command(db: Path, sites: Path, workers: int) -> list[str]:
-    return [sys.executable, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
+def crawl_command(db: Path, sites: Path, workers: int, extra: list[str] | None = None,
+                  python: str = sys.executable) -> list[str]:
+    """``ainews crawl`` of the web; ``extra``: more ``KEY=VALUE`` Scrapy settings;
+    ``python``: the interpreter (another one runs another installed version of ainews)."""
+    return [python, "-m", "ainews.scraper.cli", "crawl", "--db", str(db),
             "--sites", str(sites), "-s", f"AINEWS_WORKERS={workers}",
             "-s", "AUTOTHROTTLE_ENABLED=false",
             "-s", f"CONCURRENT_REQUESTS={CONCURRENCY}",
-            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}"]
+            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={CONCURRENCY}",
+            *(arg for setting in extra or () for arg in ("-s", setting))]
 
 
 def pool_line(logs: Path) -> str:
@@ -361,12 +373,60 @@ def db_bytes(db: Path) -> tuple[int, dict[str, int]]:
     return articles, groups
 
 
+def machine_busy() -> float:
+    """CPU seconds all processes on the machine have used since boot (``/proc/stat``)."""
+    try:
+        with open("/proc/stat", encoding="utf-8") as fh:
+            fields = [int(v) for v in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(cmd: list[str], web: Web, pages: int) -> dict:
+    """:func:`timed`, plus CPU ms/page (the crawl process, its other processes) and what
+    the rest of the machine did meanwhile: its load average at the end and the cores the
+    other processes kept busy (everything but the crawl's processes and this benchmark)."""
+    busy, own = machine_busy(), sum(os.times()[:2])
+    run = timed(cmd, web)
+    others = (machine_busy() - busy) - run["cpu_all"] - (sum(os.times()[:2]) - own)
+    run.update(rate=pages / run["seconds"], load=os.getloadavg()[0],
+               others=max(others, 0.0) / run["seconds"],
+               main_ms=1000 * run["cpu_main"] / pages,
+               workers_ms=1000 * (run["cpu_all"] - run["cpu_main"]) / pages)
+    return run
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=5000, help="article pages in the web")
-    parser.add_argument("--workers", default="0,1,2", help="ainews worker counts to run")
+    parser.add_argument("--pages", type=int, default=2000, help="article pages in the web")
+    parser.add_argument("--workers", default="2", help="ainews worker counts to run (e.g. 1,2)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of (trafilatura spider, ainews): the two alternate, so a "
+                             "busy spell of the machine falls on both; the median ratio is "
+                             "reported")
+    parser.add_argument("--fetch", action="store_true",
+                        help="also run the fetch-only spider (once, first)")
     parser.add_argument("--no-peers", action="store_true",
                         help="run only ainews (to compare two versions of it back to back)")
+    parser.add_argument("--baseline", metavar="PYTHON",
+                        help="also crawl, in each round just before ours, with this "
+                             "interpreter's installed ainews (another version of the code: "
+                             "before/after at the same load)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Scrapy setting for the ainews crawls (repeatable)")
+    parser.add_argument("--keep-db", type=Path,
+                        help="copy each ainews database here (w{workers}-r{round}.db)")
+    parser.add_argument("--compare", nargs=2, type=Path, metavar=("A.db", "B.db"),
+                        help="only compare the articles and clusters of two crawl databases "
+                             "(e.g. kept from two versions) and exit 1 when they differ")
     parser.add_argument("--profile", action="store_true",
                         help="only ainews, under py-spy: the crawl process's CPU by group")
     parser.add_argument("--profile-raw", type=Path, help="with --profile: keep py-spy's stacks")
@@ -376,47 +436,87 @@ def main(argv: list[str] | None = None) -> None:
     if args.run_peer:
         run_peer(args.run_peer, args.base)
         return
+    if args.compare:
+        differences = compare_dbs(*args.compare)
+        print("\n".join(differences) or "same articles and clusters")
+        raise SystemExit(1 if differences else 0)
     if args.profile:
         profile(args.pages, int(args.workers.split(",")[0]), args.profile_raw)
         return
+    results = run_rounds(args)
+    report(args, results)
 
+
+def run_rounds(args: argparse.Namespace) -> list[tuple[str, int, dict]]:
+    """(label, round, measurements) of every crawl, in the order they ran."""
     web = Web(load_pages(), args.pages)
     me = [sys.executable, "-m", "benchmarks.crawl_throughput"]
-    results: list[tuple[str, dict]] = []
+    results: list[tuple[str, int, dict]] = []
+
+    def ran(label: str, n: int, run: dict) -> None:
+        results.append((label, n, run))
+        print(f"  round {n} {label}: {run['seconds']:.1f}s {run['rate']:.1f} pages/s, "
+              f"load {run['load']:.2f}, others {run['others']:.2f} cores", file=sys.stderr)
+
     try:
         with tempfile.TemporaryDirectory() as tmp:
             sites = Path(tmp) / "sites.toml"
             sites.write_text(web.sites_toml(), encoding="utf-8")
-            peers = () if args.no_peers else (("fetch", "scrapy fetch-only"),
-                                               ("trafilatura", "scrapy + trafilatura"))
-            for kind, label in peers:
-                results.append((label, timed([*me, "--run-peer", kind, "--base", web.base], web)))
-                print(f"  {label}: {results[-1][1]['seconds']:.1f}s", file=sys.stderr)
-            for workers in args.workers.split(","):
-                db = Path(tmp) / f"w{workers}.db"
-                run = timed(crawl_command(db, sites, int(workers)), web)
-                run["db"] = db_bytes(db)
-                run["log_bytes"] = sum(f.stat().st_size for f in (Path(tmp) / "logs").glob("*"))
-                results.append((f"ainews crawl, {workers} workers", run))
-                print(f"  {results[-1][0]}: {run['seconds']:.1f}s  {run['out']}", file=sys.stderr)
-                for f in (Path(tmp) / "logs").glob("*"):
-                    f.unlink()
+            if args.fetch and not args.no_peers:
+                ran("scrapy fetch-only", 0, measured(
+                    [*me, "--run-peer", "fetch", "--base", web.base], web, args.pages))
+            for n in range(1, max(1, args.rounds) + 1):
+                if not args.no_peers:
+                    ran("scrapy + trafilatura", n, measured(
+                        [*me, "--run-peer", "trafilatura", "--base", web.base], web, args.pages))
+                versions = [("", sys.executable)]
+                if args.baseline:
+                    versions.insert(0, (" (baseline)", args.baseline))
+                for workers in args.workers.split(","):
+                    for version, python in versions:
+                        db = Path(tmp) / f"w{workers}{version.strip(' ()')}.db"
+                        run = measured(crawl_command(db, sites, int(workers), args.set, python),
+                                       web, args.pages)
+                        run["db"] = db_bytes(db)
+                        logs = list((Path(tmp) / "logs").glob("*"))
+                        run["log_bytes"] = sum(f.stat().st_size for f in logs)
+                        ran(f"ainews{version}, {workers} workers", n, run)
+                        if args.keep_db:
+                            args.keep_db.mkdir(parents=True, exist_ok=True)
+                            shutil.copy(db, args.keep_db / f"{db.stem}-r{n}.db")
+                        for f in [db, *db.parent.glob(f"{db.name}-*"), *logs]:
+                            f.unlink()
     finally:
         web.close()
+    return results
 
-    print(f"{args.pages} article pages, {len(web.pages)} distinct, concurrency {CONCURRENCY}; "
-          f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    trafilatura = next((r for label, r in results if label == "scrapy + trafilatura"), None)
-    peer_rate = args.pages / trafilatura["seconds"] if trafilatura else float("nan")
-    print(f"{'crawl':<28}{'seconds':>9}{'pages/s':>9}{'vs traf.':>9}{'peak MB':>9}"
-          f"{'CPU ms/page: crawl process':>28}{'all':>6}")
-    for label, run in results:
-        rate = args.pages / run["seconds"]
-        print(f"{label:<28}{run['seconds']:>9.1f}{rate:>9.1f}{rate / peer_rate:>8.2f}x"
-              f"{run['peak_mb']:>9.0f}{1000 * run['cpu_main'] / args.pages:>28.1f}"
-              f"{1000 * run['cpu_all'] / args.pages:>6.1f}")
-    for label, run in results:
-        if "db" not in run:
+
+def report(args: argparse.Namespace, results: list[tuple[str, int, dict]]) -> None:
+    print(f"{args.pages} article pages, {len(load_pages())} distinct, concurrency "
+          f"{CONCURRENCY}, {os.cpu_count()} cores; each crawl: pages/s, its ratio to the "
+          f"trafilatura spider of its round, peak memory, CPU ms/page of the crawl process "
+          f"and of its worker processes, the machine's load average at its end and the "
+          f"cores other processes kept busy during it")
+    peers = {n: run["rate"] for label, n, run in results if label == "scrapy + trafilatura"}
+    print(f"{'round':>5} {'crawl':<30}{'seconds':>8}{'pages/s':>8}{'ratio':>7}{'peak MB':>8}"
+          f"{'ms/page: crawl':>15}{'workers':>8}{'load':>6}{'others':>7}")
+    for label, n, run in results:
+        ratio = f"{run['rate'] / peers[n]:.2f}x" if n in peers else "-"
+        print(f"{n:>5} {label:<30}{run['seconds']:>8.1f}{run['rate']:>8.1f}{ratio:>7}"
+              f"{run['peak_mb']:>8.0f}{run['main_ms']:>15.1f}{run['workers_ms']:>8.1f}"
+              f"{run['load']:>6.2f}{run['others']:>7.2f}")
+    print("medians over the rounds:")
+    for label in dict.fromkeys(label for label, _, _ in results):
+        runs = [(n, run) for lab, n, run in results if lab == label]
+        ratios = [run["rate"] / peers[n] for n, run in runs if n in peers]
+        ratio = f", {median(ratios):.2f}x the trafilatura spider" if ratios and \
+            label != "scrapy + trafilatura" else ""
+        print(f"  {label}: {median([r['rate'] for _, r in runs]):.1f} pages/s{ratio}; "
+              f"CPU ms/page crawl process {median([r['main_ms'] for _, r in runs]):.1f}, "
+              f"workers {median([r['workers_ms'] for _, r in runs]):.1f}; peak "
+              f"{max(r['peak_mb'] for _, r in runs):.0f} MB")
+    for label, n, run in results:
+        if "db" not in run or n != 1:
             continue
         articles, groups = run["db"]
         total = sum(groups.values())
@@ -424,6 +524,53 @@ def main(argv: list[str] | None = None) -> None:
                           sorted(groups.items(), key=lambda kv: -kv[1]))
         print(f"{label}: {articles} articles, {total / max(articles, 1):,.0f} B/article "
               f"({parts}); log {run['log_bytes'] / args.pages:,.0f} B/page")
+
+
+#: Columns of the articles table that differ between two crawls of the same web (the time
+#: of the crawl, the web's port in the URLs), and the cluster columns, compared as clusters.
+_RUN_COLUMNS = ("id", "fetched_at", "first_seen_at", "updated_at", "url", "canonical_url",
+                "cluster_id", "is_canonical", "partial_of")
+
+
+def compare_dbs(a: Path, b: Path) -> list[str]:
+    """What differs between the records of two crawls of the same web: articles (by URL
+    path, without the run's times) and clusters (which articles are together, and how
+    many of each relation each cluster holds). Which copy is a cluster's canonical is
+    not compared: among copies published at the same time it is the one fetched first,
+    which the crawl's timing decides."""
+    def load(path: Path) -> tuple[dict, dict]:
+        conn = sqlite3.connect(path)
+        conn.row_factory = sqlite3.Row
+        rows = [dict(r) for r in conn.execute("SELECT * FROM articles")]
+        ids = {r["id"]: _path(r["url"]) for r in rows}
+        members: dict[str, list[str]] = {}
+        for r in rows:
+            members.setdefault(r["cluster_id"], []).append(ids[r["id"]])
+        relations: dict[str, list[str]] = {}
+        for r in conn.execute("SELECT cluster_id, relation FROM cluster_members"):
+            relations.setdefault(r["cluster_id"], []).append(r["relation"])
+        conn.close()
+        clusters = {ids[r["id"]]: (sorted(members[r["cluster_id"]]),
+                                   sorted(relations.get(r["cluster_id"], [])))
+                    for r in rows}
+        articles = {ids[r["id"]]: {k: v for k, v in r.items() if k not in _RUN_COLUMNS}
+                    for r in rows}
+        return articles, clusters
+
+    (arts_a, clu_a), (arts_b, clu_b) = load(a), load(b)
+    out = [f"only in {a.name}: {k}" for k in sorted(arts_a.keys() - arts_b.keys())]
+    out += [f"only in {b.name}: {k}" for k in sorted(arts_b.keys() - arts_a.keys())]
+    for key in sorted(arts_a.keys() & arts_b.keys()):
+        cols = [c for c in arts_a[key] if arts_a[key][c] != arts_b[key].get(c)]
+        if cols:
+            out.append(f"{key}: {', '.join(cols)} differ")
+        if clu_a[key] != clu_b[key]:
+            out.append(f"{key}: cluster {clu_a[key]} / {clu_b[key]}")
+    return out
+
+
+def _path(url: str | None) -> str | None:
+    return url.split("/", 3)[-1] if url else url
 
 
 if __name__ == "__main__":

@@ -36,11 +36,20 @@ class Article:
     @property
     def word_count(self) -> int:
         """The body's size in words; in scripts written without spaces (Chinese, Japanese,
-        Thai...) in English-word equivalents, so counts compare across languages."""
+        Thai...) in English-word equivalents, so counts compare across languages.
+
+        Counted once per body (~0.5 ms a page) and kept with the article, also through
+        pickling: a cleaning worker counts it, the crawl process that stores it does not.
+        """
+        counted = self.__dict__.get("_word_count")
+        if counted is not None and counted[0] is self.body:  # a new body is counted anew
+            return counted[1]
         # imported here: the extraction package imports this module
         from ainews.scraper.extraction.text import word_count
 
-        return round(word_count(self.body))
+        count = round(word_count(self.body))
+        self.__dict__["_word_count"] = (self.body, count)
+        return count
 
     @property
     def full_text(self) -> str:

@@ -42,6 +42,9 @@ class FetchedPage:
     source_lastmod: str | None = None  # what the feed/sitemap said when it was discovered
     ip_address: str | None = None  # the address the response came from, when known
     site_name: str | None = None  # the publisher's name when the page names none
+    #: The body's Content-Encoding when it is still encoded (gzip: the cleaning worker
+    #: decodes it, ``ainews.scraper.contentcoding``); None: ``body`` is the page itself.
+    content_encoding: str | None = None
 
     def __repr__(self) -> str:  # never a page body in a log line
         return f"FetchedPage({self.url!r}, status={self.status}, {len(self.body)} bytes)"

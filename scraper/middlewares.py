@@ -19,6 +19,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.utils.asyncio import call_later
 
+from ainews.scraper.contentcoding import gunzip_head
+from ainews.scraper.refusals import declared_html
 from ainews.scraper.sites import on_domains
 from ainews.scraper.skips import SkipRequest
 from ainews.scraper.urls import host_of
@@ -188,10 +190,19 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     page, which nothing else here decodes) to look at its first 4,096 characters."""
 
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
-        if not isinstance(response, HtmlResponse) or len(response.body) <= _META_REFRESH_BYTES:
+        if response.headers.get("Content-Encoding") and declared_html(response):
+            try:  # an article page left encoded for the cleaning worker
+                body = gunzip_head(response.body, _META_REFRESH_BYTES)
+            except ValueError:  # nothing readable: the worker skips the page
+                return response
+            head = response.replace(cls=HtmlResponse, body=body)
+        elif not isinstance(response, HtmlResponse):
             return super().process_response(request, response)
-        head = response.replace(body=response.body[:_META_REFRESH_BYTES],
-                                encoding=response.encoding)
+        elif len(response.body) > _META_REFRESH_BYTES:
+            head = response.replace(body=response.body[:_META_REFRESH_BYTES],
+                                    encoding=response.encoding)
+        else:
+            return super().process_response(request, response)
         result = super().process_response(request, head)
         return response if result is head else result
 

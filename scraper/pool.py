@@ -21,8 +21,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from ainews.scraper.article import Article
-from ainews.scraper.cleaning import Prepared, clean, clean_and_prepare
+from ainews.scraper.cleaning import Prepared, clean_and_prepare
+from ainews.scraper.contentcoding import BAD_CONTENT_ENCODING, TOO_LARGE, TooLarge, decoded_page
 from ainews.scraper.items import FetchedPage
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,31 @@ PAGE_TIMEOUT_S = 20.0
 QUEUED_PER_WORKER = 2
 #: A page whose worker died this many times (not by our timeout) is given up as a crash.
 MAX_CRASHES = 2
+#: Skip reason of a page with no bytes once decoded.
+EMPTY_RESPONSE = "empty_response"
+#: Bytes a page may have once decoded when the crawl sets no bound: Scrapy's
+#: ``DOWNLOAD_MAXSIZE`` in ``ainews.scraper.settings``.
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+
+
+def clean_fetched(page: FetchedPage, max_size: int = 0) -> Prepared | str:
+    """What a worker does for one fetched page: decode its body when it came encoded
+    (bounded by ``max_size`` bytes, as ``DOWNLOAD_MAXSIZE`` bounds Scrapy's decoding), then
+    :func:`~ainews.scraper.cleaning.clean_and_prepare`; the prepared article or the skip
+    reason."""
+    try:
+        page = decoded_page(page, max_size)
+    except TooLarge:
+        return TOO_LARGE
+    except ValueError as exc:
+        logger.info("%s: %s", page.url, exc)
+        return BAD_CONTENT_ENCODING
+    if not page.body.strip():
+        return EMPTY_RESPONSE
+    result = clean_and_prepare(page)
+    if isinstance(result, Prepared):
+        result.article.word_count  # noqa: B018  counted here, kept with the article
+    return result
 
 
 def default_workers() -> int:
@@ -128,17 +153,19 @@ class Occupancy:
 
 
 class ExtractorPool:
-    """``await pool.prepare(page)`` → :func:`ainews.scraper.cleaning.clean_and_prepare`'s
-    result (a :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
+    """``await pool.prepare(page)`` → :func:`clean_fetched`'s result (a
+    :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on
     ``workers``: cleaning is a pure function.
     """
 
-    def __init__(self, workers: int, timeout: float = PAGE_TIMEOUT_S) -> None:
+    def __init__(self, workers: int, timeout: float = PAGE_TIMEOUT_S, *,
+                 max_size: int = DEFAULT_MAX_SIZE) -> None:
         self.workers = max(0, workers)
         self.timeout = timeout
+        self.max_size = max_size
         self._executor: ProcessPoolExecutor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._tickets = 0
@@ -157,18 +184,18 @@ class ExtractorPool:
         # forkserver: workers do not inherit the reactor's threads and sockets, and a
         # replacement worker starts in milliseconds from the preloaded server.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ainews.scraper.cleaning"])  # no database, no Scrapy
+        context.set_forkserver_preload(["ainews.scraper.pool"])  # no database, no Scrapy
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
 
-    async def prepare(self, page: FetchedPage) -> Prepared | Article | str:
-        """The page cleaned and prepared for storing (in-process: only cleaned; the
-        caller prepares it, ``ainews.scraper.process.process_page`` does)."""
+    async def prepare(self, page: FetchedPage) -> Prepared | str:
+        """The page decoded, cleaned and prepared for storing (:func:`clean_fetched`)."""
         if self.in_process or self._executor is None:
-            return clean(page)
-        return await self._run(clean_and_prepare, page)
+            return clean_fetched(page, self.max_size)
+        return await self._run(clean_fetched, page, self.max_size)
 
-    async def _run(self, task: Any, page: FetchedPage) -> Any:
-        """``task(page)`` in a worker, or the skip reason (``too_slow``, ``worker_crashed``)."""
+    async def _run(self, task: Any, page: FetchedPage, *args: Any) -> Any:
+        """``task(page, *args)`` in a worker, or the skip reason (``too_slow``,
+        ``worker_crashed``)."""
         if self._slots is None:  # created on the running loop
             self._slots = asyncio.Semaphore(self.workers * QUEUED_PER_WORKER)
         crashes = 0
@@ -178,7 +205,7 @@ class ExtractorPool:
                 assert executor is not None
                 ticket = self._enter()
                 try:
-                    future = executor.submit(task, page)
+                    future = executor.submit(task, page, *args)
                     self.occupancy.submitted(future)
                     if await self._finished(future, ticket):
                         return future.result()

@@ -12,9 +12,12 @@ from typing import Any
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from ainews.scraper.contentcoding import WORKER_DECODED
 from ainews.scraper.skips import SkipRequest
 
 
@@ -41,10 +44,40 @@ class RobotsTxtSkips(RobotsTxtMiddleware):
 
 class DecompressionSkips(HttpCompressionMiddleware):
     """Scrapy's decompression; a body over DOWNLOAD_MAXSIZE once decompressed (a gzip or
-    brotli bomb) is skip reason ``too_large``."""
+    brotli bomb) is skip reason ``too_large``.
+
+    A gzip-encoded HTML article page is left encoded (``AINEWS_DECODE_IN_WORKERS``, on by
+    default): the cleaning worker decodes it under the same bound
+    (``ainews.scraper.contentcoding``), so the crawl process does not inflate every page.
+    Feeds, sitemaps and listings are decoded here: the crawl process reads them."""
+
+    def __init__(self, stats: Any = None, *, crawler: Any = None) -> None:
+        super().__init__(stats, crawler=crawler)
+        self.pass_articles = bool(
+            crawler and crawler.settings.getbool("AINEWS_DECODE_IN_WORKERS", True))
 
     def process_response(self, request: Any, response: Any) -> Any:
+        if self.pass_articles and _worker_decodes(request, response):
+            return response
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:
             raise SkipRequest("too_large", str(exc)) from None
+
+
+def _worker_decodes(request: Any, response: Any) -> bool:
+    """An HTML article page in one Content-Encoding a cleaning worker decodes."""
+    if request.meta.get("kind") != "article" or request.method == "HEAD" \
+            or not declared_html(response):
+        return False
+    encodings = b",".join(response.headers.getlist("Content-Encoding")).split(b",")
+    return len(encodings) == 1 and \
+        encodings[0].strip().lower().decode("latin-1") in WORKER_DECODED
+
+
+def declared_html(response: Any) -> bool:
+    """The response's Content-Type is HTML (Scrapy makes an encoded response a plain
+    ``Response`` whatever its type, and decides again once it is decoded)."""
+    content_type = response.headers.get("Content-Type")
+    return bool(content_type) and issubclass(
+        responsetypes.from_content_type(content_type), HtmlResponse)

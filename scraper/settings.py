@@ -15,6 +15,7 @@ AINEWS_BATCH_SIZE = 200  # article requests handed to Scrapy at once from the fr
 AINEWS_RETRY_FAILED_DAYS = 7  # a failed article URL is tried again after this back-off
 AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 = in-process
 AINEWS_PAGE_TIMEOUT = 20  # seconds one page may take to clean before it is abandoned
+AINEWS_DECODE_IN_WORKERS = True  # gzip article pages are decoded by the cleaning workers
 
 # Politeness. The sites file sets DOWNLOAD_DELAY, USER_AGENT and AINEWS_ALLOW_PRIVATE
 # for each crawl (ainews.scraper.sites has their defaults).
@@ -65,6 +66,8 @@ EXTENSIONS = {
     "ainews.scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
     "ainews.scraper.warc.writer.WarcRecorder": 300,  # off unless AINEWS_WARC_DIR (--warc DIR)
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # Off (REMOTE_CONTROL_ENABLED below), and not even imported: it loads aiohttp.
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # Scrapy 2.19 runs an HTTP server that executes code sent to it; a cron crawler needs none.
 REMOTE_CONTROL_ENABLED = False

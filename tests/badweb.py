@@ -55,6 +55,8 @@ def _routes() -> dict[str, Route | Callable[[], Route]]:
                               + b"</p></div></body></html>"),
         "/huge": (200, html, b"<html><body>" + b"<p>x</p>" * (2 * 1024 * 1024)),
         "/gzip-bomb": (200, {**html, "Content-Encoding": "gzip"}, bomb),
+        "/gzip-page": (200, {**html, "Content-Encoding": "gzip"},
+                       gzip.compress(page("Served gzip-encoded", "Inflated by a worker").encode())),
         "/pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"),
         "/image": (200, {"Content-Type": "image/png"}, b"\x89PNG\r\n\x1a\n" + bytes(200)),
         "/binary-as-html": (200, html, bytes(range(256)) * 40),
@@ -74,7 +76,8 @@ def _routes() -> dict[str, Route | Callable[[], Route]]:
 
 ARTICLE_PATHS = [
     "/ok", "/malformed", "/cp1252", "/latin1-but-utf8", "/sjis", "/gb18030", "/conflict",
-    "/no-title-no-date", "/huge", "/gzip-bomb", "/pdf", "/image", "/binary-as-html", "/empty",
+    "/no-title-no-date", "/huge", "/gzip-bomb", "/gzip-page", "/pdf", "/image",
+    "/binary-as-html", "/empty",
     "/loop-a", "/gone", "/missing", "/busy", "/broken", "/hang", "/offsite-redirect",
 ]
 

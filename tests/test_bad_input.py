@@ -52,6 +52,7 @@ def test_crawl_survives_and_reports(crawl: dict) -> None:
         ("/sjis", "\u65e5\u672c\u8a9e\u306e\u8a18\u4e8b", "\u4eba\u5de5\u77e5\u80fd"),
         ("/gb18030", "\u4eba\u5de5\u667a\u80fd\u65b0\u95fb", "\u5927\u578b\u8bed\u8a00"),
         ("/conflict", "Conflicting na\u00efve charset", "Sm\u00f6rg\u00e5sbord"),
+        ("/gzip-page", "Served gzip-encoded", "Inflated by a worker"),
     ],
 )
 def test_pages_become_records_with_the_right_text(
@@ -85,6 +86,13 @@ def test_bad_responses_are_counted_skips(crawl: dict) -> None:
     failed = {r[0] for r in crawl["conn"].execute(
         "SELECT url FROM frontier WHERE state = 'failed'")}
     assert crawl["base"] + "/gone" in failed and crawl["base"] + "/missing" in failed
+
+
+def test_gzip_bomb_article_is_refused_as_too_large(crawl: dict) -> None:
+    """The article page is decoded in a cleaning worker, under DOWNLOAD_MAXSIZE."""
+    (error,) = crawl["conn"].execute("SELECT last_error FROM frontier WHERE url = ?",
+                                     [crawl["base"] + "/gzip-bomb"]).fetchone()
+    assert error.startswith("too_large")
 
 
 def test_redirects_do_not_leave_the_allowed_domains(crawl: dict) -> None:

@@ -23,7 +23,9 @@ from ainews.scraper.storage.rawpages import compress_raw, is_stored_raw
 
 VERSION = b"2"
 _READABLE = (b"1", VERSION)
-_PAGE_FIELDS = {f.name for f in fields(FetchedPage)} - {"body"}
+#: Not the body (the entry carries the raw page as stored), nor its Content-Encoding (the
+#: raw page is decoded; entries keep the fields of version 2).
+_PAGE_FIELDS = {f.name for f in fields(FetchedPage)} - {"body", "content_encoding"}
 _ARTICLE_FIELDS = {f.name for f in fields(Article)}
 
 
@@ -32,7 +34,7 @@ class BadRecord(ValueError):
 
 
 def encode(page: FetchedPage, prepared: Prepared) -> dict[bytes, bytes]:
-    meta = {k: v for k, v in asdict(page).items() if k != "body"}
+    meta = {k: v for k, v in asdict(page).items() if k in _PAGE_FIELDS}
     raw_page = prepared.raw_page
     if raw_page is None:
         raw_page = compress_raw(page.body)

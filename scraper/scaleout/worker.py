@@ -19,8 +19,6 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from ainews.scraper import scaleout as keys
-from ainews.scraper.article import Article
-from ainews.scraper.cleaning import prepare
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.middlewares import MAX_RETRY_AFTER_S, parse_retry_after
 from ainews.scraper.pool import PAGE_TIMEOUT_S, ExtractorPool, default_workers
@@ -304,7 +302,8 @@ class StreamPipeline:
             raise NotConfigured("REDIS_URL is not set")
         workers = crawler.settings.getint("AINEWS_WORKERS", -1)
         pool = ExtractorPool(default_workers() if workers < 0 else workers,
-                             crawler.settings.getfloat("AINEWS_PAGE_TIMEOUT", PAGE_TIMEOUT_S))
+                             crawler.settings.getfloat("AINEWS_PAGE_TIMEOUT", PAGE_TIMEOUT_S),
+                             max_size=crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         return cls(crawler, pool)
 
     def open_spider(self) -> None:
@@ -319,8 +318,6 @@ class StreamPipeline:
             return item
         scheduler: SharedScheduler = self.crawler.engine.scheduler
         cleaned = await self.pool.prepare(item)
-        if isinstance(cleaned, Article):  # cleaned in this process (AINEWS_WORKERS=0)
-            cleaned = prepare(cleaned, item)
         if isinstance(cleaned, str):
             self.crawler.stats.inc_value(SKIP_PREFIX + cleaned)
             logger.info("skipped %s: %s", item.url, cleaned)

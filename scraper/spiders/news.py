@@ -298,6 +298,8 @@ class NewsSpider(scrapy.Spider):
                 source_lastmod=response.meta.get("lastmod"),
                 ip_address=str(response.ip_address) if response.ip_address else None,
                 site_name=response.meta.get("site_name"),
+                # gzip left for the cleaning worker (ainews.scraper.refusals)
+                content_encoding=_header(response, "Content-Encoding"),
             )
         yield from self._articles_from_frontier()
 

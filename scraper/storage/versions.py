@@ -63,12 +63,15 @@ def record_version(db: sqlite_utils.Database, row: dict[str, Any]) -> int | None
         added, removed = word_changes(prev_body or "", body)
         title_changed = int(prev_title != row.get("title"))
         summary = summarize(bool(title_changed), added, removed)
+    words = row.get("word_count")  # an articles row has it counted already
+    if words is None:
+        words = round(word_count(body))
     db.execute(
         "INSERT INTO article_versions (article_id, version, fetched_at, title, body, "
         "content_hash, word_count, words_added, words_removed, title_changed, summary, "
         "extractor_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [row["id"], version, row.get("fetched_at"), row.get("title"), body,
-         row.get("content_hash"), round(word_count(body)), added, removed, title_changed, summary,
+         row.get("content_hash"), words, added, removed, title_changed, summary,
          row.get("extractor_version")],
     )  # fmt: skip
     if version > 1:

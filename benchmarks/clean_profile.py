@@ -78,7 +78,7 @@ STAGES: list[tuple[Any, str, str]] = [
     (body, "looks_binary", "body: binary check"),
     (body, "prune_boilerplate", "prune"),
     (body, "prose_words", "body: prose count"),
-    (body, "trafilatura_text", "trafilatura (pruned page)"),
+    (body, "pruned_text", "trafilatura (pruned page)"),
     (body, "choose_text", "second opinions"),
     (choose, "trafilatura_text", "trafilatura (own, when short)"),
     (choose, "prune_boilerplate", "prune"),

@@ -5,8 +5,9 @@ Contract: ``extract_body(tree, url, meta)`` may not modify ``tree`` (copy it fir
 Stages, in order:
 1. prune a copy of the tree (``prune.py``): boilerplate by tag, by class/id name, hidden
    blocks and teaser cards, never the block holding the article;
-2. trafilatura (precision mode) on the pruned copy picks and linearises the article; when
-   that text looks short, trafilatura's own output or readability's (``choose.py``);
+2. trafilatura (precision mode; its fast mode unless the text is short) on the pruned copy
+   picks and linearises the article; when that text looks short, trafilatura's own output
+   or readability's (``choose.py``);
 3. clean the paragraphs: put back lost section headings (``headings.py``), drop the
    headline, repeated paragraphs (desktop + mobile copies), a "Source: X" credit block,
    teasers, calls to action (not credit lines), picture credits, bylines and date stamps
@@ -26,7 +27,7 @@ import lxml.etree
 import lxml.html
 
 from ainews.scraper.extraction.bounds import check_paragraphs
-from ainews.scraper.extraction.choose import choose_text, prose_words, trafilatura_text
+from ainews.scraper.extraction.choose import choose_text, prose_words, pruned_text
 from ainews.scraper.extraction.credit import own_names, parse_credit
 from ainews.scraper.extraction.headings import restore_headings
 from ainews.scraper.extraction.lede import find_lede
@@ -100,7 +101,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     work = copy.deepcopy(tree)
     page_chars = prune_boilerplate(work)
     prose = prose_words(work)
-    text = choose_text(tree, trafilatura_text(work, url), url, prose, page_chars)
+    text = choose_text(tree, pruned_text(work, url), url, prose, page_chars, pruned=work)
     paragraphs = [line.strip() for line in text.splitlines() if WORD.search(line)]
     check_paragraphs(paragraphs, url)
     paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title)

@@ -76,3 +76,13 @@ def test_trafilatura_leaves_the_tree_as_it_was(page):
     pruned_text(tree, URL)
     trafilatura_text(tree, URL)
     assert lxml.html.tostring(tree) == before
+
+
+def test_trafilaturas_own_output_has_its_fallback_when_its_main_extractor_finds_nothing():
+    """trafilatura's own output is its fast mode, but not when that is (next to) empty:
+    then its fallback comparison finds the article that our short text lost."""
+    tree = _spans_page()
+    ours = "Sign up for the morning briefing and get the news of the day in your inbox."
+    text = choose_text(tree, ours, URL, prose_words(tree), len(tree.text_content()))
+    for sentence in SENTENCES:
+        assert sentence in text

@@ -38,9 +38,10 @@ def _precision(root: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
                                fast=fast) or ""
 
 
-def trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:
-    """trafilatura in precision mode with its fallback comparison; ``root`` is left as it was."""
-    return _precision(root, url, fast=False)
+def trafilatura_text(root: lxml.html.HtmlElement, url: str, *, fast: bool = False) -> str:
+    """trafilatura in precision mode, with its fallback comparison unless ``fast``; ``root``
+    is left as it was."""
+    return _precision(root, url, fast=fast)
 
 
 #: trafilatura's fallback comparison (readability, then justext) replaces its main
@@ -155,13 +156,19 @@ _OWN_GATE = 0.5
 
 
 def _trafilatura_own(tree: lxml.html.HtmlElement, url: str) -> str:
-    """trafilatura's own output: precision mode on the whole page, nothing pruned."""
+    """trafilatura's own output: precision mode on the whole page, nothing pruned. Its
+    fast mode (the main extractor alone), unless that finds next to nothing
+    (``_FALLBACK_MIN_CHARS``): this output is the yardstick of our text's length, and
+    its fallback comparison, on a whole page, cost as much as the rest of the run (on the
+    24 benchmark pages that ask for it, the same text on all but one, and the same
+    choice on all)."""
     # our parser leaves comments out; a tree from a fallback parse may hold some
     if next(tree.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction), None) is not None:
         tree = copy.deepcopy(tree)
         lxml.etree.strip_elements(tree, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
                                   with_tail=False)
-    return trafilatura_text(tree, url)
+    own = trafilatura_text(tree, url, fast=True)
+    return own if len(own) >= _FALLBACK_MIN_CHARS else trafilatura_text(tree, url)
 
 
 def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: float,

@@ -78,7 +78,7 @@ STAGES: list[tuple[Any, str, str]] = [
     (body, "looks_binary", "body: binary check"),
     (body, "prune_boilerplate", "prune"),
     (body, "prose_words", "body: prose count"),
-    (body, "trafilatura_text", "trafilatura (pruned page)"),
+    (body, "pruned_text", "trafilatura (pruned page)"),
     (body, "choose_text", "second opinions"),
     (choose, "trafilatura_text", "trafilatura (own, when short)"),
     (choose, "prune_boilerplate", "prune"),
@@ -200,8 +200,9 @@ def format_table(table: dict[str, list[float]]) -> str:
         p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
         rows.append(f"{stage:<32} {statistics.median(times):7.2f} "
                     f"{statistics.mean(times):7.2f} {p95:7.2f}")
-    total, peer = (statistics.median(table[k]) for k in ("total", "trafilatura.extract (peer)"))
-    rows.append(f"median total / trafilatura.extract: {total / peer:.2f}x")
+    for name, average in (("median", statistics.median), ("mean", statistics.mean)):
+        total, peer = (average(table[k]) for k in ("total", "trafilatura.extract (peer)"))
+        rows.append(f"{name} total / trafilatura.extract: {total / peer:.2f}x")
     return "\n".join(rows)
 
 

@@ -1,11 +1,18 @@
 """Disagreement policy: when our text is much shorter than trafilatura's own output, ours
-lost the article and trafilatura's text is taken."""
+lost the article and trafilatura's text is taken. Cost policy: trafilatura's fast mode on
+the pruned page, its fallback comparison only when the fast text is short."""
 
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
-from ainews.scraper.extraction.choose import choose_text, prose_words
+from ainews.scraper.extraction.choose import (
+    choose_text,
+    prose_words,
+    pruned_text,
+    trafilatura_text,
+)
 from ainews.scraper.extraction.prune import paragraph_chars
 
 URL = "https://news.example.net/2026/04/03/harbour-ferry"
@@ -40,3 +47,42 @@ def test_ours_holding_the_prose_is_kept_without_asking_anyone():
     tree = _tree()
     ours = "\n".join(f"{s} {s}" for s in SENTENCES)
     assert choose_text(tree, ours, URL, prose_words(tree), paragraph_chars(tree)) == ours
+
+
+def _spans_page() -> lxml.html.HtmlElement:
+    """The article as <span>s in a <div>: trafilatura's main extractor finds no text in it,
+    its fallback comparison (readability) finds it all."""
+    spans = "".join(f"<span>{s}</span>" for s in SENTENCES)
+    return lxml.html.document_fromstring(f"<html><body><div>{spans}</div></body></html>")
+
+
+def test_a_short_fast_text_gets_trafilaturas_fallback_comparison():
+    text = pruned_text(_spans_page(), URL)
+    for sentence in SENTENCES:
+        assert sentence in text
+
+
+def test_a_long_fast_text_is_the_full_modes_text():
+    tree = _tree()
+    assert pruned_text(tree, URL) == trafilatura_text(tree, URL)
+
+
+@pytest.mark.parametrize("page", [_tree, _spans_page])
+def test_trafilatura_leaves_the_tree_as_it_was(page):
+    """The pruned page is handed to trafilatura up to twice, then to readability: every
+    trafilatura version we support (the floor too) must work on a copy."""
+    tree = page()
+    before = lxml.html.tostring(tree)
+    pruned_text(tree, URL)
+    trafilatura_text(tree, URL)
+    assert lxml.html.tostring(tree) == before
+
+
+def test_trafilaturas_own_output_has_its_fallback_when_its_main_extractor_finds_nothing():
+    """trafilatura's own output is its fast mode, but not when that is (next to) empty:
+    then its fallback comparison finds the article that our short text lost."""
+    tree = _spans_page()
+    ours = "Sign up for the morning briefing and get the news of the day in your inbox."
+    text = choose_text(tree, ours, URL, prose_words(tree), len(tree.text_content()))
+    for sentence in SENTENCES:
+        assert sentence in text

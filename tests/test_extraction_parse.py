@@ -11,6 +11,7 @@ import pytest
 
 from ainews.scraper.extraction import TooComplex, extract
 from ainews.scraper.extraction.charset import decode_html
+from ainews.scraper.extraction.parsing import parse_html
 
 URL = "https://news.example.org/2025/03/04/model-release"
 FIRST = ("The laboratory released the new language model on Tuesday, and researchers "
@@ -155,3 +156,14 @@ def test_random_mutations_of_real_pages_never_raise(shared):
                     continue
                 if kind in ("control", "nul", "declaration"):
                     assert article.body, f"{kind} emptied {page_.id}"
+
+
+@pytest.mark.parametrize("declared", ['<meta charset="windows-1252">',
+                                      '<meta http-equiv="Content-Type" '
+                                      'content="text/html; charset=koi8-r">'])
+def test_a_decoded_page_is_not_decoded_again_by_its_meta_charset(declared):
+    """The parser reads the decoded text as UTF-8 bytes: a ``<meta charset>`` naming
+    another charset must not turn its letters into mojibake."""
+    words = "Café crème, naïve Zoë — Москва, 東京"
+    tree = parse_html(page(f"<p>{words}</p>", head=declared))
+    assert words in tree.text_content()

@@ -5,8 +5,9 @@ Contract: ``extract_body(tree, url, meta)`` may not modify ``tree`` (copy it fir
 Stages, in order:
 1. prune a copy of the tree (``prune.py``): boilerplate by tag, by class/id name, hidden
    blocks and teaser cards, never the block holding the article;
-2. trafilatura (precision mode) on the pruned copy picks and linearises the article; when
-   that text looks short, trafilatura's own output or readability's (``choose.py``);
+2. trafilatura (precision mode; its fast mode unless the text is short) on the pruned copy
+   picks and linearises the article; when that text looks short, trafilatura's own output
+   or readability's (``choose.py``);
 3. clean the paragraphs: put back lost section headings (``headings.py``), drop the
    headline, repeated paragraphs (desktop + mobile copies), a "Source: X" credit block,
    teasers, calls to action (not credit lines), picture credits, bylines and date stamps
@@ -26,7 +27,7 @@ import lxml.etree
 import lxml.html
 
 from ainews.scraper.extraction.bounds import check_paragraphs
-from ainews.scraper.extraction.choose import choose_text, prose_words, trafilatura_text
+from ainews.scraper.extraction.choose import choose_text, prose_words, pruned_text
 from ainews.scraper.extraction.credit import own_names, parse_credit
 from ainews.scraper.extraction.headings import (
     page_headlines,
@@ -96,15 +97,28 @@ def text_start(tree: lxml.html.HtmlElement, chars: int) -> str:
     return "".join(parts)[:chars]
 
 
+def page_copy(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page without its <head> (the metadata stage has read it): pruning,
+    trafilatura and readability read only the body, and the head's meta and link tags
+    are a sixth of a pruned page's elements, which each of their tree walks and copies
+    would visit again."""
+    work = tree.makeelement(tree.tag, tree.attrib)
+    work.text = tree.text
+    for child in tree:
+        if child.tag != "head":
+            work.append(copy.deepcopy(child))
+    return work
+
+
 def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
     """The article text of ``tree`` (not modified), with its lede and source credit."""
     if looks_binary(text_start(tree, _BINARY_SAMPLE)):
         logger.info("binary data, not a page: %s", url)
         return Body(body="")
-    work = copy.deepcopy(tree)
+    work = page_copy(tree)
     page_chars = prune_boilerplate(work)
     prose = prose_words(work)
-    text = choose_text(tree, trafilatura_text(work, url), url, prose, page_chars)
+    text = choose_text(tree, pruned_text(work, url), url, prose, page_chars, pruned=work)
     paragraphs = [line.strip() for line in text.splitlines() if WORD.search(line)]
     check_paragraphs(paragraphs, url)
     paragraphs = drop_headline(restore_headings(tree, paragraphs), meta.title,

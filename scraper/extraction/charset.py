@@ -28,6 +28,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from typing import NamedTuple
 
 from charset_normalizer import CharsetMatch, from_bytes
 from w3lib.encoding import (
@@ -218,14 +219,29 @@ def _script_sample(raw: bytes) -> bytes:
     return sample
 
 
-def plausible(raw: bytes, text: str, name: str) -> bool:
+class Letters(NamedTuple):
+    """What the checks of a page's script read: its sample (``_script_sample``) and that
+    sample's letter bytes and their share in runs (``run_share``). Computed once a page:
+    each declared charset, the candidates and the detector's check ask for them."""
+
+    sample: bytes
+    count: int
+    run_share: float
+
+    @classmethod
+    def of(cls, raw: bytes) -> Letters:
+        sample = _script_sample(raw)
+        return cls(sample, *run_share(sample))
+
+
+def plausible(raw: bytes, text: str, name: str, letters: Letters | None = None) -> bool:
     """Whether ``text``, the page's bytes read as ``name``, can be text in that charset:
     letters in runs or alone as its script has them (see ``_LATIN``), and in a Latin
-    charset no Latin-1 symbol inside a word ("Wroc³aw": Polish read as windows-1252)."""
-    raw = _script_sample(raw)
-    text = text[:len(raw)]
-    letters, share = run_share(raw)
-    if letters < MIN_LETTER_BYTES:
+    charset no Latin-1 symbol inside a word ("Wroc³aw": Polish read as windows-1252).
+    ``letters`` are the page's (``Letters.of(raw)``) when the caller has them."""
+    sample, count, share = letters or Letters.of(raw)
+    text = text[:len(sample)]
+    if count < MIN_LETTER_BYTES:
         return True
     if name not in _LATIN:
         return share >= OTHER_MIN_RUN_SHARE
@@ -301,6 +317,7 @@ def _decode_legacy(raw: bytes, content_type: str | None) -> str:
         return raw.decode("utf-8", errors="replace")
     fallback = None
     fits: dict[str, str] = {}
+    letters = Letters.of(raw)
     for name in declared_charsets(raw, content_type):
         if name == "utf-8":
             continue
@@ -308,17 +325,17 @@ def _decode_legacy(raw: bytes, content_type: str | None) -> str:
             text = raw.decode(name)
         except (UnicodeError, LookupError, ValueError):
             continue
-        if plausible(raw, text, name):
+        if plausible(raw, text, name, letters):
             fits[name] = text
         else:
             logger.debug("the page's bytes are not %s text; detecting its charset", name)
             fallback = fallback or text
     if len(set(fits.values())) > 1:  # header and <meta> disagree: the text decides
-        chosen = detect(raw, among=list(fits))
+        chosen = detect(raw, among=list(fits), letters=letters)
         return fits.get(_codec(chosen) or "", next(iter(fits.values())))
     if fits:
         return next(iter(fits.values()))
-    if detected := detect(raw):
+    if detected := detect(raw, letters=letters):
         try:
             return raw.decode(detected)
         except (UnicodeError, LookupError):
@@ -328,11 +345,12 @@ def _decode_legacy(raw: bytes, content_type: str | None) -> str:
     return raw.decode("cp1252", errors=_MIXED)  # the WHATWG default; never fails
 
 
-def _language_sample(raw: bytes) -> bytes:
+def _language_sample(raw: bytes, script_sample: bytes) -> bytes:
     """The page's non-ASCII text nodes and attribute values (titles, descriptions, alt
     texts), without scripts and styles: a detector fed the whole page reads mostly
-    markup and judges the language of a style sheet."""
-    page = _SCRIPT_OR_STYLE.sub(b" ", _script_sample(raw))
+    markup and judges the language of a style sheet. ``script_sample`` is
+    ``_script_sample(raw)``."""
+    page = _SCRIPT_OR_STYLE.sub(b" ", script_sample)
     sample = b"\n".join(piece for piece in _MARKUP.split(page) if not piece.isascii())
     return sample[:DETECT_SAMPLE_BYTES] or raw[:DETECT_SAMPLE_BYTES]
 
@@ -345,12 +363,15 @@ def _best(sample: bytes, among: list[str]) -> CharsetMatch | None:
         return None
 
 
-def detect(raw: bytes, among: list[str] | None = None) -> str | None:
+def detect(raw: bytes, among: list[str] | None = None,
+           letters: Letters | None = None) -> str | None:
     """charset_normalizer's guess from the page's language (``_language_sample``), among
     the web's charsets (or ``among``); windows-1252 when it reads the text nearly as well
-    (the WHATWG default for Western pages). None when nothing fits."""
-    sample = _language_sample(raw)
-    best = _best(sample, among or _candidates(raw))
+    (the WHATWG default for Western pages). None when nothing fits. ``letters`` are the
+    page's (``Letters.of(raw)``) when the caller has them."""
+    letters = letters or Letters.of(raw)
+    sample = _language_sample(raw, letters.sample)
+    best = _best(sample, among or _candidates(letters))
     if best is None or among or best.encoding == "cp1252" \
             or best.encoding not in _LATIN_DETECTED:
         return best.encoding if best is not None else None
@@ -358,16 +379,16 @@ def detect(raw: bytes, among: list[str] | None = None) -> str | None:
     western = _best(sample, ["cp1252"])
     if western is not None and western.chaos <= best.chaos + WESTERN_SLACK \
             and western.coherence >= best.coherence - WESTERN_COHERENCE_SLACK \
-            and plausible(raw, raw.decode("cp1252", errors=_MIXED), "cp1252"):
+            and plausible(raw, raw.decode("cp1252", errors=_MIXED), "cp1252", letters):
         return "cp1252"
     return best.encoding
 
 
-def _candidates(raw: bytes) -> list[str]:
+def _candidates(page: Letters) -> list[str]:
     """The charsets the page's letter bytes allow (see ``run_share``): Latin ones when
     they stand alone or there are none (only punctuation, which the windows code pages
     share), others when they come in runs."""
-    letters, share = run_share(_script_sample(raw))
+    _, letters, share = page
     if not letters or share < OTHER_MIN_RUN_SHARE:
         return _LATIN_DETECTABLE
     if letters >= MIN_LETTER_BYTES and share > LATIN_MAX_RUN_SHARE:

@@ -1,6 +1,11 @@
 """Which extraction to trust: ours (trafilatura on the pruned page), trafilatura's own
 output, or readability's, when ours looks short.
 
+Ours is trafilatura's fast mode (its main extractor alone) on the pruned page, and its
+full precision mode only when the fast text is short enough that trafilatura's fallback
+comparison could have replaced it (``pruned_text``): most pages skip that comparison,
+which ran readability on every page and cost as much as the main extractor.
+
 Measured policy (``benchmarks/extraction.py``, ``benchmarks/metadata.py``, both halves):
 - ours is kept when it holds most of the page's prose (``_SHORT_SHARE``): the other
   extractors are not even run, which keeps the median time at one trafilatura run;
@@ -26,10 +31,43 @@ from ainews.scraper.extraction.text import WORD, norm, tokens, word_count
 logger = logging.getLogger(__name__)
 
 
-def trafilatura_text(root: lxml.html.HtmlElement, url: str) -> str:
-    """trafilatura in precision mode; it modifies ``root``."""
-    return trafilatura.extract(root, url=url, favor_precision=True,
-                               include_comments=False) or ""
+def _precision(root: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
+    """trafilatura's text in precision mode, comments left out. ``root`` is left as it was:
+    trafilatura works on copies (``tests/test_extraction_choose.py`` checks it)."""
+    return trafilatura.extract(root, url=url, favor_precision=True, include_comments=False,
+                               fast=fast) or ""
+
+
+def trafilatura_text(root: lxml.html.HtmlElement, url: str, *, fast: bool = False) -> str:
+    """trafilatura in precision mode, with its fallback comparison unless ``fast``; ``root``
+    is left as it was."""
+    return _precision(root, url, fast=fast)
+
+
+#: trafilatura's fallback comparison (readability, then justext) replaces its main
+#: extractor's text only when that text is under its ``MIN_EXTRACTED_SIZE`` (250
+#: characters) or readability's text is over twice as long. Readability's text is part of
+#: the page's text, so a fast text over half of it stands whatever the comparison says.
+_FALLBACK_MIN_CHARS = 250
+_FALLBACK_SHARE = 0.5
+
+
+def visible_chars(root: lxml.html.HtmlElement) -> int:
+    """Characters of the text in ``root``'s <body>, runs of whitespace counted as one."""
+    body = root.find("body")
+    return len(" ".join(body.text_content().split())) if body is not None else 0
+
+
+def pruned_text(root: lxml.html.HtmlElement, url: str) -> str:
+    """trafilatura's text of the pruned page ``root`` (left as it was): its fast mode, and
+    its full precision mode when the fast text is short enough that the fallback
+    comparison could replace it (``_FALLBACK_SHARE``). Same text as the full mode on every
+    page but one where trafilatura's justext pass fires for leftover markup (an <svg>
+    icon) in a long text: 1 of the 266 benchmark pages."""
+    text = _precision(root, url, fast=True)
+    if len(text) < _FALLBACK_MIN_CHARS or len(text) < _FALLBACK_SHARE * visible_chars(root):
+        text = _precision(root, url, fast=False)
+    return text
 
 
 #: Paragraphs shorter than this are captions, bylines and teasers, not article prose
@@ -90,13 +128,16 @@ _LONGER = 1.5
 _CONTAINS = 0.9
 
 
-def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: float) -> str:
-    """readability's text when trafilatura's looks like part of a split article."""
+def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: float,
+                    pruned: lxml.html.HtmlElement | None) -> str:
+    """readability's text when trafilatura's looks like part of a split article.
+    ``pruned`` is the pruned page if the caller has it and needs it no more."""
     if not prose or word_count(text) >= _SHORT_SHARE * prose:
         return text
-    work = copy.deepcopy(tree)
-    prune_boilerplate(work)
-    other = _readability_text(work)
+    if pruned is None:
+        pruned = copy.deepcopy(tree)
+        prune_boilerplate(pruned)
+    other = _readability_text(pruned)
     ours, theirs = _shingle_set(text), _shingle_set(other)
     if len(theirs) < _LONGER * len(ours):
         return text
@@ -115,20 +156,30 @@ _OWN_GATE = 0.5
 
 
 def _trafilatura_own(tree: lxml.html.HtmlElement, url: str) -> str:
-    """trafilatura's own output: precision mode on the whole page, nothing pruned."""
-    work = copy.deepcopy(tree)
-    lxml.etree.strip_elements(work, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
-                              with_tail=False)
-    return trafilatura_text(work, url)
+    """trafilatura's own output: precision mode on the whole page, nothing pruned. Its
+    fast mode (the main extractor alone), unless that finds next to nothing
+    (``_FALLBACK_MIN_CHARS``): this output is the yardstick of our text's length, and
+    its fallback comparison, on a whole page, cost as much as the rest of the run (on the
+    24 benchmark pages that ask for it, the same text on all but one, and the same
+    choice on all)."""
+    # our parser leaves comments out; a tree from a fallback parse may hold some
+    if next(tree.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction), None) is not None:
+        tree = copy.deepcopy(tree)
+        lxml.etree.strip_elements(tree, lxml.etree.Comment, lxml.etree.ProcessingInstruction,
+                                  with_tail=False)
+    own = trafilatura_text(tree, url, fast=True)
+    return own if len(own) >= _FALLBACK_MIN_CHARS else trafilatura_text(tree, url)
 
 
 def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: float,
-                page_chars: int) -> str:
+                page_chars: int, *, pruned: lxml.html.HtmlElement | None = None) -> str:
     """Our text, trafilatura's own or readability's, when ours looks short.
 
     ``prose`` counts the prose words of the pruned page, ``page_chars`` the characters in
-    the <p>s of the whole page. The other extractors run only when our text looks short
-    against these (cheap counts): most pages pay for one trafilatura run.
+    the <p>s of the whole page; ``pruned`` is the pruned page, which readability may then
+    modify (without it, the page is pruned again when readability is asked). The other
+    extractors run only when our text looks short against these (cheap counts): most
+    pages pay for one trafilatura run.
     """
     if len(text) < _OWN_GATE * page_chars:
         own = _trafilatura_own(tree, url)
@@ -137,7 +188,7 @@ def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: float,
         if word_count(text) < MUCH_SHORTER * own_words:
             logger.debug("ours is much shorter than trafilatura's own output: took its text")
             text = own
-    return _second_opinion(tree, text, prose)
+    return _second_opinion(tree, text, prose, pruned)
 
 
 def _union(text: str, other: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -269,9 +270,20 @@ def story(n: int, title: object = None) -> dict[bytes, bytes]:
                        content_type="text/html", body=f"<html>{n}</html>".encode(),
                        fetched_at="2026-01-01T00:00:00+00:00")
     article = Article(url=url, title=f"Story {n}" if title is None else title,
-                      body=f"Story {n} has its own words, number {n}. " * 30, site="ex",
-                      fetched_at=page.fetched_at)
+                      body=own_words(n), site="ex", fetched_at=page.fetched_at)
     return records.encode(page, prepare(article, page))
+
+
+_VOCABULARY = ("model", "chip", "lab", "agent", "data", "rule", "court", "paper", "robot",
+               "voice", "code", "cloud", "grant", "board", "price", "study", "team", "law",
+               "test", "user", "safety", "market", "policy", "launch")
+
+
+def own_words(n: int) -> str:
+    """A body no other ``n`` shares a 4-word run with: each story its own cluster, and no
+    story a de-duplication candidate of another (these tests are about the stream)."""
+    words = random.Random(n).choices(_VOCABULARY, k=240)
+    return " ".join(f"Story {n}: {' '.join(words[i:i + 12])}." for i in range(0, 240, 12))
 
 
 def test_an_ingester_started_before_the_workers_waits_for_them(
@@ -296,7 +308,7 @@ def test_ingester_killed_mid_batch_commits_whole_batches_and_loses_nothing(
     leaves only whole batches in the database, and a restart writes the rest once."""
     from ainews.scraper.scaleout.ingest import BATCH
 
-    total = 4 * BATCH
+    total = 8 * BATCH  # a loaded machine may wake this test late: room for several
     for n in range(total):
         server.xadd(keys.STREAM, story(n))
     db = tmp_path / "a.db"

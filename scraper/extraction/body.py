@@ -28,7 +28,7 @@ import lxml.html
 
 from ainews.scraper.extraction.bounds import check_paragraphs
 from ainews.scraper.extraction.choose import choose_text, prose_words, pruned_text
-from ainews.scraper.extraction.credit import own_names, parse_credit
+from ainews.scraper.extraction.credit import CREDIT_TAIL, own_names, parse_credit
 from ainews.scraper.extraction.headings import (
     page_headlines,
     picture_captions,
@@ -52,13 +52,11 @@ class Body:
 
 
 _DATE_LINE = re.compile(r"^\s*(?:date|published|posted)\s*:", re.I)
-#: A credit is a trailer: it sits in the last few paragraphs, not mid-article.
-_CREDIT_TAIL = 3
 
 
 def split_credit(paragraphs: list[str]) -> tuple[list[str], str | None]:
     """Find a "Source: X" credit near the end; drop it and a following "Date:" line."""
-    start = max(0, len(paragraphs) - _CREDIT_TAIL)
+    start = max(0, len(paragraphs) - CREDIT_TAIL)
     for i in range(len(paragraphs) - 1, start - 1, -1):
         name = parse_credit(paragraphs[i])
         if not name:

@@ -28,6 +28,8 @@ _TRAILER = re.compile(
 )
 #: A real outlet name is short; longer captures are sentences that merely start alike.
 MAX_NAME_WORDS = 8
+#: A credit is a trailer: it sits in the last few paragraphs, not mid-article.
+CREDIT_TAIL = 3
 
 
 def parse_credit(line: str) -> str | None:

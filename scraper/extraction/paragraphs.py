@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ainews.scraper.extraction.credit import is_credit_line
+from ainews.scraper.extraction.credit import CREDIT_TAIL, is_credit_line
 from ainews.scraper.extraction.phrases import (
     CALL_TO_ACTION,
     CONTRIBUTORS,
@@ -217,9 +217,6 @@ _STAMP_MAX_WORDS = 8
 _PLACEHOLDER_MAX_WORDS = 60
 #: A source label is an agency or two: "Quelle: AFP", "Source: Reuters/Getty Images".
 _SOURCE_MAX_WORDS = 4
-#: Paragraphs at the end where a source label is the article's credit, which stays
-#: (``credit.py``; the same tail as ``body.split_credit``).
-_CREDIT_TAIL = 3
 
 
 #: Words every embed placeholder has (``phrases.EMBED_PLACEHOLDER``): a substring test
@@ -251,7 +248,7 @@ def drop_labels(paragraphs: list[str], authors: list[str],
         if words <= _PLACEHOLDER_MAX_WORDS and _may_be_placeholder(p) \
                 and EMBED_PLACEHOLDER.search(p):
             continue
-        if (words <= _SOURCE_MAX_WORDS and i < len(paragraphs) - _CREDIT_TAIL
+        if (words <= _SOURCE_MAX_WORDS and i < len(paragraphs) - CREDIT_TAIL
                 and SOURCE_LABEL.match(p)):
             continue
         out.append(p)

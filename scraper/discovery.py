@@ -23,6 +23,7 @@ from scrapy.utils.gz import gunzip
 from w3lib.url import safe_url_string
 
 from ainews.scraper.extraction import dates
+from ainews.scraper.settings import DOWNLOAD_MAXSIZE
 
 #: XML parsing that never touches the network and never expands entities (XXE, billion laughs).
 _XML_OPTIONS = {
@@ -30,9 +31,9 @@ _XML_OPTIONS = {
     "remove_comments": True, "remove_pis": True, "load_dtd": False,
 }
 _XML_PARSER = lxml.etree.XMLParser(**_XML_OPTIONS)
-#: The largest feed or sitemap read after gunzipping: Scrapy's DOWNLOAD_MAXSIZE in
-#: settings.py, so a gzip bomb served as ``.xml.gz`` stops where a page would.
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+#: The largest feed or sitemap read after gunzipping: the crawl's DOWNLOAD_MAXSIZE, so a
+#: gzip bomb served as ``.xml.gz`` stops where a page would.
+MAX_DOCUMENT_BYTES = DOWNLOAD_MAXSIZE
 _GZIP_MAGIC = b"\x1f\x8b"
 WEB_SCHEMES = ("http", "https")
 

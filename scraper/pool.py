@@ -24,6 +24,7 @@ from typing import Any
 from ainews.scraper.cleaning import Prepared, clean_and_prepare
 from ainews.scraper.contentcoding import BAD_CONTENT_ENCODING, TOO_LARGE, TooLarge, decoded_page
 from ainews.scraper.items import FetchedPage
+from ainews.scraper.settings import DOWNLOAD_MAXSIZE
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +41,8 @@ QUEUED_PER_WORKER = 2
 MAX_CRASHES = 2
 #: Skip reason of a page with no bytes once decoded.
 EMPTY_RESPONSE = "empty_response"
-#: Bytes a page may have once decoded when the crawl sets no bound: Scrapy's
-#: ``DOWNLOAD_MAXSIZE`` in ``ainews.scraper.settings``.
-DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+#: Bytes a page may have once decoded when the crawl sets no bound: the crawl's own.
+DEFAULT_MAX_SIZE = DOWNLOAD_MAXSIZE
 
 
 def clean_fetched(page: FetchedPage, max_size: int = 0) -> Prepared | str:

@@ -28,13 +28,14 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.utils import BUFF_SIZE
 
+from ainews.scraper.settings import DOWNLOAD_MAXSIZE
 from ainews.scraper.warc import fields
 
 logger = logging.getLogger(__name__)
 
-#: Same bound as the crawl's DOWNLOAD_MAXSIZE: news pages are < 2 MB; a bigger body (or a
-#: compressed one that inflates past it) is skipped as ``too_large`` without holding it.
-MAX_BODY_BYTES = 10 * 1024 * 1024
+#: The crawl's bound (news pages are < 2 MB): a bigger body (or a compressed one that
+#: inflates past it) is skipped as ``too_large`` without holding it.
+MAX_BODY_BYTES = DOWNLOAD_MAXSIZE
 #: Seconds to wait for an archive server before giving up on a URL source.
 URL_TIMEOUT = 60
 WARC_SUFFIXES = (".warc", ".warc.gz")

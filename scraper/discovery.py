@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 import lxml.html
-from scrapy.utils.gz import gunzip
 from w3lib.url import safe_url_string
 
+from ainews.scraper.contentcoding import TooLarge, gunzip
 from ainews.scraper.extraction import dates
 from ainews.scraper.settings import DOWNLOAD_MAXSIZE
 
@@ -89,10 +88,10 @@ def gunzip_document(body: bytes, max_size: int = MAX_DOCUMENT_BYTES) -> bytes:
     if not body.startswith(_GZIP_MAGIC):
         return body
     try:
-        return gunzip(body, max_size=max_size)
-    except ValueError:  # scrapy's _DecompressionMaxSizeExceeded (a ValueError)
+        return gunzip(body, max_size)
+    except TooLarge:
         raise DiscoveryError(f"gzipped document over {max_size:,} bytes") from None
-    except (OSError, EOFError, struct.error) as exc:
+    except ValueError as exc:  # nothing readable
         raise DiscoveryError(f"bad gzip data: {exc}") from None
 
 

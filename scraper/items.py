@@ -8,6 +8,8 @@ from typing import Any
 
 #: Request meta key of :func:`fetch_time`: (URL of the response, ISO 8601 UTC time).
 FETCH_TIME_KEY = "ainews_fetched"
+#: Content-Types an article page may be served as (the crawl and the WARC import alike).
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def fetch_time(meta: dict[str, Any], url: str) -> str:

@@ -24,7 +24,7 @@ from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreReq
 from scrapy.http import Response
 
 from ainews.scraper.discovery import DiscoveryError, listing_links, parse_document
-from ainews.scraper.items import FetchedPage, fetch_time
+from ainews.scraper.items import HTML_TYPES, FetchedPage, fetch_time
 from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, load_sites
 from ainews.scraper.skips import SkipRequest
@@ -39,7 +39,6 @@ SITEMAP_DEPTH = 3
 #: month); thousands are an archive walk or a trap, not news.
 MAX_CHILD_SITEMAPS = 1000
 _NEXT_TEXT = re.compile(r"^\s*(next|older|more|weiter|suivant|»|›|→)\b", re.I)
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SCHEMES = ("http", "https")
 
 
@@ -280,7 +279,7 @@ class NewsSpider(scrapy.Spider):
         first_url = _first_url(response.request)
         self.state.answered(first_url)
         content_type = _header(response, "Content-Type")
-        if content_type and not content_type.lower().startswith(_HTML_TYPES):
+        if content_type and not content_type.lower().startswith(HTML_TYPES):
             self._skip(response, "not_html", content_type, final=True)
         elif not response.body.strip():
             self._skip(response, "empty_response", "no bytes", final=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ainews.scraper.items import FetchedPage
+from ainews.scraper.items import HTML_TYPES, FetchedPage
 from ainews.scraper.process import process_page
 from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, on_domains
@@ -33,8 +33,6 @@ from ainews.scraper.warc.reader import (
 
 logger = logging.getLogger(__name__)
 
-#: Same test as the spider's: what an article page may be served as.
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: Seconds between two progress lines on a terminal.
 PROGRESS_EVERY = 0.5
 STORED = ("new", "updated", "unchanged")

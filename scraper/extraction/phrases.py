@@ -88,6 +88,8 @@ CALL_TO_ACTION = re.compile(
     r"sledujte nás|předplaťte si|přihlaste se k odběru|"
     r"bizi takip edin|abone ol|abonelik için)\b|"
     r"^\W*comments?\W*$|"
+    # Japanese: the paywall's notice ("この記事は会員限定です", "続きをお読みいただけます")
+    r"会員限定(?:です|の記事)|続きをお読み(?:いただけます|ください)|続きを読むには|"
     # a bare contact line: an e-mail address, a social profile
     r"^\W*(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|"
     r"linkedin|threads)\.com/\S+|@\w{2,30})\W*$",

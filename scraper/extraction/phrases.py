@@ -90,9 +90,10 @@ CALL_TO_ACTION = re.compile(
     r"^\W*comments?\W*$|"
     # Japanese: the paywall's notice ("この記事は会員限定です", "続きをお読みいただけます")
     r"会員限定(?:です|の記事)|続きをお読み(?:いただけます|ください)|続きを読むには|"
-    # a bare contact line: an e-mail address, a social profile
-    r"^\W*(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|"
-    r"linkedin|threads)\.com/\S+|@\w{2,30})\W*$",
+    # a bare contact line: an e-mail address, a social profile, after a label of a word or
+    # two ("Twitter: https://twitter.com/...", "LINE ID = @...")
+    r"^\W*(?:[^\W\d_][^\s:=@/]*\s*[:=]?\s+){0,2}(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?"
+    r"(?:(?:twitter|x|facebook|instagram|linkedin|threads)\.com|fb\.me)/\S+|@\w{2,30})\W*$",
     re.I,
 )
 #: Who else reported or wrote: "Additional reporting by X", "X contributed to this

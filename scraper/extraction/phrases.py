@@ -90,6 +90,8 @@ CALL_TO_ACTION = re.compile(
     r"^\W*comments?\W*$|"
     # Japanese: the paywall's notice ("この記事は会員限定です", "続きをお読みいただけます")
     r"会員限定(?:です|の記事)|続きをお読み(?:いただけます|ください)|続きを読むには|"
+    # Japanese: "share this news/article" above or below the text
+    r"^\W*(?:この)?(?:ニュース|記事)を(?:シェア|共有)(?:する)?\W*$|"
     # a bare contact line: an e-mail address, a social profile, after a label of a word or
     # two ("Twitter: https://twitter.com/...", "LINE ID = @...")
     r"^\W*(?:[^\W\d_][^\s:=@/]*\s*[:=]?\s+){0,2}(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?"

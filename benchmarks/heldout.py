@@ -10,7 +10,8 @@ believing it. The data is downloaded with pip into a cache directory and never c
 Pages without a body truth (home pages, meta-refresh stubs, an RSS snippet) are listed as
 skipped. Other sdists were looked at and left out: inscriptis's test pages are HTML
 fragments (tables, lists) with whole-page renderings as truth, and its "real-world" pages
-have none; html-text's five pages are not articles and their truth is all the page's text.
+have none; html-text's five pages are not articles and their truth is all the page's text;
+goose3, newspaper3k, readability-lxml, boilerpy3 and jusText ship no test pages.
 
 Scoring is the other benches': ``scoring.py``'s ``\\w+`` shingles on ``Article.body`` (what
 lands in ``articles.body``), both fixed halves by a hash of the page id, beside

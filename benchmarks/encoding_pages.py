@@ -1,4 +1,4 @@
-"""Hand-built pages for the encoding bench and tests: short news articles in fifteen
+"""Hand-built pages for the encoding bench and tests: short news articles in seventeen
 languages, encoded in each charset a site may serve them in, with right, wrong, missing,
 junk and misplaced declarations in the HTTP header and in the page.
 
@@ -274,6 +274,49 @@ def _junk_cases() -> list[Case]:
             for how, text, codec, content_type, meta in rows]
 
 
+#: Texts only for ``_neighbour_cases``: Central European pages declared Western.
+NEIGHBOUR_TEXTS: dict[str, Text] = {t.lang: t for t in (
+    Text("cs", "Čeští vědci představili nový jazykový model pro nemocnice", (
+        "Výzkumníci z Brna v úterý představili jazykový model, který lékařům pomáhá psát "
+        "propouštěcí zprávy a hledat údaje o vzácných nemocech. Podle autorů se systém "
+        "učil na anonymizovaných záznamech a ověřovali ho ve třech městských nemocnicích.",
+        "Nezávislí odborníci upozorňují, že model dělá méně chyb v dávkování léků než "
+        "předchozí verze, ale konečné rozhodnutí zůstává na lékaři. Kliniky chtějí "
+        "zkoušky rozšířit do konce příštího roku.")),
+    Text("hu", "Magyar kutatók új nyelvi modellt mutattak be a kórházaknak", (
+        "Szegedi kutatók kedden bemutattak egy nyelvi modellt, amely segít az orvosoknak "
+        "a zárójelentések megírásában és a ritka betegségekről szóló adatok keresésében. "
+        "A fejlesztők szerint a rendszer névtelenített kórlapokon tanult, és három "
+        "városi kórházban próbálták ki.",
+        "Független szakértők szerint a modell kevesebbet téved a gyógyszerek adagolásában, "
+        "mint a korábbi változatok, de a végső döntés továbbra is az orvosé. A klinikák "
+        "jövő év végéig bővítenék a kísérletet.")),
+)}
+
+
+def _neighbour_cases() -> list[Case]:
+    """A charset of the right script declared for its neighbour: KOI8 declared
+    windows-1251 and back (both Cyrillic: the cases come out the other way round),
+    Czech and Hungarian declared windows-1252 or Latin-1 (their windows-1252 reading is
+    all Latin letters: "ø" for ř, "õ" for ő)."""
+    ru, uk = TEXTS["ru"], TEXTS["uk"]
+    cs, hu = NEIGHBOUR_TEXTS["cs"], NEIGHBOUR_TEXTS["hu"]
+    rows = [
+        ("header-cp1251", ru, "koi8_r", header("windows-1251"), ""),
+        ("meta-cp1251", ru, "koi8_r", None, meta_charset("windows-1251")),
+        ("header-koi8", ru, "cp1251", header("koi8-r"), ""),
+        ("meta-cp1251", uk, "koi8_u", None, meta_charset("windows-1251")),
+        ("header-cp1252", cs, "cp1250", header("windows-1252"), ""),
+        ("meta-cp1252", cs, "cp1250", None, meta_charset("windows-1252")),
+        ("header-latin1", cs, "iso8859_2", header("iso-8859-1"), ""),
+        ("meta-cp1252", hu, "cp1250", None, meta_charset("windows-1252")),
+        ("header-latin1", hu, "iso8859_2", header("iso-8859-1"), ""),
+    ]
+    return [Case(f"{text.lang}/{codec}/{how}", "declared a neighbour charset",
+                 page(text, meta).encode(codec), content_type, text)
+            for how, text, codec, content_type, meta in rows]
+
+
 def cases() -> list[Case]:
     """Every case, in a fixed order."""
     out: list[Case] = []
@@ -281,7 +324,7 @@ def cases() -> list[Case]:
         out += _utf8_cases(text)
         for codec, label in LEGACY[lang]:
             out += _legacy_cases(text, codec, label)
-    return out + _junk_cases()
+    return out + _junk_cases() + _neighbour_cases()
 
 
 def normalise(text: str) -> str:

@@ -96,6 +96,9 @@ _DETECTABLE = ["cp1252", "cp1250", "cp1251", "koi8_r", "koi8_u", "cp1253", "iso8
 _LATIN_DETECTABLE = ["cp1252", "cp1250", "cp1254", "cp1257", "iso8859_2", "iso8859_4",
                      "iso8859_13", "iso8859_15"]
 _LATIN_DETECTED = frozenset(_LATIN_DETECTABLE)
+#: Declared charsets of Western European text, which Central European pages often
+#: declare by mistake (a template's default).
+_WESTERN = frozenset({"cp1252", "iso8859-15", "latin-1", "iso8859-1"})
 #: Scripts and style sheets (their strings are no language), and the separators of text
 #: nodes and attribute values: detection reads the pieces that hold non-ASCII bytes.
 _SCRIPT_OR_STYLE = re.compile(rb"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -243,6 +246,8 @@ def plausible(raw: bytes, text: str, name: str, letters: Letters | None = None) 
     text = text[:len(sample)]
     if count < MIN_LETTER_BYTES:
         return True
+    if capitals_first(text):
+        return False
     if name not in _LATIN:
         return share >= OTHER_MIN_RUN_SHARE
     if share > LATIN_MAX_RUN_SHARE:
@@ -250,6 +255,89 @@ def plausible(raw: bytes, text: str, name: str, letters: Letters | None = None) 
     inside = [m.group(1) for m in _INSIDE_WORD.finditer(text)]
     odd = sum(1 for ch in inside if ch in _MISREAD_LETTERS)
     return odd <= MAX_ODD_INSIDE_WORDS or odd * 10 <= len(inside)
+
+
+#: Non-ASCII cased letters looked at by ``capitals_first``; fewer say nothing.
+MIN_CASED_LETTERS = 16
+
+
+#: Non-ASCII characters read by ``capitals_first`` and ``alphabet_fit``: enough to judge.
+LETTER_SAMPLE = 20_000
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _non_ascii(text: str) -> str:
+    out, size = [], 0
+    for run in _NON_ASCII.finditer(text):
+        out.append(run.group())
+        size += len(out[-1])
+        if size >= LETTER_SAMPLE:
+            break
+    return "".join(out)[:LETTER_SAMPLE]
+
+
+def capitals_first(text: str) -> bool:
+    """More capitals than small letters among the non-ASCII cased letters of ``text``: no
+    language writes so, but a charset of the right script with the cases the other way
+    round reads so (KOI8-R read as windows-1251: "рТЕЪЙДЕОФ" for "Президент")."""
+    letters = _non_ascii(text)
+    lower = sum(map(str.islower, letters))
+    upper = sum(map(str.isupper, letters))
+    return upper + lower >= MIN_CASED_LETTERS and upper > lower
+
+
+#: The non-ASCII small letters of the languages written in windows-1252 (French, German,
+#: Italian, Spanish, Portuguese, Catalan, Dutch, Danish/Norwegian, Swedish, Finnish,
+#: Icelandic, Estonian) and in windows-1250 / ISO-8859-2 (Czech, Slovak, Hungarian,
+#: Polish, Slovene, Croatian, Romanian, German). Text in one language uses one alphabet;
+#: Czech read as windows-1252 mixes "ø", "è", "ì" (ř, č, ě) with "á", "ý", which no
+#: Western alphabet has together, and Hungarian "õ", "û" (ő, ű) with "ö", "á".
+WESTERN_ALPHABETS = ("àâæçéèêëîïôœùûüÿ", "äöüß", "àèéìíòóùúî", "áéíñóúü", "áâãàçéêíóôõúü",
+                     "àçèéíïòóúü", "áéíóúëïèöü", "æøåéó", "åäöé", "äöåšž", "áðéíóúýþæö",
+                     "õäöüšž")
+CENTRAL_ALPHABETS = ("áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "áéíóöőúüű", "ąćęłńóśźż",
+                     "čšž", "čćđšž", "ăâîșşțţ", "äöüß")
+#: A Central European reading replaces the declared Western one when one alphabet holds
+#: at least this share of its letters (a foreign name or two aside) and a larger share,
+#: by ``ALPHABET_MARGIN``, than any Western alphabet holds of the declared reading's: a
+#: long Hungarian text has one "ő" or "ű" in a dozen non-ASCII letters, the rest are
+#: letters Icelandic or Portuguese have too.
+MIN_ALPHABET_FIT = 0.9
+ALPHABET_MARGIN = 0.02
+#: Central European charsets a page declared Western may really be in.
+_CENTRAL = ("cp1250", "iso8859_2")
+
+
+def alphabet_fit(text: str, alphabets: tuple[str, ...]) -> tuple[int, float]:
+    """The number of non-ASCII letters of ``text`` (its sample) and the largest share of
+    them that one of ``alphabets`` holds; C1 controls count as letters no alphabet has
+    (what ISO-8859-2 makes of windows-1250's "š", "ž")."""
+    letters = [ch for ch in _non_ascii(text).lower() if ch.isalpha() or ch < "\xa0"]
+    if not letters:
+        return 0, 1.0
+    return len(letters), max(sum(ch in alphabet for ch in letters)
+                             for alphabet in alphabets) / len(letters)
+
+
+def central_european(raw: bytes, text: str) -> str | None:
+    """``raw`` read as windows-1250 or ISO-8859-2, when ``text`` (its reading in a
+    declared Western charset) is no Western language's letters and that reading is one
+    Central European language's; else None. Both charsets give the same letters to many
+    bytes (á, é, ö), and windows-1252 to the others letters too (ř → ø, ő → õ), so the
+    declared reading looks plausible letter by letter."""
+    count, fit = alphabet_fit(text, WESTERN_ALPHABETS)
+    if count < MIN_CASED_LETTERS or fit + ALPHABET_MARGIN >= 1:
+        return None
+    best, best_fit = None, max(fit + ALPHABET_MARGIN, MIN_ALPHABET_FIT)
+    for name in _CENTRAL:
+        try:
+            reading = raw.decode(name)
+        except UnicodeDecodeError:
+            continue
+        _, central = alphabet_fit(reading, CENTRAL_ALPHABETS)
+        if central >= best_fit and (best is None or central > best_fit):
+            best, best_fit = reading, central
+    return best
 
 
 def _binary(raw: bytes) -> bool:
@@ -326,6 +414,8 @@ def _decode_legacy(raw: bytes, content_type: str | None) -> str:
         except (UnicodeError, LookupError, ValueError):
             continue
         if plausible(raw, text, name, letters):
+            if name in _WESTERN:
+                text = central_european(raw, text) or text
             fits[name] = text
         else:
             logger.debug("the page's bytes are not %s text; detecting its charset", name)

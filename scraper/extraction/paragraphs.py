@@ -202,6 +202,19 @@ def _is_date_stamp(p: str) -> bool:
     return sum(ch.isdigit() for ch in chars) >= _DATE_MIN_DIGIT_SHARE * len(chars)
 
 
+#: A byline of fields: "Jane Doe | Palma | 08/01/2014": a few short fields, one of them a
+#: date, at the top of the text; a sentence has no such fields.
+_FIELD_SEPARATOR = re.compile(r"\s+[|·•]\s+")
+_FIELDS_MAX_WORDS = 12
+
+
+def _is_field_byline(p: str, i: int) -> bool:
+    if i >= _HEAD_PARAGRAPHS or word_count(p) > _FIELDS_MAX_WORDS:
+        return False
+    fields = _FIELD_SEPARATOR.split(p.strip())
+    return 2 <= len(fields) <= 4 and any(_is_date_stamp(f) for f in fields)
+
+
 def _is_byline(p: str, authors: list[str]) -> bool:
     if word_count(p) > _BYLINE_MAX_WORDS:
         return False
@@ -232,16 +245,18 @@ def _may_be_placeholder(p: str) -> bool:
 
 def drop_labels(paragraphs: list[str], authors: list[str],
                 captions: frozenset[str] = frozenset()) -> list[str]:
-    """Remove picture credits, bylines of the page's authors, date, update and reading-time
-    stamps, video teaser captions, placeholders of embedded posts, and source labels of
-    pictures within the text (at its end, "Source: X" is the article's credit), and the
-    page's picture ``captions`` (``headings.picture_captions``)."""
+    """Remove picture credits, bylines of the page's authors (or of fields with a date, at
+    the top), date, update and reading-time stamps, video teaser captions, placeholders
+    of embedded posts, and source labels of pictures within the text (at its end,
+    "Source: X" is the article's credit), and the page's picture ``captions``
+    (``headings.picture_captions``)."""
     out = []
     for i, p in enumerate(paragraphs):
         words = word_count(p)
         if words <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
             continue
-        if _is_byline(p, authors) or _is_date_stamp(p) or ("|" in p and VIDEO_TEASER.search(p)):
+        if _is_byline(p, authors) or _is_date_stamp(p) or _is_field_byline(p, i) \
+                or ("|" in p and VIDEO_TEASER.search(p)):
             continue
         if (captions and norm(p) in captions) or (words <= _STAMP_MAX_WORDS and STAMP.match(p)):
             continue

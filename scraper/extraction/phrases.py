@@ -13,7 +13,7 @@ import re
 
 #: "Read also" and "related" in the languages of pages that declare no English, for the
 #: two rules below: "相关阅读", "関連ニュース", "관련기사", "Читайте также", "اقرأ أيضا",
-#: "यह भी पढ़ें", "ข่าวที่เกี่ยวข้อง", "Baca juga", "Xem thêm".
+#: "यह भी पढ़ें", "ข่าวที่เกี่ยวข้อง" / "เรื่องที่เกี่ยวข้อง", "Baca juga", "Xem thêm".
 _READ_ALSO = (
     r"相关(?:阅读|新闻|文章|报道)|相關(?:閱讀|新聞|文章|報導)|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|"
     r"関連(?:記事|ニュース)|あわせて読みたい|合わせて読みたい|おすすめ記事|"
@@ -21,7 +21,7 @@ _READ_ALSO = (
     r"читайте также|смотрите также|по теме|читайте також|дивіться також|"
     r"اقرأ (?:أيضا|أيضاً|المزيد)|(?:مواضيع|أخبار|مقالات) ذات صلة|بیشتر بخوانید|مطالب مرتبط|"
     r"(?:यह|ये) भी पढ़ें|संबंधित (?:खबरें|ख़बरें|लेख)|"
-    r"ข่าวที่เกี่ยวข้อง|บทความที่เกี่ยวข้อง|อ่านเพิ่มเติม|"
+    r"(?:ข่าว|บทความ|เรื่อง)ที่เกี่ยวข้อง|อ่านเพิ่มเติม|"
     r"baca juga|berita terkait|tin liên quan|xem thêm|đọc thêm|ilgili haberler"
 )
 #: Link teasers and calls to action inside or after the text ("Read more: ...").
@@ -88,9 +88,14 @@ CALL_TO_ACTION = re.compile(
     r"sledujte nás|předplaťte si|přihlaste se k odběru|"
     r"bizi takip edin|abone ol|abonelik için)\b|"
     r"^\W*comments?\W*$|"
-    # a bare contact line: an e-mail address, a social profile
-    r"^\W*(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|"
-    r"linkedin|threads)\.com/\S+|@\w{2,30})\W*$",
+    # Japanese: the paywall's notice ("この記事は会員限定です", "続きをお読みいただけます")
+    r"会員限定(?:です|の記事)|続きをお読み(?:いただけます|ください)|続きを読むには|"
+    # Japanese: "share this news/article" above or below the text
+    r"^\W*(?:この)?(?:ニュース|記事)を(?:シェア|共有)(?:する)?\W*$|"
+    # a bare contact line: an e-mail address, a social profile, after a label of a word or
+    # two ("Twitter: https://twitter.com/...", "LINE ID = @...")
+    r"^\W*(?:[^\W\d_][^\s:=@/]*\s*[:=]?\s+){0,2}(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?"
+    r"(?:(?:twitter|x|facebook|instagram|linkedin|threads)\.com|fb\.me)/\S+|@\w{2,30})\W*$",
     re.I,
 )
 #: Who else reported or wrote: "Additional reporting by X", "X contributed to this

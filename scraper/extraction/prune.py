@@ -35,6 +35,9 @@ _WORDS = frozenset((
 #: Not "menu", "caption", "comment": "tab-menu", "item-caption", "live-comment" are
 #: parts of articles as often as not.
 _REGION_WORDS = _WORDS - {"menu", "caption", "captions", "comment"}
+#: A name of up to three words ending with a region word names that region too
+#: ("inline-article-recirc", "single-post-related"); a longer one is a description.
+_REGION_PARTS = 3
 #: Any of the words between separators: a cheap test that rules out most elements before
 #: their names are split.
 _ANY_WORD = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(sorted(_WORDS))})(?:$|[\s_-])", re.I)
@@ -102,7 +105,8 @@ def boilerplate_name(name: str) -> bool:
     "item-caption" or "tab-menu" (a caption, a menu of tabs: often article parts)."""
     if len(_SLUG_PARTS.split(name)) > _MAX_CLASS_PARTS:
         return False
-    return any(parts[0] in _WORDS or (len(parts) == 2 and parts[1] in _REGION_WORDS)
+    return any(parts[0] in _WORDS or (2 <= len(parts) <= _REGION_PARTS
+                                      and parts[-1] in _REGION_WORDS)
                for parts in _segments(name))
 
 

@@ -206,3 +206,38 @@ def test_article_paragraph_about_a_newsletter_near_the_end_does_not_end_the_text
             "of the coming days, a service the council asked for after the storms in March.")
     kept = drop_teasers([*TEXT[:2], line, TEXT[2]])
     assert kept == [*TEXT[:2], line, TEXT[2]]
+
+
+def _boxed_page(box: str, after: str = "") -> bytes:
+    return (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            f"<div class='story'><p>{TEXT[0]}</p>{box}<p>{TEXT[1]}</p>{after}"
+            f"<p>{TEXT[2]}</p></div></article></body></html>").encode()
+
+
+CAPTION = ("Pictured from left are the captain, the operator's manager and two islanders at "
+           "the harbour on Tuesday.")
+
+
+@pytest.mark.parametrize("box", [
+    # a picture widget: the picture, its caption, its credit, no class that says so
+    f"<div class='image'><span><picture><img src='/f.jpg'></picture></span>"
+    f"<p><span>{CAPTION}</span></p><p>Image: Jane Doe</p></div>",
+    # the caption one level down, in a box beside the picture's own box
+    f"<div class='pic'><div class='media'><picture><img src='/f.jpg'></picture></div>"
+    f"<div class='info'><p>{CAPTION}</p></div></div>",
+])
+def test_the_only_text_of_a_picture_box_is_its_caption(box):
+    body = extract(_boxed_page(box), URL).body
+    assert "Pictured from left" not in body
+    assert all(p in body for p in TEXT)
+
+
+def test_a_quote_with_a_photo_and_a_caption_repeating_the_text_stay():
+    quote = ("“The crossing was smooth and the crew were friendly, we will come back in "
+             "the summer with the children.”")
+    review = f"<blockquote><p><img src='/r.jpg'></p><p>{quote}</p></blockquote>"
+    # the picture's caption repeats a paragraph of the text: that paragraph stays
+    repeated = (f"<div class='pic'><div><img src='/f.jpg'></div><p>{TEXT[2]}</p></div>")
+    body = extract(_boxed_page(review, after=repeated), URL).body
+    assert "The crossing was smooth" in body
+    assert TEXT[2] in body

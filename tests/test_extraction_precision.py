@@ -241,3 +241,19 @@ def test_a_quote_with_a_photo_and_a_caption_repeating_the_text_stay():
     body = extract(_boxed_page(review, after=repeated), URL).body
     assert "The crossing was smooth" in body
     assert TEXT[2] in body
+
+
+def test_a_list_of_links_to_other_articles_is_dropped_a_list_of_points_stays():
+    links = ("<ul>"
+             "<li>The series so far: <a href='/a'>Night buses</a> | <a href='/b'>Tram line</a></li>"
+             "<li>Documents: <a href='/c'>The budget</a> | <a href='/d'>The vote</a></li>"
+             "<li>Profiles: <a href='/e'>The mayor</a> | <a href='/f'>The captain</a></li>"
+             "</ul>")
+    points = ("<ul><li>Crossings stay at six a day until the end of May.</li>"
+              "<li>The repaired boat returns on the first of June, says "
+              "<a href='/op'>the operator</a>.</li>"
+              "<li>Extra weekend crossings start in the same week.</li></ul>")
+    body = extract(_boxed_page(points, after=links), URL).body
+    assert "The series so far" not in body and "Night buses" not in body
+    assert "Crossings stay at six a day" in body and "the operator" in body
+    assert all(p in body for p in TEXT)

@@ -2,7 +2,8 @@
 article, and never the article itself.
 
 A block is boilerplate by its tag (forms, navigation, asides, ...), by a class/id name that
-is a boilerplate word ("comments", "related-posts"), or by being hidden. Two guards keep
+is a boilerplate word ("comments", "related-posts"), by being hidden, or as a list of
+links to other pages (every item a link, most of its text linked). Two guards keep
 the article:
 - a block holding a large share of the page's text, in <p>s or not, is kept whatever its
   tag or class says (a ``<form>`` wrapping the page, ``<div class="post has-comments">``);
@@ -42,6 +43,7 @@ _REGION_PARTS = 3
 #: their names are split.
 _ANY_WORD = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(sorted(_WORDS))})(?:$|[\s_-])", re.I)
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_LISTS = frozenset(("ul", "ol"))
 #: A BEM modifier ("block--ads", "teaser--sponsored") styles a block, it does not say
 #: what the block is: the part from "--" on is not read.
 _MODIFIER = re.compile(r"--.*$")
@@ -147,7 +149,8 @@ def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
 
 
 def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
-    """Boilerplate by tag, hidden, as a teaser card or by a class/id name."""
+    """Boilerplate by tag, hidden, as a teaser card, a list of links or by a class/id
+    name."""
     return _is_boilerplate(el, _hidden_by_style(el))
 
 
@@ -160,7 +163,29 @@ def _is_boilerplate(el: lxml.html.HtmlElement, hidden_by_style: bool) -> bool:
     if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
             True for _ in el.iter(*_CARD_BLOCKS)):
         return True
+    if el.tag in _LISTS and _is_link_list(el):
+        return True
     return _has_boilerplate_name(el, cls)
+
+
+#: A list of links to other articles ("Read more", a series' parts): every item a link and
+#: most of the list's text in them; a list of the article's points holds a link or two.
+_LINK_LIST_ITEMS = 3
+#: Share of a link list's characters in its links: "Razie v Praze | Razie v Říčanech"
+#: after a label of a few words is half links; a list of points with links, far less.
+_LINK_LIST_SHARE = 0.45
+
+
+def _is_link_list(el: lxml.html.HtmlElement) -> bool:
+    """``el`` (a <ul>/<ol>) is a list of links: at least three items, each with a link,
+    and most of its text linked."""
+    items = [li for li in el if li.tag == "li"]
+    if len(items) < _LINK_LIST_ITEMS or not all(
+            any(True for _ in li.iter("a")) for li in items):
+        return False
+    text = len("".join(el.text_content().split()))
+    linked = sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+    return text > 0 and linked >= _LINK_LIST_SHARE * text
 
 
 def prune_boilerplate(root: lxml.html.HtmlElement) -> int:

@@ -10,6 +10,7 @@ import pytest
 from ainews.scraper.extraction import extract
 from ainews.scraper.extraction.headings import page_headlines
 from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from ainews.scraper.extraction.prune import boilerplate_name
 
 URL = "https://www.harbour-post.example/2026/05/12/ferry-timetable"
 TITLE = "The island ferry keeps its winter timetable until the end of May"
@@ -256,4 +257,43 @@ def test_a_list_of_links_to_other_articles_is_dropped_a_list_of_points_stays():
     body = extract(_boxed_page(points, after=links), URL).body
     assert "The series so far" not in body and "Night buses" not in body
     assert "Crossings stay at six a day" in body and "the operator" in body
+    assert all(p in body for p in TEXT)
+
+
+QUOTED = ("“We will keep both boats running as long as the weather allows,” the captain "
+          "said, adding that the crew had worked through the night on the engine.")
+
+
+@pytest.mark.parametrize("cls", ["Pullquote Pullquote--right", "stylized pull-right"])
+def test_a_pull_quote_repeating_a_sentence_of_the_text_is_dropped(cls):
+    pull = (f"<blockquote class='{cls}'><div>“We will keep both boats running as long as "
+            "the weather allows”</div></blockquote>")
+    body = extract(_boxed_page(pull, after=f"<p>{QUOTED}</p>"), URL).body
+    assert body.count("keep both boats running") == 1
+    assert QUOTED in body
+
+
+def test_a_plain_blockquote_and_a_pull_quote_said_once_stay():
+    plain = ("<blockquote><p>“We will keep both boats running as long as the weather "
+             "allows”</p></blockquote>")
+    once = ("<blockquote class='pullquote'><p>“The island cannot wait another summer for "
+            "its second boat”</p></blockquote>")
+    body = extract(_boxed_page(plain + once, after=f"<p>{QUOTED}</p>"), URL).body
+    assert body.count("keep both boats running") == 2
+    assert "The island cannot wait another summer" in body
+
+
+def test_a_closing_offer_of_daily_news_is_dropped():
+    line = "Get real-time updates and timetable news on the island ferry."
+    assert drop_teasers([*TEXT, line]) == TEXT
+
+
+def test_a_camel_case_class_name_is_read_as_its_words():
+    assert boilerplate_name("c-inlineSignup")
+    assert boilerplate_name("shareModal")
+    assert not boilerplate_name("articleBody")
+    signup = ("<div class='c-inlineSignup'><h2>Get daily island news</h2><p>The ferry news of "
+              "the week in your inbox every Friday morning.</p></div>")
+    body = extract(_boxed_page(signup), URL).body
+    assert "Get daily island news" not in body and "in your inbox" not in body
     assert all(p in body for p in TEXT)

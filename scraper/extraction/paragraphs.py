@@ -253,8 +253,8 @@ def drop_labels(paragraphs: list[str], authors: list[str],
     """Remove picture credits, bylines of the page's authors (or of fields with a date, at
     the top), date, update and reading-time stamps, video teaser captions, placeholders
     of embedded posts, and source labels of pictures within the text (at its end,
-    "Source: X" is the article's credit), and the page's picture ``captions``
-    (``headings.picture_captions``)."""
+    "Source: X" is the article's credit), and the lines the page sets apart, ``captions``
+    (``headings.picture_captions``, ``headings.pull_quotes``)."""
     out = []
     for i, p in enumerate(paragraphs):
         words = word_count(p)

@@ -61,6 +61,14 @@ _CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
 #: "site-footer__product-cards__343G1" have up to five parts.
 _MAX_CLASS_PARTS = 6
 _SLUG_PARTS = re.compile(r"[-_]+")
+#: A camelCase hump ("inlineSignup", "FooterNavigation", "shareModal"): a word boundary,
+#: as "-" is (half the benchmark pages name blocks so, React and CSS-module templates).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _humps(name: str) -> str:
+    """``name`` with its camelCase humps split by "-" ("inline-Signup")."""
+    return name if name.islower() else _CAMEL.sub("-", name)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Utility classes that hide a block from the eye (browser warnings, screen-reader hints).
 #: Not "d-none" or "is-hidden": a layout shows them again on wide screens or on a click.
@@ -107,21 +115,27 @@ def boilerplate_name(name: str) -> bool:
     "item-caption" or "tab-menu" (a caption, a menu of tabs: often article parts)."""
     if len(_SLUG_PARTS.split(name)) > _MAX_CLASS_PARTS:
         return False
+    names = (name,) if name.islower() else (name, _humps(name))  # "infoBox", "info-Box"
     return any(parts[0] in _WORDS or (2 <= len(parts) <= _REGION_PARTS
                                       and parts[-1] in _REGION_WORDS)
-               for parts in _segments(name))
+               for form in names for parts in _segments(form))
 
 
 _SEPARATORS = str.maketrans("_-", "  ")
 
 
-def _any_word(names: str) -> bool:
+def _words_in(names: str) -> bool:
     """``_ANY_WORD.search(names)``, 10x faster on the ASCII names nearly every page uses:
     a set lookup of the parts between separators (the regular expression with 50
     alternatives was the walk's main cost)."""
     if names.isascii():
         return not _WORDS.isdisjoint(names.lower().translate(_SEPARATORS).split())
     return _ANY_WORD.search(names) is not None
+
+
+def _any_word(names: str) -> bool:
+    """A boilerplate word between separators or camelCase humps of ``names``."""
+    return _words_in(names) or (not names.islower() and _words_in(_humps(names)))
 
 
 #: Pages repeat their class attributes: these two tests are cached by its value.

@@ -10,6 +10,7 @@ import pytest
 from ainews.scraper.extraction import extract
 from ainews.scraper.extraction.headings import page_headlines
 from ainews.scraper.extraction.paragraphs import drop_headline, drop_labels, drop_teasers
+from ainews.scraper.extraction.prune import boilerplate_name
 
 URL = "https://www.harbour-post.example/2026/05/12/ferry-timetable"
 TITLE = "The island ferry keeps its winter timetable until the end of May"
@@ -206,3 +207,93 @@ def test_article_paragraph_about_a_newsletter_near_the_end_does_not_end_the_text
             "of the coming days, a service the council asked for after the storms in March.")
     kept = drop_teasers([*TEXT[:2], line, TEXT[2]])
     assert kept == [*TEXT[:2], line, TEXT[2]]
+
+
+def _boxed_page(box: str, after: str = "") -> bytes:
+    return (f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            f"<div class='story'><p>{TEXT[0]}</p>{box}<p>{TEXT[1]}</p>{after}"
+            f"<p>{TEXT[2]}</p></div></article></body></html>").encode()
+
+
+CAPTION = ("Pictured from left are the captain, the operator's manager and two islanders at "
+           "the harbour on Tuesday.")
+
+
+@pytest.mark.parametrize("box", [
+    # a picture widget: the picture, its caption, its credit, no class that says so
+    f"<div class='image'><span><picture><img src='/f.jpg'></picture></span>"
+    f"<p><span>{CAPTION}</span></p><p>Image: Jane Doe</p></div>",
+    # the caption one level down, in a box beside the picture's own box
+    f"<div class='pic'><div class='media'><picture><img src='/f.jpg'></picture></div>"
+    f"<div class='info'><p>{CAPTION}</p></div></div>",
+])
+def test_the_only_text_of_a_picture_box_is_its_caption(box):
+    body = extract(_boxed_page(box), URL).body
+    assert "Pictured from left" not in body
+    assert all(p in body for p in TEXT)
+
+
+def test_a_quote_with_a_photo_and_a_caption_repeating_the_text_stay():
+    quote = ("“The crossing was smooth and the crew were friendly, we will come back in "
+             "the summer with the children.”")
+    review = f"<blockquote><p><img src='/r.jpg'></p><p>{quote}</p></blockquote>"
+    # the picture's caption repeats a paragraph of the text: that paragraph stays
+    repeated = (f"<div class='pic'><div><img src='/f.jpg'></div><p>{TEXT[2]}</p></div>")
+    body = extract(_boxed_page(review, after=repeated), URL).body
+    assert "The crossing was smooth" in body
+    assert TEXT[2] in body
+
+
+def test_a_list_of_links_to_other_articles_is_dropped_a_list_of_points_stays():
+    links = ("<ul>"
+             "<li>The series so far: <a href='/a'>Night buses</a> | <a href='/b'>Tram line</a></li>"
+             "<li>Documents: <a href='/c'>The budget</a> | <a href='/d'>The vote</a></li>"
+             "<li>Profiles: <a href='/e'>The mayor</a> | <a href='/f'>The captain</a></li>"
+             "</ul>")
+    points = ("<ul><li>Crossings stay at six a day until the end of May.</li>"
+              "<li>The repaired boat returns on the first of June, says "
+              "<a href='/op'>the operator</a>.</li>"
+              "<li>Extra weekend crossings start in the same week.</li></ul>")
+    body = extract(_boxed_page(points, after=links), URL).body
+    assert "The series so far" not in body and "Night buses" not in body
+    assert "Crossings stay at six a day" in body and "the operator" in body
+    assert all(p in body for p in TEXT)
+
+
+QUOTED = ("“We will keep both boats running as long as the weather allows,” the captain "
+          "said, adding that the crew had worked through the night on the engine.")
+
+
+@pytest.mark.parametrize("cls", ["Pullquote Pullquote--right", "stylized pull-right"])
+def test_a_pull_quote_repeating_a_sentence_of_the_text_is_dropped(cls):
+    pull = (f"<blockquote class='{cls}'><div>“We will keep both boats running as long as "
+            "the weather allows”</div></blockquote>")
+    body = extract(_boxed_page(pull, after=f"<p>{QUOTED}</p>"), URL).body
+    assert body.count("keep both boats running") == 1
+    assert QUOTED in body
+
+
+def test_a_plain_blockquote_and_a_pull_quote_said_once_stay():
+    plain = ("<blockquote><p>“We will keep both boats running as long as the weather "
+             "allows”</p></blockquote>")
+    once = ("<blockquote class='pullquote'><p>“The island cannot wait another summer for "
+            "its second boat”</p></blockquote>")
+    body = extract(_boxed_page(plain + once, after=f"<p>{QUOTED}</p>"), URL).body
+    assert body.count("keep both boats running") == 2
+    assert "The island cannot wait another summer" in body
+
+
+def test_a_closing_offer_of_daily_news_is_dropped():
+    line = "Get real-time updates and timetable news on the island ferry."
+    assert drop_teasers([*TEXT, line]) == TEXT
+
+
+def test_a_camel_case_class_name_is_read_as_its_words():
+    assert boilerplate_name("c-inlineSignup")
+    assert boilerplate_name("shareModal")
+    assert not boilerplate_name("articleBody")
+    signup = ("<div class='c-inlineSignup'><h2>Get daily island news</h2><p>The ferry news of "
+              "the week in your inbox every Friday morning.</p></div>")
+    body = extract(_boxed_page(signup), URL).body
+    assert "Get daily island news" not in body and "in your inbox" not in body
+    assert all(p in body for p in TEXT)

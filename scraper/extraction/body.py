@@ -32,6 +32,7 @@ from ainews.scraper.extraction.credit import CREDIT_TAIL, own_names, parse_credi
 from ainews.scraper.extraction.headings import (
     page_headlines,
     picture_captions,
+    pull_quotes,
     restore_headings,
 )
 from ainews.scraper.extraction.lede import find_lede
@@ -123,6 +124,6 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, meta: Metadata) -> Body:
                                page_headlines(tree))
     paragraphs, credit = split_credit(dedupe_paragraphs(paragraphs))
     paragraphs = drop_teasers(paragraphs, own_names(url, meta.site_name))
-    paragraphs = drop_labels(paragraphs, meta.authors, picture_captions(tree))
+    paragraphs = drop_labels(paragraphs, meta.authors, picture_captions(tree) | pull_quotes(tree))
     lede = find_lede(tree, meta.title, paragraphs, meta.description)
     return Body(body="\n\n".join(paragraphs), lede=lede, source_credit=credit)

@@ -1,6 +1,6 @@
 """Section headings: put back the <h2>–<h4> an extraction lost between two of its paragraphs;
 and the other lines the page marks up apart from its text: its displayed headline, the
-captions under its pictures.
+captions under its pictures, its pull quotes.
 
 trafilatura's fallback for pages it cannot frame keeps only paragraphs, so the article's
 section headings ("Darum wartet Kiew ab") go missing although a reader sees them as part
@@ -11,10 +11,12 @@ sidebar or a teaser list.
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 
 import lxml.html
 
+from ainews.scraper.extraction.paragraphs import is_picture_credit
 from ainews.scraper.extraction.text import WORD, norm, word_count
 
 _HEADINGS = ("h2", "h3", "h4")
@@ -96,7 +98,17 @@ def picture_captions(root: lxml.html.HtmlElement) -> frozenset[str]:
     picture in the paragraph or just before it): the captions of blogs and WordPress
     pages, which mark them with no class. Read from the page rather than pruned from it:
     removing a paragraph can change which block trafilatura takes for the article."""
-    return frozenset(norm(p.text_content()) for p in root.iter("p") if _is_picture_caption(p))
+    found, boxed = set(), set()
+    for p in root.iter("p"):
+        if _is_picture_caption(p):
+            found.add(norm(p.text_content()))
+        elif _is_picture_box_text(p):
+            boxed.add(p)
+    if boxed:  # a caption that repeats a paragraph of the text leaves the paragraph be
+        text = {norm(p.text_content()) for p in root.iter("p") if p not in boxed}
+        found.update(key for key in map(norm, (p.text_content() for p in boxed))
+                     if key not in text)
+    return frozenset(found)
 
 
 def _is_picture_caption(p: lxml.html.HtmlElement) -> bool:
@@ -108,3 +120,61 @@ def _is_picture_caption(p: lxml.html.HtmlElement) -> bool:
     pictured = any(True for _ in p.iter(*_PICTURES)) or (before is not None and (
         before.tag in _PICTURES or any(True for _ in before.iter(*_PICTURES))))
     return pictured and 0 < word_count(p.text_content()) <= _CAPTION_MAX_WORDS
+
+
+#: Levels climbed from a paragraph to the box that holds it with its picture.
+_BOX_LEVELS = 3
+#: Blocks that are not a picture's box: the article, and a quote (a reader's review with
+#: its photo).
+_NOT_BOXES = frozenset(("body", "article", "main", "blockquote"))
+#: A picture's box holds the picture, its caption, a credit: a block of more elements is
+#: a part of the page (and not looked into: this is asked of every paragraph).
+_BOX_CHILDREN = 4
+#: A caption in a picture box may run to three sentences (who is who in a group photo).
+_BOX_CAPTION_MAX_WORDS = 60
+
+
+def _is_picture_box_text(p: lxml.html.HtmlElement) -> bool:
+    """``p`` is the only text of a small box that also holds a picture (``<div class=
+    "image-widget"><picture/><p>caption</p><p>Image: credit</p></div>``): the picture's
+    caption, whatever the box is called. The article's paragraphs sit many to a block."""
+    words = word_count(p.text_content())
+    if not 0 < words <= _BOX_CAPTION_MAX_WORDS or any(True for _ in p.iter(*_PICTURES)):
+        return False  # a picture inside the paragraph: the rule above
+    box = p
+    for _ in range(_BOX_LEVELS):
+        box = box.getparent()
+        if box is None or box.tag in _NOT_BOXES or len(box) > _BOX_CHILDREN:
+            return False
+        if any(True for _ in box.iter(*_PICTURES)):
+            others = [q for q in box.iter("p") if q is not p and WORD.search(q.text_content())]
+            if not all(is_picture_credit(q.text_content()) for q in others):
+                return False
+            credits = sum(word_count(q.text_content()) for q in others)
+            return word_count(box.text_content()) <= words + credits
+    return False
+
+
+#: The class of a pull quote: "pullquote", "pull-quote", "article__pullquote", floated
+#: "pull-right"; a plain <blockquote> quotes a source, whose words the text may repeat.
+_PULL = re.compile(r"pull", re.I)
+#: A pull quote repeats a sentence of the text; a shorter run of words may repeat by chance.
+_PULL_QUOTE_MIN_WORDS = 6
+
+
+def pull_quotes(root: lxml.html.HtmlElement) -> frozenset[str]:
+    """Normalised texts of the page's pull quotes: a <blockquote> its class calls a pull
+    quote (or a paragraph in one) whose words a longer paragraph of the page holds, a
+    sentence of the text shown a second time in large type. A quote that is a whole
+    paragraph elsewhere is left to the repeats rule, and a quote said once, in the
+    blockquote only, is text. Measured: the metadata benchmark's truth leaves pull quotes
+    out; an unmarked <blockquote> repeating the text is kept by both benchmarks' truths."""
+    quotes = {key for bq in root.iter("blockquote") if _PULL.search(bq.get("class") or "")
+              for key in (norm(el.text_content()) for el in (bq, *bq.iter("p")))
+              if word_count(key) >= _PULL_QUOTE_MIN_WORDS}
+    if not quotes:
+        return frozenset()
+    texts = {norm(p.text_content()) for p in root.iter("p")
+             if not any(a.tag == "blockquote" for a in p.iterancestors())}
+    return frozenset(q for q in quotes
+                     if q not in texts and any(q in t for t in texts if len(t) > len(q)))

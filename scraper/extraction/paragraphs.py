@@ -180,6 +180,11 @@ _PICTURE_CREDIT = re.compile(
 )
 #: A credit names an agency or a photographer: a few words, not a sentence.
 _CREDIT_MAX_WORDS = 8
+
+
+def is_picture_credit(p: str) -> bool:
+    """"Photo: AFP", "Bild: dpa", "(Archivbild)": a picture's credit line."""
+    return word_count(p) <= _CREDIT_MAX_WORDS and bool(_PICTURE_CREDIT.match(p))
 #: "By Jane Doe", "von Engin Haupt, MDR", "Par Jean Dupont": a byline word and a capital.
 _BYLINE = re.compile(r"^\s*(?:by|von|par|por|door|av|af|di|da|de|od|z)\s+[^\W\d_]", re.I)
 #: A byline is a name or two and an outlet or place.
@@ -248,12 +253,12 @@ def drop_labels(paragraphs: list[str], authors: list[str],
     """Remove picture credits, bylines of the page's authors (or of fields with a date, at
     the top), date, update and reading-time stamps, video teaser captions, placeholders
     of embedded posts, and source labels of pictures within the text (at its end,
-    "Source: X" is the article's credit), and the page's picture ``captions``
-    (``headings.picture_captions``)."""
+    "Source: X" is the article's credit), and the lines the page sets apart, ``captions``
+    (``headings.picture_captions``, ``headings.pull_quotes``)."""
     out = []
     for i, p in enumerate(paragraphs):
         words = word_count(p)
-        if words <= _CREDIT_MAX_WORDS and _PICTURE_CREDIT.match(p):
+        if is_picture_credit(p):
             continue
         if _is_byline(p, authors) or _is_date_stamp(p) or _is_field_byline(p, i) \
                 or ("|" in p and VIDEO_TEASER.search(p)):

@@ -64,6 +64,8 @@ CALL_TO_ACTION = re.compile(
     r"for more (?:stories|news|articles|updates) like this|our standards(?=\s*:)|"
     r"log ?in or (?:create|register|sign up)|you must (?:confirm|log ?in|be logged in|sign in)|"
     r"please log ?(?:in|out)|more to follow|"
+    r"^\W*get (?:daily|weekly|breaking|the latest|real-time|instant|live)\b[^.!?]{0,60}?"
+    r"\b(?:news|updates|alerts|headlines)|"
     r"we(?:'|’)d (?:like|love) to hear (?:from you|what you think)|"
     r"reach (?:the |this )?(?:reporters?|writers?|authors?) (?:at|on|via)|"
     r"follow [^.!?]{1,50}? on (?:google news|facebook|"

@@ -2,7 +2,8 @@
 article, and never the article itself.
 
 A block is boilerplate by its tag (forms, navigation, asides, ...), by a class/id name that
-is a boilerplate word ("comments", "related-posts"), or by being hidden. Two guards keep
+is a boilerplate word ("comments", "related-posts"), by being hidden, or as a list of
+links to other pages (every item a link, most of its text linked). Two guards keep
 the article:
 - a block holding a large share of the page's text, in <p>s or not, is kept whatever its
   tag or class says (a ``<form>`` wrapping the page, ``<div class="post has-comments">``);
@@ -42,6 +43,7 @@ _REGION_PARTS = 3
 #: their names are split.
 _ANY_WORD = re.compile(rf"(?:^|[\s_-])(?:{'|'.join(sorted(_WORDS))})(?:$|[\s_-])", re.I)
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+_LISTS = frozenset(("ul", "ol"))
 #: A BEM modifier ("block--ads", "teaser--sponsored") styles a block, it does not say
 #: what the block is: the part from "--" on is not read.
 _MODIFIER = re.compile(r"--.*$")
@@ -59,6 +61,14 @@ _CARD_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
 #: "site-footer__product-cards__343G1" have up to five parts.
 _MAX_CLASS_PARTS = 6
 _SLUG_PARTS = re.compile(r"[-_]+")
+#: A camelCase hump ("inlineSignup", "FooterNavigation", "shareModal"): a word boundary,
+#: as "-" is (half the benchmark pages name blocks so, React and CSS-module templates).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _humps(name: str) -> str:
+    """``name`` with its camelCase humps split by "-" ("inline-Signup")."""
+    return name if name.islower() else _CAMEL.sub("-", name)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Utility classes that hide a block from the eye (browser warnings, screen-reader hints).
 #: Not "d-none" or "is-hidden": a layout shows them again on wide screens or on a click.
@@ -105,21 +115,27 @@ def boilerplate_name(name: str) -> bool:
     "item-caption" or "tab-menu" (a caption, a menu of tabs: often article parts)."""
     if len(_SLUG_PARTS.split(name)) > _MAX_CLASS_PARTS:
         return False
+    names = (name,) if name.islower() else (name, _humps(name))  # "infoBox", "info-Box"
     return any(parts[0] in _WORDS or (2 <= len(parts) <= _REGION_PARTS
                                       and parts[-1] in _REGION_WORDS)
-               for parts in _segments(name))
+               for form in names for parts in _segments(form))
 
 
 _SEPARATORS = str.maketrans("_-", "  ")
 
 
-def _any_word(names: str) -> bool:
+def _words_in(names: str) -> bool:
     """``_ANY_WORD.search(names)``, 10x faster on the ASCII names nearly every page uses:
     a set lookup of the parts between separators (the regular expression with 50
     alternatives was the walk's main cost)."""
     if names.isascii():
         return not _WORDS.isdisjoint(names.lower().translate(_SEPARATORS).split())
     return _ANY_WORD.search(names) is not None
+
+
+def _any_word(names: str) -> bool:
+    """A boilerplate word between separators or camelCase humps of ``names``."""
+    return _words_in(names) or (not names.islower() and _words_in(_humps(names)))
 
 
 #: Pages repeat their class attributes: these two tests are cached by its value.
@@ -147,7 +163,8 @@ def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
 
 
 def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
-    """Boilerplate by tag, hidden, as a teaser card or by a class/id name."""
+    """Boilerplate by tag, hidden, as a teaser card, a list of links or by a class/id
+    name."""
     return _is_boilerplate(el, _hidden_by_style(el))
 
 
@@ -160,7 +177,29 @@ def _is_boilerplate(el: lxml.html.HtmlElement, hidden_by_style: bool) -> bool:
     if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
             True for _ in el.iter(*_CARD_BLOCKS)):
         return True
+    if el.tag in _LISTS and _is_link_list(el):
+        return True
     return _has_boilerplate_name(el, cls)
+
+
+#: A list of links to other articles ("Read more", a series' parts): every item a link and
+#: most of the list's text in them; a list of the article's points holds a link or two.
+_LINK_LIST_ITEMS = 3
+#: Share of a link list's characters in its links: "Razie v Praze | Razie v Říčanech"
+#: after a label of a few words is half links; a list of points with links, far less.
+_LINK_LIST_SHARE = 0.45
+
+
+def _is_link_list(el: lxml.html.HtmlElement) -> bool:
+    """``el`` (a <ul>/<ol>) is a list of links: at least three items, each with a link,
+    and most of its text linked."""
+    items = [li for li in el if li.tag == "li"]
+    if len(items) < _LINK_LIST_ITEMS or not all(
+            any(True for _ in li.iter("a")) for li in items):
+        return False
+    text = len("".join(el.text_content().split()))
+    linked = sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+    return text > 0 and linked >= _LINK_LIST_SHARE * text
 
 
 def prune_boilerplate(root: lxml.html.HtmlElement) -> int:

@@ -19,8 +19,9 @@ stops early and says how far it got.
 ``--impl main`` runs the same cases on another revision's ``dedupe`` package (``git
 archive`` of ``--ref``, imported under another name), so before/after numbers come
 from one run; ``--check`` runs both on every case (plus ``benchmarks/dedup.py``'s corpus
-and the extraction-bench pages, shuffled) and counts documents whose final assignment
-differs (must be 0).
+and the extraction-bench pages, shuffled; ours given the features as a crawl's workers
+compute them, except in reverse order) and counts documents whose final assignment
+differs from the other's or from its own sorted order's (must be 0).
 
     python -m benchmarks.dedup_order [--sizes 100,200,500,2000] [--impl ours|main|both]
     python -m benchmarks.dedup_order --check [--sizes 100,200]
@@ -178,8 +179,11 @@ class Counting:
             setattr(owner, name, value)
 
 
-def run(package: ModuleType, docs: list[dict], cap: float | None = None) -> dict:
-    """Add ``docs`` in this order; the final state and what it cost."""
+def run(package: ModuleType, docs: list[dict], cap: float | None = None,
+        with_features: bool = False) -> dict:
+    """Add ``docs`` in this order; the final state and what it cost. ``with_features``:
+    pass each document's features computed beforehand, as a crawl's workers do."""
+    features = importlib.import_module(package.__name__ + ".text").features
     counting = Counting(package)
     conn = sqlite3.connect(":memory:")
     dd = package.Deduplicator(package.SQLiteIndex(conn))
@@ -187,7 +191,8 @@ def run(package: ModuleType, docs: list[dict], cap: float | None = None) -> dict
     added = 0
     try:
         for doc in docs:
-            dd.add(package.Doc(**doc))
+            doc_ = package.Doc(**doc)
+            dd.add(doc_, features(doc_.text) if with_features else None)
             added += 1
             if cap is not None and time.perf_counter() - t > cap:
                 break
@@ -268,7 +273,7 @@ def check(sizes: list[int], ref: str, cap: float) -> int:
         sorted_ours = run(ainews.dedupe, ordered(docs, "sorted"))["state"]
         for order in ORDERS:
             seq = ordered(docs, order)
-            ours = run(ainews.dedupe, seq)
+            ours = run(ainews.dedupe, seq, with_features=order != "reverse")
             theirs = run(main_pkg, seq, cap)
             bad = [k for k in theirs["state"] if ours["state"][k] != theirs["state"][k]]
             if theirs["added"] == len(seq):

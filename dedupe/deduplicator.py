@@ -43,6 +43,18 @@ re-placed is later than the one that caused it, so the walk ends, and in the usu
 (documents arrive roughly in publication order) it is empty. A changed paragraph count
 (site boilerplate, corpus-common text: ``boilerplate.py``) re-places the few documents
 holding that paragraph the moment it crosses its threshold.
+
+Out of order (a back-fill in crawl order, a sitemap read newest first) every new document
+may be the earliest of many that share band keys with it, so the walk must stay cheap:
+a document re-placed because one cluster is new to it (a new canonical, or one whose
+text changed, or a new representative) keeps its placement unless that cluster ranks
+better under ``_decide``'s order, so only that cluster is measured (``_reconsider``); a
+full ``_decide`` is kept for what the stored placement cannot answer (its own cluster
+lost its canonical, its text or its canonical's changed, an identical body, a placement
+through representatives). Likewise ``partial_of`` is re-checked only against the
+documents whose placement or text changed (``_update_partial``), in full when one of
+them may be the story it holds. Each later document then measures a new earliest one
+once, as it would have measured it arriving after it: ``benchmarks/dedup_order.py``.
 """
 
 from __future__ import annotations
@@ -152,6 +164,10 @@ class Params:
                                     lsh.LEDE_BANDS, lsh.LEDE_ROWS]}, sort_keys=True)
 
 
+_DEFAULT_SIGNATURE = (signature.SHINGLE_SIZE, signature.NUM_PERM, signature.SEED, lsh.BANDS,
+                      lsh.ROWS)
+
+
 def _sort_key(doc: Doc) -> str:
     """Orders documents for canonical choice: earliest published, then fetched, then id."""
     pub, fetched = doc.published_at, doc.fetched_at
@@ -242,8 +258,8 @@ class Deduplicator:
 
     def _add(self, doc: Doc, feats: Features | None) -> list[Assignment]:
         self._check_usable()
-        if feats is None:
-            feats = features(doc.text)
+        if feats is None:  # (its band keys only once it is known to have changed)
+            feats = features(doc.text, band_keys=False)
         site, sort_key = site_of(doc.url), _sort_key(doc)
         old = self._get(doc.id)
         if old is not None and old.site == site and old.sort_key == sort_key and \
@@ -276,7 +292,7 @@ class Deduplicator:
                            relation=EXACT if provisional != doc.id else CANONICAL)
         self._put(stored)
         changed = self._count_paras(stored, +1)
-        self._sign(stored)
+        self._sign(stored, feats.band_keys)
         self._settle(place | changed, reopen | changed, partial)
         return self._changes()
 
@@ -460,13 +476,18 @@ class Deduplicator:
             counts.update(self.index.para_counts(scope, missing))
         return counts
 
-    def _sign(self, stored: StoredDoc) -> None:
-        """Compute and store a document's band keys from its content shingles."""
+    def _sign(self, stored: StoredDoc, whole: tuple[int, ...] | None = None) -> None:
+        """Compute and store a document's band keys from its content shingles (``whole``:
+        its keys with no paragraph left out, ``Features.band_keys``, if computed)."""
         p = self.params
         self._views.pop(stored.id, None)
         self._represented_cache.pop(stored.id, None)
-        content = self._view(stored).shingles
-        if content.size:
+        view = self._view(stored)
+        content = view.shingles
+        if whole is not None and view.n_tokens == stored.token_hashes.size and \
+                (p.shingle_size, p.num_perm, p.seed, p.bands, p.rows) == _DEFAULT_SIGNATURE:
+            stored.band_keys = list(whole)  # nothing left out: the keys of the whole text
+        elif content.size:
             sig = signature.minhash(content, p.num_perm, p.seed)
             stored.band_keys = lsh.all_keys(sig, signature.lede_signature(content), p.bands, p.rows)
         else:

@@ -11,7 +11,7 @@ near-duplicate copies (2% of words edited, another site) and excerpts (a story's
 so clusters exist.
 
 Each size is added in sorted, reverse and three random orders; per case it prints the
-wall time, re-placements (documents placed again after their own add), ``compare`` calls
+wall and CPU time, re-placements (documents placed again after their own add), ``compare`` calls
 per add, and the cluster state (clusters, documents in a cluster of several, excerpts,
 and whether the assignments equal the sorted order's). A case over ``--cap`` seconds
 stops early and says how far it got.
@@ -187,7 +187,7 @@ def run(package: ModuleType, docs: list[dict], cap: float | None = None,
     counting = Counting(package)
     conn = sqlite3.connect(":memory:")
     dd = package.Deduplicator(package.SQLiteIndex(conn))
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     added = 0
     try:
         for doc in docs:
@@ -198,13 +198,13 @@ def run(package: ModuleType, docs: list[dict], cap: float | None = None,
                 break
     finally:
         counting.restore()
-    seconds = time.perf_counter() - t
+    seconds, cpu = time.perf_counter() - t, time.process_time() - cpu
     state: State = {}
     for doc in docs[:added]:
         a = dd.assignment(doc["id"])
         state[doc["id"]] = (a.cluster_id, a.is_canonical, a.relation, a.partial_of) if a else None
     conn.close()
-    return {"seconds": seconds, "added": added, "compares": counting.compares,
+    return {"seconds": seconds, "cpu": cpu, "added": added, "compares": counting.compares,
             "replaced": counting.decisions - added, "state": state}
 
 
@@ -216,8 +216,8 @@ def summary(state: State) -> str:
 
 
 def bench(sizes: list[int], impls: dict[str, ModuleType], cap: float) -> None:
-    print(f"{'impl':>6}{'docs':>6} {'order':9}{'wall s':>8}{'re-placed':>10}{'compare/add':>12}"
-          f"  state")
+    print(f"{'impl':>6}{'docs':>6} {'order':9}{'wall s':>8}{'CPU s':>8}{'re-placed':>10}"
+          f"{'compare/add':>12}  state")
     for n in sizes:
         docs = corpus(n)
         for label, package in impls.items():
@@ -229,7 +229,8 @@ def bench(sizes: list[int], impls: dict[str, ModuleType], cap: float) -> None:
                 same = "= sorted" if r["state"] == reference else "DIFFERS from sorted"
                 if r["added"] < n:
                     same = f"CAPPED after {r['added']} of {n} adds"
-                print(f"{label:>6}{n:>6} {order:9}{r['seconds']:8.2f}{r['replaced']:>10}"
+                print(f"{label:>6}{n:>6} {order:9}{r['seconds']:8.2f}{r['cpu']:8.2f}"
+                      f"{r['replaced']:>10}"
                       f"{r['compares'] / max(r['added'], 1):12.1f}  {summary(r['state'])}; "
                       f"{same}", flush=True)
 

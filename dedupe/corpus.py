@@ -107,9 +107,10 @@ def _index_all(dd: Deduplicator, path: Path,
                 raise CorpusError(f"{path}:{number}: duplicate id {doc.id!r}")
             seen.add(doc.id)
             ids.append(doc.id)
-            if features(doc.text).n_tokens == 0:
+            feats = features(doc.text)  # (once: the index takes them as they are)
+            if feats.n_tokens == 0:
                 no_words += 1
-            dd.add(doc)
+            dd.add(doc, feats)
             if progress is not None and len(ids) % 100 == 0:
                 progress(len(ids))
     if progress is not None:

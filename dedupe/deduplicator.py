@@ -43,6 +43,18 @@ re-placed is later than the one that caused it, so the walk ends, and in the usu
 (documents arrive roughly in publication order) it is empty. A changed paragraph count
 (site boilerplate, corpus-common text: ``boilerplate.py``) re-places the few documents
 holding that paragraph the moment it crosses its threshold.
+
+Out of order (a back-fill in crawl order, a sitemap read newest first) every new document
+may be the earliest of many that share band keys with it, so the walk must stay cheap:
+a document re-placed because one cluster is new to it (a new canonical, or one whose
+text changed, or a new representative) keeps its placement unless that cluster ranks
+better under ``_decide``'s order, so only that cluster is measured (``_reconsider``); a
+full ``_decide`` is kept for what the stored placement cannot answer (its own cluster
+lost its canonical, its text or its canonical's changed, an identical body, a placement
+through representatives). Likewise ``partial_of`` is re-checked only against the
+documents whose placement or text changed (``_update_partial``), in full when one of
+them may be the story it holds. Each later document then measures a new earliest one
+once, as it would have measured it arriving after it: ``benchmarks/dedup_order.py``.
 """
 
 from __future__ import annotations
@@ -152,6 +164,10 @@ class Params:
                                     lsh.LEDE_BANDS, lsh.LEDE_ROWS]}, sort_keys=True)
 
 
+_DEFAULT_SIGNATURE = (signature.SHINGLE_SIZE, signature.NUM_PERM, signature.SEED, lsh.BANDS,
+                      lsh.ROWS)
+
+
 def _sort_key(doc: Doc) -> str:
     """Orders documents for canonical choice: earliest published, then fetched, then id."""
     pub, fetched = doc.published_at, doc.fetched_at
@@ -213,7 +229,8 @@ class Deduplicator:
         self._views: dict[str, View] = {}
         self._lead_candidates: dict[str, set[str]] = {}
         self._represented_cache: dict[str, set[str]] = {}
-        self._partial_dirty: set[str] = set()
+        # documents whose partial_of is re-checked at the end of the operation (_recheck)
+        self._partial: dict[str, set[str] | None] = {}
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
         self._push: Callable[..., None] | None = None
@@ -241,8 +258,8 @@ class Deduplicator:
 
     def _add(self, doc: Doc, feats: Features | None) -> list[Assignment]:
         self._check_usable()
-        if feats is None:
-            feats = features(doc.text)
+        if feats is None:  # (its band keys only once it is known to have changed)
+            feats = features(doc.text, band_keys=False)
         site, sort_key = site_of(doc.url), _sort_key(doc)
         old = self._get(doc.id)
         if old is not None and old.site == site and old.sort_key == sort_key and \
@@ -275,7 +292,7 @@ class Deduplicator:
                            relation=EXACT if provisional != doc.id else CANONICAL)
         self._put(stored)
         changed = self._count_paras(stored, +1)
-        self._sign(stored)
+        self._sign(stored, feats.band_keys)
         self._settle(place | changed, reopen | changed, partial)
         return self._changes()
 
@@ -381,7 +398,7 @@ class Deduplicator:
         self._views = {}
         self._lead_candidates: dict[str, set[str]] = {}
         self._represented_cache: dict[str, set[str]] = {}
-        self._partial_dirty: set[str] = set()
+        self._partial = {}
         self._regroup: set[str] = set()
         self._counts: dict[tuple[str, int], int] = {}
 
@@ -459,13 +476,18 @@ class Deduplicator:
             counts.update(self.index.para_counts(scope, missing))
         return counts
 
-    def _sign(self, stored: StoredDoc) -> None:
-        """Compute and store a document's band keys from its content shingles."""
+    def _sign(self, stored: StoredDoc, whole: tuple[int, ...] | None = None) -> None:
+        """Compute and store a document's band keys from its content shingles (``whole``:
+        its keys with no paragraph left out, ``Features.band_keys``, if computed)."""
         p = self.params
         self._views.pop(stored.id, None)
         self._represented_cache.pop(stored.id, None)
-        content = self._view(stored).shingles
-        if content.size:
+        view = self._view(stored)
+        content = view.shingles
+        if whole is not None and view.n_tokens == stored.token_hashes.size and \
+                (p.shingle_size, p.num_perm, p.seed, p.bands, p.rows) == _DEFAULT_SIGNATURE:
+            stored.band_keys = list(whole)  # nothing left out: the keys of the whole text
+        elif content.size:
             sig = signature.minhash(content, p.num_perm, p.seed)
             stored.band_keys = lsh.all_keys(sig, signature.lede_signature(content), p.bands, p.rows)
         else:
@@ -473,13 +495,26 @@ class Deduplicator:
         self._put(stored)
 
     def _settle(self, place: set[str], reopen: set[str], partial: set[str]) -> None:
-        """Re-place documents in sort order until nothing else can change (module docstring)."""
+        """Re-place documents in sort order until nothing else can change (module docstring).
+
+        A document re-placed because one cluster is new (or changed) to it weighs only that
+        cluster against its own (``_reconsider``): what else it was placed on did not change.
+        """
         heap: list[tuple[str, str]] = []
-        queued: set[str] = set()
+        # why each queued document is re-placed: None, decide it anew; else the clusters
+        # that are new to it, each with a document proving it shares a band key with it
+        pending: dict[str, dict[str, str] | None] = {}
         rounds: dict[str, int] = {}
 
-        def push(doc_id: str, key: str | None = None) -> None:
-            if doc_id in queued:
+        def push(doc_id: str, key: str | None = None,
+                 because: tuple[str, str] | None = None) -> None:
+            if doc_id in pending:
+                why = pending[doc_id]
+                if why is not None:
+                    if because is None:
+                        pending[doc_id] = None
+                    else:
+                        why.setdefault(*because)
                 return
             if rounds.get(doc_id, 0) >= MAX_ROUNDS:
                 logger.warning("dedupe: %s re-placed %d times in one operation; left as is",
@@ -490,58 +525,133 @@ class Deduplicator:
                 if other is None:
                     return
                 key = other.sort_key
-            queued.add(doc_id)
+            pending[doc_id] = None if because is None else dict([because])
             heapq.heappush(heap, (key, doc_id))
 
         self._push = push
+        for doc_id in sorted(partial):
+            self._recheck(doc_id)
         for doc_id in sorted(place | reopen):
             push(doc_id)
         while heap:
             key, doc_id = heapq.heappop(heap)
-            queued.discard(doc_id)
+            why = pending.pop(doc_id)
             rounds[doc_id] = rounds.get(doc_id, 0) + 1
             stored = self._get(doc_id)
             if stored is None:
                 continue
             was_lead = stored.is_canonical
-            self._place(stored, self._decide(stored))
-            partial.add(doc_id)
+            before = (stored.cluster, stored.relation, stored.score, stored.via)
+            if why is None:
+                self._place(stored, self._decide(stored))
+            else:
+                decision = self._reconsider(stored, why)
+                if decision is None:
+                    continue  # nothing it was placed on changed: neither does anything else
+                self._place(stored, decision)
+            moved = before != (stored.cluster, stored.relation, stored.score, stored.via)
+            if why is None or moved or doc_id in reopen:
+                self._recheck(doc_id)
             for other_id in sorted(self._lead_candidates.pop(doc_id, set()) - {doc_id}):
                 other = self._get(other_id)  # a shorter canonical may be its excerpt
                 if other is not None and other.token_hashes.size < stored.token_hashes.size:
-                    partial.add(other_id)
+                    self._recheck(other_id, doc_id)
             if was_lead and not stored.is_canonical:  # its members must find a new home
                 for member in self.index.members(doc_id):
                     push(member)
-                partial.update(self.index.excerpts_of(doc_id))
+                for other_id in self.index.excerpts_of(doc_id):
+                    self._recheck(other_id)
             if stored.is_canonical and (not was_lead or doc_id in reopen):
                 if was_lead:  # its text changed: its members are re-verified
                     for member in self.index.members(doc_id):
                         if member != doc_id:
                             push(member)
+                # documents after it may join it: its cluster is all that is new (or, its
+                # text changed, different) to those outside it, so all they have to weigh
                 for other_id in sorted(self.index.candidates(
                         stored.band_keys, stored.body_hash, among="all")):
                     other = self._get(other_id)
                     if other is None:
                         continue
                     if other.sort_key > key:
-                        push(other_id, other.sort_key)
+                        push(other_id, other.sort_key, (doc_id, doc_id))
                     if other.is_canonical and other.token_hashes.size < stored.token_hashes.size:
-                        partial.add(other_id)  # it may be an excerpt of this new canonical
+                        self._recheck(other_id, doc_id)  # it may be an excerpt of this one
             if doc_id in reopen:  # its text changed: excerpts pointing at it are re-checked
-                partial.update(self.index.excerpts_of(stored.cluster))
+                for other_id in self.index.excerpts_of(stored.cluster):
+                    self._recheck(other_id)
                 for other_id in self.index.measured_against(doc_id):
                     push(other_id)
             for cluster in sorted(self._regroup - {""}):
                 self._update_representatives(cluster)
             self._regroup = set()
         self._push = None
-        partial |= self._partial_dirty
-        self._partial_dirty = set()
-        for doc_id in sorted(partial):
+        partial_of, self._partial = self._partial, {}
+        for doc_id in sorted(partial_of):
             stored = self._get(doc_id)
-            if stored is not None:
+            if stored is None:
+                continue
+            because = partial_of[doc_id]
+            if because is None or not stored.is_canonical:
                 self._set_partial(stored)
+            else:
+                self._update_partial(stored, because)
+
+    def _recheck(self, doc_id: str, because: str | None = None) -> None:
+        """Mark a document's ``partial_of`` for re-checking at the end of the operation:
+        in full, or (``because``) only against a document whose placement or text changed
+        (the others it was decided on did not)."""
+        if because is None:
+            self._partial[doc_id] = None
+        elif doc_id not in self._partial:
+            self._partial[doc_id] = {because}
+        elif (found := self._partial[doc_id]) is not None:
+            found.add(because)
+
+    def _reconsider(self, stored: StoredDoc, new: dict[str, str]
+                    ) -> tuple[str, int, Verdict | None, str | None] | None:
+        """``_decide`` when the only change in what a document is placed on is clusters new
+        to it (``new``: cluster -> a document of it sharing a band key with this one): it
+        keeps its placement unless one of them ranks better under ``_decide``'s order
+        (None), so only they are measured. Falls back to ``_decide`` where that order
+        cannot be read from the stored placement (an identical body; a placement through
+        representatives, whose majority may have moved)."""
+        if stored.token_hashes.size == 0 or stored.relation == EXACT or stored.via is not None:
+            return self._decide(stored)
+        current: tuple | None = None
+        if not stored.is_canonical:
+            lead = self._get(stored.cluster)
+            if lead is None or not lead.is_canonical:
+                return self._decide(stored)
+            current = (False, -stored.score, lead.sort_key)
+        best: tuple[tuple, str, Verdict, str | None] | None = None
+        for cluster, witness_id in sorted(new.items()):
+            canonical = self._get(cluster)
+            if cluster in (stored.id, stored.cluster) or canonical is None or \
+                    not canonical.is_canonical or canonical.sort_key >= stored.sort_key:
+                continue
+            if canonical.body_hash == stored.body_hash:
+                return self._decide(stored)  # the identical-body rule comes first
+            witness = self._get(witness_id)
+            if (witness is None or witness.role == 0 or witness.cluster != cluster) and \
+                    all((o := self._get(i)) is None or o.cluster != cluster
+                        for i in self._represented(stored)):
+                continue  # no document of it that shares a band key with this one
+            verdict = compare(self._view(stored), self._view(canonical))
+            via: str | None = None
+            if verdict.relation != Relation.NEAR_COPY:
+                verdict, via = self._by_representatives(stored, cluster)
+                if via is None:
+                    continue
+            rank = (via is not None, -verdict.score, canonical.sort_key)
+            if best is None or rank < best[0]:
+                best = (rank, cluster, verdict, via)
+        if best is None or (current is not None and best[0] > current):
+            return None
+        self._lead_candidates[stored.id] = {
+            o.id for i in self._represented(stored) - {stored.id}
+            if (o := self._get(i)) is not None and o.is_canonical and o.id != stored.id}
+        return best[1], NEAR_COPY, best[2], best[3]
 
     def _decide(self, stored: StoredDoc) -> tuple[str, int, Verdict | None, str | None]:
         """Where this document belongs: (cluster, relation, verdict, the member measured
@@ -641,17 +751,18 @@ class Deduplicator:
             self._role_changed(doc_id)
             if doc.representative:  # shorter canonicals may be excerpts of it, later
                 # documents may now be copies of most of the cluster's representatives
-                self._partial_dirty.update(
-                    i for i in self.index.candidates(doc.band_keys, 0, among="canonical")
-                    if i != doc_id)
-                if self._push is not None:
+                for i in sorted(self.index.candidates(doc.band_keys, 0, among="canonical")):
+                    if i != doc_id:
+                        self._recheck(i, doc_id)
+                if self._push is not None:  # (only the new representative's cluster is new)
                     for other_id in sorted(self.index.candidates(doc.band_keys, 0, among="all")):
                         other = self._get(other_id)
                         if other is not None and other.cluster != cluster and \
                                 other.sort_key > doc.sort_key:
-                            self._push(other_id, other.sort_key)
+                            self._push(other_id, other.sort_key, (cluster, doc_id))
             else:
-                self._partial_dirty.update(self.index.excerpts_of(cluster))
+                for i in self.index.excerpts_of(cluster):
+                    self._recheck(i)
                 if self._push is not None:
                     for other_id in self.index.measured_against(doc_id):
                         self._push(other_id)
@@ -687,11 +798,53 @@ class Deduplicator:
             v = best[2]
             new = replace(stored, partial_of=best[1], relation=EXCERPT, score=v.score,
                           share_self=v.share_a, share_other=v.share_b)
+        self._store_partial(stored, new)
+
+    def _store_partial(self, stored: StoredDoc, new: StoredDoc) -> None:
         if new.partial_of != stored.partial_of:  # its members' story changes too
             for member in self.index.members(stored.id):
                 if member != stored.id and (m := self._get(member)) is not None:
                     self._note(m)
         self._store_placement(stored, new)
+
+    def _update_partial(self, stored: StoredDoc, because: set[str]) -> None:
+        """``_set_partial`` when only the documents ``because`` changed (their placement or
+        text): the best of the others is the one ``partial_of`` holds, so it is enough to
+        measure those against it, unless one of them may be that best (it was or is in the
+        cluster ``partial_of`` names) or one ties with it (the full rule orders ties)."""
+        current = stored.partial_of
+        best: tuple[tuple[int, int, str], str, Verdict] | None = None
+        for other_id in sorted(because - {stored.id}):
+            other = self._get(other_id)
+            if other is None:
+                continue
+            if current is not None:
+                was = self._before.get(other_id)  # (None: unchanged, or new)
+                if other.cluster == current or (was is not None and was.cluster_id == current):
+                    self._set_partial(stored)
+                    return
+            if other.role == 0 or other.cluster in ("", stored.id) or \
+                    other.token_hashes.size <= stored.token_hashes.size:
+                continue
+            verdict = compare(self._view(stored), self._view(other))
+            if verdict.relation != Relation.A_IN_B:
+                continue
+            rank = (-verdict.score, -verdict.share_b, other.sort_key)
+            if best is None or rank < best[0]:
+                best = (rank, other.cluster, verdict)
+        if best is None:
+            return
+        if current is not None:
+            held = (-stored.score, -stored.share_other)
+            if best[0][:2] == held:
+                self._set_partial(stored)  # a tie: the sort keys decide, the full rule has them
+                return
+            if best[0][:2] > held:
+                return
+        v = best[2]
+        self._store_partial(stored, replace(stored, partial_of=best[1], relation=EXCERPT,
+                                            score=v.score, share_self=v.share_a,
+                                            share_other=v.share_b))
 
     def _store_placement(self, stored: StoredDoc, new: StoredDoc) -> None:
         fields = ("cluster", "partial_of", "relation", "score", "share_self", "share_other",
@@ -702,7 +855,8 @@ class Deduplicator:
         if stored.is_canonical != new.is_canonical:
             self._role_changed(stored.id)
         if stored.cluster and new.cluster != stored.cluster:  # excerpts may have relied on it
-            self._partial_dirty.update(self.index.excerpts_of(stored.cluster))
+            for i in self.index.excerpts_of(stored.cluster):
+                self._recheck(i)
             if stored.representative and self._push is not None:  # and copies measured on it
                 for other_id in self.index.measured_against(stored.id):
                     self._push(other_id)

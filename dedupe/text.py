@@ -102,21 +102,27 @@ class Features:
     ``token_hashes``: one 32-bit hash per token, in order. ``para_ends``: the token
     offset where each paragraph ends. ``para_hashes``: one 64-bit hash per paragraph
     (of its tokens, so boilerplate matches whatever its punctuation). ``body_hash``: the
-    hash of the whole normalised token stream (exact duplicates).
+    hash of the whole normalised token stream (exact duplicates). ``band_keys``: the LSH
+    band keys of the whole text under the default parameters (``signature``, ``lsh``),
+    computed where the features are (a crawl's cleaning worker) so that the process
+    holding the index signs only a document some of whose paragraphs it leaves out as
+    site boilerplate (None: not computed; the index signs it).
     """
 
     token_hashes: np.ndarray
     para_ends: np.ndarray
     para_hashes: np.ndarray
     body_hash: int
+    band_keys: tuple[int, ...] | None = None
 
     @property
     def n_tokens(self) -> int:
         return int(self.token_hashes.size)
 
 
-def features(text: str) -> Features:
-    """Normalise, split into paragraphs (one per line) and hash a text.
+def features(text: str, *, band_keys: bool = True) -> Features:
+    """Normalise, split into paragraphs (one per line) and hash a text (``band_keys``:
+    with ``Features.band_keys``).
 
     A text without word tokens (``""``, ``"—"``, ``"___"``) gives empty features and a
     ``body_hash`` of 0: it matches nothing, not even another empty text."""
@@ -135,4 +141,16 @@ def features(text: str) -> Features:
         para_ends=np.array(ends, dtype=np.uint32),
         para_hashes=np.array(para_hashes, dtype=np.uint64),
         body_hash=xxhash.xxh3_64_intdigest(token_hashes.tobytes()) if hashes else 0,
+        band_keys=whole_band_keys(token_hashes) if band_keys else None,
     )
+
+
+def whole_band_keys(token_hashes: np.ndarray) -> tuple[int, ...]:
+    """The band keys of a text none of whose paragraphs is left out, under the default
+    parameters (what ``Deduplicator`` computes for it with ``Params()``)."""
+    from ainews.dedupe import lsh, signature  # (they do not import this module)
+
+    content = signature.shingles(token_hashes)
+    if not content.size:
+        return ()
+    return tuple(lsh.all_keys(signature.minhash(content), signature.lede_signature(content)))

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 
 import numpy as np
 
@@ -77,6 +78,11 @@ class View:
     def n_tokens(self) -> int:
         return int(self.common.size)
 
+    @cached_property
+    def shingle_set(self) -> np.ndarray:
+        """Its distinct shingles, sorted (once per view: one document meets many)."""
+        return np.unique(self.shingles)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -94,9 +100,9 @@ class Verdict:
 
 
 def _covered(view: View, other: np.ndarray) -> np.ndarray:
-    """Per token of ``view``: is it inside a shingle that ``other`` (a sorted set) has?"""
+    """Per token of ``view``: is it inside a shingle that ``other`` (sorted, distinct) has?"""
     n = view.n_tokens
-    hit = np.isin(view.shingles, other, assume_unique=False)
+    hit = _member(view.shingles, other)
     covered = np.zeros(n, dtype=bool)
     if n == 0 or hit.size == 0:
         return covered
@@ -144,7 +150,7 @@ def compare(a: View, b: View) -> Verdict:
     """Decide how two documents relate (see module docstring)."""
     if a.n_tokens == 0 or b.n_tokens == 0:
         return Verdict(Relation.NONE, 0, 0, 0, "a document without words matches nothing")
-    set_a, set_b = np.unique(a.shingles), np.unique(b.shingles)
+    set_a, set_b = a.shingle_set, b.shingle_set
     covered_a, covered_b = _covered(a, set_b), _covered(b, set_a)
     (share_a, common_a), (share_b, common_b) = share(a, covered_a), share(b, covered_b)
     low, total = min(share_a, share_b), share_a + share_b
@@ -190,8 +196,18 @@ def compare(a: View, b: View) -> Verdict:
                    "opening of the larger")
 
 
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """Per value: is it in ``sorted_set`` (sorted, distinct)? ``np.isin`` without the sort
+    of both arrays it does on every call."""
+    if values.size == 0 or sorted_set.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.searchsorted(sorted_set, values)
+    at[at == sorted_set.size] = 0
+    return sorted_set[at] == values
+
+
 def _at_start(excerpt_set: np.ndarray, full: np.ndarray) -> bool:
-    matched = np.isin(full, excerpt_set)
+    matched = _member(full, excerpt_set)
     total = np.count_nonzero(matched)
     span = int(PREFIX_SPAN * excerpt_set.size) + PREFIX_SLACK
     return total > 0 and np.count_nonzero(matched[:span]) >= PREFIX_SHARE * total

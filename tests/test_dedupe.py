@@ -284,3 +284,31 @@ def test_candidates_are_those_of_the_band_rows(conn: sqlite3.Connection) -> None
                 assert index.candidates(keys, body, among=among) == want
                 checked += len(want) > 1
     assert checked  # some documents do share bands or bodies
+
+
+def test_band_keys_computed_beside_the_features_are_the_index_own(tmp_path: Path) -> None:
+    """A crawl's workers compute ``Features.band_keys``; the index takes them only for a
+    document none of whose paragraphs is site boilerplate, and they are the keys it would
+    compute itself (with and without them, the same rows and clusters)."""
+    footer = "Subscribe to our newsletter for the week in artificial intelligence news."
+    base = [story(4, 40) for _ in range(3)]
+    docs = [Doc(f"d{i}", f"{edit(base[i % 3], 0.02) if i > 2 else base[i]}\n\n{footer}",
+                url=f"https://{'one' if i < 7 else 'two'}.example/{i}",
+                published_at=f"2026-03-{1 + i:02d}") for i in range(9)]
+    keys, states = [], []
+    for given in (True, False):
+        conn = sqlite3.connect(tmp_path / f"given{given}.sqlite")
+        index = SQLiteIndex(conn)
+        dd = Deduplicator(index)
+        for doc in docs:
+            feats = features(doc.text)
+            assert feats.band_keys is not None and len(feats.band_keys) > 40
+            dd.add(doc, feats if given else None)
+        keys.append([index.get(d.id).band_keys for d in docs])  # type: ignore[union-attr]
+        states.append(clusters(dd, [d.id for d in docs]))
+        conn.close()
+    assert keys[0] == keys[1] and states[0] == states[1]
+    whole = [list(features(d.text).band_keys or ()) for d in docs]
+    # the footer is boilerplate of site one from its fifth page: those are signed without it
+    assert keys[0][0] != whole[0] and keys[0][8] == whole[8]
+    assert len({c for c, _ in states[0].values()}) == 3

@@ -9,6 +9,7 @@ Run from the checkout::
     .venv/bin/python -m benchmarks.clean_profile --check-against out.jsonl  # same output?
     .venv/bin/python -m benchmarks.clean_profile --cprofile 40      # cProfile's top 40
     .venv/bin/python -m benchmarks.clean_profile --codecs          # raw-page codecs only
+    .venv/bin/python -m benchmarks.clean_profile --python-gc       # Python's default GC
 
 Each stage is timed by wrapping the function that does it (``time.process_time``, so
 other processes on a shared machine barely move the numbers); a stage's time excludes
@@ -16,6 +17,8 @@ the stages it calls (trafilatura's run inside the second opinions is counted onc
 trafilatura). ``other`` is what no wrapper covers. ``--check-against`` compares every
 Article field, the content hash, the de-duplication features and the decompressed raw
 page with an earlier ``--dump``: a speed change must leave all of them identical.
+The pages are cleaned with the workers' garbage collection policy (``pool.worker_gc``)
+unless ``--python-gc``; the time collections took is shown apart (it is inside the stages).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import copy
 import cProfile
+import gc
 import hashlib
 import json
 import pickle
@@ -47,6 +51,7 @@ from ainews.scraper.extraction import (
     titles,
 )
 from ainews.scraper.items import FetchedPage
+from ainews.scraper.pool import worker_gc
 from ainews.scraper.storage.rawpages import decompress_raw
 from benchmarks import extraction
 from benchmarks import metadata as metadata_bench
@@ -94,6 +99,17 @@ STAGES: list[tuple[Any, str, str]] = [
     (cleaning, "content_hash", "content hash"),
     (cleaning, "features", "dedupe features"),
 ]
+#: CPU seconds spent in garbage collections (inside whichever stage triggered them).
+_gc = {"seconds": 0.0, "started": 0.0}
+
+
+def _gc_clock(phase: str, _info: dict) -> None:
+    if phase == "start":
+        _gc["started"] = time.process_time()
+    else:
+        _gc["seconds"] += time.process_time() - _gc["started"]
+
+
 #: ``copy.deepcopy`` as body.py and choose.py call it (trafilatura's own copies are its).
 COPY_STAGES = [(body, "copy of the tree"), (choose, "copy of the tree")]
 
@@ -168,9 +184,11 @@ def run(pages: list[tuple[str, FetchedPage]]) -> tuple[dict[str, list[float]],
     and every page's result."""
     table: dict[str, list[float]] = defaultdict(list)
     results = {}
+    gc.callbacks.append(_gc_clock)
     with instrumented():
         for name, page in pages:
             _spent.clear()
+            _gc["seconds"] = 0.0
             start = time.process_time()
             result = cleaning.clean_and_prepare(page)
             pickle_start = time.process_time()
@@ -181,10 +199,12 @@ def run(pages: list[tuple[str, FetchedPage]]) -> tuple[dict[str, list[float]],
             for stage, seconds in _spent.items():
                 table[stage].append(seconds * 1000)
             table["total"].append((end - start) * 1000)
+            table["garbage collection (in stages)"].append(_gc["seconds"] * 1000)
             start = time.process_time()
             _peer(page)
             table["trafilatura.extract (peer)"].append((time.process_time() - start) * 1000)
             results[name] = record(result, page)
+    gc.callbacks.remove(_gc_clock)
     for times in table.values():  # a stage a page did not reach took 0 ms there
         times.extend([0.0] * (len(pages) - len(times)))
     return table, results
@@ -194,6 +214,7 @@ def format_table(table: dict[str, list[float]]) -> str:
     rows = [f"{'stage (cpu ms/page)':<32} {'median':>7} {'mean':>7} {'p95':>7}"]
     order = [s for s in dict.fromkeys(stage for _, _, stage in STAGES) if s in table]
     order += [s for _, s in COPY_STAGES[:1]] + ["pickling the result", "other", "total",
+                                                 "garbage collection (in stages)",
                                                  "trafilatura.extract (peer)"]
     for stage in dict.fromkeys(order):
         times = sorted(table.get(stage, [0.0]))
@@ -277,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also print cProfile's N most expensive functions (cumulative)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="clean the pages this many times, report the median run")
+    parser.add_argument("--python-gc", action="store_true",
+                        help="keep Python's default garbage collection instead of the "
+                             "cleaning workers' (ainews.scraper.pool.worker_gc)")
     args = parser.parse_args(argv)
     pages = load_pages()
     if args.codecs:
@@ -285,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     for _, page in pages[:5]:  # imports and caches warmed outside the measurement
         cleaning.clean_and_prepare(page)
         _peer(page)
+    if not args.python_gc:
+        worker_gc()  # as a cleaning worker collects
     runs = [run(pages) for _ in range(max(1, args.repeat))]
     runs.sort(key=lambda r: sum(r[0]["total"]))
     table, results = runs[len(runs) // 2]

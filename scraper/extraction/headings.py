@@ -138,15 +138,15 @@ def _is_picture_box_text(p: lxml.html.HtmlElement) -> bool:
     """``p`` is the only text of a small box that also holds a picture (``<div class=
     "image-widget"><picture/><p>caption</p><p>Image: credit</p></div>``): the picture's
     caption, whatever the box is called. The article's paragraphs sit many to a block."""
-    words = word_count(p.text_content())
-    if not 0 < words <= _BOX_CAPTION_MAX_WORDS or any(True for _ in p.iter(*_PICTURES)):
-        return False  # a picture inside the paragraph: the rule above
-    box = p
+    box = p  # the box first: most paragraphs sit in a block of many, the words are not read
     for _ in range(_BOX_LEVELS):
         box = box.getparent()
         if box is None or box.tag in _NOT_BOXES or len(box) > _BOX_CHILDREN:
             return False
         if any(True for _ in box.iter(*_PICTURES)):
+            words = word_count(p.text_content())
+            if not 0 < words <= _BOX_CAPTION_MAX_WORDS or any(True for _ in p.iter(*_PICTURES)):
+                return False  # a picture inside the paragraph: the rule above
             others = [q for q in box.iter("p") if q is not p and WORD.search(q.text_content())]
             if not all(is_picture_credit(q.text_content()) for q in others):
                 return False

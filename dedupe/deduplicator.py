@@ -637,21 +637,29 @@ class Deduplicator:
                     all((o := self._get(i)) is None or o.cluster != cluster
                         for i in self._represented(stored)):
                 continue  # no document of it that shares a band key with this one
-            verdict = compare(self._view(stored), self._view(canonical))
-            via: str | None = None
-            if verdict.relation != Relation.NEAR_COPY:
-                verdict, via = self._by_representatives(stored, cluster)
-                if via is None:
-                    continue
-            rank = (via is not None, -verdict.score, canonical.sort_key)
-            if best is None or rank < best[0]:
-                best = (rank, cluster, verdict, via)
+            found = self._rank(stored, canonical)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], cluster, found[1], found[2])
         if best is None or (current is not None and best[0] > current):
             return None
         self._lead_candidates[stored.id] = {
             o.id for i in self._represented(stored) - {stored.id}
             if (o := self._get(i)) is not None and o.is_canonical and o.id != stored.id}
         return best[1], NEAR_COPY, best[2], best[3]
+
+    def _rank(self, stored: StoredDoc, canonical: StoredDoc,
+              ) -> tuple[tuple, Verdict, str | None] | None:
+        """How well ``stored`` joins ``canonical``'s cluster: (rank, verdict, the member
+        measured against if not the canonical), None when it is no copy of either. A
+        lower rank is better: a copy of the canonical before one through representatives,
+        then the higher score, then the earlier canonical."""
+        verdict = compare(self._view(stored), self._view(canonical))
+        via: str | None = None
+        if verdict.relation != Relation.NEAR_COPY:
+            verdict, via = self._by_representatives(stored, canonical.id)
+            if via is None:
+                return None
+        return (via is not None, -verdict.score, canonical.sort_key), verdict, via
 
     def _decide(self, stored: StoredDoc) -> tuple[str, int, Verdict | None, str | None]:
         """Where this document belongs: (cluster, relation, verdict, the member measured
@@ -681,15 +689,9 @@ class Deduplicator:
             if canonical is None or not canonical.is_canonical or \
                     canonical.sort_key >= stored.sort_key:
                 continue  # (a stale member's cluster: that member is being re-placed)
-            verdict = compare(self._view(stored), self._view(canonical))
-            via: str | None = None
-            if verdict.relation != Relation.NEAR_COPY:
-                verdict, via = self._by_representatives(stored, cluster)
-                if via is None:
-                    continue
-            rank = (via is not None, -verdict.score, canonical.sort_key)
-            if best is None or rank < best[0]:
-                best = (rank, cluster, verdict, via)
+            found = self._rank(stored, canonical)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], cluster, found[1], found[2])
         if best is None:
             return stored.id, CANONICAL, None, None
         return best[1], NEAR_COPY, best[2], best[3]

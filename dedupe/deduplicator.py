@@ -776,23 +776,15 @@ class Deduplicator:
             if stored.partial_of is not None:
                 self._store_placement(stored, replace(stored, partial_of=None))
             return
-        best: tuple[tuple[int, int, str], str, Verdict] | None = None
+        best: tuple[tuple[float, float, str], str, Verdict] | None = None
         if stored.token_hashes.size:
             found = self._represented(stored)
             others = [o for i in sorted(found - {stored.id})
                       if (o := self._get(i)) is not None]
             for other in others:
-                if other.cluster in ("", stored.id) or \
-                        other.token_hashes.size <= stored.token_hashes.size:
-                    continue
-                verdict = compare(self._view(stored), self._view(other))
-                if verdict.relation != Relation.A_IN_B:
-                    continue
-                # the story it covers most of (a story quoting another's opening in a
-                # longer text covers less of it); ties: the earliest
-                rank = (-verdict.score, -verdict.share_b, other.sort_key)
-                if best is None or rank < best[0]:
-                    best = (rank, other.cluster, verdict)
+                ranked = self._excerpt_rank(stored, other)
+                if ranked is not None and (best is None or ranked[0] < best[0]):
+                    best = ranked
         if best is None:
             new = replace(stored, partial_of=None, relation=CANONICAL, score=0, share_self=0,
                           share_other=0)
@@ -801,6 +793,19 @@ class Deduplicator:
             new = replace(stored, partial_of=best[1], relation=EXCERPT, score=v.score,
                           share_self=v.share_a, share_other=v.share_b)
         self._store_partial(stored, new)
+
+    def _excerpt_rank(self, stored: StoredDoc, other: StoredDoc,
+                      ) -> tuple[tuple[float, float, str], str, Verdict] | None:
+        """(rank, story, verdict) when ``stored`` is the opening of the longer ``other``,
+        else None. A lower rank is better: the story it covers most of (a story quoting
+        another's opening in a longer text covers less of it); ties: the earliest."""
+        if other.cluster in ("", stored.id) or \
+                other.token_hashes.size <= stored.token_hashes.size:
+            return None
+        verdict = compare(self._view(stored), self._view(other))
+        if verdict.relation != Relation.A_IN_B:
+            return None
+        return (-verdict.score, -verdict.share_b, other.sort_key), other.cluster, verdict
 
     def _store_partial(self, stored: StoredDoc, new: StoredDoc) -> None:
         if new.partial_of != stored.partial_of:  # its members' story changes too
@@ -815,7 +820,7 @@ class Deduplicator:
         measure those against it, unless one of them may be that best (it was or is in the
         cluster ``partial_of`` names) or one ties with it (the full rule orders ties)."""
         current = stored.partial_of
-        best: tuple[tuple[int, int, str], str, Verdict] | None = None
+        best: tuple[tuple[float, float, str], str, Verdict] | None = None
         for other_id in sorted(because - {stored.id}):
             other = self._get(other_id)
             if other is None:
@@ -825,15 +830,11 @@ class Deduplicator:
                 if other.cluster == current or (was is not None and was.cluster_id == current):
                     self._set_partial(stored)
                     return
-            if other.role == 0 or other.cluster in ("", stored.id) or \
-                    other.token_hashes.size <= stored.token_hashes.size:
+            if other.role == 0:
                 continue
-            verdict = compare(self._view(stored), self._view(other))
-            if verdict.relation != Relation.A_IN_B:
-                continue
-            rank = (-verdict.score, -verdict.share_b, other.sort_key)
-            if best is None or rank < best[0]:
-                best = (rank, other.cluster, verdict)
+            ranked = self._excerpt_rank(stored, other)
+            if ranked is not None and (best is None or ranked[0] < best[0]):
+                best = ranked
         if best is None:
             return
         if current is not None:

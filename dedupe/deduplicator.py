@@ -487,11 +487,8 @@ class Deduplicator:
         if whole is not None and view.n_tokens == stored.token_hashes.size and \
                 (p.shingle_size, p.num_perm, p.seed, p.bands, p.rows) == _DEFAULT_SIGNATURE:
             stored.band_keys = list(whole)  # nothing left out: the keys of the whole text
-        elif content.size:
-            sig = signature.minhash(content, p.num_perm, p.seed)
-            stored.band_keys = lsh.all_keys(sig, signature.lede_signature(content), p.bands, p.rows)
         else:
-            stored.band_keys = []
+            stored.band_keys = lsh.document_keys(content, p.num_perm, p.seed, p.bands, p.rows)
         self._put(stored)
 
     def _settle(self, place: set[str], reopen: set[str], partial: set[str]) -> None:

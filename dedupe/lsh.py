@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import xxhash
 
+from ainews.dedupe import signature
+
 # 42 bands of 3 rows (126 of the 128 permutations): P(candidate) is 0.94 at J=0.4, 0.98 at
 # J=0.45, 0.996 at J=0.5 and 0.9999 at J=0.6 (near-copies measure J >= 0.45 on content
 # 3-grams), but only 0.0003 at J=0.02 (unrelated news) and 0.05 at J=0.1 (different
@@ -42,3 +44,13 @@ def all_keys(signature: np.ndarray, lede: np.ndarray, bands: int = BANDS, rows: 
              lede_bands: int = LEDE_BANDS, lede_rows: int = LEDE_ROWS) -> list[int]:
     """The band keys of a document: its main signature's, then its lede's."""
     return band_keys(signature, bands, rows) + band_keys(lede, lede_bands, lede_rows, _LEDE_OFFSET)
+
+
+def document_keys(content: np.ndarray, num_perm: int = signature.NUM_PERM,
+                  seed: int = signature.SEED, bands: int = BANDS, rows: int = ROWS) -> list[int]:
+    """The band keys of a document's content shingles (``signature.shingles``): its MinHash
+    signature's, then its lede's; none for a text without shingles."""
+    if not content.size:
+        return []
+    return all_keys(signature.minhash(content, num_perm, seed),
+                    signature.lede_signature(content), bands, rows)

@@ -150,7 +150,4 @@ def whole_band_keys(token_hashes: np.ndarray) -> tuple[int, ...]:
     parameters (what ``Deduplicator`` computes for it with ``Params()``)."""
     from ainews.dedupe import lsh, signature  # (they do not import this module)
 
-    content = signature.shingles(token_hashes)
-    if not content.size:
-        return ()
-    return tuple(lsh.all_keys(signature.minhash(content), signature.lede_signature(content)))
+    return tuple(lsh.document_keys(signature.shingles(token_hashes)))

@@ -22,20 +22,20 @@ import logging
 
 import lxml.etree
 import lxml.html
-import trafilatura
 
 from ainews.scraper.extraction.prune import prune_boilerplate
 from ainews.scraper.extraction.repeats import dedupe_paragraphs
 from ainews.scraper.extraction.text import WORD, norm, tokens, word_count
+from ainews.scraper.extraction.trafilatura_run import precision_text
 
 logger = logging.getLogger(__name__)
 
 
 def _precision(root: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
     """trafilatura's text in precision mode, comments left out. ``root`` is left as it was:
-    trafilatura works on copies (``tests/test_extraction_choose.py`` checks it)."""
-    return trafilatura.extract(root, url=url, favor_precision=True, include_comments=False,
-                               fast=fast) or ""
+    trafilatura works on a copy (``tests/test_extraction_choose.py`` checks it), the only
+    one it makes (``trafilatura_run.py``)."""
+    return precision_text(copy.deepcopy(root), url, fast=fast)
 
 
 def trafilatura_text(root: lxml.html.HtmlElement, url: str, *, fast: bool = False) -> str:

@@ -10,6 +10,7 @@ Run from the checkout::
     .venv/bin/python -m benchmarks.clean_profile --cprofile 40      # cProfile's top 40
     .venv/bin/python -m benchmarks.clean_profile --codecs          # raw-page codecs only
     .venv/bin/python -m benchmarks.clean_profile --python-gc       # Python's default GC
+    .venv/bin/python -m benchmarks.clean_profile --trafilatura-calls  # our call vs extract()
 
 Each stage is timed by wrapping the function that does it (``time.process_time``, so
 other processes on a shared machine barely move the numbers); a stage's time excludes
@@ -287,6 +288,40 @@ def codec_table(pages: list[tuple[str, FetchedPage]]) -> str:
     return "\n".join(rows)
 
 
+def trafilatura_calls(pages: list[tuple[str, FetchedPage]], repeat: int) -> str:
+    """CPU ms per call of ``trafilatura_run.precision_text`` on a copy of the pruned page
+    (what ``choose.py`` calls) against ``trafilatura.extract`` on the same page, alternating
+    page by page, in both modes; every text compared."""
+    import trafilatura
+
+    from ainews.scraper.extraction.trafilatura_run import MIRRORED, precision_text
+
+    pruned = []
+    for _, page in pages:
+        tree = core.parse_html(core.decode_html(page.body, page.content_type))
+        work = body.page_copy(tree)
+        body.prune_boilerplate(work)
+        pruned.append((page.url, work))
+    rows = [f"trafilatura {trafilatura.__version__}, mirrored: {MIRRORED}; {len(pruned)} pruned "
+            f"pages x {repeat}, CPU ms per call",
+            f"{'mode':<6} {'extract()':>10} {'ours':>8} {'saved':>8} {'differ':>7}"]
+    for fast in (True, False):
+        theirs, ours, differ = 0.0, 0.0, 0
+        for _ in range(repeat):
+            for url, work in pruned:
+                start = time.process_time()
+                expected = trafilatura.extract(work, url=url, favor_precision=True,
+                                               include_comments=False, fast=fast) or ""
+                middle = time.process_time()
+                text = precision_text(copy.deepcopy(work), url, fast=fast)
+                theirs, ours = theirs + middle - start, ours + time.process_time() - middle
+                differ += text != expected
+        calls = repeat * len(pruned) / 1000
+        rows.append(f"{'fast' if fast else 'full':<6} {theirs / calls:10.2f} {ours / calls:8.2f} "
+                    f"{(theirs - ours) / calls:8.2f} {differ:7d}")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", help="write every page's result to this JSONL file")
@@ -294,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="compare every page's result with an earlier --dump")
     parser.add_argument("--codecs", action="store_true",
                         help="only compare raw-page codecs (gzip and zstd levels)")
+    parser.add_argument("--trafilatura-calls", action="store_true",
+                        help="only time our trafilatura call against trafilatura.extract() "
+                             "on the pruned pages (with --repeat)")
     parser.add_argument("--cprofile", type=int, metavar="N", default=0,
                         help="also print cProfile's N most expensive functions (cumulative)")
     parser.add_argument("--repeat", type=int, default=1,
@@ -305,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages()
     if args.codecs:
         print(codec_table(pages))
+        return 0
+    if args.trafilatura_calls:
+        print(trafilatura_calls(pages, max(1, args.repeat)))
         return 0
     for _, page in pages[:5]:  # imports and caches warmed outside the measurement
         cleaning.clean_and_prepare(page)

@@ -19,6 +19,7 @@ import lxml.html
 
 from ainews.scraper.extraction import titles
 from ainews.scraper.extraction.text import norm, word_count
+from ainews.scraper.extraction.walk import following
 
 #: Class/id words of a standfirst shown under the headline.
 _DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-title|subheadline|"
@@ -88,7 +89,7 @@ def standfirst(root: lxml.html.HtmlElement, title: str | None,
         return None
     stop = norm(first_paragraph or "")
     headline = norm(title or "")
-    for el in head.xpath(f"following::*[position() <= {HEADLINE_WINDOW}]"):
+    for el in following(head, HEADLINE_WINDOW):
         if el.tag in _SKIP or _in_skipped(el):
             continue
         text = " ".join(el.text_content().split())

@@ -6,11 +6,13 @@ from __future__ import annotations
 import lxml.etree
 import lxml.html
 import pytest
+import zstandard
 
 from ainews.dedupe import text as dedupe_text
 from ainews.scraper.extraction import lede, metadata, parsing
 from ainews.scraper.extraction.prune import prune_boilerplate
 from ainews.scraper.extraction.text import _word_count, norm, word_count
+from ainews.scraper.storage.rawpages import RAW_ZSTD_LEVEL, compress_raw, decompress_raw
 
 #: Texts in the scripts whose word rules differ: marks inside words (Hindi, Persian with
 #: a zero-width non-joiner), a final sigma, unspaced Chinese and Japanese, punctuation.
@@ -91,3 +93,10 @@ def test_features_of_a_line_with_a_known_token_without_word_characters() -> None
     warm = dedupe_text.features(text, band_keys=False)  # every token now cached, "—" as 0
     assert cold.token_hashes.tolist() == warm.token_hashes.tolist()
     assert cold.para_ends.tolist() == warm.para_ends.tolist() == [5, 9]
+
+
+def test_raw_pages_compressed_by_one_compressor_are_the_fresh_frames() -> None:
+    pages = [b"<html><p>" + bytes(range(32, 127)) * 300 + b"</p></html>", b"<p>short</p>", b""]
+    for page in pages + pages:  # the thread's compressor carries nothing from page to page
+        assert compress_raw(page) == zstandard.ZstdCompressor(level=RAW_ZSTD_LEVEL).compress(page)
+        assert decompress_raw(compress_raw(page)) == page

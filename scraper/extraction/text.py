@@ -132,7 +132,7 @@ def _word_count(text: str) -> float:
 
 #: The paragraph rules, repeats, lede and choice of text each size the same paragraphs
 #: (5-6 counts of most of them): cached as ``norm`` is.
-_word_count_cached = lru_cache(maxsize=4096)(_word_count)
+_word_count_cached = lru_cache(maxsize=2048)(_word_count)
 
 
 def ends_sentence(text: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -174,7 +174,8 @@ def _headline_element(tree: Html, h1s: list[Html], title: str | None) -> Html | 
     logo), else the first <h1>: bylines and datelines are looked for after it."""
     wanted = titles.key(title or "")
     if wanted:
-        for heading in h1s + list(islice(tree.iter("h2", "h3"), MAX_HEADINGS)):
+        # the <h2>/<h3> walk only when no <h1> shows the title (most pages stop at one)
+        for heading in chain(h1s, islice(tree.iter("h2", "h3"), MAX_HEADINGS)):
             if wanted in titles.key(_text(heading)):
                 return heading
     return h1s[0] if h1s else None

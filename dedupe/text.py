@@ -89,8 +89,10 @@ def _token_hashes(line: str, out: array.array) -> None:
     """Append the token hashes of one line of normalised text to ``out``."""
     raws = line.split()
     values = list(map(_single.get, raws))
-    if None in values or 0 in values:
+    if None in values:
         _hashes_slow(raws, out)
+    elif 0 in values:  # a known token without word characters ("—", "&") hashes to nothing
+        out.extend(filter(None, values))
     else:
         out.extend(values)
 

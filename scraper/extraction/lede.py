@@ -18,7 +18,8 @@ import re
 import lxml.html
 
 from ainews.scraper.extraction import titles
-from ainews.scraper.extraction.text import norm, word_count
+from ainews.scraper.extraction.text import WORD, norm, word_count
+from ainews.scraper.extraction.walk import following
 
 #: Class/id words of a standfirst shown under the headline.
 _DEK = re.compile(r"(?:^|[\s_-])(?:dek|standfirst|subtitle|sub-title|subheadline|"
@@ -66,6 +67,18 @@ def _headline(root: lxml.html.HtmlElement, title: str | None) -> lxml.html.HtmlE
     return h1s[0] if h1s else None
 
 
+#: A block's text this long is tested for the stop without normalising all of it (the
+#: article's wrappers follow the headline, each holding the whole text).
+_LONG_TEXT = 2000
+
+
+def _opening_key(text: str, chars: int) -> str:
+    """A prefix of ``norm(text)``: the words of the first ``chars`` characters of the
+    lower-cased text, the last perhaps cut short (``norm`` joins the ``WORD`` runs of the
+    lower-cased text; its ``\\w+`` runs are the same when there are no combining marks)."""
+    return " ".join(WORD.findall(text.lower()[:chars]))
+
+
 def _in_skipped(el: lxml.html.HtmlElement) -> bool:
     return any(a.tag in _SKIP for a in el.iterancestors())
 
@@ -88,10 +101,13 @@ def standfirst(root: lxml.html.HtmlElement, title: str | None,
         return None
     stop = norm(first_paragraph or "")
     headline = norm(title or "")
-    for el in head.xpath(f"following::*[position() <= {HEADLINE_WINDOW}]"):
+    for el in following(head, HEADLINE_WINDOW):
         if el.tag in _SKIP or _in_skipped(el):
             continue
         text = " ".join(el.text_content().split())
+        if len(text) > _LONG_TEXT and not _is_dek(el) \
+                and not stop.startswith(_opening_key(text, 2 * len(stop) + _LONG_TEXT)):
+            continue  # a block of the text: neither a standfirst nor the first paragraph
         key = norm(text)
         if headline and key in headline:
             continue  # the headline's second line ("Wann sie sind ..."), not a standfirst

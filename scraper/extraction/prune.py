@@ -147,14 +147,14 @@ def _hidden_class(cls: str) -> bool:
     return bool(_HIDDEN_CLASS.search(cls))
 
 
-def _has_boilerplate_name(el: lxml.html.HtmlElement, cls: str | None) -> bool:
+def _has_boilerplate_name(el: lxml.html.HtmlElement, tag: str, cls: str | None) -> bool:
     ident = el.get("id")
     if not ((cls and _class_any_word(cls)) or (ident and _any_word(ident))):
         return False
     if not any(boilerplate_name(n) for n in f"{cls or ''} {ident or ''}".split()):
         return False
     # a sub-heading's anchor ("nav_..."): article text, whatever its class
-    return el.tag not in _HEADINGS and not any(a.tag in _HEADINGS for a in el.iterancestors())
+    return tag not in _HEADINGS and not any(a.tag in _HEADINGS for a in el.iterancestors())
 
 
 def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
@@ -165,21 +165,23 @@ def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
 def is_boilerplate(el: lxml.html.HtmlElement) -> bool:
     """Boilerplate by tag, hidden, as a teaser card, a list of links or by a class/id
     name."""
-    return _is_boilerplate(el, _hidden_by_style(el))
+    return _is_boilerplate(el, el.tag, _hidden_by_style(el))
 
 
-def _is_boilerplate(el: lxml.html.HtmlElement, hidden_by_style: bool) -> bool:
+def _is_boilerplate(el: lxml.html.HtmlElement, tag: str, hidden_by_style: bool) -> bool:
+    """:func:`is_boilerplate` of ``el``, whose tag the caller read (lxml makes a new
+    string each time ``.tag`` is read, and the walk asks ~300 elements a page)."""
     cls = el.get("class")
-    if hidden_by_style or el.tag in _DROP_TAGS or el.get("hidden") is not None \
+    if hidden_by_style or tag in _DROP_TAGS or el.get("hidden") is not None \
             or (cls and _hidden_class(cls)):
         return True
     # a teaser card; an in-page anchor (href="#part-2") may wrap a section heading
-    if el.tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
+    if tag == "a" and (el.get("href") or "#")[:1] != "#" and any(
             True for _ in el.iter(*_CARD_BLOCKS)):
         return True
-    if el.tag in _LISTS and _is_link_list(el):
+    if tag in _LISTS and _is_link_list(el):
         return True
-    return _has_boilerplate_name(el, cls)
+    return _has_boilerplate_name(el, tag, cls)
 
 
 #: A list of links to other articles ("Read more", a series' parts): every item a link and
@@ -229,25 +231,35 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         return chars <= MAX_PRUNED_SHARE * total_text[0]
 
     doomed, kept = [], []
-    # depth first, in document order, not into a doomed block: its descendants go with it
-    # (two thirds of a page's elements are inside the blocks removed)
-    todo = [el for el in reversed(body) if isinstance(el.tag, str)]
-    while todo:
-        el = todo.pop()
-        if el.tag not in ("article", "main"):
+    # in document order, not into a doomed block: its descendants go with it (two thirds
+    # of a page's elements are inside the blocks removed). lxml's iteration costs a few
+    # times less per element than a Python stack of each element's children did, so the
+    # walk passes over all elements and, after a doomed block, over its descendants until
+    # the first element after the block (None: the block ends the page).
+    elements = body.iter(lxml.etree.Element)  # elements only: no comments, PIs, entities
+    next(elements)  # the body itself
+    skipping, resume = False, None
+    for el in elements:
+        if skipping:
+            if el is not resume:
+                continue
+            skipping = False
+        tag = el.tag
+        if tag != "article" and tag != "main":
             hidden = _hidden_by_style(el)
             if hidden and _in_article(el):
                 _reveal(el)  # hidden inside the article: a slideshow, a paywalled part
                 hidden = _hidden_by_style(el)
-            if _is_boilerplate(el, hidden):
+                tag = el.tag
+            if _is_boilerplate(el, tag, hidden):
                 # the article is in <p>s or not: a block holding a large share of either
                 # is kept
                 if small(el):
                     doomed.append(el)
+                    skipping, resume = True, _next_element(el)
                     continue
                 if _in_article(el):
                     kept.append(el)
-        todo.extend(child for child in reversed(el) if isinstance(child.tag, str))
     for el in kept:
         _reveal(el)
     for el in doomed:
@@ -256,6 +268,17 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
     return total_prose
+
+
+def _next_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The first element after ``el`` and its descendants in document order, or None."""
+    node = el
+    while node is not None:
+        after = next(node.itersiblings(lxml.etree.Element), None)
+        if after is not None:
+            return after
+        node = node.getparent()
+    return None
 
 
 def _in_article(el: lxml.html.HtmlElement) -> bool:

@@ -89,8 +89,9 @@ def words(text: str) -> list[str]:
     return (_PLAIN_WORD if _plain(text) else WORD).findall(text)
 
 
-#: Texts up to this long are cached by ``norm``: the body stages compare each paragraph
-#: 3-4 times (headings, repeats, headline, labels, lede); a whole body is not kept.
+#: Texts up to this long are cached by ``norm`` and ``word_count``: the body stages compare
+#: each paragraph 3-4 times (headings, repeats, headline, labels, lede); a whole body is
+#: not kept.
 _NORM_CACHED_CHARS = 2000
 
 
@@ -114,6 +115,10 @@ def tokens(text: str) -> list[str]:
 
 def word_count(text: str) -> float:
     """The size of ``text`` in English-word equivalents (see the module docstring)."""
+    return _word_count(text) if len(text) > _NORM_CACHED_CHARS else _word_count_cached(text)
+
+
+def _word_count(text: str) -> float:
     if _plain(text):
         return len(_PLAIN_WORD.findall(text))
     count: float = len(_SPACED_WORD.findall(text))
@@ -123,6 +128,11 @@ def word_count(text: str) -> float:
     # thousandths: a size made of thirds must compare equal to the same size summed
     # line by line, or a rule's tie ("half of the other text") falls either way
     return round(count, 3)
+
+
+#: The paragraph rules, repeats, lede and choice of text each size the same paragraphs
+#: (5-6 counts of most of them): cached as ``norm`` is.
+_word_count_cached = lru_cache(maxsize=2048)(_word_count)
 
 
 def ends_sentence(text: str) -> bool:

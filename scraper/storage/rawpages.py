@@ -12,6 +12,7 @@ gzip members: a value is read by its magic bytes, so both kinds decompress.
 from __future__ import annotations
 
 import gzip
+import threading
 import zlib
 
 import zstandard
@@ -23,9 +24,17 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 GZIP_MAGIC = b"\x1f\x8b"
 
 
+_LOCAL = threading.local()  # a compressor must not be used by two threads at once
+
+
 def compress_raw(body: bytes) -> bytes:
-    """The raw page as stored: a zstd frame that records its content size."""
-    return zstandard.ZstdCompressor(level=RAW_ZSTD_LEVEL).compress(body)
+    """The raw page as stored: a zstd frame that records its content size.
+
+    Each thread keeps its compressor: making one per page (its context's tables) cost
+    ~0.17 ms of the ~1 ms a page takes; the frames are the same bytes."""
+    if (compressor := getattr(_LOCAL, "compressor", None)) is None:
+        compressor = _LOCAL.compressor = zstandard.ZstdCompressor(level=RAW_ZSTD_LEVEL)
+    return compressor.compress(body)
 
 
 def is_stored_raw(value: bytes) -> bool:

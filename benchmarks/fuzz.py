@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from benchmarks.fuzz_cases import Case, hostile_pages, page_cases, scaled_pages
@@ -368,7 +369,7 @@ def scaling(timeout: float, peer: bool, sizes: tuple[int, int] = (2_000, 8_000))
         cells = []
         runners = [run_ours, run_peer] if peer else [run_ours]
         for runner in runners:
-            outs = [timed(lambda s=size: runner(Case(name, "extract", built[s][name])), timeout)
+            outs = [timed(partial(runner, Case(name, "extract", built[size][name])), timeout)
                     for size in sizes]
             ratio = outs[1].seconds / max(outs[0].seconds, 1e-4)
             flag = "!" if ratio > 2.5 * large / small else " "

@@ -342,8 +342,8 @@ def hostile_pages(seed: int) -> Iterator[Case]:
         "display-none-css": _display_none(plain.encode(), rng_for(seed, "dn", "1")),
         "frameset": '<html><frameset cols="50%,50%"><frame src="a.html"><frame src="b.html">'
                     "<noframes>" + plain + "</noframes></frameset></html>",
-        "iframe-srcdoc": plain.replace("<article>", f'<iframe srcdoc="{plain.replace(chr(34), "")}">'
-                                       "</iframe><article>"),
+        "iframe-srcdoc": plain.replace(
+            "<article>", f'<iframe srcdoc="{plain.replace(chr(34), "")}"></iframe><article>'),
         "template-wrapped": plain.replace("<article>", "<template><article>")
                                  .replace("</article>", "</article></template>"),
         "svg-wrapped": plain.replace("<article>", "<svg><article>")

@@ -114,9 +114,9 @@ def discovery_cases(urls: list[str], seed: int, per_kind: int) -> Iterator[Case]
 
 def robots_cases(seed: int, per_kind: int) -> Iterator[Case]:
     """robots.txt files: a plain one mutated, and hostile ones."""
-    plain = ("User-agent: *\nDisallow: /private/\nAllow: /private/ok\nCrawl-delay: 2\n"
-             "Sitemap: https://news.example.com/sitemap.xml\n\nUser-agent: ainews\n"
-             "Disallow: /*.pdf$\n").encode()
+    plain = (b"User-agent: *\nDisallow: /private/\nAllow: /private/ok\nCrawl-delay: 2\n"
+             b"Sitemap: https://news.example.com/sitemap.xml\n\nUser-agent: ainews\n"
+             b"Disallow: /*.pdf$\n")
     hostile = {
         "wildcards": b"User-agent: *\nDisallow: /" + b"*a" * 5_000 + b"b\n",
         "wildcards-x1000": b"User-agent: *\n" + b"Disallow: /*a*a*a*a*a*a*a*a*b$\n" * 1_000,

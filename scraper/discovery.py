@@ -134,7 +134,8 @@ def _read_entry(elem: lxml.etree._Element, kind: str, base_url: str,
     True when the entry's link was refused (not http(s))."""
     name = _local(elem.tag)
     if kind in ("urlset", "sitemapindex"):
-        if name not in ("url", "sitemap") or _local(elem.getparent().tag) != kind:
+        parent = elem.getparent()  # None for an entry cut loose by libxml2's recovery
+        if name not in ("url", "sitemap") or parent is None or _local(parent.tag) != kind:
             return False
         href = _child_text(elem, "loc")
         url = _web_url(href, base_url) if href else None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ainews.scraper.discovery import parse_document
 from ainews.scraper.sites import ConfigError, load_sites
 
 SITE = "[[site]]\nname = 'a'\ndomains = ['x.com']\n"
@@ -31,3 +32,11 @@ def test_deeply_nested_arrays_in_a_sites_file_are_a_config_error(tmp_path: Path)
     text = SITE + "feeds = " + "[" * 10_000 + "]" * 10_000 + "\n"
     with pytest.raises(ConfigError, match="nested too deeply"):
         load_sites(_sites_file(tmp_path, text))
+
+
+def test_sitemap_entry_cut_loose_by_recovery_is_skipped_not_a_crash() -> None:
+    """libxml2's recovery can end a broken ``<url>`` with no parent (byte flips in a
+    sitemap): reading its parent's tag raised AttributeError."""
+    body = b"<urlset><url><loc>https://x.com/a</loc></url><url><a></<b><c></<d</</<url>"
+    found = parse_document(body, "https://x.com/sitemap.xml")
+    assert [link.url for link in found.articles] == ["https://x.com/a"]

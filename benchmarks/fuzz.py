@@ -39,7 +39,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, redirect_stderr
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -182,9 +182,21 @@ def has_text(case: Case) -> bool:
 def run_discovery(case: Case) -> tuple[str, int]:
     from ainews.scraper.discovery import listing_links, parse_document
 
+    if case.name.startswith("listing/"):  # a hostile page read as a listing page
+        return "ok", len(listing_links(case.data, URL)) + bool(_next_page(case))
     found = parse_document(case.data, "https://news.example.com/feed.xml")  # type: ignore[arg-type]
     listing_links(case.data, "https://news.example.com/")
     return "ok", len(found.articles) + len(found.sitemaps)
+
+
+def _next_page(case: Case) -> str | None:
+    """The spider's "next page" link of a listing, read from a Scrapy response."""
+    from scrapy.http import HtmlResponse
+
+    from ainews.scraper.spiders.news import _next_page
+
+    body = case.data if isinstance(case.data, bytes) else case.data.encode("utf-8", "replace")
+    return _next_page(HtmlResponse(URL, body=body, headers={"Content-Type": "text/html"}))
 
 
 def run_robots(case: Case) -> tuple[str, int]:
@@ -261,6 +273,10 @@ def cases(seed: int, pages: list[tuple[str, bytes, str]], per_page: int,
             yield from hostile_pages(seed)
     if "discovery" in targets:
         yield from discovery_cases([url for _, _, url in pages] or [URL], seed, max(1, per_page))
+        if hostile:
+            for case in hostile_pages(seed):
+                yield replace(case, name=case.name.replace("hostile/", "listing/"),
+                              target="discovery")
     if "robots" in targets:
         yield from robots_cases(seed, max(1, per_page))
     if "warc" in targets and named:

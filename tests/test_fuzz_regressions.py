@@ -6,9 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
 from ainews.scraper.discovery import parse_document
+from ainews.scraper.middlewares import HeadMetaRefreshMiddleware
 from ainews.scraper.sites import ConfigError, load_sites
+from ainews.scraper.spiders.news import _next_page
 
 SITE = "[[site]]\nname = 'a'\ndomains = ['x.com']\n"
 
@@ -40,3 +45,29 @@ def test_sitemap_entry_cut_loose_by_recovery_is_skipped_not_a_crash() -> None:
     body = b"<urlset><url><loc>https://x.com/a</loc></url><url><a></<b><c></<d</</<url>"
     found = parse_document(body, "https://x.com/sitemap.xml")
     assert [link.url for link in found.articles] == ["https://x.com/a"]
+
+
+#: What w3lib refuses with a ValueError ("Invalid IPv6 URL") wherever a page's URLs are read.
+BAD_URL = "http://[::1/"
+
+
+def _response(body: str) -> HtmlResponse:
+    return HtmlResponse("https://x.com/a", body=body.encode(), request=Request("https://x.com/a"),
+                        headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@pytest.mark.parametrize("head", [f"<base href='{BAD_URL}'>",
+                                  f"<meta http-equiv='refresh' content='0; url={BAD_URL}'>"])
+def test_page_with_a_base_or_refresh_url_w3lib_refuses_is_passed_on(head: str) -> None:
+    """Scrapy's meta refresh check reads the page's <base href>: the ValueError ended the
+    article's download as an error instead of handing the page to cleaning."""
+    middleware = HeadMetaRefreshMiddleware.from_crawler(get_crawler(Spider))
+    response = _response(f"<html><head>{head}</head><body><p>Text.</p></body></html>")
+    assert middleware.process_response(response.request, response) is response
+
+
+@pytest.mark.parametrize("page", [f"<head><base href='{BAD_URL}'></head><a href='/2'>Next</a>",
+                                  f"<a rel='next' href='{BAD_URL}'>Next</a>"])
+def test_listing_with_a_url_w3lib_refuses_has_no_next_page(page: str) -> None:
+    """The listing callback raised before marking the listing read."""
+    assert _next_page(_response(f"<html>{page}</html>")) is None

@@ -11,6 +11,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from ainews.scraper.discovery import parse_document
+from ainews.scraper.extraction import TooComplex, extract
 from ainews.scraper.middlewares import HeadMetaRefreshMiddleware
 from ainews.scraper.sites import ConfigError, load_sites
 from ainews.scraper.spiders.news import _next_page
@@ -71,3 +72,24 @@ def test_page_with_a_base_or_refresh_url_w3lib_refuses_is_passed_on(head: str) -
 def test_listing_with_a_url_w3lib_refuses_has_no_next_page(page: str) -> None:
     """The listing callback raised before marking the listing read."""
     assert _next_page(_response(f"<html>{page}</html>")) is None
+
+
+def _article(paragraphs: int = 6) -> str:
+    return "".join(f"<p>Paragraph {i} of the story says what the model can do now.</p>"
+                   for i in range(paragraphs))
+
+
+def test_text_nested_deeper_than_libxml2s_limit_is_kept() -> None:
+    """libxml2 stops reading at 256 open elements (unclosed <div>s): the article after
+    them was lost and the body was the navigation's few words."""
+    page = f"<html><body><nav>Home</nav>{'<div>' * 300}<h1>Title</h1>{_article()}</body></html>"
+    body = extract(page, "https://x.com/a").body
+    assert "Paragraph 0 of the story" in body and "Paragraph 5 of the story" in body
+
+
+def test_page_nested_thousands_deep_is_too_complex() -> None:
+    """Without the limit, trafilatura's fallbacks spend time quadratic in depth (12 s for
+    8,000 nested <div>s): such a page is refused, counted as too_complex."""
+    page = f"<html><body>{'<div>' * 8_000}{_article()}</body></html>"
+    with pytest.raises(TooComplex, match="nested"):
+        extract(page, "https://x.com/a")

@@ -21,6 +21,8 @@ import lxml.html
 from lxml.html.builder import E
 from trafilatura.utils import load_html
 
+from ainews.scraper.extraction.errors import TooComplex
+
 logger = logging.getLogger(__name__)
 
 #: Characters XML (and so every lxml text node) refuses: C0 controls except tab, line
@@ -40,9 +42,15 @@ _INVISIBLE = re.compile(r"<(head|script|style|noscript|template)\b.*?</\1\s*>|<!
                         re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+#: libxml2's error when it stops at a limit (256 nested elements, a 10 MB text node).
+_RESOURCE_LIMIT = lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT
+#: How deep a page's elements may nest once parsed without libxml2's limit: readability
+#: and jusText (inside trafilatura) spend time quadratic in depth (a page of 8,000 nested
+#: <div>s took 12 s, 2,000 took 0.2 s).
+MAX_DEPTH = 2_000
 
 
-def _html_parser() -> lxml.html.HTMLParser:
+def _html_parser(huge_tree: bool = False) -> lxml.html.HTMLParser:
     """lxml.html's parser with the element class chosen in C: every element is an
     ``HtmlElement`` (no ``FormElement``/``InputElement`` extras, which we never use).
     lxml.html's default lookup calls Python for each element proxy; walking a 4,000-element
@@ -55,7 +63,8 @@ def _html_parser() -> lxml.html.HTMLParser:
     than encoding the text and parsing the bytes (the same trees on every benchmark page).
     The declared encoding overrides any ``<meta charset>`` in the page, which was decoded
     before; a ``str`` is read the same way."""
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8",
+                                  huge_tree=huge_tree)
     parser.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
         element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
         pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
@@ -133,10 +142,26 @@ def plain_tree(text: str, head: lxml.html.HtmlElement | None = None) -> lxml.htm
 def _lxml_parse(raw: bytes) -> lxml.html.HtmlElement | None:
     """lxml's tree of a cleaned page's UTF-8 bytes, or None."""
     try:
-        return lxml.html.document_fromstring(raw, parser=_parser())
+        tree = lxml.html.document_fromstring(raw, parser=_parser())
     except (lxml.etree.ParserError, ValueError) as error:
         logger.debug("lxml could not parse the page: %s", error)
         return None
+    last = _parser().error_log.last_error
+    return _deep_parse(raw) if last is not None and last.type == _RESOURCE_LIMIT else tree
+
+
+def _deep_parse(raw: bytes) -> lxml.html.HtmlElement:
+    """The tree of a page libxml2 stopped reading at its depth limit (256 open elements:
+    unclosed ``<div>``s or ``<font>``s), which lost all the text after that point: parsed
+    again without the limit. Deeper than :data:`MAX_DEPTH` is :class:`TooComplex`."""
+    tree = lxml.html.document_fromstring(raw, parser=_html_parser(huge_tree=True))
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise TooComplex(f"elements nested {deepest:,} deep (limit {MAX_DEPTH:,})")
+    return tree
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:

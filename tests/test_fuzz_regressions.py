@@ -93,3 +93,21 @@ def test_page_nested_thousands_deep_is_too_complex() -> None:
     page = f"<html><body>{'<div>' * 8_000}{_article()}</body></html>"
     with pytest.raises(TooComplex, match="nested"):
         extract(page, "https://x.com/a")
+
+
+def _with_json_ld(json_ld: str) -> str:
+    return (f'<html><head><script type="application/ld+json">{json_ld}</script></head>'
+            f"<body><article>{_article()}</article></body></html>")
+
+
+def test_json_ld_nested_too_deep_for_the_json_module_is_skipped() -> None:
+    """json.loads raises RecursionError (not a ValueError) on 5,000 nested objects."""
+    article = extract(_with_json_ld('{"@graph":' * 5_000 + "1" + "}" * 5_000), "https://x.com/a")
+    assert "Paragraph 5 of the story" in article.body
+
+
+def test_json_ld_value_of_deeply_nested_lists_is_no_text() -> None:
+    """A headline of 900 nested lists parses, then reading its text recursed per level."""
+    json_ld = '{"@type": "NewsArticle", "headline": ' + "[" * 900 + '"x"' + "]" * 900 + "}"
+    article = extract(_with_json_ld(json_ld), "https://x.com/a")
+    assert "Paragraph 5 of the story" in article.body

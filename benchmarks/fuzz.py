@@ -124,6 +124,8 @@ def run_ours(case: Case) -> tuple[str, int]:
     from ainews.scraper.pool import clean_fetched
     from ainews.scraper.settings import DOWNLOAD_MAXSIZE
 
+    if len(case.data) > DOWNLOAD_MAXSIZE:  # Scrapy refuses it before any cleaning
+        return "skip:too_large", 0
     if isinstance(case.data, str):
         result = _clean_str(case)
     else:
@@ -164,6 +166,8 @@ def run_peer(case: Case) -> tuple[str, int]:
     data = _decoded(case)
     if data is None:
         return "skip:bad_content_encoding", 0
+    if len(case.data) > 10 * 2**20:  # what the crawl refuses (DOWNLOAD_MAXSIZE)
+        return "skip:too_large", 0
     text = trafilatura.extract(data, url=URL) or ""
     return ("ok" if text.strip() else "empty"), len(text.split())
 

@@ -126,3 +126,17 @@ def test_plain_text_drops_invisible_elements_up_to_their_first_end(page: str, te
     quadratic in unclosed openings: 5,000 stray <head>s in a 280 KB page took 8 s (the
     fuzzer's many_html_body); the same output now in linear time."""
     assert plain_text(page) == text
+
+
+@pytest.mark.parametrize(("page_url", "head"), [
+    ("https://x.com/a", f"<link rel='canonical' href='{BAD_URL}'>"),
+    ("https://x.com/a", f"<meta property='og:url' content='{BAD_URL}'>"),
+    (BAD_URL, "<meta property='og:url' content='/b'>"),  # a WARC record's target URI
+])
+def test_urls_urllib_refuses_do_not_stop_extraction(page_url: str, head: str) -> None:
+    """urljoin/urlsplit raise ValueError for a broken IPv6 host; the canonical URL is
+    then unknown and the page is still extracted."""
+    page = f"<html><head>{head}</head><body><article>{_article()}</article></body></html>"
+    article = extract(page, page_url)
+    assert "Paragraph 5 of the story" in article.body
+    assert article.canonical_url is None

@@ -202,7 +202,8 @@ def listing_links(body: bytes | str, base_url: str) -> list[str]:
         doc = lxml.html.fromstring(body, base_url=base_url)
     except (lxml.etree.ParserError, ValueError):
         return []
-    urls = (_web_url(str(href), base_url) for href in doc.xpath("//a/@href"))
+    hrefs = dict.fromkeys(str(href) for href in doc.xpath("//a/@href"))  # each once
+    urls = (_web_url(href, base_url) for href in hrefs)
     return list(dict.fromkeys(url for url in urls if url))
 
 

@@ -134,7 +134,8 @@ def _read_entry(elem: lxml.etree._Element, kind: str, base_url: str,
     True when the entry's link was refused (not http(s))."""
     name = _local(elem.tag)
     if kind in ("urlset", "sitemapindex"):
-        if name not in ("url", "sitemap") or _local(elem.getparent().tag) != kind:
+        parent = elem.getparent()  # None for an entry cut loose by libxml2's recovery
+        if name not in ("url", "sitemap") or parent is None or _local(parent.tag) != kind:
             return False
         href = _child_text(elem, "loc")
         url = _web_url(href, base_url) if href else None
@@ -201,7 +202,8 @@ def listing_links(body: bytes | str, base_url: str) -> list[str]:
         doc = lxml.html.fromstring(body, base_url=base_url)
     except (lxml.etree.ParserError, ValueError):
         return []
-    urls = (_web_url(str(href), base_url) for href in doc.xpath("//a/@href"))
+    hrefs = dict.fromkeys(str(href) for href in doc.xpath("//a/@href"))  # each once
+    urls = (_web_url(href, base_url) for href in hrefs)
     return list(dict.fromkeys(url for url in urls if url))
 
 

@@ -190,6 +190,12 @@ class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     page, which nothing else here decodes) to look at its first 4,096 characters."""
 
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        try:
+            return self._refreshed(request, response)
+        except ValueError:  # a <base href> or refresh URL w3lib refuses ("http://[::1/")
+            return response
+
+    def _refreshed(self, request: Any, response: Any) -> Any:
         if response.headers.get("Content-Encoding") and declared_html(response):
             try:  # an article page left encoded for the cleaning worker
                 body = gunzip_head(response.body, _META_REFRESH_BYTES)

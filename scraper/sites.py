@@ -113,6 +113,8 @@ def load_sites(path: str | Path) -> SitesConfig:
         raise ConfigError(f"{path}: sites file not found") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read sites file: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise ConfigError(f"{path}: cannot read sites file: nested too deeply") from None
     return parse_sites(data, path)
 
 
@@ -197,9 +199,7 @@ def _parse_site(raw: dict[str, Any], where: str) -> Site:
         raise ConfigError(f"{where}: give at least one of feeds, sitemaps, listings")
     for key, values in urls.items():
         for url in values:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname \
-                    or url_port(url) is None:
+            if not _is_web_url(url):
                 raise ConfigError(f"{where}: {key} entry {url!r} is not an http(s) URL")
     site = Site(
         name=name,
@@ -213,6 +213,15 @@ def _parse_site(raw: dict[str, Any], where: str) -> Site:
         if not on_domains(url, site.domains):
             raise ConfigError(f"{where}: start URL {url} is outside domains {domains}")
     return site
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1/": urllib refuses a broken IPv6 host
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) \
+        and url_port(url) is not None
 
 
 def _pattern(value: Any, where: str) -> UrlPattern | None:

@@ -60,7 +60,7 @@ def _loads(text: str) -> Any:
     for attempt in (text, _TRAILING_COMMA.sub(r"\1", text)):
         try:
             return json.loads(attempt, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested ~1,000 deep
             continue
     return None
 
@@ -86,9 +86,12 @@ def _types(node: dict) -> set[str]:
     return {str(v).rsplit("/", 1)[-1].lower() for v in values if v}
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, depth: int = 0) -> str | None:
     if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str | int | float) or _text(v)), None)
+        if depth > 6:  # lists nested hundreds deep: a RecursionError otherwise
+            return None
+        value = next((v for v in value
+                      if isinstance(v, str | int | float) or _text(v, depth + 1)), None)
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("text")
     if isinstance(value, str | int | float) and str(value).strip():

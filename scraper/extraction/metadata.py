@@ -411,6 +411,13 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
     return language.guess(sample)
 
 
+def _canonical(url: str, href: str | None) -> str | None:
+    try:
+        return urljoin(url, href.strip()) if href else None
+    except ValueError:  # "http://[::1/": urllib refuses a broken IPv6 host
+        return None
+
+
 def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
     """All metadata of one parsed page; missing fields are None or empty lists."""
     metas = _meta_map(tree)
@@ -440,7 +447,7 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
         description=fold(descriptions[0]) if descriptions else None,
         tags=_tags(metas, ld),
         language=_language(tree, metas, ld, title),
-        canonical_url=urljoin(url, canonical.strip()) if canonical else None,
+        canonical_url=_canonical(url, canonical),
         site_name=fold(site_name) if site_name else None,
         source_credit=_credit(tree, metas, ld),
     )

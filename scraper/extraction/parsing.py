@@ -21,6 +21,8 @@ import lxml.html
 from lxml.html.builder import E
 from trafilatura.utils import load_html
 
+from ainews.scraper.extraction.errors import TooComplex
+
 logger = logging.getLogger(__name__)
 
 #: Characters XML (and so every lxml text node) refuses: C0 controls except tab, line
@@ -36,14 +38,23 @@ _C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _FORM_FEED = frozenset({"\x0c", "&#12;", "&#x0c;", "&#x0C;", "&#xc;", "&#xC;"})
 #: An XML declaration before the markup (XHTML pages): lxml refuses a ``str`` with one.
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
-#: Markup dropped with its content, then any tag, for the plain re-parse.
-_INVISIBLE = re.compile(r"<(head|script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->",
-                        re.IGNORECASE | re.DOTALL)
+#: Markup dropped with its content (opening, then closing), then any tag, for the plain
+#: re-parse.
+_INVISIBLE = re.compile(r"<(head|script|style|noscript|template)\b|<!--", re.IGNORECASE)
+_INVISIBLE_END = {tag: re.compile(rf"</{tag}\s*>", re.IGNORECASE)
+                  for tag in ("head", "script", "style", "noscript", "template")} | {
+                      None: re.compile("-->")}
 _TAG = re.compile(r"<[^>]*>")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+#: libxml2's error when it stops at a limit (256 nested elements, a 10 MB text node).
+_RESOURCE_LIMIT = lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT
+#: How deep a page's elements may nest once parsed without libxml2's limit: readability
+#: and jusText (inside trafilatura) spend time quadratic in depth (a page of 8,000 nested
+#: <div>s took 12 s, 2,000 took 0.2 s).
+MAX_DEPTH = 2_000
 
 
-def _html_parser() -> lxml.html.HTMLParser:
+def _html_parser(huge_tree: bool = False) -> lxml.html.HTMLParser:
     """lxml.html's parser with the element class chosen in C: every element is an
     ``HtmlElement`` (no ``FormElement``/``InputElement`` extras, which we never use).
     lxml.html's default lookup calls Python for each element proxy; walking a 4,000-element
@@ -56,7 +67,8 @@ def _html_parser() -> lxml.html.HTMLParser:
     than encoding the text and parsing the bytes (the same trees on every benchmark page).
     The declared encoding overrides any ``<meta charset>`` in the page, which was decoded
     before; a ``str`` is read the same way."""
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8")
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, encoding="utf-8",
+                                  huge_tree=huge_tree)
     parser.set_element_class_lookup(lxml.etree.ElementDefaultClassLookup(
         element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
         pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
@@ -121,7 +133,28 @@ def _has_body_text(tree: lxml.html.HtmlElement | None) -> bool:
 def plain_text(text: str) -> str:
     """The page's text without markup, <head>, scripts and styles: lines, a blank line
     between paragraphs."""
-    return html.unescape(_TAG.sub("\n", _INVISIBLE.sub("", text))).strip()
+    text = _without_invisible(text)
+    end = text.rfind(">") + 1  # no tag can end after the last ">"
+    return html.unescape(_TAG.sub("\n", text[:end]) + text[end:]).strip()
+
+
+def _without_invisible(text: str) -> str:
+    """``text`` without <head>, <script>, <style>, <noscript>, <template> elements and
+    comments, each up to its first end tag; an element never closed is kept. A regex with
+    ``.*?`` did the same in time quadratic in unclosed openings (5,000 stray ``<head>``s
+    in a 280 KB page: 8 s); here a failed search for an end is not repeated."""
+    kept, start, at, unclosed = [], 0, 0, set()
+    while match := _INVISIBLE.search(text, at):
+        name = match.group(1).lower() if match.group(1) else None
+        end = None if name in unclosed else _INVISIBLE_END[name].search(text, match.end())
+        if end is None:
+            unclosed.add(name)
+            at = match.start() + 1
+            continue
+        kept.append(text[start:match.start()])
+        start = at = end.end()
+    kept.append(text[start:])
+    return "".join(kept)
 
 
 def plain_tree(text: str, head: lxml.html.HtmlElement | None = None) -> lxml.html.HtmlElement:
@@ -136,10 +169,26 @@ def plain_tree(text: str, head: lxml.html.HtmlElement | None = None) -> lxml.htm
 def _lxml_parse(raw: bytes) -> lxml.html.HtmlElement | None:
     """lxml's tree of a cleaned page's UTF-8 bytes, or None."""
     try:
-        return lxml.html.document_fromstring(raw, parser=_parser())
+        tree = lxml.html.document_fromstring(raw, parser=_parser())
     except (lxml.etree.ParserError, ValueError) as error:
         logger.debug("lxml could not parse the page: %s", error)
         return None
+    last = _parser().error_log.last_error
+    return _deep_parse(raw) if last is not None and last.type == _RESOURCE_LIMIT else tree
+
+
+def _deep_parse(raw: bytes) -> lxml.html.HtmlElement:
+    """The tree of a page libxml2 stopped reading at its depth limit (256 open elements:
+    unclosed ``<div>``s or ``<font>``s), which lost all the text after that point: parsed
+    again without the limit. Deeper than :data:`MAX_DEPTH` is :class:`TooComplex`."""
+    tree = lxml.html.document_fromstring(raw, parser=_html_parser(huge_tree=True))
+    depth = deepest = 0
+    for event, _ in lxml.etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise TooComplex(f"elements nested {deepest:,} deep (limit {MAX_DEPTH:,})")
+    return tree
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:

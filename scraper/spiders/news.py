@@ -348,10 +348,13 @@ def _header(response: Response, name: str) -> str | None:
 
 
 def _next_page(response: Response) -> str | None:
-    href = response.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
-    if not href:
-        for link in response.xpath("//a[@href]"):
-            if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
-                href = link.xpath("@href").get()
-                break
-    return response.urljoin(href) if href else None
+    try:
+        href = response.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
+        if not href:
+            for link in response.xpath("//a[@href]"):
+                if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
+                    href = link.xpath("@href").get()
+                    break
+        return response.urljoin(href) if href else None
+    except ValueError:  # a <base href> or link w3lib refuses ("http://[::1/")
+        return None

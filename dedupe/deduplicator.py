@@ -59,7 +59,6 @@ once, as it would have measured it arriving after it: ``benchmarks/dedup_order.p
 
 from __future__ import annotations
 
-import copy
 import heapq
 import json
 import logging
@@ -381,7 +380,7 @@ class Deduplicator:
         if doc_id not in self._docs:
             self._docs[doc_id] = self.index.get(doc_id)
         stored = self._docs[doc_id]
-        return None if stored is None else copy.copy(stored)
+        return None if stored is None else stored.copy()
 
     def _forget(self, doc_id: str) -> None:
         if self._docs is not None:

@@ -57,6 +57,13 @@ class StoredDoc:
     via: str | None = None  # the member it was measured against, when not the canonical
     representative: bool = False  # one of its cluster's REPRESENTATIVES earliest members
 
+    def copy(self) -> StoredDoc:
+        """A shallow copy (``copy.copy``'s result, a third of its cost: the deduplicator
+        hands out ~10 a document)."""
+        new = object.__new__(StoredDoc)
+        new.__dict__.update(self.__dict__)
+        return new
+
     @property
     def is_canonical(self) -> bool:
         return self.cluster == self.id

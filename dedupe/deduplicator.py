@@ -59,7 +59,6 @@ once, as it would have measured it arriving after it: ``benchmarks/dedup_order.p
 
 from __future__ import annotations
 
-import copy
 import heapq
 import json
 import logging
@@ -281,17 +280,20 @@ class Deduplicator:
         # provisionally placed where it most likely ends (so its band keys are written once,
         # in the right key space): with an earlier canonical of the same body, else its own
         # canonical; _settle decides
-        provisional = doc.id
-        for other_id in sorted(self.index.candidates([], feats.body_hash, among="canonical")):
-            other = self._get(other_id)
-            if other is not None and other_id != doc.id and other.sort_key < sort_key:
-                provisional = other_id
+        earlier = [other_id for other_id in
+                   sorted(self.index.candidates([], feats.body_hash, among="canonical"))
+                   if other_id != doc.id and (other := self._get(other_id)) is not None
+                   and other.sort_key < sort_key]
+        provisional = earlier[-1] if earlier else doc.id
         stored = StoredDoc(id=doc.id, site=site, sort_key=sort_key, body_hash=feats.body_hash,
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
                            para_hashes=feats.para_hashes, band_keys=[], cluster=provisional,
                            relation=EXACT if provisional != doc.id else CANONICAL)
         self._put(stored)
         changed = self._count_paras(stored, +1)
+        if old is None and not changed and len(earlier) == 1 and \
+                self._join_exact(stored, feats.band_keys):
+            return self._changes()
         self._sign(stored, feats.band_keys)
         self._settle(place | changed, reopen | changed, partial)
         return self._changes()
@@ -378,7 +380,7 @@ class Deduplicator:
         if doc_id not in self._docs:
             self._docs[doc_id] = self.index.get(doc_id)
         stored = self._docs[doc_id]
-        return None if stored is None else copy.copy(stored)
+        return None if stored is None else stored.copy()
 
     def _forget(self, doc_id: str) -> None:
         if self._docs is not None:
@@ -476,20 +478,56 @@ class Deduplicator:
             counts.update(self.index.para_counts(scope, missing))
         return counts
 
+    def _join_exact(self, stored: StoredDoc, whole: tuple[int, ...] | None) -> bool:
+        """The exact-copy fast path of a new document provisionally placed with the one
+        earlier canonical holding its body (``_add``): place it there as ``_settle`` would,
+        without the walk, when that is provably all the walk would do; False (nothing
+        written) otherwise.
+
+        Proof, for a new document whose paragraph counts crossed no threshold (no other
+        document's view changed): ``_decide`` places it with that canonical (the identical
+        body comes first), as an exact member, not banded. Exact members are looked up by
+        no one but ``_update_representatives``: if the cluster already has
+        ``REPRESENTATIVES`` members before it, marked as such, the representatives do not
+        change, so no other document's candidates, placement or ``partial_of`` can
+        (``_set_partial`` re-checks the excerpts of the cluster on the same views and
+        roles as before: the same answer). The benchmark web is 95% such copies; a real
+        crawl has fewer, and every other case takes the full path."""
+        first = self.index.first_members(stored.cluster, REPRESENTATIVES)
+        if len(first) < REPRESENTATIVES or stored.id in first or \
+                set(first) != set(self.index.representatives(stored.cluster)):
+            return False
+        canonical = self._get(stored.cluster)
+        if canonical is not None and canonical.site == stored.site and \
+                np.array_equal(canonical.para_ends, stored.para_ends) and \
+                np.array_equal(canonical.para_hashes, stored.para_hashes) and \
+                np.array_equal(canonical.token_hashes, stored.token_hashes):
+            # the same view (same site, paragraphs and tokens), so the same keys: a
+            # document's keys are those of its current view (_count_paras re-signs every
+            # holder of a paragraph that becomes or stops being site boilerplate)
+            stored.band_keys = list(canonical.band_keys)
+        else:
+            stored.band_keys = self._band_keys(stored, whole)
+        stored.score = stored.share_self = stored.share_other = 1_000_000  # as _place's
+        self._put(stored)
+        return True
+
     def _sign(self, stored: StoredDoc, whole: tuple[int, ...] | None = None) -> None:
         """Compute and store a document's band keys from its content shingles (``whole``:
         its keys with no paragraph left out, ``Features.band_keys``, if computed)."""
+        self._represented_cache.pop(stored.id, None)
+        stored.band_keys = self._band_keys(stored, whole)
+        self._put(stored)
+
+    def _band_keys(self, stored: StoredDoc, whole: tuple[int, ...] | None) -> list[int]:
+        """A document's band keys under its current view (``_sign``)."""
         p = self.params
         self._views.pop(stored.id, None)
-        self._represented_cache.pop(stored.id, None)
         view = self._view(stored)
-        content = view.shingles
         if whole is not None and view.n_tokens == stored.token_hashes.size and \
                 (p.shingle_size, p.num_perm, p.seed, p.bands, p.rows) == _DEFAULT_SIGNATURE:
-            stored.band_keys = list(whole)  # nothing left out: the keys of the whole text
-        else:
-            stored.band_keys = lsh.document_keys(content, p.num_perm, p.seed, p.bands, p.rows)
-        self._put(stored)
+            return list(whole)  # nothing left out: the keys of the whole text
+        return lsh.document_keys(view.shingles, p.num_perm, p.seed, p.bands, p.rows)
 
     def _settle(self, place: set[str], reopen: set[str], partial: set[str]) -> None:
         """Re-place documents in sort order until nothing else can change (module docstring).

@@ -57,6 +57,13 @@ class StoredDoc:
     via: str | None = None  # the member it was measured against, when not the canonical
     representative: bool = False  # one of its cluster's REPRESENTATIVES earliest members
 
+    def copy(self) -> StoredDoc:
+        """A shallow copy (``copy.copy``'s result, a third of its cost: the deduplicator
+        hands out ~10 a document)."""
+        new = object.__new__(StoredDoc)
+        new.__dict__.update(self.__dict__)
+        return new
+
     @property
     def is_canonical(self) -> bool:
         return self.cluster == self.id
@@ -377,19 +384,27 @@ class SQLiteIndex:
             known.update((r[0], (r[1], r[2])) for r in self.conn.execute(
                 f"SELECT hash, n, docs FROM dedupe_para WHERE site = ? AND hash IN ({marks})",
                 (scope, *chunk)))
-        counts, inserts, updates = {}, [], []
+        counts, inserts, listed, counted = {}, [], [], []
         for key in keys:
             if key in known:
                 n, docs = known[key][0] + 1, known[key][1]
-                # the holders are listed while they are few
-                updates.append((n, docs + rowid if n <= PARA_DOCS_KEPT else docs, scope, key))
+                if n <= PARA_DOCS_KEPT:  # the holders are listed while they are few
+                    listed.append((n, docs + rowid, scope, key))
+                else:
+                    counted.append(key)
             else:
                 n = 1
                 inserts.append((scope, key, n, rowid))
             counts[key & ((1 << 64) - 1)] = n
-        self.conn.executemany("INSERT INTO dedupe_para VALUES (?, ?, ?, ?)", inserts)
-        self.conn.executemany("UPDATE dedupe_para SET n = ?, docs = ? WHERE site = ? AND hash = ?",
-                              updates)
+        if inserts:
+            self.conn.executemany("INSERT INTO dedupe_para VALUES (?, ?, ?, ?)", inserts)
+        if listed:
+            self.conn.executemany(
+                "UPDATE dedupe_para SET n = ?, docs = ? WHERE site = ? AND hash = ?", listed)
+        for start in range(0, len(counted), 500):  # past the list: one statement, count only
+            chunk = counted[start : start + 500]
+            self.conn.execute("UPDATE dedupe_para SET n = n + 1 WHERE site = ? AND hash IN"
+                              f" ({','.join('?' * len(chunk))})", (scope, *chunk))
         return counts
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:

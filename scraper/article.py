@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -60,8 +60,11 @@ class Article:
 
     def to_row(self) -> dict[str, Any]:
         """The article as a flat row (lists as JSON) for SQLite and exports."""
-        row = asdict(self)
+        row = {f.name: getattr(self, f.name) for f in _FIELDS}  # (asdict deep-copies)
         row["authors"] = json.dumps(self.authors, ensure_ascii=False)
         row["tags"] = json.dumps(self.tags, ensure_ascii=False)
         row["word_count"] = self.word_count
         return row
+
+
+_FIELDS = fields(Article)

@@ -81,18 +81,18 @@ class _Parser:
         return name
 
     def disjunction(self) -> str:
-        terms = [self.conjunction()]
-        while self.peek() == ("op", ("or",)):
-            self.at += 1
-            terms.append(self.conjunction())
-        return terms[0] if len(terms) == 1 else "(" + " or ".join(terms) + ")"
+        return self._chain("or", self.conjunction)
 
     def conjunction(self) -> str:
-        terms = [self.term()]
-        while self.peek() == ("op", ("and",)):
+        return self._chain("and", self.term)
+
+    def _chain(self, op: str, operand: Callable[[], str]) -> str:
+        """``operand (op operand)*`` as one Python expression."""
+        terms = [operand()]
+        while self.peek() == ("op", (op,)):
             self.at += 1
-            terms.append(self.term())
-        return terms[0] if len(terms) == 1 else "(" + " and ".join(terms) + ")"
+            terms.append(operand())
+        return terms[0] if len(terms) == 1 else "(" + f" {op} ".join(terms) + ")"
 
     def term(self) -> str:
         kind, values = self.peek()

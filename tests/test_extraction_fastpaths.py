@@ -11,7 +11,7 @@ import zstandard
 from ainews.dedupe import text as dedupe_text
 from ainews.scraper.extraction import lede, metadata, parsing
 from ainews.scraper.extraction.prune import prune_boilerplate
-from ainews.scraper.extraction.text import _word_count, norm, word_count
+from ainews.scraper.extraction.text import _word_count, norm, word_count, words
 from ainews.scraper.storage.rawpages import RAW_ZSTD_LEVEL, compress_raw, decompress_raw
 
 #: Texts in the scripts whose word rules differ: marks inside words (Hindi, Persian with
@@ -37,7 +37,11 @@ def test_opening_key_is_a_prefix_of_norm_at_every_cut(text: str) -> None:
 def test_word_count_cached_or_not_is_the_same() -> None:
     for text in TEXTS:
         assert word_count(text) == _word_count(text)
-        assert word_count(text * 400) == _word_count(text * 400)  # too long to be cached
+        assert word_count(text * 400) == _word_count(text * 400)  # the cache of long texts
+        assert norm(text * 400) == " ".join(words((text * 400).lower()))
+    longs = [text * 400 for text in TEXTS]
+    for text in longs + longs[::-1]:  # more long texts than the long cache holds, twice
+        assert word_count(text) == _word_count(text)
 
 
 def test_standfirst_found_after_long_blocks_and_stopped_by_the_first_paragraph() -> None:

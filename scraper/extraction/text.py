@@ -90,15 +90,17 @@ def words(text: str) -> list[str]:
 
 
 #: Texts up to this long are cached by ``norm`` and ``word_count``: the body stages compare
-#: each paragraph 3-4 times (headings, repeats, headline, labels, lede); a whole body is
-#: not kept.
+#: each paragraph 3-4 times (headings, repeats, headline, labels, lede). Longer texts (a
+#: whole body, or one 5 MB paragraph of a hostile page, sized ~7 times) share a cache of
+#: only ``_LONG_CACHED`` entries, so a worker keeps at most a few bodies.
 _NORM_CACHED_CHARS = 2000
+_LONG_CACHED = 4
 
 
 def norm(text: str) -> str:
     """Lower-case words joined by one space: the form in which paragraphs, headings,
     ledes and titles are compared (punctuation and spacing differences do not count)."""
-    return _norm(text) if len(text) > _NORM_CACHED_CHARS else _norm_cached(text)
+    return _norm_long(text) if len(text) > _NORM_CACHED_CHARS else _norm_cached(text)
 
 
 def _norm(text: str) -> str:
@@ -106,6 +108,7 @@ def _norm(text: str) -> str:
 
 
 _norm_cached = lru_cache(maxsize=2048)(_norm)
+_norm_long = lru_cache(maxsize=_LONG_CACHED)(_norm)
 
 
 def tokens(text: str) -> list[str]:
@@ -115,7 +118,8 @@ def tokens(text: str) -> list[str]:
 
 def word_count(text: str) -> float:
     """The size of ``text`` in English-word equivalents (see the module docstring)."""
-    return _word_count(text) if len(text) > _NORM_CACHED_CHARS else _word_count_cached(text)
+    return _word_count_long(text) if len(text) > _NORM_CACHED_CHARS \
+        else _word_count_cached(text)
 
 
 def _word_count(text: str) -> float:
@@ -133,6 +137,7 @@ def _word_count(text: str) -> float:
 #: The paragraph rules, repeats, lede and choice of text each size the same paragraphs
 #: (5-6 counts of most of them): cached as ``norm`` is.
 _word_count_cached = lru_cache(maxsize=2048)(_word_count)
+_word_count_long = lru_cache(maxsize=_LONG_CACHED)(_word_count)
 
 
 def ends_sentence(text: str) -> bool:

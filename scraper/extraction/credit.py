@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from ainews.scraper.extraction.text import norm, word_count
+from ainews.scraper.urls import host_of
 
 #: The lead-ins that credit another outlet, in the languages of our sources.
 _LEAD_IN = (
@@ -54,10 +54,7 @@ _ORIGIN = re.compile(r"\b(?:originally|first) (?:published|posted|appeared)\b|"
 def own_names(url: str, site_name: str | None) -> tuple[str, ...]:
     """The site's own names, squashed ("mediaindonesia", "examplemedia"): a copyright
     line naming one of them is the site's footer, not a credit of the article."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # "http://[::1/" (a WARC record's URI): urllib refuses it
-        host = ""
+    host = host_of(url)
     labels = [label for label in host.split(".")[:-1] if len(label) > 2 and label != "www"]
     names = [*labels, norm(site_name or "")]
     return tuple(name.replace(" ", "") for name in names if name)

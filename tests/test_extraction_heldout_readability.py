@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import lxml.html
+
 from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.headings import restore_headings
 
 URL = "https://stories.example.org/2026/05/12/the-copyist.html"
 TITLE = "The copyist who would prefer not to"
@@ -40,3 +43,16 @@ def test_a_popup_button_after_a_sentence_is_still_dropped():
     body = extract(_page([*FILLER, closing]), URL).body
     assert "would prefer not to." in body
     assert "Subscribe" not in body
+
+
+def test_a_section_heading_after_a_box_inside_the_text_is_put_back():
+    """A related-links box between the text and a section heading: the heading still sits
+    between two paragraphs of its own block, so an extraction that lost it gets it back
+    (the last <p> before the heading is the box's link, in another block)."""
+    box = ('<div class="contextual-links"><h4></h4><p><a href="/other-story.html">'
+           'A closer look at old offices</a></p></div>')
+    root = lxml.html.fromstring(
+        f"<html><body><div class='text'><p>{FILLER[0]}</p><p>{FILLER[1]}</p>{box}"
+        f"<h3>But first: who was he?</h3><p>{FILLER[2]}</p></div></body></html>")
+    assert restore_headings(root, FILLER) == [
+        FILLER[0], FILLER[1], "But first: who was he?", FILLER[2]]

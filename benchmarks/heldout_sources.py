@@ -142,7 +142,7 @@ READABILITY_NOT_A_BYLINE = frozenset({"AUTHORING"})
 #: "Vladi mir", and ``\\w+`` would cut the word in two in the truth only.
 _SOFT_HYPHEN = "\u00ad"
 
-_BYLINE_LEAD = re.compile(r"^\s*by\s+", re.IGNORECASE)
+_BYLINE_LEAD = re.compile(r"^\s*(?:by|par|von|por)\s+", re.IGNORECASE)
 #: A byline goes on with a date or a role after one of these; the name is before.
 _BYLINE_END = re.compile(r"\s+[-\u2014|]\s*|\s*[\u2014,\n]")
 

@@ -174,8 +174,9 @@ def _inside_sentence(el: lxml.html.HtmlElement) -> bool:
     after = (el.tail or "").lstrip()
     if after[:1].islower():
         return True
-    previous = el.getprevious()
-    before = (previous.tail if previous is not None else el.getparent().text) or ""
+    previous, parent = el.getprevious(), el.getparent()
+    before = (previous.tail if previous is not None
+              else parent.text if parent is not None else None) or ""
     return bool(_SENTENCE_BEFORE.search(before) and _SENTENCE_AFTER.match(after))
 
 

@@ -56,3 +56,29 @@ def test_a_section_heading_after_a_box_inside_the_text_is_put_back():
         f"<h3>But first: who was he?</h3><p>{FILLER[2]}</p></div></body></html>")
     assert restore_headings(root, FILLER) == [
         FILLER[0], FILLER[1], "But first: who was he?", FILLER[2]]
+
+
+def _blog_post(aside: str, after: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in FILLER)
+    return (f"<html><head><title>{TITLE}</title></head><body><header><h1>A writer's notes"
+            f"</h1></header><article itemscope itemtype='http://schema.org/BlogPosting'>"
+            f"<h2 itemprop='headline'>{TITLE}</h2><section>{body}</section>"
+            f"<aside>{aside}</aside></article>{after}</body></html>")
+
+
+_AUTHOR = ('<p><span itemprop="author" itemscope itemtype="http://schema.org/Person">'
+           '<span itemprop="name">{}</span></span> - 2013-09-29</p>')
+
+
+def test_the_article_items_author_in_its_aside_is_the_author():
+    """Microdata says whose article it is: the ``itemprop=author`` of the page's article
+    item, even in an <aside> of the article, where other bylines are not trusted."""
+    assert extract(_blog_post(_AUTHOR.format("Nicolas Martin")), URL).authors == [
+        "Nicolas Martin"]
+
+
+def test_an_author_in_an_aside_of_another_item_is_not():
+    other = ("<aside><div itemscope itemtype='http://schema.org/BlogPosting'>"
+             "<a href='/other.html'>Another post</a>" + _AUTHOR.format("Paul Other")
+             + "</div></aside>")
+    assert extract(_blog_post("<p>Filed under notes</p>", after=other), URL).authors == []

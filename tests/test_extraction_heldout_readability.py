@@ -7,6 +7,7 @@ import lxml.html
 
 from ainews.scraper.extraction import extract
 from ainews.scraper.extraction.headings import restore_headings
+from ainews.scraper.extraction.prune import prune_boilerplate
 
 URL = "https://stories.example.org/2026/05/12/the-copyist.html"
 TITLE = "The copyist who would prefer not to"
@@ -82,3 +83,45 @@ def test_an_author_in_an_aside_of_another_item_is_not():
              "<a href='/other.html'>Another post</a>" + _AUTHOR.format("Paul Other")
              + "</div></aside>")
     assert extract(_blog_post("<p>Filed under notes</p>", after=other), URL).authors == []
+
+
+def _teaser_page(story: str) -> lxml.html.HtmlElement:
+    teasers = "".join(
+        f"<div class='block'><h4><strong>Opinion</strong> <a href='/col-{i}.html'>{head}"
+        f"</a></h4><p>{summary}</p></div>" for i, (head, summary) in enumerate([
+            ("Lasting legacy", "A prime minister remembered for reforms and his quarrels."),
+            ("Wave of stupidity", "How absurd ideas capture the imagination of so many."),
+            ("Own backyard", "Why local issues should come before posturing abroad."),
+        ]))
+    return lxml.html.fromstring(
+        f"<html><body><div id='story'><div class='story-body'><h1>{TITLE}</h1>{story}</div>"
+        f"<div class='group'><h2>Other columns</h2><div class='items'>{teasers}</div></div>"
+        f"</div></body></html>")
+
+
+def test_a_block_of_teasers_after_the_text_is_pruned():
+    """"Other columns" under the story: items of a headline linking to another article and
+    its summary, each in a block of its own, repeated: teasers, whatever their class."""
+    root = _teaser_page("".join(f"<p>{p}</p>" for p in FILLER))
+    prune_boilerplate(root)
+    text = root.text_content()
+    assert FILLER[2] in text
+    assert "posturing" not in text and "Wave of stupidity" not in text
+
+
+def test_sections_of_an_article_with_linked_headings_stay():
+    """Sections side by side in one block, each under a heading that links to a topic."""
+    sections = "".join(f"<h3><a href='/topic-{i}.html'>Part {i}</a></h3><p>{p}</p>"
+                       for i, p in enumerate(FILLER))
+    root = lxml.html.fromstring(f"<html><body><article><h1>{TITLE}</h1><div>{sections}</div>"
+                                f"</article></body></html>")
+    prune_boilerplate(root)
+    assert all(p in root.text_content() for p in FILLER)
+    assert "Part 2" in root.text_content()
+
+
+def test_teasers_that_are_most_of_the_page_stay():
+    """The share guard: a block of teasers holding most of the page's text is kept."""
+    root = _teaser_page("<p>A short note.</p>")
+    prune_boilerplate(root)
+    assert "posturing" in root.text_content()

@@ -82,7 +82,7 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
            "blockquote", "pre", "section", "article", "td", "th", "dd", "dt", "figcaption"}
 
 
-def _fragment_text(fragment: str) -> str:
+def fragment_text(fragment: str) -> str:
     """Text of an HTML fragment with a line break after each block element."""
     root = lxml.html.fromstring(fragment)
     for el in root.iter():
@@ -95,7 +95,7 @@ def _fragment_text(fragment: str) -> str:
 def readability_peer(html: bytes, url: str) -> str:
     from readability import Document
 
-    return _fragment_text(Document(html).summary(html_partial=True))
+    return fragment_text(Document(html).summary(html_partial=True))
 
 
 EXTRACTORS: dict[str, Extractor] = {

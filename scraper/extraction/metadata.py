@@ -187,6 +187,21 @@ def _in_off_article(element: lxml.html.HtmlElement) -> bool:
     return bool(tags & OFF_ARTICLE) or ("header" in tags and not tags & {"article", "main"})
 
 
+#: Microdata items that are an article (schema.org Article, NewsArticle, BlogPosting, ...).
+_ARTICLE_ITEMS = lxml.etree.XPath(
+    '//*[@itemscope][contains(@itemtype, "Article") or contains(@itemtype, "Posting")]')
+
+
+def _main_item_author(tree: Html, el: Html) -> bool:
+    """``el`` is the ``itemprop="author"`` of the page's first article item (microdata):
+    the article's own credit even in an <aside> or <footer> of the article."""
+    if el.get("itemprop") != "author":
+        return False
+    item = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+    items = _ARTICLE_ITEMS(tree)
+    return item is not None and bool(items) and item is items[0]
+
+
 def _first_date(values: Iterable[str | None]) -> dates.datetime | None:
     for value in values:
         if parsed := dates.plausible(dates.parse_date(value)):
@@ -257,7 +272,7 @@ def _byline_nodes(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None)
     order = {el: i for i, el in enumerate(tree.iter())}
     nodes = [el for el in _BYLINE_NODES(tree)[:MAX_BYLINE_NODES]
              if el.tag not in NOT_TEXT and not NOT_BYLINE.search(el.get("class") or "")
-             and not _in_off_article(el)]
+             and (not _in_off_article(el) or _main_item_author(tree, el))]
     start = order.get(h1, 0)
     for el in list(order)[start:start + BY_LINE_WINDOW]:
         if el.tag in BY_LINE_TAGS and BY_LINE.match(el.text or ""):

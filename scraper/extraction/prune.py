@@ -2,8 +2,9 @@
 article, and never the article itself.
 
 A block is boilerplate by its tag (forms, navigation, asides, ...), by a class/id name that
-is a boilerplate word ("comments", "related-posts"), by being hidden, or as a list of
-links to other pages (every item a link, most of its text linked). Two guards keep
+is a boilerplate word ("comments", "related-posts"), by being hidden, as a list of
+links to other pages (every item a link, most of its text linked), or as a block of
+teasers (three or more items, each under a headline linking to another page). Two guards keep
 the article:
 - a block holding a large share of the page's text, in <p>s or not, is kept whatever its
   tag or class says (a ``<form>`` wrapping the page, ``<div class="post has-comments">``);
@@ -69,6 +70,14 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 def _humps(name: str) -> str:
     """``name`` with its camelCase humps split by "-" ("inline-Signup")."""
     return name if name.islower() else _CAMEL.sub("-", name)
+#: Phrasing elements: one inside a sentence carries words of that sentence.
+_INLINE = frozenset(("a", "span", "em", "strong", "b", "i", "abbr", "dfn", "cite", "q",
+                     "mark", "small", "u", "font"))
+#: Text before an inline element that a sentence goes on from: a word, perhaps a comma or
+#: an opening quote; not a full stop (a label or button after a sentence).
+_SENTENCE_BEFORE = re.compile(r"\w[\s,;:(\"'\u201c\u2018]*$")
+#: Text after it that goes on with a word, perhaps after punctuation.
+_SENTENCE_AFTER = re.compile(r"[\s,.;:!?)\"'\u201d\u2019-]*\w")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 #: Utility classes that hide a block from the eye (browser warnings, screen-reader hints).
 #: Not "d-none" or "is-hidden": a layout shows them again on wide screens or on a click.
@@ -153,8 +162,23 @@ def _has_boilerplate_name(el: lxml.html.HtmlElement, tag: str, cls: str | None) 
         return False
     if not any(boilerplate_name(n) for n in f"{cls or ''} {ident or ''}".split()):
         return False
+    if tag in _INLINE and _inside_sentence(el):
+        return False  # a glossary note or tooltip link: its words are the sentence's
     # a sub-heading's anchor ("nav_..."): article text, whatever its class
     return tag not in _HEADINGS and not any(a.tag in _HEADINGS for a in el.iterancestors())
+
+
+def _inside_sentence(el: lxml.html.HtmlElement) -> bool:
+    """A sentence runs through ``el``: the text after it goes on in lower case ("<a
+    class="popup">I</a> am a man"), or the text before it ends in a word (no full stop)
+    and the text after goes on with words ("a <a class="tooltip">rather elderly</a> man,")."""
+    after = (el.tail or "").lstrip()
+    if after[:1].islower():
+        return True
+    previous, parent = el.getprevious(), el.getparent()
+    before = (previous.tail if previous is not None
+              else parent.text if parent is not None else None) or ""
+    return bool(_SENTENCE_BEFORE.search(before) and _SENTENCE_AFTER.match(after))
 
 
 def _hidden_by_style(el: lxml.html.HtmlElement) -> bool:
@@ -262,12 +286,39 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
                     kept.append(el)
     for el in kept:
         _reveal(el)
+    doomed += [group for group in _teaser_groups(body) if small(group)]
     for el in doomed:
         el = _outermost_wrapper(el, body)
         parent = el.getparent()
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
     return total_prose
+
+
+#: Items in a block of teasers: a heading linking to another article, then its summary.
+_TEASER_ITEMS = 3
+
+
+def _is_teaser_heading(h: lxml.html.HtmlElement) -> bool:
+    """A heading whose text is mostly a link to another page (a kicker may precede it)."""
+    text = len("".join(h.text_content().split()))
+    linked = sum(len("".join(a.text_content().split())) for a in h.iter("a")
+                 if (a.get("href") or "#")[:1] != "#")
+    return text > 0 and linked * 2 >= text
+
+
+def _teaser_groups(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Blocks of at least three items, each item an element of its own holding a teaser
+    heading ("Other columns": headline link + summary, repeated). A list of sections in
+    the article has its headings side by side in one block, so it is never one."""
+    items: dict[lxml.html.HtmlElement, set] = {}
+    for h in body.iter("h2", "h3", "h4", "h5", "h6"):
+        item = h.getparent()
+        group = item.getparent() if item is not None else None
+        if group is not None and item is not body and _is_teaser_heading(h):
+            items.setdefault(group, set()).add(item)
+    return [group for group, found in items.items()
+            if len(found) >= _TEASER_ITEMS and group is not body]
 
 
 def _next_element(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:

@@ -70,6 +70,8 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 def _humps(name: str) -> str:
     """``name`` with its camelCase humps split by "-" ("inline-Signup")."""
     return name if name.islower() else _CAMEL.sub("-", name)
+
+
 #: Phrasing elements: one inside a sentence carries words of that sentence.
 _INLINE = frozenset(("a", "span", "em", "strong", "b", "i", "abbr", "dfn", "cite", "q",
                      "mark", "small", "u", "font"))

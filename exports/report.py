@@ -7,6 +7,7 @@ data-points=N>``; ``N`` is the number of data points drawn (0 shows "no data").
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
@@ -91,7 +92,29 @@ def _horizontal_bars(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def stories_per_day(conn: sqlite3.Connection) -> Plot:
+Draw = Callable[[sqlite3.Connection], tuple[Figure, int]]
+
+
+def plot(title: str, caption: str) -> Callable[[Draw], Callable[[sqlite3.Connection], Plot]]:
+    """Make a drawing function (its figure and how many data points it drew) the plot
+    named after it, with this title and caption."""
+
+    def wrap(draw: Draw) -> Callable[[sqlite3.Connection], Plot]:
+        @functools.wraps(draw)
+        def make(conn: sqlite3.Connection) -> Plot:
+            fig, points = draw(conn)
+            return Plot(draw.__name__, title, caption, _svg(fig), points)
+
+        return make
+
+    return wrap
+
+
+@plot(
+    "Stories per day, per site",
+    "Articles by publication day (UTC), one colour per site.",
+)
+def stories_per_day(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """Articles per publication day, stacked by site."""
     rows = conn.execute(
         "SELECT substr(published_at, 1, 10) AS day, site, count(*) FROM articles "
@@ -112,16 +135,14 @@ def stories_per_day(conn: sqlite3.Connection) -> Plot:
         ax.legend(fontsize="small")
     else:
         _empty(ax, "dated articles")
-    return Plot(
-        "stories_per_day",
-        "Stories per day, per site",
-        "Articles by publication day (UTC), one colour per site.",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def most_spread(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "The most-spread stories",
+    f"The {TOP_STORIES} stories carried by the most sites (bars: sites; thin bars: copies).",
+)
+def most_spread(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """The stories carried by the most sites."""
     rows = conn.execute(
         "SELECT title, site_count, size FROM story_spread WHERE size > 1 "
@@ -135,16 +156,15 @@ def most_spread(conn: sqlite3.Connection) -> Plot:
         ax.legend(fontsize="small")
     else:
         _empty(ax, "story carried twice")
-    return Plot(
-        "most_spread",
-        "The most-spread stories",
-        f"The {TOP_STORIES} stories carried by the most sites (bars: sites; thin bars: copies).",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def time_to_copy(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "Time from first publication to each copy",
+    "Each dot is a copy of a recent story, placed at the hours it appeared after the "
+    "story's first publication, coloured by the site that carried it.",
+)
+def time_to_copy(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """For each story with copies: hours from its first publication to each copy."""
     rows = conn.execute(
         """SELECT s.title, a.site,
@@ -170,17 +190,14 @@ def time_to_copy(conn: sqlite3.Connection) -> Plot:
         ax.legend(fontsize="small")
     else:
         _empty(ax, "copies")
-    return Plot(
-        "time_to_copy",
-        "Time from first publication to each copy",
-        "Each dot is a copy of a recent story, placed at the hours it appeared after the "
-        "story's first publication, coloured by the site that carried it.",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def sources_credited(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "Sources credited",
+    'Agencies and outlets named as the source ("Source: Reuters"), by stories.',
+)
+def sources_credited(conn: sqlite3.Connection) -> tuple[Figure, int]:
     rows = conn.execute(
         "SELECT source_credit, count(DISTINCT cluster_id) AS stories FROM articles "
         "WHERE source_credit IS NOT NULL GROUP BY source_credit "
@@ -191,16 +208,14 @@ def sources_credited(conn: sqlite3.Connection) -> Plot:
         _horizontal_bars(ax, rows, "stories crediting it", [(1, {})])
     else:
         _empty(ax, "credited sources")
-    return Plot(
-        "sources_credited",
-        "Sources credited",
-        'Agencies and outlets named as the source ("Source: Reuters"), by stories.',
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def crawl_health(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "Crawl health per run",
+    f"The last {RUNS} runs: requests and errors (top), pages skipped by reason (bottom).",
+)
+def crawl_health(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """Per run: requests, skips stacked by reason, errors."""
     rows = conn.execute(
         "SELECT id, coalesce(requests, 0), skip_reasons, coalesce(errors, 0) FROM crawl_runs "
@@ -226,13 +241,7 @@ def crawl_health(conn: sqlite3.Connection) -> Plot:
     else:
         _empty(top, "crawl runs")
         bottom.set_axis_off()
-    return Plot(
-        "crawl_health",
-        "Crawl health per run",
-        f"The last {RUNS} runs: requests and errors (top), pages skipped by reason (bottom).",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
 PLOTS: tuple[Callable[[sqlite3.Connection], Plot], ...] = (

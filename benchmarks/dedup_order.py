@@ -143,20 +143,25 @@ class Counting:
 
     def __init__(self, package: ModuleType) -> None:
         self.module = importlib.import_module(package.__name__ + ".deduplicator")
+        measure = importlib.import_module(package.__name__ + ".verify").compare
         cls = self.module.Deduplicator
         self.compares = 0
         self.decisions = 0
-        self.saved = {"compare": (self.module, self.module.compare)}
-        self.saved.update((name, (cls, getattr(cls, name)))
-                          for name in ("_decide", "_reconsider") if hasattr(cls, name))
+        # the modules that call compare (one, or before the split of deduplicator.py, it)
+        self.measuring = [m for name, m in sorted(sys.modules.items())
+                          if name.startswith(package.__name__ + ".")
+                          and name != package.__name__ + ".verify"
+                          and getattr(m, "compare", None) is measure]
+        self.saved = {name: (cls, cls.__dict__.get(name), getattr(cls, name))
+                      for name in ("_decide", "_reconsider") if hasattr(cls, name)}
         inside = [False]
 
         def compare(a, b):  # noqa: ANN001, ANN202
             self.compares += 1
-            return self.saved["compare"][1](a, b)
+            return measure(a, b)
 
         def decider(name: str):  # noqa: ANN202
-            original = self.saved[name][1]
+            original = self.saved[name][2]
 
             def decide(dd, *args):  # noqa: ANN001, ANN002, ANN202
                 if inside[0]:
@@ -169,14 +174,20 @@ class Counting:
                     inside[0] = False
             return decide
 
-        self.module.compare = compare
+        self.measure = measure
+        for module in self.measuring:
+            module.compare = compare
         for name in self.saved:
-            if name != "compare":
-                setattr(cls, name, decider(name))
+            setattr(cls, name, decider(name))
 
     def restore(self) -> None:
-        for name, (owner, value) in self.saved.items():
-            setattr(owner, name, value)
+        for module in self.measuring:
+            module.compare = self.measure
+        for name, (owner, own, _) in self.saved.items():
+            if own is None:  # inherited: drop the wrapper
+                delattr(owner, name)
+            else:
+                setattr(owner, name, own)
 
 
 def run(package: ModuleType, docs: list[dict], cap: float | None = None,

@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ainews.dedupe.deduplicator import Deduplicator, Doc, Explanation
+from ainews.dedupe.deduplicator import Deduplicator, Doc
+from ainews.dedupe.explain import Explanation
 from ainews.dedupe.index import SQLiteIndex
 from ainews.dedupe.text import features
 

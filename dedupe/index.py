@@ -25,7 +25,7 @@ import numpy as np
 
 from ainews.dedupe.boilerplate import CORPUS
 
-# Placement.relation values (how a document relates to the one it was measured against).
+# StoredDoc.relation values (how a document relates to the one it was measured against).
 CANONICAL, NEAR_COPY, EXACT, EXCERPT = 0, 1, 2, 3
 
 
@@ -35,7 +35,7 @@ class StoredDoc:
 
     Placement: ``cluster`` is the id of the cluster's canonical (the document itself when
     it is one; "" while not yet placed); ``partial_of`` the canonical of the story a
-    canonical excerpt was taken from; ``relation`` (a ``Placement`` value), ``score``
+    canonical excerpt was taken from; ``relation`` (``CANONICAL`` ... ``EXCERPT``), ``score``
     and the two shares (millionths) say why, measured against ``cluster`` (a copy) or
     ``partial_of`` (an excerpt).
     """
@@ -123,21 +123,7 @@ class Index(Protocol):
         """How many documents of ``scope`` hold each paragraph hash."""
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
-        rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
-        keys = list(dict.fromkeys(_signed(h) for h in hashes))
-        counts = {}
-        for start in range(0, len(keys), 250):  # one upsert per 250 paragraphs
-            chunk = keys[start : start + 250]
-            rows = self.conn.execute(
-                "INSERT INTO dedupe_para (site, hash, n, docs) VALUES "
-                + ",".join("(?, ?, 1, ?)" for _ in chunk)
-                # the holders are listed while they are few
-                + " ON CONFLICT (site, hash) DO UPDATE SET n = n + 1, docs = CASE WHEN"
-                f" n < {PARA_DOCS_KEPT} THEN docs || excluded.docs ELSE docs END"
-                " RETURNING hash, n",
-                [v for key in chunk for v in (scope, key, rowid)])
-            counts.update((key & ((1 << 64) - 1), n) for key, n in rows)
-        return counts
+        """Count ``doc_id`` as a holder of each paragraph; returns the new counts."""
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         """Un-count ``doc_id``; returns the new counts."""
@@ -270,21 +256,17 @@ class SQLiteIndex:
         else:
             rowid = row[0]
             was_banded = row[2] != 0 or row[3] != EXACT
-            if _int_array(row[1]).tolist() == list(doc.band_keys) and row[2] == lead and \
-                    was_banded == doc.banded:
-                self.conn.execute(
-                    "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
-                    " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
-                    " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
-                    (*values, rowid))
-                return
-            if was_banded:
+            same_bands = _int_array(row[1]).tolist() == list(doc.band_keys) and \
+                row[2] == lead and was_banded == doc.banded
+            if was_banded and not same_bands:
                 self._delete_bands(rowid, _int_array(row[1]).tolist(), row[2])
             self.conn.execute(
                 "UPDATE dedupe_doc SET site=?, sort_key=?, body_hash=?, tokens=?, para_ends=?,"
                 " para_hashes=?, band_keys=?, cluster=?, lead=?, partial_of=?, relation=?,"
                 " score=?, share_self=?, share_other=?, via=? WHERE rowid = ?",
-                    (*values, rowid))
+                (*values, rowid))
+            if same_bands:
+                return  # its band rows stand as they are
         if doc.banded:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO dedupe_band (key, lead, doc) VALUES (?,?,?)",

@@ -50,20 +50,19 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a.reshape(1, -1), b.reshape(1, -1)
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
+#: MurmurHash3's finalisers ("fmix"): the word type, three right shifts, two multipliers.
+_FMIX64 = (np.uint64, (33, 33, 33), (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53))
+_FMIX32 = (np.uint32, (16, 13, 16), (0x85EBCA6B, 0xC2B2AE35))
 
 
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+def _fmix(h: np.ndarray, finaliser: tuple) -> np.ndarray:
+    """MurmurHash3's avalanche step on every word of ``h`` (``_FMIX64`` or ``_FMIX32``)."""
+    word, (s1, s2, s3), (m1, m2) = finaliser
+    h = h ^ (h >> word(s1))
+    h = h * word(m1)
+    h = h ^ (h >> word(s2))
+    h = h * word(m2)
+    return h ^ (h >> word(s3))
 
 
 def shingles(token_hashes: np.ndarray, size: int = SHINGLE_SIZE) -> np.ndarray:
@@ -78,7 +77,7 @@ def shingles(token_hashes: np.ndarray, size: int = SHINGLE_SIZE) -> np.ndarray:
     h = t[:n].copy()
     for i in range(1, size):
         h = h * _MIX_1 + (t[i : i + n] ^ _MIX_2)
-    return (_fmix64(h) >> np.uint64(32)).astype(np.uint32)
+    return (_fmix(h, _FMIX64) >> np.uint64(32)).astype(np.uint32)
 
 
 def minhash(shingle_hashes: np.ndarray, num_perm: int = NUM_PERM, seed: int = SEED) -> np.ndarray:
@@ -89,7 +88,7 @@ def minhash(shingle_hashes: np.ndarray, num_perm: int = NUM_PERM, seed: int = SE
         return np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
     a, b = permutations(num_perm, seed)
     # One (n_shingles, num_perm) matrix; the minimum down each column is one permutation's.
-    values = _fmix32(shingle_hashes).reshape(-1, 1) * a
+    values = _fmix(shingle_hashes, _FMIX32).reshape(-1, 1) * a
     values += b
     return values.min(axis=0)
 

@@ -7,15 +7,17 @@ data-points=N>``; ``N`` is the number of data points drawn (0 shows "no data").
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
 import logging
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -60,12 +62,59 @@ def _figure(height: float = HEIGHT) -> tuple[Figure, object]:
     return fig, fig.add_subplot()
 
 
+def _height(rows: int, per_row: float = 0.4) -> float:
+    """Inches for a plot of ``rows`` horizontal bars or rows of dots."""
+    return max(2.5, per_row * rows + 1)
+
+
 def _empty(ax: object, what: str) -> None:
     ax.text(0.5, 0.5, f"no {what} yet", ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
 
 
-def stories_per_day(conn: sqlite3.Connection) -> Plot:
+def _stacked_bars(ax: object, x: Sequence[object], series: Iterable[tuple[str, list[int]]]) -> None:
+    """One bar per ``x``, stacked from each ``(label, values)`` of ``series`` in order."""
+    base = [0] * len(x)
+    for label, values in series:
+        ax.bar(x, values, bottom=base, label=label)
+        base = [b + v for b, v in zip(base, values, strict=True)]
+
+
+def _horizontal_bars(
+    ax: object, rows: list[tuple], xlabel: str, series: Sequence[tuple[int, dict[str, Any]]]
+) -> None:
+    """Horizontal bars labelled by each row's first column, the first row on top: one bar
+    series per ``(column, options for barh)``; whole-number ticks."""
+    labels = [_label(r[0]) for r in reversed(rows)]
+    for column, options in series:
+        ax.barh(labels, [r[column] for r in reversed(rows)], **options)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+Draw = Callable[[sqlite3.Connection], tuple[Figure, int]]
+
+
+def plot(title: str, caption: str) -> Callable[[Draw], Callable[[sqlite3.Connection], Plot]]:
+    """Make a drawing function (its figure and how many data points it drew) the plot
+    named after it, with this title and caption."""
+
+    def wrap(draw: Draw) -> Callable[[sqlite3.Connection], Plot]:
+        @functools.wraps(draw)
+        def make(conn: sqlite3.Connection) -> Plot:
+            fig, points = draw(conn)
+            return Plot(draw.__name__, title, caption, _svg(fig), points)
+
+        return make
+
+    return wrap
+
+
+@plot(
+    "Stories per day, per site",
+    "Articles by publication day (UTC), one colour per site.",
+)
+def stories_per_day(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """Articles per publication day, stacked by site."""
     rows = conn.execute(
         "SELECT substr(published_at, 1, 10) AS day, site, count(*) FROM articles "
@@ -76,11 +125,8 @@ def stories_per_day(conn: sqlite3.Connection) -> Plot:
     by_site: dict[str, dict[str, int]] = defaultdict(dict)
     for day, site, n in rows:
         by_site[site or "(unknown)"][day] = n
-    bottom = [0] * len(days)
-    for site, counts in sorted(by_site.items()):
-        values = [counts.get(d, 0) for d in days]
-        ax.bar(range(len(days)), values, bottom=bottom, label=site)
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    series = [(site, [counts.get(d, 0) for d in days]) for site, counts in sorted(by_site.items())]
+    _stacked_bars(ax, range(len(days)), series)
     if rows:
         step = max(1, len(days) // 15)
         ax.set_xticks(range(0, len(days), step), days[::step], rotation=45, ha="right")
@@ -89,42 +135,36 @@ def stories_per_day(conn: sqlite3.Connection) -> Plot:
         ax.legend(fontsize="small")
     else:
         _empty(ax, "dated articles")
-    return Plot(
-        "stories_per_day",
-        "Stories per day, per site",
-        "Articles by publication day (UTC), one colour per site.",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def most_spread(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "The most-spread stories",
+    f"The {TOP_STORIES} stories carried by the most sites (bars: sites; thin bars: copies).",
+)
+def most_spread(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """The stories carried by the most sites."""
     rows = conn.execute(
         "SELECT title, site_count, size FROM story_spread WHERE size > 1 "
         "ORDER BY site_count DESC, size DESC, first_published_at DESC LIMIT ?",
         [TOP_STORIES],
     ).fetchall()
-    fig, ax = _figure(max(2.5, 0.4 * len(rows) + 1))
+    fig, ax = _figure(_height(len(rows)))
     if rows:
-        labels = [_label(r[0]) for r in reversed(rows)]
-        ax.barh(labels, [r[1] for r in reversed(rows)], label="sites")
-        ax.barh(labels, [r[2] for r in reversed(rows)], height=0.3, label="copies")
-        ax.set_xlabel("sites / copies")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        bars = [(1, {"label": "sites"}), (2, {"height": 0.3, "label": "copies"})]
+        _horizontal_bars(ax, rows, "sites / copies", bars)
         ax.legend(fontsize="small")
     else:
         _empty(ax, "story carried twice")
-    return Plot(
-        "most_spread",
-        "The most-spread stories",
-        f"The {TOP_STORIES} stories carried by the most sites (bars: sites; thin bars: copies).",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def time_to_copy(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "Time from first publication to each copy",
+    "Each dot is a copy of a recent story, placed at the hours it appeared after the "
+    "story's first publication, coloured by the site that carried it.",
+)
+def time_to_copy(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """For each story with copies: hours from its first publication to each copy."""
     rows = conn.execute(
         """SELECT s.title, a.site,
@@ -137,7 +177,7 @@ def time_to_copy(conn: sqlite3.Connection) -> Plot:
         [TOP_STORIES],
     ).fetchall()
     titles = list(dict.fromkeys(_label(r[0]) for r in rows))
-    fig, ax = _figure(max(2.5, 0.4 * len(titles) + 1))
+    fig, ax = _figure(_height(len(titles)))
     if rows:
         by_site: dict[str, list[tuple[float, str]]] = defaultdict(list)
         for title, site, hours in rows:
@@ -150,39 +190,32 @@ def time_to_copy(conn: sqlite3.Connection) -> Plot:
         ax.legend(fontsize="small")
     else:
         _empty(ax, "copies")
-    return Plot(
-        "time_to_copy",
-        "Time from first publication to each copy",
-        "Each dot is a copy of a recent story, placed at the hours it appeared after the "
-        "story's first publication, coloured by the site that carried it.",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def sources_credited(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "Sources credited",
+    'Agencies and outlets named as the source ("Source: Reuters"), by stories.',
+)
+def sources_credited(conn: sqlite3.Connection) -> tuple[Figure, int]:
     rows = conn.execute(
         "SELECT source_credit, count(DISTINCT cluster_id) AS stories FROM articles "
         "WHERE source_credit IS NOT NULL GROUP BY source_credit "
         "ORDER BY stories DESC, source_credit LIMIT 15"
     ).fetchall()
-    fig, ax = _figure(max(2.5, 0.35 * len(rows) + 1))
+    fig, ax = _figure(_height(len(rows), per_row=0.35))
     if rows:
-        ax.barh([_label(r[0]) for r in reversed(rows)], [r[1] for r in reversed(rows)])
-        ax.set_xlabel("stories crediting it")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _horizontal_bars(ax, rows, "stories crediting it", [(1, {})])
     else:
         _empty(ax, "credited sources")
-    return Plot(
-        "sources_credited",
-        "Sources credited",
-        'Agencies and outlets named as the source ("Source: Reuters"), by stories.',
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
-def crawl_health(conn: sqlite3.Connection) -> Plot:
+@plot(
+    "Crawl health per run",
+    f"The last {RUNS} runs: requests and errors (top), pages skipped by reason (bottom).",
+)
+def crawl_health(conn: sqlite3.Connection) -> tuple[Figure, int]:
     """Per run: requests, skips stacked by reason, errors."""
     rows = conn.execute(
         "SELECT id, coalesce(requests, 0), skip_reasons, coalesce(errors, 0) FROM crawl_runs "
@@ -199,11 +232,7 @@ def crawl_health(conn: sqlite3.Connection) -> Plot:
         top.legend(fontsize="small")
         reasons = [json.loads(r[2] or "{}") for r in rows]
         names = sorted({k for rs in reasons for k in rs})
-        stack = [0] * len(rows)
-        for name in names:
-            values = [rs.get(name, 0) for rs in reasons]
-            bottom.bar(runs, values, bottom=stack, label=name)
-            stack = [s + v for s, v in zip(stack, values, strict=True)]
+        _stacked_bars(bottom, runs, [(name, [rs.get(name, 0) for rs in reasons]) for name in names])
         bottom.set_ylabel("skipped pages")
         bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
         bottom.set_xlabel("crawl run")
@@ -212,13 +241,7 @@ def crawl_health(conn: sqlite3.Connection) -> Plot:
     else:
         _empty(top, "crawl runs")
         bottom.set_axis_off()
-    return Plot(
-        "crawl_health",
-        "Crawl health per run",
-        f"The last {RUNS} runs: requests and errors (top), pages skipped by reason (bottom).",
-        _svg(fig),
-        len(rows),
-    )
+    return fig, len(rows)
 
 
 PLOTS: tuple[Callable[[sqlite3.Connection], Plot], ...] = (

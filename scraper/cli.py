@@ -42,6 +42,23 @@ def sites_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def verbose_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")(fn)
+
+
+def log_file_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--log-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Rotating log file [default: logs/ainews.log beside the database].",
+    )(fn)
+
+
+def _log_file(db_path: Path, log_file: Path | None = None) -> Path:
+    """The log file: ``log_file`` if given, else ``logs/ainews.log`` beside the database."""
+    return log_file or db_path.parent / "logs" / "ainews.log"
+
+
 def _exit_on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
@@ -89,11 +106,7 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Scrapy JOBDIR: keep the request queue on disk between runs.",
 )
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Rotating log file [default: logs/ainews.log beside the database].",
-)
+@log_file_option
 @click.option(
     "--warc",
     "warc_dir",
@@ -109,7 +122,7 @@ def main() -> None:
     metavar="NAME=VALUE",
     help="Override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=10 (repeatable).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+@verbose_option
 @redis_option
 @click.option("--worker-id", help="With --redis: this worker's name [default: HOST-PID]; "
               "a restarted worker with the same name takes back its unfinished requests.")
@@ -150,7 +163,7 @@ def crawl(
     if redis_url:
         _check_redis(redis_url)
     try:
-        api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose,
+        api.configure_logging(_log_file(db_path, log_file), verbose=verbose,
                               level=extra.get("LOG_LEVEL", "INFO"))
         result = api.run_crawl(
             db_path,
@@ -222,7 +235,7 @@ def sites(sites_file: Path) -> None:
     help="Port for the demo web; a stable port keeps URLs the same between runs, "
     "so a second demo crawl is incremental. A free port is used if it is taken.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+@verbose_option
 def demo(db_path: Path, port: int, verbose: bool) -> None:
     """Serve the bundled demo sites on 127.0.0.1 and crawl them (no internet needed).
 
@@ -232,7 +245,7 @@ def demo(db_path: Path, port: int, verbose: bool) -> None:
     from ainews.scraper.demo.server import DemoServer
     from ainews.scraper.report import database_summary
 
-    api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    api.configure_logging(_log_file(db_path), verbose=verbose)
     try:
         server = DemoServer(port=port).start()
     except OSError:
@@ -335,7 +348,7 @@ def reprocess(
 )
 @click.option("--since", metavar="DATE", help="Only pages the archive fetched on/after DATE.")
 @click.option("--until", metavar="DATE", help="Only pages fetched before DATE (a date: its end).")
-@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+@verbose_option
 def import_warc(
     sources: tuple[str, ...],
     db_path: Path,
@@ -375,7 +388,7 @@ def _import_warc(
     from ainews.scraper.lock import LockHeld
     from ainews.scraper.warc.importer import build_filter, import_warcs
 
-    api.configure_logging(db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    api.configure_logging(_log_file(db_path), verbose=verbose)
     tty = sys.stderr.isatty()
 
     def progress(line: str) -> None:
@@ -653,9 +666,8 @@ def report(db_path: Path, out: Path) -> None:
 @click.option("--consumer", default="ingester", show_default=True,
               help="Name in the stream's consumer group; a restart with the same name "
                    "re-reads what it had not acknowledged.")
-@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Rotating log file [default: logs/ainews.log beside the database].")
-@click.option("-v", "--verbose", is_flag=True, help="Log progress to the terminal.")
+@log_file_option
+@verbose_option
 def ingest(db_path: Path, redis_url: str, follow: bool, consumer: str, log_file: Path | None,
            verbose: bool) -> None:
     """Write the pages crawl workers pushed to Redis into the database (the one writer).
@@ -666,7 +678,7 @@ def ingest(db_path: Path, redis_url: str, follow: bool, consumer: str, log_file:
     from ainews.scraper.scaleout.ingest import run_ingest
 
     _check_redis(redis_url)
-    api.configure_logging(log_file or db_path.parent / "logs" / "ainews.log", verbose=verbose)
+    api.configure_logging(_log_file(db_path, log_file), verbose=verbose)
     try:
         result = run_ingest(redis_url, db_path, consumer=consumer, follow=follow)
     except api.LockHeld as exc:

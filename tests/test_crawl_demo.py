@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ainews.scraper.demo.server import DemoServer
 from tests import demo_expected as expected
-from tests.cli_helpers import run_ainews
+from tests.cli_helpers import crawled_demo, run_ainews
 
 PAGES = expected.pages()
 #: Ask every start point again (conditional requests) instead of trusting a recent read.
@@ -20,10 +19,8 @@ ALWAYS_ASK = ("-s", "AINEWS_REVISIT_MINUTES=0")
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("demo")
-    with DemoServer(port=0) as server:
-        sites = server.sites_file(tmp)
-        db = tmp / "demo.db"
-        first = run_ainews("crawl", "--db", db, "--sites", sites)
+    db = tmp / "demo.db"
+    with crawled_demo(tmp, db) as (server, sites, first):
         first_requests = server.stats.requests
         server.reset_stats()
         second = run_ainews("crawl", "--db", db, "--sites", sites, *ALWAYS_ASK)

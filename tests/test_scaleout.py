@@ -17,13 +17,12 @@ from ainews.dedupe.text import features
 from ainews.scraper import scaleout as keys
 from ainews.scraper.article import Article
 from ainews.scraper.cleaning import Prepared, prepare
-from ainews.scraper.demo.server import DemoServer
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.scaleout import records
 from ainews.scraper.scaleout.ingest import DEAD_LETTERS, run_ingest
 from ainews.scraper.storage.rawpages import decompress_raw
 from ainews.scraper.storage.store import content_hash
-from tests.cli_helpers import REPO, run_ainews
+from tests.cli_helpers import REPO, crawled_demo, run_ainews
 
 redis = pytest.importorskip("redis")
 
@@ -35,10 +34,8 @@ WORKER = ("-s", "AINEWS_WORKERS=1")
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("scaleout")
-    with DemoServer(port=0) as server:
-        sites = server.sites_file(tmp)
-        base = tmp / "one-process.db"
-        run = run_ainews("crawl", "--db", base, "--sites", sites)
+    base = tmp / "one-process.db"
+    with crawled_demo(tmp, base) as (server, sites, run):
         assert run.returncode == 0, run.stderr[-3000:]
         yield {"server": server, "sites": sites, "base": base}
 

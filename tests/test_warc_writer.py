@@ -21,7 +21,7 @@ from ainews.scraper.demo.server import DemoServer
 from ainews.scraper.storage.rawpages import decompress_raw
 from ainews.scraper.warc.reader import BodyError, WarcReader
 from ainews.scraper.warc.writer import RotatingWarcWriter, WarcRecorder
-from tests.cli_helpers import run_ainews
+from tests.cli_helpers import crawled_demo, run_ainews
 
 HTML = b"<!doctype html><html><body><article><h1>T</h1><p>" + b"word " * 400 + b"</p></article>"
 
@@ -40,10 +40,7 @@ def records(directory: Path) -> list:
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     tmp = tmp_path_factory.mktemp("roundtrip")
-    with DemoServer(port=0) as server:
-        sites = server.sites_file(tmp)
-        crawl = run_ainews("crawl", "--db", tmp / "crawled.db", "--sites", sites,
-                           "--warc", tmp / "warc")
+    with crawled_demo(tmp, tmp / "crawled.db", "--warc", tmp / "warc") as (server, _, crawl):
         answered = server.stats.requests
     rebuilt = run_ainews("reprocess", "--from-warc", tmp / "warc", "--db", tmp / "rebuilt.db")
     yield {"tmp": tmp, "crawl": crawl, "rebuilt": rebuilt, "answered": answered}

@@ -13,11 +13,11 @@ from ainews.scraper.demo.markup import (
     DEMO_NOTICE,
     HTML,
     Resource,
-    document,
     esc,
     human_date,
     latest,
     paras,
+    site_page,
     stub_pages,
 )
 from ainews.scraper.demo.stories import Story
@@ -217,9 +217,8 @@ def _article(web: DemoWeb, story: Story) -> str:
         f'<meta property="og:type" content="website">\n'
         f'<meta property="og:url" content="{esc(url)}">'
     )
-    body = "\n".join(
+    main = "\n".join(
         (
-            _nav(web),
             _body_block(story, "h1", "desktop-only"),
             _tools(),
             _newsletter(),
@@ -227,10 +226,10 @@ def _article(web: DemoWeb, story: Story) -> str:
             '<div class="promote"><h3>Promote Your Tool</h3>'
             '<div class="button">Copy Embed Code</div></div>',
             _similar(web),
-            _footer(),
         )
     )
-    return document(lang=LANG, title=f"{story.title} | AIWire", head=head, body=body)
+    title = f"{story.title} | AIWire"
+    return site_page(lang=LANG, title=title, head=head, chrome=(_nav(web), _footer()), main=main)
 
 
 def _listing(web: DemoWeb, stories: list[Story], number: int, last: int) -> str:
@@ -258,8 +257,9 @@ def _listing(web: DemoWeb, stories: list[Story], number: int, last: int) -> str:
                 + pager
             )
     title = "Latest AI News" if number else "AIWire: AI news and tools"
-    body = (
-        f'{_nav(web)}\n<main><h1>{title}</h1>\n<div class="blog-list">\n{cards}\n</div>\n'
-        f'<div class="w-pagination-wrapper">{pager}</div></main>\n{_newsletter()}\n{_footer()}'
+    main = (
+        f'<main><h1>{title}</h1>\n<div class="blog-list">\n{cards}\n</div>\n'
+        f'<div class="w-pagination-wrapper">{pager}</div></main>\n{_newsletter()}'
     )
-    return document(lang=LANG, title=f"{title} | AIWire", head=head, body=body)
+    chrome = (_nav(web), _footer())
+    return site_page(lang=LANG, title=f"{title} | AIWire", head=head, chrome=chrome, main=main)

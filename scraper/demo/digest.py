@@ -14,13 +14,14 @@ from ainews.scraper.demo.markup import (
     DEMO_NOTICE,
     HTML,
     Resource,
-    document,
+    canonical,
     esc,
     human_date,
     iso,
     latest,
     link_items,
     paras,
+    site_page,
     stub_pages,
 )
 from ainews.scraper.demo.stories import Story
@@ -75,7 +76,7 @@ def _page(web: DemoWeb, story: Story, stories: list[Story]) -> str:
     original = web.stories[story.original] if story.original else None
     head = "\n".join(
         (
-            f'<link rel="canonical" href="{esc(url)}">',
+            canonical(url),
             f'<meta name="description" content="{esc(story.lede)}">',
             f'<meta property="og:title" content="{esc(story.title)}">',
             f'<meta property="og:url" content="{esc(url)}">',
@@ -94,10 +95,8 @@ def _page(web: DemoWeb, story: Story, stories: list[Story]) -> str:
         )
     byline = ", ".join(esc(a) for a in story.authors)
     others = link_items(web, stories, story)
-    top, bottom = _chrome(web)
-    body = "\n".join(
+    main = "\n".join(
         (
-            top,
             '<main><article class="brief">',
             f"<h1>{esc(story.title)}</h1>",
             f'<p class="via">{via}By {byline} · <time datetime="{iso(story.published)}">'
@@ -107,10 +106,10 @@ def _page(web: DemoWeb, story: Story, stories: list[Story]) -> str:
             more,
             "</article>",
             f'<aside class="previous"><h2>Previous briefs</h2><ul>{others}</ul></aside></main>',
-            bottom,
         )
     )
-    return document(lang=LANG, title=f"{story.title} · {PUBLISHER}", head=head, body=body)
+    title = f"{story.title} · {PUBLISHER}"
+    return site_page(lang=LANG, title=title, head=head, chrome=_chrome(web), main=main)
 
 
 def _home(web: DemoWeb, stories: list[Story]) -> str:
@@ -119,7 +118,6 @@ def _home(web: DemoWeb, stories: list[Story]) -> str:
         f"<p>{esc(s.lede)}</p></div>"
         for s in stories
     )
-    top, bottom = _chrome(web)
-    head = f'<link rel="canonical" href="{web.url(LISTING)}">'
-    body = f"{top}\n<main><h1>Today’s briefs</h1>\n{cards}\n</main>\n{bottom}"
-    return document(lang=LANG, title=PUBLISHER, head=head, body=body)
+    main = f"<main><h1>Today’s briefs</h1>\n{cards}\n</main>"
+    head = canonical(web.url(LISTING))
+    return site_page(lang=LANG, title=PUBLISHER, head=head, chrome=_chrome(web), main=main)

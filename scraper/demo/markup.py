@@ -102,6 +102,21 @@ def document(*, lang: str, title: str, head: str, body: str, body_class: str = "
     )
 
 
+def canonical(url: str) -> str:
+    """A page's ``<link rel="canonical">``."""
+    return f'<link rel="canonical" href="{esc(url)}">'
+
+
+def site_page(
+    *, lang: str, title: str, head: str, chrome: tuple[str, str], main: str, body_class: str = ""
+) -> str:
+    """A page of one site: its ``chrome`` (what stands before and after the content on
+    every page: banners, nav, footer) around ``main``."""
+    top, bottom = chrome
+    body = f"{top}\n{main}\n{bottom}"
+    return document(lang=lang, title=title, head=head, body=body, body_class=body_class)
+
+
 def stub_pages(
     web: DemoWeb, *, prefix: str, lang: str, site_name: str,
     pages: Iterable[tuple[str, str, str]],
@@ -110,7 +125,7 @@ def stub_pages(
     by path: each ``(path under prefix, title, text)``."""
     out = {}
     for rest, title, text in pages:
-        head = f'<link rel="canonical" href="{esc(web.url(prefix + rest))}">'
+        head = canonical(web.url(prefix + rest))
         body = (
             f"<header><p>{esc(site_name)}</p></header>\n<main>\n<h1>{esc(title)}</h1>\n"
             f"<p>{esc(text)}</p>\n</main>\n<footer><p>{esc(DEMO_NOTICE)}</p></footer>"

@@ -17,7 +17,7 @@ from ainews.scraper.demo.markup import (
     SITE_LAUNCH,
     XML,
     Resource,
-    document,
+    canonical,
     esc,
     human_date,
     iso,
@@ -25,6 +25,7 @@ from ainews.scraper.demo.markup import (
     latest,
     paras,
     rfc822,
+    site_page,
     sitemap_index,
     stub_pages,
     urlset,
@@ -128,6 +129,11 @@ def render(web: DemoWeb) -> dict[str, Resource]:
     return out
 
 
+def _chrome(web: DemoWeb) -> tuple[str, str]:
+    """The masthead before the content; the footer after it."""
+    return _masthead(web), _footer(web)
+
+
 def _masthead(web: DemoWeb) -> str:
     links = "".join(
         f'<li><a href="{web.url(f"{PREFIX}tag/{slugify(s)}/")}">{s}</a></li>' for s in SECTIONS
@@ -180,7 +186,7 @@ def _head(web: DemoWeb, story: Story) -> str:
     tags = "\n".join(f'<meta property="article:tag" content="{esc(t)}">' for t in story.tags)
     return "\n".join(
         (
-            f'<link rel="canonical" href="{esc(url)}">',
+            canonical(url),
             f'<meta name="description" content="{esc(story.lede)}">',
             '<meta property="og:type" content="article">',
             f'<meta property="og:site_name" content="{PUBLISHER}">',
@@ -258,9 +264,8 @@ def _article(web: DemoWeb, story: Story, index: int, stories: list[Story]) -> st
         f'<li><a href="{web.url(web.path(s))}">{esc(s.title)}</a></li>' for s in others[:3]
     )
     kicker = story.tags[0] if story.tags else "News"
-    body = "\n".join(
+    main = "\n".join(
         (
-            _masthead(web),
             '<main id="content">',
             '<article class="story">',
             f'<header class="story-header"><p class="kicker">{esc(kicker)}</p>'
@@ -274,14 +279,14 @@ def _article(web: DemoWeb, story: Story, index: int, stories: list[Story]) -> st
             f"<ul>{related}</ul></aside>",
             _comments(index),
             "</main>",
-            _footer(web),
         )
     )
-    return document(
+    return site_page(
         lang=LANG,
         title=f"{story.title} – {PUBLISHER}",
         head=_head(web, story),
-        body=body,
+        chrome=_chrome(web),
+        main=main,
         body_class="single-post",
     )
 
@@ -292,10 +297,14 @@ def _section(web: DemoWeb, title: str, stories: list[Story], path: str) -> str:
         f'<time datetime="{iso(s.published)}">{human_date(s.published)}</time></li>'
         for s in stories
     )
-    head = f'<link rel="canonical" href="{web.url(path)}">'
     main = f"<main><h1>{esc(title)}</h1>\n<ul>\n{items}\n</ul></main>"
-    body = f"{_masthead(web)}\n{main}\n{_footer(web)}"
-    return document(lang=LANG, title=f"{title} – {PUBLISHER}", head=head, body=body)
+    return site_page(
+        lang=LANG,
+        title=f"{title} – {PUBLISHER}",
+        head=canonical(web.url(path)),
+        chrome=_chrome(web),
+        main=main,
+    )
 
 
 def _rss(web: DemoWeb, stories: list[Story]) -> str:

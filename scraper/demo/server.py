@@ -194,20 +194,10 @@ class DemoServer:
     def reset_stats(self) -> None:
         self._counter.reset()
 
-    def edit_story(
-        self,
-        slug: str,
-        *,
-        title: str | None = None,
-        lede: str | None = None,
-        paragraphs: list[str] | None = None,
-        modified: datetime | None = None,
-    ) -> Story:
-        """Change a story; its page, feeds, sitemaps and listings change with it (new ETag,
-        Last-Modified, dateModified and lastmod = ``modified``, default now)."""
-        return self.web.edit_story(
-            slug, title=title, lede=lede, paragraphs=paragraphs, modified=modified
-        )
+    def edit_story(self, slug: str, **changes: Any) -> Story:
+        """:meth:`DemoWeb.edit_story` on the web being served: the story's page, feeds,
+        sitemaps and listings change with it (new ETag and Last-Modified)."""
+        return self.web.edit_story(slug, **changes)
 
     def sites_toml(self) -> str:
         """The demo sites file, ``{base}`` (and ``{base_re}``, its regex) filled in."""

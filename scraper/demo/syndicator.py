@@ -17,13 +17,14 @@ from ainews.scraper.demo.markup import (
     HTML,
     XML,
     Resource,
-    document,
+    canonical,
     esc,
     human_date,
     iso,
     latest,
     link_items,
     paras,
+    site_page,
     stub_pages,
     xml_doc,
 )
@@ -99,11 +100,13 @@ def _chrome(web: DemoWeb) -> tuple[str, str]:
 def _article(web: DemoWeb, story: Story, stories: list[Story]) -> str:
     original = _original(web, story)
     own = web.url(web.path(story))
-    canonical = web.url(web.path(original)) if original and story.canonical_to_original else own
+    canonical_url = own
+    if original and story.canonical_to_original:
+        canonical_url = web.url(web.path(original))
     authors = ", ".join(story.authors)
     head = "\n".join(
         (
-            f'<link rel="canonical" href="{esc(canonical)}">',
+            canonical(canonical_url),
             f'<meta name="author" content="{esc(authors)}">',
             f'<meta name="keywords" content="{esc(", ".join(story.tags))}">',
             f'<meta property="og:title" content="{esc(story.title)}">',
@@ -126,10 +129,8 @@ def _article(web: DemoWeb, story: Story, stories: list[Story]) -> str:
         f'<p class="syndication-credit">{esc(CREDIT.format(publisher=PUBLISHER_OF_ORIGINAL))}</p>'
     )
     most_read = link_items(web, stories, story)
-    top, bottom = _chrome(web)
-    body = "\n".join(
+    main = "\n".join(
         (
-            top,
             '<div class="layout"><article class="story" itemscope itemtype="https://schema.org/NewsArticle">',
             f'<h1 itemprop="headline">{esc(story.title)}</h1>',
             f'<div class="meta">By <span itemprop="author">{esc(authors)}</span>{source} · '
@@ -143,20 +144,19 @@ def _article(web: DemoWeb, story: Story, stories: list[Story]) -> str:
             credit if original else "",
             "</article>",
             f'<aside class="most-read"><h2>{MOST_READ}</h2><ol>{most_read}</ol></aside></div>',
-            bottom,
         )
     )
-    return document(lang=LANG, title=f"{story.title} | {PUBLISHER}", head=head, body=body)
+    title = f"{story.title} | {PUBLISHER}"
+    return site_page(lang=LANG, title=title, head=head, chrome=_chrome(web), main=main)
 
 
 def _home(web: DemoWeb, stories: list[Story]) -> str:
     items = "\n".join(
         f'<li><a href="{web.url(web.path(s))}">{esc(s.title)}</a></li>' for s in stories
     )
-    top, bottom = _chrome(web)
-    head = f'<link rel="canonical" href="{web.url(PREFIX)}">'
-    body = f"{top}\n<main><h1>Latest</h1><ul>\n{items}\n</ul></main>\n{bottom}"
-    return document(lang=LANG, title=PUBLISHER, head=head, body=body)
+    main = f"<main><h1>Latest</h1><ul>\n{items}\n</ul></main>"
+    head = canonical(web.url(PREFIX))
+    return site_page(lang=LANG, title=PUBLISHER, head=head, chrome=_chrome(web), main=main)
 
 
 def _atom(web: DemoWeb, stories: list[Story]) -> str:

@@ -17,6 +17,7 @@ PREFIX = "ainews"
 QUEUE_KEY = PREFIX + ":%(spider)s:requests"  # scrapy-redis priority queue (a sorted set)
 DUPEFILTER_KEY = PREFIX + ":%(spider)s:dupefilter"  # scrapy-redis fingerprints (a set)
 STREAM = PREFIX + ":pages"  # cleaned pages waiting for the ingester (a stream)
+DEAD_LETTERS = STREAM + ":dead"  # entries the ingester could not read or store (a stream)
 GROUP = "ingest"  # the stream's consumer group
 VALIDATORS = PREFIX + ":validators"  # hash: feed/sitemap/listing URL → {"etag", ...} JSON
 SPIDER = "news"
@@ -28,7 +29,8 @@ def worker_key(worker: str) -> str:
 
 
 def ledger_key(worker: str) -> str:
-    """Hash: requests a worker took from the queue and has not finished (URL → request)."""
+    """Hash: requests a worker took from the queue and has not finished (the encoded
+    request → the epoch second it was taken)."""
     return f"{PREFIX}:ledger:{worker}"
 
 

@@ -35,7 +35,7 @@ BLOCK_MS = 1000
 #: a first worker or entry (workers started at the same moment take seconds to register).
 START_GRACE_S = 30.0
 #: A malformed entry is kept here for inspection instead of being retried forever.
-DEAD_LETTERS = keys.STREAM + ":dead"
+DEAD_LETTERS = keys.DEAD_LETTERS
 
 
 @dataclass
@@ -87,11 +87,21 @@ def run_ingest(
     and no entry and return at once: until it sees either (or ``start_grace_s`` passes) it
     keeps waiting. Redis that holds an earlier crawl's keys needs no grace."""
     server = keys.connect(redis_url)
+    try:
+        result = _drain(server, Path(db_path), consumer, follow, batch, block_ms, start_grace_s)
+    finally:
+        server.close()
+    logger.info("%s", result.summary(db_path))
+    return result
+
+
+def _drain(server: Any, db_path: Path, consumer: str, follow: bool, batch: int, block_ms: int,
+           start_grace_s: float) -> IngestResult:
+    """``run_ingest``'s loop on an open client."""
     fresh = not server.exists(keys.STREAM, keys.queue_key(), keys.dupefilter_key())
     ensure_group(server)
     result = IngestResult()
     started = time.monotonic()
-    db_path = Path(db_path)
     with crawl_lock(db_path), Store(db_path) as store:  # the one writer of this file
         store.ensure_dedupe_index()
         # This consumer's unacknowledged entries first (a killed earlier life), then new ones.
@@ -112,8 +122,6 @@ def run_ingest(
             elif not fresh or time.monotonic() - started >= start_grace_s:
                 break
     result.seconds = time.monotonic() - started
-    server.close()
-    logger.info("%s", result.summary(db_path))
     return result
 
 

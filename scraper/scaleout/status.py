@@ -25,7 +25,7 @@ def status(redis_url: str) -> dict[str, Any]:
             "in_flight": sum(server.hlen(k) for k in ledgers),
             "seen_urls": server.scard(keys.dupefilter_key()),
             "stream": stream_lag(server),
-            "dead_letters": server.xlen(keys.STREAM + ":dead"),
+            "dead_letters": server.xlen(keys.DEAD_LETTERS),
             "next_slot_s": dict(sorted(slots.items())),
             "workers": {w: {**f, "age_s": round(time.time() - float(f.get("seen", 0)), 1)}
                         for w, f in sorted(workers.items())},

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ainews.scraper.exitcodes import BY_STATUS, EXIT_FAILED
 from ainews.scraper.items import HTML_TYPES, FetchedPage
 from ainews.scraper.process import process_page
 from ainews.scraper.site_names import site_label
@@ -288,7 +289,7 @@ def _finish(
         **_run_fields(c, importer.skips, failed),
         status=status,
         finish_reason=reason,
-        exit_code={"ok": 0, "partial": 3}.get(status, 1),
+        exit_code=BY_STATUS.get(status, EXIT_FAILED),
     )
     return ImportResult(
         importer.run_id, status, seconds, Counter(c), Counter(importer.skips), list(failed)

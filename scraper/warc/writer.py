@@ -86,7 +86,6 @@ class RotatingWarcWriter:
         for record in records:
             self._out.write_record(record)  # one gzip member each, flushed
 
-
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")

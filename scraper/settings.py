@@ -55,6 +55,9 @@ DOWNLOADER_MIDDLEWARES = {
     "ainews.scraper.middlewares.AllowedDomainsMiddleware": 110,
     "ainews.scraper.middlewares.PrivateAddressMiddleware": 120,
     "ainews.scraper.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before RetryMiddleware
+    # A Location we never follow (file:, javascript:, 100 KB) is a counted skip, seen before
+    # RedirectMiddleware (600) reads it.
+    "ainews.scraper.middlewares.RedirectTargetMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "ainews.scraper.middlewares.HeadMetaRefreshMiddleware": 580,  # Scrapy's, reading the head
 }

@@ -16,19 +16,20 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 
-from ainews.scraper.discovery import DiscoveryError, listing_links, parse_document
+from ainews.scraper.discovery import Discovered, DiscoveryError, parse_document, read_listing
 from ainews.scraper.items import HTML_TYPES, FetchedPage, fetch_time
 from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, load_sites
 from ainews.scraper.skips import SkipRequest
 from ainews.scraper.state import CrawlState
+from ainews.scraper.urls import join_url
 
 #: Listing pages followed through "next" links per start listing: enough for a cron run
 #: every few hours to see every new article on busy sites, without walking the archive.
@@ -39,7 +40,6 @@ SITEMAP_DEPTH = 3
 #: month); thousands are an archive walk or a trap, not news.
 MAX_CHILD_SITEMAPS = 1000
 _NEXT_TEXT = re.compile(r"^\s*(next|older|more|weiter|suivant|»|›|→)\b", re.I)
-_SCHEMES = ("http", "https")
 
 
 class NewsSpider(scrapy.Spider):
@@ -182,16 +182,12 @@ class NewsSpider(scrapy.Spider):
 
     # -- discovery -----------------------------------------------------------------------
 
-    def _http_only(self, urls: list[str]) -> list[str]:
-        """Only http(s) links become requests (file:, ftp: ... are counted, never fetched)."""
-        kept = []
-        for url in urls:
-            if urlsplit(url).scheme.lower() in _SCHEMES:
-                kept.append(url)
-            else:
-                self.crawler.stats.inc_value("ainews/skip/scheme")
-                self.logger.info("skipped %s: scheme (only http and https are fetched)", url)
-        return kept
+    def _count_refused(self, found: Discovered, response: Response) -> None:
+        """Links of a document that are not followed (file:, ftp:, 100 KB URLs, past the
+        cap of links per document), counted by skip reason; discovery never returns them."""
+        for reason, count in found.refused.items():
+            self.crawler.stats.inc_value(f"ainews/skip/{reason}", count)
+            self.logger.info("%s: %d links skipped: %s", response.url, count, reason)
 
     def _not_modified(self, response: Response) -> bool:
         """On a 304 (unchanged since its last full read) tell the crawl state, which
@@ -220,12 +216,8 @@ class NewsSpider(scrapy.Spider):
             self._index_outcome(site.name, ok=False)
             self._skip(response, "bad_feed_or_sitemap", str(exc), final=True)
             return
-        if found.refused:  # file:, ftp: ... links in the document: counted, never fetched
-            self.crawler.stats.inc_value("ainews/skip/scheme", found.refused)
-            self.logger.info("%s: %d non-http(s) links skipped", response.url, found.refused)
-        children = self._bounded_children(
-            [u for u in self._http_only(found.sitemaps) if site.owns(u)], response
-        )
+        self._count_refused(found, response)
+        children = self._bounded_children([u for u in found.sitemaps if site.owns(u)], response)
         self.state.discovered_index(site.name, children, "sitemap")
         depth = response.meta.get("depth", 1) + 1
         for child in children:
@@ -259,19 +251,19 @@ class NewsSpider(scrapy.Spider):
         if self._not_modified(response):
             return
         site = self.by_name[response.meta["site"]]
-        urls = listing_links(response.body, response.url)
-        self._discovered(site, [(u, None) for u in urls if site.is_article_url(u)])
+        found = read_listing(response.body, response.url)
+        self._count_refused(found, response)
+        self._discovered(site, [(link.url, None) for link in found.articles
+                                if site.is_article_url(link.url)])
         depth = response.meta.get("depth", 1)
-        if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt) \
-                and self._http_only([nxt]):
+        if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt):
             self.state.discovered_index(site.name, [nxt], "listing")
             yield self._index_request(nxt, site, "listing", depth=depth + 1)
         self._index_done(response)
         yield from self._articles_from_frontier()
 
     def _discovered(self, site: Site, links: list[tuple[str, str | None]]) -> None:
-        kept = set(self._http_only([url for url, _ in links]))
-        self.state.discovered_articles(site.name, [(u, m) for u, m in links if u in kept])
+        self.state.discovered_articles(site.name, links)
 
     # -- articles ------------------------------------------------------------------------
 
@@ -348,13 +340,20 @@ def _header(response: Response, name: str) -> str | None:
 
 
 def _next_page(response: Response) -> str | None:
-    try:
-        href = response.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
-        if not href:
-            for link in response.xpath("//a[@href]"):
-                if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
-                    href = link.xpath("@href").get()
-                    break
-        return response.urljoin(href) if href else None
-    except ValueError:  # a <base href> or link w3lib refuses ("http://[::1/")
+    """The listing's "next" page: a ``rel="next"`` link or a link saying "next", joined
+    against the page's ``<base href>``; None when either is no URL we follow.
+
+    Read with a selector of our own: the response's would join the ``<base href>`` with
+    w3lib, which raises on one urllib refuses (``http://[::1/``)."""
+    page = Selector(text=response.text, type="html", base_url=response.url)
+    href = page.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
+    if not href:
+        for link in page.xpath("//a[@href]"):
+            if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
+                href = link.xpath("@href").get()
+                break
+    if not href:
         return None
+    base = page.xpath("//base/@href").get()
+    base = join_url(response.url, base) if base else response.url
+    return join_url(base, href) if base else None

@@ -11,6 +11,8 @@ AINEWS_SITES = ""  # comma-separated site names; empty = all
 AINEWS_REVISIT_MINUTES = 10  # start points read this recently are not asked again
 AINEWS_LISTING_PAGES = 3  # "next" pages followed per listing
 AINEWS_MAX_CHILD_SITEMAPS = 1000  # child sitemaps read per run (sitemap_cap when hit)
+AINEWS_MAX_DOCUMENT_LINKS = 50_000  # article links read per feed or sitemap (links_cap)
+AINEWS_MAX_LISTING_LINKS = 5_000  # distinct links read per listing page (links_cap)
 AINEWS_BATCH_SIZE = 200  # article requests handed to Scrapy at once from the frontier
 AINEWS_RETRY_FAILED_DAYS = 7  # a failed article URL is tried again after this back-off
 AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 = in-process

@@ -38,6 +38,17 @@ def host_of(url: str | None) -> str:
         return ""
 
 
+def ascii_host(host: str) -> str:
+    """``host`` as Scrapy requests it: an IDN host in its IDNA form (``bücher.de`` ->
+    ``xn--bcher-kva.de``); "" when it has none."""
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+
+
 def join_url(base: str, href: str) -> str | None:
     """``href`` (a link, sitemap ``<loc>``, ``Location`` or refresh URL found on ``base``)
     as the absolute URL Scrapy will request: without fragment, percent-encoded, IDNA host.

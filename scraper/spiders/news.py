@@ -23,7 +23,14 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 
-from ainews.scraper.discovery import Discovered, DiscoveryError, parse_document, read_listing
+from ainews.scraper.discovery import (
+    MAX_DOCUMENT_LINKS,
+    MAX_LISTING_LINKS,
+    Discovered,
+    DiscoveryError,
+    parse_document,
+    read_listing,
+)
 from ainews.scraper.items import HTML_TYPES, FetchedPage, fetch_time
 from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, load_sites
@@ -52,6 +59,8 @@ class NewsSpider(scrapy.Spider):
         site_names: list[str],
         listing_pages: int = LISTING_PAGES,
         max_child_sitemaps: int = MAX_CHILD_SITEMAPS,
+        max_document_links: int = MAX_DOCUMENT_LINKS,
+        max_listing_links: int = MAX_LISTING_LINKS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +70,8 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
         self.listing_pages = listing_pages
         self.child_sitemaps_left = max_child_sitemaps
+        self.max_document_links = max_document_links
+        self.max_listing_links = max_listing_links
         self.index_health: dict[str, Counter[str]] = {}  # site → {"ok": n, "failed": n}
 
     @classmethod
@@ -76,6 +87,8 @@ class NewsSpider(scrapy.Spider):
             site_names=list(names),
             listing_pages=settings.getint("AINEWS_LISTING_PAGES", LISTING_PAGES),
             max_child_sitemaps=settings.getint("AINEWS_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS),
+            max_document_links=settings.getint("AINEWS_MAX_DOCUMENT_LINKS", MAX_DOCUMENT_LINKS),
+            max_listing_links=settings.getint("AINEWS_MAX_LISTING_LINKS", MAX_LISTING_LINKS),
             **kwargs,
         )
         if not settings.frozen:  # the sites file's politeness settings apply to the crawl
@@ -189,6 +202,17 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"ainews/skip/{reason}", count)
             self.logger.info("%s: %d links skipped: %s", response.url, count, reason)
 
+    def _owned(self, site: Site, urls: list[str], response: Response) -> list[str]:
+        """The site's own URLs; a feed or sitemap naming another host or port (a redirect
+        to an internal service in waiting) has them counted as ``offsite``. Listings link
+        to other sites as a matter of course: those are not counted."""
+        kept = [url for url in urls if site.owns(url)]
+        if over := len(urls) - len(kept):
+            self.crawler.stats.inc_value("ainews/skip/offsite", over)
+            self.logger.info("%s: %d links off the site's domains and ports skipped",
+                             response.url, over)
+        return kept
+
     def _not_modified(self, response: Response) -> bool:
         """On a 304 (unchanged since its last full read) tell the crawl state, which
         records when it was asked, and return True."""
@@ -211,23 +235,22 @@ class NewsSpider(scrapy.Spider):
             return
         site = self.by_name[response.meta["site"]]
         try:
-            found = parse_document(response.body, response.url)
+            found = parse_document(response.body, response.url,
+                                   max_links=self.max_document_links)
         except DiscoveryError as exc:
             self._index_outcome(site.name, ok=False)
             self._skip(response, "bad_feed_or_sitemap", str(exc), final=True)
             return
         self._count_refused(found, response)
-        children = self._bounded_children([u for u in found.sitemaps if site.owns(u)], response)
+        children = self._bounded_children(self._owned(site, found.sitemaps, response), response)
         self.state.discovered_index(site.name, children, "sitemap")
         depth = response.meta.get("depth", 1) + 1
         for child in children:
             yield self._index_request(child, site, "sitemap", depth=depth)
+        owned = set(self._owned(site, [link.url for link in found.articles], response))
         from_feed = found.kind == "feed"
-        links = [
-            (link.url, link.lastmod)
-            for link in found.articles
-            if (site.owns(link.url) if from_feed else site.is_article_url(link.url))
-        ]
+        links = [(link.url, link.lastmod) for link in found.articles
+                 if link.url in owned and (from_feed or site.is_article_url(link.url))]
         self._discovered(site, links)
         self._index_done(response)
         yield from self._articles_from_frontier()
@@ -251,7 +274,7 @@ class NewsSpider(scrapy.Spider):
         if self._not_modified(response):
             return
         site = self.by_name[response.meta["site"]]
-        found = read_listing(response.body, response.url)
+        found = read_listing(response.body, response.url, max_links=self.max_listing_links)
         self._count_refused(found, response)
         self._discovered(site, [(link.url, None) for link in found.articles
                                 if site.is_article_url(link.url)])

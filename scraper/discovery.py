@@ -33,9 +33,9 @@ _XML_PARSER = lxml.etree.XMLParser(**_XML_OPTIONS)
 #: gzip bomb served as ``.xml.gz`` stops where a page would.
 MAX_DOCUMENT_BYTES = DOWNLOAD_MAXSIZE
 _GZIP_MAGIC = b"\x1f\x8b"
-#: Article links read from one feed or sitemap: the sitemap protocol's limit per file. A
-#: feed of 100,000 items is a trap that would fill the frontier for days; the rest are
-#: counted as ``links_cap``.
+#: Entries (articles, child sitemaps) read from one feed or sitemap: the sitemap protocol's
+#: limit per file. A feed of 100,000 items is a trap that would fill the frontier for
+#: days; the rest are counted as ``links_cap``.
 MAX_DOCUMENT_LINKS = 50_000
 #: Distinct links read from one listing page: a busy front page has a few hundred. Joining
 #: 700,000 hrefs (a 10 MB page of ``<a>`` tags) took the crawl process 22 s.
@@ -107,67 +107,70 @@ def parse_document(
     max_links: int = MAX_DOCUMENT_LINKS,
 ) -> Discovered:
     """Parse any feed or sitemap (gzipped or not), telling them apart by the root element.
-    Article links past ``max_links`` are counted in ``refused`` as ``links_cap``."""
+    Entries past the first ``max_links`` are not read, only counted as ``links_cap``."""
     body = gunzip_document(body, max_size).lstrip()
     if not body:
         raise DiscoveryError("empty document")
-    articles: list[Link] = []
-    children: list[str] = []
     events = lxml.etree.iterparse(io.BytesIO(body), events=("start", "end"), **_XML_OPTIONS)
-    root = None
-    kind = ""
-    refused: Counter[str] = Counter()
+    entries = None
     try:
         for event, elem in events:
-            if root is None:
-                root, kind = elem, _local(elem.tag)
+            if entries is None:
+                kind = _local(elem.tag)
                 if kind not in ("urlset", "sitemapindex", "rss", "feed", "rdf"):
                     raise DiscoveryError(
                         f"unknown root element <{kind}>: neither a feed nor a sitemap")
-                continue
-            if event == "end" and (bad := _read_entry(elem, kind, base_url, articles,
-                                                      children)):
-                refused[refusal(bad)] += 1
+                entries = _Entries(kind, base_url, max_links)
+            elif event == "end":
+                entries.read(elem)
     except lxml.etree.XMLSyntaxError as exc:
-        if root is None:
+        if entries is None:
             raise DiscoveryError(f"not XML: {exc}") from exc
         # recover: keep the entries read before the document broke off
-    if root is None:
+    if entries is None:
         raise DiscoveryError("not XML")
-    kind = "sitemap" if kind in ("urlset", "sitemapindex") else "feed"
-    articles = _unique(articles)
-    if over := len(articles) - max_links:
-        refused[LINKS_CAP] += max(over, 0)
-        del articles[max_links:]
-    return Discovered(articles, list(dict.fromkeys(children)), kind, +refused)
+    kind = "sitemap" if entries.kind in ("urlset", "sitemapindex") else "feed"
+    return Discovered(_unique(entries.articles), list(dict.fromkeys(entries.children)), kind,
+                      +entries.refused)
 
 
-def _read_entry(elem: lxml.etree._Element, kind: str, base_url: str,
-                articles: list[Link], children: list[str]) -> str | None:
-    """Read one finished element of a feed or sitemap; free it once it is an entry.
-    The entry's link when it was refused (``urls.join_url``)."""
-    name = _local(elem.tag)
-    if kind in ("urlset", "sitemapindex"):
-        parent = elem.getparent()  # None for an entry cut loose by libxml2's recovery
-        if name not in ("url", "sitemap") or parent is None or _local(parent.tag) != kind:
-            return None
-        href = _child_text(elem, "loc")
-        url = join_url(base_url, href) if href else None
-        if url and name == "sitemap":
-            children.append(url)
-        elif url:
-            articles.append(Link(url, *_sitemap_entry_meta(elem)))
-    elif name in ("item", "entry"):
-        href = _entry_href(elem)
-        url = join_url(base_url, href) if href else None
-        if url:
+class _Entries:
+    """The entries of one feed or sitemap, read one finished element at a time."""
+
+    def __init__(self, kind: str, base_url: str, max_links: int) -> None:
+        self.kind, self.base_url, self.max_links = kind, base_url, max_links
+        self.articles: list[Link] = []
+        self.children: list[str] = []  # child sitemaps of a sitemap index
+        self.refused: Counter[str] = Counter()
+
+    def read(self, elem: lxml.etree._Element) -> None:
+        """Take the link of ``elem`` when it is an entry, and free it."""
+        name = _local(elem.tag)
+        if self.kind in ("urlset", "sitemapindex"):
+            parent = elem.getparent()  # None for an entry cut loose by libxml2's recovery
+            if name not in ("url", "sitemap") or parent is None \
+                    or _local(parent.tag) != self.kind:
+                return
+            href = _child_text(elem, "loc")
+        elif name in ("item", "entry"):
+            href = _entry_href(elem)
+        else:
+            return
+        if not href:
+            pass
+        elif len(self.articles) + len(self.children) >= self.max_links:
+            self.refused[LINKS_CAP] += 1  # not even joined: a 100,000-item feed is cheap
+        elif (url := join_url(self.base_url, href)) is None:
+            self.refused[refusal(href)] += 1
+        elif name == "sitemap":
+            self.children.append(url)
+        elif name == "url":
+            self.articles.append(Link(url, *_sitemap_entry_meta(elem)))
+        else:
             when = _child_text(elem, "updated", "modified") or _child_text(
                 elem, "pubdate", "published", "date", "issued")
-            articles.append(Link(url, parse_date(when), _child_text(elem, "title")))
-    else:
-        return None
-    _free(elem)
-    return href if href and url is None else None
+            self.articles.append(Link(url, parse_date(when), _child_text(elem, "title")))
+        _free(elem)
 
 
 def _free(elem: lxml.etree._Element) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -207,4 +208,162 @@ name = "bad-web"
 domains = ["127.0.0.1"]
 feeds = [{urls}]
 sitemaps = [{maps}]
+"""
+
+
+# -- an attacker's web: against the crawl itself, not the cleaning ---------------------------
+
+#: Decompressed size of the bombs (a few hundred KB on the wire); the attack crawl lowers
+#: DOWNLOAD_MAXSIZE below it.
+BOMB_BYTES = 8 * 1024 * 1024
+#: Entries of the attacker's huge documents (the crawl lowers its caps below them).
+MANY = 20_000
+
+
+def _drip(handler: BaseHTTPRequestHandler, content_type: str) -> None:
+    """A slow-drip server: headers at once, then one byte a second, forever."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", "100000")
+    handler.end_headers()
+    for _ in range(60):
+        handler.wfile.write(b"<")
+        handler.wfile.flush()
+        time.sleep(1)
+
+
+def _raw(head: bytes, body: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A response written byte for byte: lying headers the server classes would fix."""
+    def send(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(head + body)
+        handler.close_connection = True
+    return send
+
+
+def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., None]]:
+    import brotli  # Scrapy decodes br with it (an install dependency of ours)
+
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    rss, xml = {"Content-Type": "application/rss+xml"}, {"Content-Type": "application/xml"}
+    good = page("A good page", "Plain good text").encode()
+    zeros = bytes(BOMB_BYTES)
+    gzip_bomb = gzip.compress(zeros, 9)
+    port = base.rsplit(":", 1)[1]
+    links = [f"{base}/{p}" for p in ATTACK_PATHS] + [
+        f"{base}/{'a' * 100_000}", f"http://user:pw@127.0.0.1:{port}/ok",
+        f"http://[::1]:{port}/ok", "javascript:alert(1)", f"{other}/ok"]
+    feed_items = "".join(f"<item><link>{u}</link></item>" for u in links)
+    routes: dict[str, Route | Callable[..., None]] = {
+        "/robots.txt": lambda handler: _drip(handler, "text/plain"),
+        "/attack-feed.xml": (200, rss, f"<rss><channel>{feed_items}</channel></rss>".encode()),
+        "/many-items.xml": (200, rss, ("<rss><channel>" + "".join(
+            f"<item><link>{other}/item-{i}</link></item>" for i in range(MANY))
+            + "</channel></rss>").encode()),
+        "/many-sitemaps.xml": (200, xml, ("<sitemapindex>" + "".join(
+            f"<sitemap><loc>{base}/child-{i}.xml</loc></sitemap>" for i in range(MANY))
+            + "</sitemapindex>").encode()),
+        "/many-links.html": (200, html, ("<html><body>" + "".join(
+            f"<a href=/link-{i}>{i}</a>" for i in range(MANY))).encode()),
+        "/bomb-feed.xml": (200, {**rss, "Content-Encoding": "gzip"}, gzip_bomb),
+        "/bomb-sitemap.xml.gz": (200, {"Content-Type": "application/x-gzip"}, gzip_bomb),
+        "/drip-feed.xml": lambda handler: _drip(handler, "application/rss+xml"),
+        "/ok": (200, html, good),
+        "/drip-page": lambda handler: _drip(handler, "text/html"),
+        "/deflate-bomb": (200, {**html, "Content-Encoding": "deflate"}, zlib.compress(zeros, 9)),
+        "/br-bomb": (200, {**html, "Content-Encoding": "br"}, brotli.compress(zeros, quality=5)),
+        "/html-as-png": (200, {"Content-Type": "image/png"}, good),
+        "/huge-header": (200, {**html, "X-Pad": "x" * 200_000}, good),
+        "/many-headers": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"".join(
+            b"X-Pad-%d: %s\r\n" % (i, b"x" * 100) for i in range(50_000)) + b"\r\n", good),
+        "/length-too-long": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                 b"Content-Length: 100000\r\n\r\n", good),
+        "/length-huge": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                             b"Content-Length: 99999999999\r\n\r\n", good),
+        "/length-short": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                              b"Content-Length: 5000\r\n\r\n", good + b"<p>after</p>" * 999),
+    }
+    for target, location in {
+        "data": "data:text/html,<p>secret</p>", "javascript": "javascript:alert(1)",
+        "ftp": f"ftp://127.0.0.1:{port}/ok", "file": "file:///etc/passwd",
+        "credentials": f"http://user:pw@127.0.0.1:{port}/ok",
+        "other-port": f"{other}/ok", "other-host": f"http://localhost:{port}/ok",
+        "ipv6": f"http://[::1]:{port}/ok", "broken-host": "http://[::1/ok",
+        "long": f"{base}/{'b' * 100_000}",
+    }.items():
+        routes[f"/redirect-to-{target}"] = (302, {"Location": location}, b"")
+    for hop in range(10):  # a chain longer than REDIRECT_MAX_TIMES
+        routes[f"/chain-{hop}"] = (302, {"Location": f"/chain-{hop + 1}"}, b"")
+    return routes
+
+
+#: The article links of the attack feed, each one way to attack the crawl.
+ATTACK_PATHS = [
+    "ok", "drip-page", "deflate-bomb", "br-bomb", "html-as-png", "huge-header",
+    "many-headers", "length-too-long", "length-huge", "length-short", "chain-0",
+    *(f"redirect-to-{t}" for t in ("data", "javascript", "ftp", "file", "credentials",
+                                   "other-port", "other-host", "ipv6", "broken-host", "long")),
+]
+ATTACK_FEEDS = ("/attack-feed.xml", "/many-items.xml", "/bomb-feed.xml", "/drip-feed.xml")
+ATTACK_SITEMAPS = ("/many-sitemaps.xml", "/bomb-sitemap.xml.gz")
+ATTACK_LISTINGS = ("/many-links.html",)
+
+
+@contextmanager
+def serve_attack_web() -> Iterator[tuple[str, dict[str, int]]]:
+    """Serve the attacker's web on 127.0.0.1; yields the base URL and how often each path
+    was requested. A second port (the "internal service") counts its hits as ``:other``."""
+    hits: dict[str, int] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            if self.server is not server or (self.headers.get("Host") or "").startswith("l"):
+                hits[":other"] = hits.get(":other", 0) + 1
+                return self.send_error(403)
+            hits[self.path] = hits.get(self.path, 0) + 1
+            route = routes.get(self.path, (404, {}, b"not here"))
+            try:
+                if callable(route):
+                    return route(self)
+                status, headers, body = route
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the crawler gave up: that is the point
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    other_server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    routes = _attack_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
+    for each in (server, other_server):
+        each.daemon_threads = True
+        threading.Thread(target=each.serve_forever, daemon=True).start()
+    try:
+        yield base, hits
+    finally:
+        for each in (server, other_server):
+            each.shutdown()
+            each.server_close()
+
+
+def attack_sites_toml(base: str) -> str:
+    def urls(paths: tuple[str, ...]) -> str:
+        return ", ".join(f'"{base}{path}"' for path in paths)
+    return f"""
+[settings]
+allow_private = true
+download_delay = 0
+
+[[site]]
+name = "attacker"
+domains = ["127.0.0.1"]
+feeds = [{urls(ATTACK_FEEDS)}]
+sitemaps = [{urls(ATTACK_SITEMAPS)}]
+listings = [{urls(ATTACK_LISTINGS)}]
 """

@@ -248,7 +248,8 @@ def _page_head(response: Any) -> str | None:
 
 def _meta_refresh(head: str, url: str, ignore_tags: list[str]) -> tuple[float, str] | None:
     """The delay and URL of the first refresh ``<meta>`` outside ``ignore_tags``, joined
-    against the page's ``<base href>``; None when there is none we may follow."""
+    against the page's ``<base href>``; None when there is none, or when either URL is
+    one we must not follow."""
     try:
         doc = lxml.html.fromstring(head)
     except (lxml.etree.ParserError, ValueError):  # nothing but whitespace or comments
@@ -259,8 +260,8 @@ def _meta_refresh(head: str, url: str, ignore_tags: list[str]) -> tuple[float, s
             continue
         if match := _REFRESH_CONTENT.match(meta.get("content")):
             base = doc.xpath("string(//base/@href)")
-            base = (join_url(url, base) if base else None) or url
-            target = join_url(base, match.group("url").strip(" \"'"))
+            base = join_url(url, base) if base else url
+            target = join_url(base, match.group("url").strip(" \"'")) if base else None
             return (float(match.group("int")), target) if target else None
     return None
 

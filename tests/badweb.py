@@ -240,6 +240,12 @@ def _raw(head: bytes, body: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
     return send
 
 
+#: A robots.txt over the 500 KiB read of it: a rule before the cut and one after it.
+BIG_ROBOTS = (b"User-agent: *\nDisallow: /blocked-early\n"
+              + b"".join(b"Disallow: /filler-%d/*x*y$\n" % i for i in range(25_000))
+              + b"Disallow: /after-the-cut\n")
+
+
 def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., None]]:
     import brotli  # Scrapy decodes br with it (an install dependency of ours)
 
@@ -256,6 +262,10 @@ def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., Non
     routes: dict[str, Route | Callable[..., None]] = {
         "/robots.txt": lambda handler: _drip(handler, "text/plain"),
         "/attack-feed.xml": (200, rss, f"<rss><channel>{feed_items}</channel></rss>".encode()),
+        "/big-robots.txt": (200, {"Content-Type": "text/plain"}, BIG_ROBOTS),
+        "/robots-feed.xml": (200, rss, feed(base, ["/blocked-early", "/after-the-cut"])),
+        "/blocked-early": (200, html, good),
+        "/after-the-cut": (200, html, good),
         "/many-items.xml": (200, rss, ("<rss><channel>" + "".join(
             f"<item><link>{other}/item-{i}</link></item>" for i in range(MANY))
             + "</channel></rss>").encode()),
@@ -309,9 +319,10 @@ ATTACK_LISTINGS = ("/many-links.html",)
 
 
 @contextmanager
-def serve_attack_web() -> Iterator[tuple[str, dict[str, int]]]:
+def serve_attack_web(big_robots: bool = False) -> Iterator[tuple[str, dict[str, int]]]:
     """Serve the attacker's web on 127.0.0.1; yields the base URL and how often each path
-    was requested. A second port (the "internal service") counts its hits as ``:other``."""
+    was requested. A second port (the "internal service") counts its hits as ``:other``.
+    Its robots.txt drips a byte a second, or with ``big_robots`` is :data:`BIG_ROBOTS`."""
     hits: dict[str, int] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -341,6 +352,8 @@ def serve_attack_web() -> Iterator[tuple[str, dict[str, int]]]:
     other_server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     routes = _attack_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
+    if big_robots:
+        routes["/robots.txt"] = routes["/big-robots.txt"]
     for each in (server, other_server):
         each.daemon_threads = True
         threading.Thread(target=each.serve_forever, daemon=True).start()
@@ -352,7 +365,9 @@ def serve_attack_web() -> Iterator[tuple[str, dict[str, int]]]:
             each.server_close()
 
 
-def attack_sites_toml(base: str) -> str:
+def attack_sites_toml(base: str, feeds: tuple[str, ...] = ATTACK_FEEDS,
+                      sitemaps: tuple[str, ...] = ATTACK_SITEMAPS,
+                      listings: tuple[str, ...] = ATTACK_LISTINGS) -> str:
     def urls(paths: tuple[str, ...]) -> str:
         return ", ".join(f'"{base}{path}"' for path in paths)
     return f"""
@@ -363,7 +378,7 @@ download_delay = 0
 [[site]]
 name = "attacker"
 domains = ["127.0.0.1"]
-feeds = [{urls(ATTACK_FEEDS)}]
-sitemaps = [{urls(ATTACK_SITEMAPS)}]
-listings = [{urls(ATTACK_LISTINGS)}]
+feeds = [{urls(feeds)}]
+sitemaps = [{urls(sitemaps)}]
+listings = [{urls(listings)}]
 """

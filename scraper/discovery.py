@@ -228,10 +228,16 @@ def read_listing(body: bytes | str, base_url: str, *,
         doc = lxml.html.fromstring(body, base_url=base_url)
     except (lxml.etree.ParserError, ValueError):
         return Discovered([], [], "listing")
-    hrefs = dict.fromkeys(str(href) for href in doc.xpath("//a/@href"))  # each once
-    if max_links and len(hrefs) > max_links:
-        refused[LINKS_CAP] = len(hrefs) - max_links
-        hrefs = dict.fromkeys(list(hrefs)[:max_links])
+    hrefs: dict[str, None] = {}  # each once, in page order
+    over: set[str] = set()
+    for anchor in doc.getroottree().iter("a"):  # the whole tree, as "//a" reads
+        if (href := anchor.get("href")) is not None and href not in hrefs:
+            if max_links and len(hrefs) >= max_links:
+                over.add(href)
+            else:
+                hrefs[href] = None
+    if over:
+        refused[LINKS_CAP] = len(over)
     urls: dict[str, None] = {}
     for href in hrefs:
         if url := join_url(base_url, href):

@@ -217,7 +217,7 @@ sitemaps = [{maps}]
 #: DOWNLOAD_MAXSIZE below it.
 BOMB_BYTES = 8 * 1024 * 1024
 #: Entries of the attacker's huge documents (the crawl lowers its caps below them).
-MANY = 20_000
+MANY = 5_000
 
 
 def _drip(handler: BaseHTTPRequestHandler, content_type: str) -> None:
@@ -263,7 +263,8 @@ def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., Non
         "/robots.txt": lambda handler: _drip(handler, "text/plain"),
         "/attack-feed.xml": (200, rss, f"<rss><channel>{feed_items}</channel></rss>".encode()),
         "/big-robots.txt": (200, {"Content-Type": "text/plain"}, BIG_ROBOTS),
-        "/robots-feed.xml": (200, rss, feed(base, ["/blocked-early", "/after-the-cut"])),
+        "/robots-feed.xml": (200, rss, feed(base.replace("127.0.0.1", "localhost"),
+                                            ["/blocked-early", "/after-the-cut"])),
         "/blocked-early": (200, html, good),
         "/after-the-cut": (200, html, good),
         "/many-items.xml": (200, rss, ("<rss><channel>" + "".join(
@@ -296,7 +297,7 @@ def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., Non
         "data": "data:text/html,<p>secret</p>", "javascript": "javascript:alert(1)",
         "ftp": f"ftp://127.0.0.1:{port}/ok", "file": "file:///etc/passwd",
         "credentials": f"http://user:pw@127.0.0.1:{port}/ok",
-        "other-port": f"{other}/ok", "other-host": f"http://localhost:{port}/ok",
+        "other-port": f"{other}/ok", "other-host": f"http://127.0.0.2:{port}/ok",
         "ipv6": f"http://[::1]:{port}/ok", "broken-host": "http://[::1/ok",
         "long": f"{base}/{'b' * 100_000}",
     }.items():
@@ -313,25 +314,30 @@ ATTACK_PATHS = [
     *(f"redirect-to-{t}" for t in ("data", "javascript", "ftp", "file", "credentials",
                                    "other-port", "other-host", "ipv6", "broken-host", "long")),
 ]
-ATTACK_FEEDS = ("/attack-feed.xml", "/many-items.xml", "/bomb-feed.xml", "/drip-feed.xml")
+ATTACK_FEEDS = ("/attack-feed.xml", "/many-items.xml", "/bomb-feed.xml", "/drip-feed.xml",
+                "/robots-feed.xml")
 ATTACK_SITEMAPS = ("/many-sitemaps.xml", "/bomb-sitemap.xml.gz")
 ATTACK_LISTINGS = ("/many-links.html",)
 
 
 @contextmanager
-def serve_attack_web(big_robots: bool = False) -> Iterator[tuple[str, dict[str, int]]]:
+def serve_attack_web() -> Iterator[tuple[str, dict[str, int]]]:
     """Serve the attacker's web on 127.0.0.1; yields the base URL and how often each path
     was requested. A second port (the "internal service") counts its hits as ``:other``.
-    Its robots.txt drips a byte a second, or with ``big_robots`` is :data:`BIG_ROBOTS`."""
+    Its robots.txt drips a byte a second; asked as ``localhost`` it is :data:`BIG_ROBOTS`
+    (robots.txt is per host: one crawl meets both)."""
     hits: dict[str, int] = {}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            if self.server is not server or (self.headers.get("Host") or "").startswith("l"):
+            if self.server is not server:
                 hits[":other"] = hits.get(":other", 0) + 1
                 return self.send_error(403)
             hits[self.path] = hits.get(self.path, 0) + 1
-            route = routes.get(self.path, (404, {}, b"not here"))
+            path = self.path
+            if path == "/robots.txt" and (self.headers.get("Host") or "").startswith("localhost"):
+                path = "/big-robots.txt"
+            route = routes.get(path, (404, {}, b"not here"))
             try:
                 if callable(route):
                     return route(self)
@@ -352,8 +358,6 @@ def serve_attack_web(big_robots: bool = False) -> Iterator[tuple[str, dict[str, 
     other_server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     routes = _attack_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
-    if big_robots:
-        routes["/robots.txt"] = routes["/big-robots.txt"]
     for each in (server, other_server):
         each.daemon_threads = True
         threading.Thread(target=each.serve_forever, daemon=True).start()
@@ -377,7 +381,7 @@ download_delay = 0
 
 [[site]]
 name = "attacker"
-domains = ["127.0.0.1"]
+domains = ["127.0.0.1", "localhost"]
 feeds = [{urls(feeds)}]
 sitemaps = [{urls(sitemaps)}]
 listings = [{urls(listings)}]

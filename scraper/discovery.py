@@ -219,9 +219,9 @@ def listing_links(body: bytes | str, base_url: str) -> list[str]:
 def read_listing(body: bytes | str, base_url: str, *,
                  max_links: int = MAX_LISTING_LINKS) -> Discovered:
     """The distinct absolute http(s) links of an HTML page, in page order: the first
-    ``max_links`` distinct hrefs (0: all), the rest counted as ``links_cap``, and the
-    refused ones (``urls.refusal``) counted by reason."""
-    refused: Counter[str] = Counter()
+    ``max_links`` distinct hrefs (0: all), the rest counted as ``links_cap``. Links
+    ``urls.join_url`` refuses are dropped uncounted: a page's ``mailto:`` and
+    ``javascript:`` links are no attack, a feed's or sitemap's are."""
     if not body or not body.strip():
         return Discovered([], [], "listing")
     try:
@@ -236,15 +236,9 @@ def read_listing(body: bytes | str, base_url: str, *,
                 over.add(href)
             else:
                 hrefs[href] = None
-    if over:
-        refused[LINKS_CAP] = len(over)
-    urls: dict[str, None] = {}
-    for href in hrefs:
-        if url := join_url(base_url, href):
-            urls[url] = None
-        else:
-            refused[refusal(href)] += 1
-    return Discovered([Link(url) for url in urls], [], "listing", +refused)
+    urls = dict.fromkeys(url for href in hrefs if (url := join_url(base_url, href)))
+    return Discovered([Link(url) for url in urls], [], "listing",
+                      {LINKS_CAP: len(over)} if over else {})
 
 
 def _unique(links: list[Link]) -> list[Link]:

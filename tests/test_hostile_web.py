@@ -6,7 +6,6 @@ headers, huge documents) ends in named, counted skips and a crawl that finishes.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -18,25 +17,21 @@ from tests.badweb import (
     HOSTILE_SITEMAPS,
     MANY,
     attack_sites_toml,
+    crawl_web,
     serve_attack_web,
     serve_bad_web,
     sites_toml,
 )
-from tests.cli_helpers import run_ainews
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    tmp = tmp_path_factory.mktemp("hostile")
     with serve_bad_web() as (base, hits):
-        sites = tmp / "sites.toml"
-        sites.write_text(sites_toml(base, HOSTILE_FEEDS, HOSTILE_SITEMAPS), encoding="utf-8")
-        db = tmp / "hostile.db"
         # before the bounds, /million alone ran > 10 minutes: the timeout fails the test
-        proc = run_ainews("crawl", "--db", db, "--sites", sites, "-s", "DOWNLOAD_TIMEOUT=5",
-                          "-s", "AUTOTHROTTLE_ENABLED=false", timeout=180)
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+        proc, conn = crawl_web(tmp_path_factory.mktemp("hostile"),
+                               sites_toml(base, HOSTILE_FEEDS, HOSTILE_SITEMAPS),
+                               "-s", "DOWNLOAD_TIMEOUT=5", "-s", "AUTOTHROTTLE_ENABLED=false",
+                               timeout=180)
     return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits)}
 
 
@@ -83,16 +78,12 @@ ATTACK_SETTINGS = (
 def attack(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tmp = tmp_path_factory.mktemp("attack")
     with serve_attack_web() as (base, hits):
-        sites = tmp / "sites.toml"
-        sites.write_text(attack_sites_toml(base), encoding="utf-8")
-        db = tmp / "attack.db"
-        proc = run_ainews("crawl", "--db", db, "--sites", sites, *ATTACK_SETTINGS, timeout=120)
-    conn = sqlite3.connect(db)
+        proc, conn = crawl_web(tmp, attack_sites_toml(base), *ATTACK_SETTINGS)
     (reasons,) = conn.execute("SELECT skip_reasons FROM crawl_runs").fetchone()
-    errors = dict(conn.execute("SELECT url, last_error FROM frontier"))
     log = (tmp / "logs" / "ainews.log").read_text(encoding="utf-8")
-    return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits),
-            "reasons": json.loads(reasons), "errors": errors, "log": log}
+    return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits), "log": log,
+            "reasons": json.loads(reasons),
+            "errors": dict(conn.execute("SELECT url, last_error FROM frontier").fetchall())}
 
 
 def reason(attack: dict, path: str) -> str:
@@ -164,7 +155,7 @@ def test_hostile_feed_links_are_counted_not_fetched(attack: dict) -> None:
 
 
 def test_a_slow_drip_robots_txt_does_not_stall_the_crawl(attack: dict) -> None:
-    assert attack["hits"]["/robots.txt"] == 2  # 127.0.0.1's drips, localhost's is big
+    assert attack["hits"].get("/robots.txt") == 2, attack["hits"]  # 127.0.0.1's, localhost's
     assert attack["base"] + "/ok" in urls(attack, "articles")
 
 
@@ -172,6 +163,8 @@ def test_robots_txt_is_read_to_its_first_500_kib(attack: dict) -> None:
     """Google's limit: 10 MB of rules took Protego 14 s to parse and 0.4 s per URL. The
     site's host "localhost" serves a robots.txt with a rule before the cut and one after."""
     assert len(BIG_ROBOTS) > MAX_ROBOTS_TXT_BYTES
-    assert "/blocked-early" not in attack["hits"] and attack["hits"]["/after-the-cut"] == 1
-    assert attack["reasons"]["robots_txt"] == 1
+    robots_log = [line for line in attack["log"].splitlines() if "robots" in line.lower()]
+    assert "/blocked-early" not in attack["hits"], robots_log
+    assert attack["hits"].get("/after-the-cut") == 1, (attack["hits"], robots_log)
+    assert attack["reasons"].get("robots_txt") == 1, attack["reasons"]
     assert f"robots.txt of {len(BIG_ROBOTS)} bytes; reading its first" in attack["log"]

@@ -80,7 +80,8 @@ def peak_mb(urls: int, minutes: float, workdir: Path,
         proc = subprocess.run(
             ["/usr/bin/time", "-v", sys.executable, "-m", "ainews.scraper.cli", "crawl",
              "--db", str(workdir / f"{urls}.db"), "--sites", str(sites),
-             *bounds, "-s", "AINEWS_WORKERS=0"],
+             *bounds, "-s", "AINEWS_WORKERS=0",
+             "-s", f"AINEWS_MAX_DOCUMENT_LINKS={max(urls, 50_000)}"],  # all of the sitemap
             capture_output=True, text=True, stdin=subprocess.DEVNULL,
         )
         seconds = time.monotonic() - started

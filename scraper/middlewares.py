@@ -1,5 +1,6 @@
 """Downloader middlewares: only http(s), stay on the sites' domains, refuse private
-addresses (before the request and at the address actually connected to), honour Retry-After.
+addresses (before the request and at the address actually connected to), follow only
+redirects and meta refreshes to URLs we may follow, honour Retry-After.
 
 Each refusal raises :class:`~ainews.scraper.skips.SkipRequest` with the reason it is counted under.
 """
@@ -8,12 +9,15 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import socket
 import time
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.etree
+import lxml.html
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse
@@ -23,7 +27,7 @@ from ainews.scraper.contentcoding import gunzip_head
 from ainews.scraper.refusals import declared_html
 from ainews.scraper.sites import on_domains
 from ainews.scraper.skips import SkipRequest
-from ainews.scraper.urls import host_of
+from ainews.scraper.urls import WEB_SCHEMES, host_of, join_url, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +74,6 @@ def _is_private_host(host: str) -> bool:
                for info in infos)
 
 
-#: The only schemes ever requested. Scrapy also has handlers for file:, data:, ftp: and s3:
-#: URLs; a feed item or sitemap <loc> of ``file://<site domain>/etc/passwd`` would read a
-#: local file and store it as an article.
-WEB_SCHEMES = frozenset(("http", "https"))
-
-
 class SchemeMiddleware:
     """Refuses every request whose scheme is not http(s): discovery drops such links
     already; this catches every other way in (a frontier row, a redirect, a new parser)."""
@@ -85,6 +83,28 @@ class SchemeMiddleware:
         if scheme not in WEB_SCHEMES:
             raise SkipRequest("scheme", f"refused {scheme or 'no'} scheme: {request.url[:200]}")
         return None
+
+
+class RedirectTargetMiddleware:
+    """Refuses a redirect whose ``Location`` is no URL we follow (``file:``, ``data:``,
+    ``javascript:``, credentials, a broken host, 100 KB): counted by the reason
+    :func:`~ainews.scraper.urls.refusal` gives, before Scrapy's redirect middleware
+    builds a request of it (or raises on a ``Location`` urllib refuses). Redirects to
+    other hosts and ports come back through the downloader middlewares as requests and
+    are refused there (``offsite``, ``private_address``)."""
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        location = response.headers.get("Location")
+        if location is None or response.status not in _REDIRECTS \
+                or request.meta.get("dont_redirect"):
+            return response
+        href = location.decode("latin-1")
+        if join_url(request.url, href) is None:
+            raise SkipRequest(refusal(href), f"redirect to {href[:200]}")
+        return response
+
+
+_REDIRECTS = frozenset((301, 302, 303, 307, 308))  # what Scrapy's redirect middleware follows
 
 
 class PrivateAddressMiddleware:
@@ -180,37 +200,70 @@ class RetryAfterMiddleware:
         call_later(seconds, restore)
 
 
-#: Bytes of a page that hold the first 4,096 characters Scrapy's meta refresh check reads.
-_META_REFRESH_BYTES = 4 * 4096
+#: Characters of a page read for a ``<meta http-equiv="refresh">``, as Scrapy reads.
+_META_REFRESH_CHARS = 4096
+#: Bytes of a page that hold them.
+_META_REFRESH_BYTES = 4 * _META_REFRESH_CHARS
+#: A refresh's content: seconds, then the URL (w3lib's pattern, which Scrapy reads with).
+_REFRESH_CONTENT = re.compile(r"\s*(?P<int>([0-9]*\.)?[0-9]+)\s*;\s*url=\s*(?P<url>.*)",
+                              re.DOTALL | re.IGNORECASE | re.ASCII)
 
 
 class HeadMetaRefreshMiddleware(MetaRefreshMiddleware):
     """Scrapy's ``<meta http-equiv="refresh">`` redirects, decoding only the head of a
-    page: Scrapy's decodes the whole body (~0.5 ms of the crawl process for a 170 KB
-    page, which nothing else here decodes) to look at its first 4,096 characters."""
+    page (Scrapy's decodes the whole body, ~0.5 ms of the crawl process for a 170 KB page,
+    which nothing else here decodes), and joining the refresh URL with
+    :func:`~ainews.scraper.urls.join_url`: a URL we must not follow (``file:``, a broken
+    IPv6 host) leaves the page as it is."""
 
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
-        try:
-            return self._refreshed(request, response)
-        except ValueError:  # a <base href> or refresh URL w3lib refuses ("http://[::1/")
+        if request.meta.get("dont_redirect") or request.method == "HEAD":
             return response
+        head = _page_head(response)
+        if head is None or "refresh" not in head.lower():
+            return response
+        refresh = _meta_refresh(head, response.url, self._ignore_tags)
+        if refresh is None or refresh[0] >= self._maxdelay:
+            return response
+        redirected = self._redirect_request_using_get(request, response, refresh[1])
+        return self._redirect(redirected, request, "meta refresh")
 
-    def _refreshed(self, request: Any, response: Any) -> Any:
-        if response.headers.get("Content-Encoding") and declared_html(response):
-            try:  # an article page left encoded for the cleaning worker
-                body = gunzip_head(response.body, _META_REFRESH_BYTES)
-            except ValueError:  # nothing readable: the worker skips the page
-                return response
-            head = response.replace(cls=HtmlResponse, body=body)
-        elif not isinstance(response, HtmlResponse):
-            return super().process_response(request, response)
-        elif len(response.body) > _META_REFRESH_BYTES:
-            head = response.replace(body=response.body[:_META_REFRESH_BYTES],
+
+def _page_head(response: Any) -> str | None:
+    """The first characters of an HTML page (None for other responses), inflating only
+    as much of a page left gzip-encoded for the cleaning worker."""
+    if response.headers.get("Content-Encoding") and declared_html(response):
+        try:
+            body = gunzip_head(response.body, _META_REFRESH_BYTES)
+        except ValueError:  # nothing readable: the worker skips the page
+            return None
+        response = response.replace(cls=HtmlResponse, body=body)
+    elif not isinstance(response, HtmlResponse):
+        return None
+    elif len(response.body) > _META_REFRESH_BYTES:
+        response = response.replace(body=response.body[:_META_REFRESH_BYTES],
                                     encoding=response.encoding)
-        else:
-            return super().process_response(request, response)
-        result = super().process_response(request, head)
-        return response if result is head else result
+    return response.text[:_META_REFRESH_CHARS]
+
+
+def _meta_refresh(head: str, url: str, ignore_tags: list[str]) -> tuple[float, str] | None:
+    """The delay and URL of the first refresh ``<meta>`` outside ``ignore_tags``, joined
+    against the page's ``<base href>``; None when there is none, or when either URL is
+    one we must not follow."""
+    try:
+        doc = lxml.html.fromstring(head)
+    except (lxml.etree.ParserError, ValueError):  # nothing but whitespace or comments
+        return None
+    ignored = "".join(f"[not(ancestor::{tag})]" for tag in ignore_tags if tag.isalnum())
+    for meta in doc.xpath(f"//meta[@http-equiv][@content]{ignored}"):
+        if "refresh" not in meta.get("http-equiv").lower():
+            continue
+        if match := _REFRESH_CONTENT.match(meta.get("content")):
+            base = doc.xpath("string(//base/@href)")
+            base = join_url(url, base) if base else url
+            target = join_url(base, match.group("url").strip(" \"'")) if base else None
+            return (float(match.group("int")), target) if target else None
+    return None
 
 
 def parse_retry_after(value: bytes | None) -> float | None:

@@ -7,6 +7,7 @@ exception messages to count skips.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
@@ -19,6 +20,13 @@ from twisted.internet.defer import Deferred
 
 from ainews.scraper.contentcoding import WORKER_DECODED
 from ainews.scraper.skips import SkipRequest
+
+logger = logging.getLogger(__name__)
+
+#: The part of a robots.txt that is read: Google's documented limit (500 KiB; it ignores
+#: the rest). Protego took 14 s to parse a 10 MB one of 450,000 rules and 0.4 s to check
+#: each URL against it, in the crawl process, for every request to that site.
+MAX_ROBOTS_TXT_BYTES = 500 * 1024
 
 
 class RobotsTxtSkips(RobotsTxtMiddleware):
@@ -34,6 +42,15 @@ class RobotsTxtSkips(RobotsTxtMiddleware):
         if parser is None:
             parser = self._parsers.get(urlparse_cached(request).netloc)
         return None if isinstance(parser, Deferred) else parser
+
+    async def _parse_robots(self, response: Any, netloc: str, request: Any) -> None:
+        """Scrapy's parsing, of the first :data:`MAX_ROBOTS_TXT_BYTES` only."""
+        if len(response.body) > MAX_ROBOTS_TXT_BYTES:
+            self._stats.inc_value("ainews/robots_txt_truncated")
+            logger.warning("%s: robots.txt of %d bytes; reading its first %d", netloc,
+                           len(response.body), MAX_ROBOTS_TXT_BYTES)
+            response = response.replace(body=response.body[:MAX_ROBOTS_TXT_BYTES])
+        await super()._parse_robots(response, netloc, request)
 
     def process_request_2(self, rp: Any, request: Any) -> None:
         try:

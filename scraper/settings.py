@@ -11,6 +11,8 @@ AINEWS_SITES = ""  # comma-separated site names; empty = all
 AINEWS_REVISIT_MINUTES = 10  # start points read this recently are not asked again
 AINEWS_LISTING_PAGES = 3  # "next" pages followed per listing
 AINEWS_MAX_CHILD_SITEMAPS = 1000  # child sitemaps read per run (sitemap_cap when hit)
+AINEWS_MAX_DOCUMENT_LINKS = 50_000  # article links read per feed or sitemap (links_cap)
+AINEWS_MAX_LISTING_LINKS = 5_000  # distinct links read per listing page (links_cap)
 AINEWS_BATCH_SIZE = 200  # article requests handed to Scrapy at once from the frontier
 AINEWS_RETRY_FAILED_DAYS = 7  # a failed article URL is tried again after this back-off
 AINEWS_WORKERS = -1  # processes cleaning pages: -1 = one per core, 0 = in-process
@@ -55,6 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
     "ainews.scraper.middlewares.AllowedDomainsMiddleware": 110,
     "ainews.scraper.middlewares.PrivateAddressMiddleware": 120,
     "ainews.scraper.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before RetryMiddleware
+    # A Location we never follow (file:, javascript:, 100 KB) is a counted skip, seen before
+    # RedirectMiddleware (600) reads it.
+    "ainews.scraper.middlewares.RedirectTargetMiddleware": 650,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "ainews.scraper.middlewares.HeadMetaRefreshMiddleware": 580,  # Scrapy's, reading the head
 }

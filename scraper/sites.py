@@ -5,6 +5,7 @@ A site is a few lines of TOML (see ``sites.toml``); adding one needs no Python.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 import tomllib
@@ -15,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ainews.scraper.patterns import PatternError, UrlPattern
-from ainews.scraper.urls import host_of
+from ainews.scraper.urls import ascii_host, host_of
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SITE_KEYS = ("name", "site_name", "domains", "feeds", "sitemaps", "listings",
@@ -34,8 +35,8 @@ class ConfigError(ValueError):
 
 
 def on_domains(url: str, domains: tuple[str, ...] | list[str]) -> bool:
-    """Whether ``url``'s host is one of ``domains`` or a subdomain of one."""
-    host = host_of(url)
+    """Whether ``url``'s host is one of ``domains`` (IDNA form) or a subdomain of one."""
+    host = ascii_host(host_of(url))
     return any(host == d or host.endswith("." + d) for d in domains)
 
 
@@ -203,7 +204,7 @@ def _parse_site(raw: dict[str, Any], where: str) -> Site:
                 raise ConfigError(f"{where}: {key} entry {url!r} is not an http(s) URL")
     site = Site(
         name=name,
-        domains=tuple(d.lower().lstrip(".") for d in domains),
+        domains=tuple(_domain(d, where) for d in domains),
         article_pattern=_pattern(raw.get("article_pattern"), where),
         language=_optional_str(raw, "language", where),
         site_name=_optional_str(raw, "site_name", where),
@@ -213,6 +214,23 @@ def _parse_site(raw: dict[str, Any], where: str) -> Site:
         if not on_domains(url, site.domains):
             raise ConfigError(f"{where}: start URL {url} is outside domains {domains}")
     return site
+
+
+def _domain(value: str, where: str) -> str:
+    """A domain as the crawl compares hosts: lower case, IDNA form (``bücher.de`` is
+    requested as ``xn--bcher-kva.de``); a URL, a port or a path is an error."""
+    domain = ascii_host(value.strip().lower().lstrip("."))
+    if not domain or any(ch in domain for ch in "/@ ") or ":" in domain and not _ipv6(domain):
+        raise ConfigError(f"{where}: domains entry {value!r} must be a host name like "
+                          "'example.com' (no scheme, port or path)")
+    return domain
+
+
+def _ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
 
 
 def _is_web_url(url: str) -> bool:

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import sqlite3
+import subprocess
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tests.cli_helpers import run_ainews
 
 ARTICLE = "<p>{text}</p>" * 6
 FILLER = (
@@ -142,7 +148,7 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
     routes = _routes()
     hits: dict[str, list[float]] = {}
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(_QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             host = (self.headers.get("Host") or "").split(":")[0]
             key = self.path if host == "127.0.0.1" else f"{host}{self.path}"
@@ -165,31 +171,45 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
             else:
                 found = routes.get(self.path, (404, {}, b"not here"))
                 route = found() if callable(found) else found
-            status, headers, body = route
-            try:
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the crawler gave up on a huge or slow response: that is the point
+            _send(self, route)
 
-        def log_message(self, *args: object) -> None:
-            pass
+    with _two_servers(Handler) as (server, other_server):
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        hostile = _hostile_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
+        yield base, hits
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    other_server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    hostile = _hostile_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
-    for each in (server, other_server):
+
+class _QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _send(handler: BaseHTTPRequestHandler, route: Route) -> None:
+    status, headers, body = route
+    try:
+        handler.send_response(status)
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the crawler gave up on a huge or slow response: that is the point
+
+
+@contextmanager
+def _two_servers(handler: type[BaseHTTPRequestHandler],
+                 ) -> Iterator[tuple[ThreadingHTTPServer, ThreadingHTTPServer]]:
+    """The site's server and a second one on another port of the same host."""
+    servers = (ThreadingHTTPServer(("127.0.0.1", 0), handler),
+               ThreadingHTTPServer(("127.0.0.1", 0), handler))
+    for each in servers:
         each.daemon_threads = True
         threading.Thread(target=each.serve_forever, daemon=True).start()
     try:
-        yield base, hits
+        yield servers
     finally:
-        for each in (server, other_server):
+        for each in servers:
             each.shutdown()
             each.server_close()
 
@@ -208,3 +228,172 @@ domains = ["127.0.0.1"]
 feeds = [{urls}]
 sitemaps = [{maps}]
 """
+
+
+# -- an attacker's web: against the crawl itself, not the cleaning ---------------------------
+
+#: Decompressed size of the bombs (a few hundred KB on the wire); the attack crawl lowers
+#: DOWNLOAD_MAXSIZE below it.
+BOMB_BYTES = 8 * 1024 * 1024
+#: Entries of the attacker's huge documents (the crawl lowers its caps below them).
+MANY = 5_000
+
+
+def _drip(handler: BaseHTTPRequestHandler, content_type: str) -> None:
+    """A slow-drip server: headers at once, then one byte a second, forever."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", "100000")
+    handler.end_headers()
+    for _ in range(60):
+        handler.wfile.write(b"<")
+        handler.wfile.flush()
+        time.sleep(1)
+
+
+def _raw(head: bytes, body: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A response written byte for byte: lying headers the server classes would fix."""
+    def send(handler: BaseHTTPRequestHandler) -> None:
+        handler.wfile.write(head + body)
+        handler.close_connection = True
+    return send
+
+
+#: A robots.txt over the 500 KiB read of it: a rule before the cut and one after it (a
+#: long comment between, cheap to parse: 600 KB of rules block the crawl process ~1 s).
+BIG_ROBOTS = (b"User-agent: *\nDisallow: /blocked-early\n# " + b"x" * 600_000
+              + b"\nDisallow: /after-the-cut\n")
+
+
+def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., None]]:
+    import brotli  # Scrapy decodes br with it (an install dependency of ours)
+
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    rss, xml = {"Content-Type": "application/rss+xml"}, {"Content-Type": "application/xml"}
+    good = page("A good page", "Plain good text").encode()
+    zeros = bytes(BOMB_BYTES)
+    gzip_bomb = gzip.compress(zeros, 9)
+    port = base.rsplit(":", 1)[1]
+    links = [f"{base}/{p}" for p in ATTACK_PATHS] + [
+        f"{base}/{'a' * 100_000}", f"http://user:pw@127.0.0.1:{port}/ok",
+        f"http://[::1]:{port}/ok", "javascript:alert(1)", f"{other}/ok"]
+    feed_items = "".join(f"<item><link>{u}</link></item>" for u in links)
+    routes: dict[str, Route | Callable[..., None]] = {
+        "/robots.txt": lambda handler: _drip(handler, "text/plain"),
+        "/attack-feed.xml": (200, rss, f"<rss><channel>{feed_items}</channel></rss>".encode()),
+        "/big-robots.txt": (200, {"Content-Type": "text/plain"}, BIG_ROBOTS),
+        "/robots-feed.xml": (200, rss, feed(base.replace("127.0.0.1", "localhost"),
+                                            ["/blocked-early", "/after-the-cut"])),
+        "/blocked-early": (200, html, good),
+        "/after-the-cut": (200, html, good),
+        "/many-items.xml": (200, rss, ("<rss><channel>" + "".join(
+            f"<item><link>{other}/item-{i}</link></item>" for i in range(MANY))
+            + "</channel></rss>").encode()),
+        "/many-sitemaps.xml": (200, xml, ("<sitemapindex>" + "".join(
+            f"<sitemap><loc>{base}/child-{i}.xml</loc></sitemap>" for i in range(MANY))
+            + "</sitemapindex>").encode()),
+        "/many-links.html": (200, html, ("<html><body>" + "".join(
+            f"<a href=/link-{i}>{i}</a>" for i in range(MANY))).encode()),
+        "/bomb-feed.xml": (200, {**rss, "Content-Encoding": "gzip"}, gzip_bomb),
+        "/bomb-sitemap.xml.gz": (200, {"Content-Type": "application/x-gzip"}, gzip_bomb),
+        "/drip-feed.xml": lambda handler: _drip(handler, "application/rss+xml"),
+        "/ok": (200, html, good),
+        "/drip-page": lambda handler: _drip(handler, "text/html"),
+        "/deflate-bomb": (200, {**html, "Content-Encoding": "deflate"}, zlib.compress(zeros, 9)),
+        "/br-bomb": (200, {**html, "Content-Encoding": "br"}, brotli.compress(zeros, quality=5)),
+        "/html-as-png": (200, {"Content-Type": "image/png"}, good),
+        "/huge-header": (200, {**html, "X-Pad": "x" * 200_000}, good),
+        "/many-headers": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"".join(
+            b"X-Pad-%d: %s\r\n" % (i, b"x" * 100) for i in range(10_000)) + b"\r\n", good),
+        "/length-too-long": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                 b"Content-Length: 100000\r\n\r\n", good),
+        "/length-huge": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                             b"Content-Length: 99999999999\r\n\r\n", good),
+        "/length-short": _raw(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                              b"Content-Length: 5000\r\n\r\n", good + b"<p>after</p>" * 999),
+    }
+    for target, location in {
+        "data": "data:text/html,<p>secret</p>", "javascript": "javascript:alert(1)",
+        "ftp": f"ftp://127.0.0.1:{port}/ok", "file": "file:///etc/passwd",
+        "credentials": f"http://user:pw@127.0.0.1:{port}/ok",
+        "other-port": f"{other}/ok", "other-host": f"http://127.0.0.2:{port}/ok",
+        "ipv6": f"http://[::1]:{port}/ok", "broken-host": "http://[::1/ok",
+        "long": f"{base}/{'b' * 100_000}",
+    }.items():
+        routes[f"/redirect-to-{target}"] = (302, {"Location": location}, b"")
+    for hop in range(10):  # a chain longer than REDIRECT_MAX_TIMES
+        routes[f"/chain-{hop}"] = (302, {"Location": f"/chain-{hop + 1}"}, b"")
+    return routes
+
+
+#: The article links of the attack feed, each one way to attack the crawl.
+ATTACK_PATHS = [
+    "ok", "drip-page", "deflate-bomb", "br-bomb", "html-as-png", "huge-header",
+    "many-headers", "length-too-long", "length-huge", "length-short", "chain-0",
+    *(f"redirect-to-{t}" for t in ("data", "javascript", "ftp", "file", "credentials",
+                                   "other-port", "other-host", "ipv6", "broken-host", "long")),
+]
+ATTACK_FEEDS = ("/attack-feed.xml", "/many-items.xml", "/bomb-feed.xml", "/drip-feed.xml",
+                "/robots-feed.xml")
+ATTACK_SITEMAPS = ("/many-sitemaps.xml", "/bomb-sitemap.xml.gz")
+ATTACK_LISTINGS = ("/many-links.html",)
+
+
+@contextmanager
+def serve_attack_web() -> Iterator[tuple[str, dict[str, int]]]:
+    """Serve the attacker's web on 127.0.0.1; yields the base URL and how often each path
+    was requested. A second port (the "internal service") counts its hits as ``:other``.
+    Its robots.txt drips a byte a second; asked as ``localhost`` it is :data:`BIG_ROBOTS`
+    (robots.txt is per host: one crawl meets both)."""
+    hits: dict[str, int] = {}
+
+    class Handler(_QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            if self.server is not server:
+                hits[":other"] = hits.get(":other", 0) + 1
+                return self.send_error(403)
+            hits[self.path] = hits.get(self.path, 0) + 1
+            path = self.path
+            if path == "/robots.txt" and (self.headers.get("Host") or "").startswith("localhost"):
+                path = "/big-robots.txt"
+            route = routes.get(path, (404, {}, b"not here"))
+            if not callable(route):
+                return _send(self, route)
+            with suppress(BrokenPipeError, ConnectionResetError):  # the crawler gave up
+                route(self)
+
+    with _two_servers(Handler) as (server, other_server):
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        routes = _attack_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
+        yield base, hits
+
+
+def attack_sites_toml(base: str, feeds: tuple[str, ...] = ATTACK_FEEDS,
+                      sitemaps: tuple[str, ...] = ATTACK_SITEMAPS,
+                      listings: tuple[str, ...] = ATTACK_LISTINGS) -> str:
+    def urls(paths: tuple[str, ...]) -> str:
+        return ", ".join(f'"{base}{path}"' for path in paths)
+    return f"""
+[settings]
+allow_private = true
+download_delay = 0
+
+[[site]]
+name = "attacker"
+domains = ["127.0.0.1", "localhost"]
+feeds = [{urls(feeds)}]
+sitemaps = [{urls(sitemaps)}]
+listings = [{urls(listings)}]
+"""
+
+
+def crawl_web(tmp: Path, sites: str, *args: str, timeout: float = 120,
+              ) -> tuple[subprocess.CompletedProcess[str], sqlite3.Connection]:
+    """Crawl a local web with the sites file text ``sites`` and ``args``; the run's output
+    and its database (rows as ``sqlite3.Row``)."""
+    (tmp / "sites.toml").write_text(sites, encoding="utf-8")
+    proc = run_ainews("crawl", "--db", tmp / "web.db", "--sites", tmp / "sites.toml", *args,
+                      timeout=timeout)
+    conn = sqlite3.connect(tmp / "web.db")
+    conn.row_factory = sqlite3.Row
+    return proc, conn

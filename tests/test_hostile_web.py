@@ -1,28 +1,37 @@
 """A hostile site, crawled for real: nothing but its own http(s) pages is ever fetched,
-gzipped sitemaps are read, and pages that used to block the crawl for minutes do not."""
+gzipped sitemaps are read, and pages that used to block the crawl for minutes do not. An
+attacker's site (redirects to other schemes and services, bombs, slow drips, lying
+headers, huge documents) ends in named, counted skips and a crawl that finishes."""
 
 from __future__ import annotations
 
-import sqlite3
+import json
 
 import pytest
 
-from tests.badweb import HOSTILE_FEEDS, HOSTILE_SITEMAPS, serve_bad_web, sites_toml
-from tests.cli_helpers import run_ainews
+from ainews.scraper.refusals import MAX_ROBOTS_TXT_BYTES
+from tests.badweb import (
+    BIG_ROBOTS,
+    BOMB_BYTES,
+    HOSTILE_FEEDS,
+    HOSTILE_SITEMAPS,
+    MANY,
+    attack_sites_toml,
+    crawl_web,
+    serve_attack_web,
+    serve_bad_web,
+    sites_toml,
+)
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    tmp = tmp_path_factory.mktemp("hostile")
     with serve_bad_web() as (base, hits):
-        sites = tmp / "sites.toml"
-        sites.write_text(sites_toml(base, HOSTILE_FEEDS, HOSTILE_SITEMAPS), encoding="utf-8")
-        db = tmp / "hostile.db"
         # before the bounds, /million alone ran > 10 minutes: the timeout fails the test
-        proc = run_ainews("crawl", "--db", db, "--sites", sites, "-s", "DOWNLOAD_TIMEOUT=5",
-                          "-s", "AUTOTHROTTLE_ENABLED=false", timeout=180)
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+        proc, conn = crawl_web(tmp_path_factory.mktemp("hostile"),
+                               sites_toml(base, HOSTILE_FEEDS, HOSTILE_SITEMAPS),
+                               "-s", "DOWNLOAD_TIMEOUT=5", "-s", "AUTOTHROTTLE_ENABLED=false",
+                               timeout=180)
     return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits)}
 
 
@@ -53,3 +62,109 @@ def test_pathological_pages_end_and_the_run_goes_on(crawl: dict) -> None:
     assert crawl["base"] + "/identical" in stored  # 10,000 identical paragraphs: stored
     assert crawl["base"] + "/million" not in stored  # 1M paragraphs: too complex
     assert crawl["proc"].stdout.startswith("ainews crawl:"), crawl["proc"].stderr[-2000:]
+
+
+# -- an attacker against the crawl itself ------------------------------------------------------
+
+ATTACK_SETTINGS = (
+    "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0", "-s", "AUTOTHROTTLE_ENABLED=false",
+    "-s", f"DOWNLOAD_MAXSIZE={BOMB_BYTES // 4}",  # the bombs inflate to 4x this
+    "-s", "AINEWS_MAX_CHILD_SITEMAPS=2", "-s", "AINEWS_MAX_DOCUMENT_LINKS=100",
+    "-s", "AINEWS_MAX_LISTING_LINKS=3",
+)
+
+
+@pytest.fixture(scope="module")
+def attack(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    tmp = tmp_path_factory.mktemp("attack")
+    with serve_attack_web() as (base, hits):
+        proc, conn = crawl_web(tmp, attack_sites_toml(base), *ATTACK_SETTINGS)
+    (reasons,) = conn.execute("SELECT skip_reasons FROM crawl_runs").fetchone()
+    log = (tmp / "logs" / "ainews.log").read_text(encoding="utf-8")
+    return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits), "log": log,
+            "reasons": json.loads(reasons),
+            "errors": dict(conn.execute("SELECT url, last_error FROM frontier").fetchall())}
+
+
+def reason(attack: dict, path: str) -> str:
+    """The skip reason the frontier keeps for a page (its last_error starts with it)."""
+    return (attack["errors"][attack["base"] + path] or "").split(":")[0]
+
+
+def logged_skip(attack: dict, path: str, why: str) -> bool:
+    """A feed's or sitemap's skip (they have no frontier row) is in the run's log."""
+    return f"skipped {attack['base']}{path}: {why} " in attack["log"]
+
+
+def test_the_attacked_crawl_finishes_ok(attack: dict) -> None:
+    proc = attack["proc"]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.startswith("ainews crawl: ok"), proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert attack["conn"].execute("SELECT status FROM crawl_runs").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize(("target", "why"), [
+    ("data", "scheme"), ("javascript", "scheme"), ("ftp", "scheme"), ("file", "scheme"),
+    ("credentials", "bad_url"), ("broken-host", "bad_url"),
+    ("other-port", "offsite"), ("other-host", "offsite"), ("ipv6", "offsite"),
+])
+def test_redirects_we_must_not_follow_are_named_skips(attack: dict, target: str,
+                                                      why: str) -> None:
+    assert reason(attack, f"/redirect-to-{target}") == why
+    assert attack["hits"].get(":other", 0) == 0  # the internal service was never reached
+
+
+def test_a_redirect_chain_stops_at_the_redirect_limit(attack: dict) -> None:
+    assert reason(attack, "/chain-0") == "redirect_loop"
+    assert "/chain-6" not in attack["hits"]  # REDIRECT_MAX_TIMES = 5
+
+
+@pytest.mark.parametrize(("path", "why"), [
+    ("/deflate-bomb", "too_large"), ("/br-bomb", "too_large"),  # decoded by Scrapy
+    ("/html-as-png", "not_html"), ("/length-huge", "too_large"),  # Content-Length lies
+    ("/length-too-long", "ResponseDataLossError"), ("/drip-page", "DownloadTimeoutError"),
+])
+def test_hostile_pages_are_named_skips(attack: dict, path: str, why: str) -> None:
+    assert reason(attack, path) == why
+    assert attack["reasons"][why] >= 1
+
+
+@pytest.mark.parametrize(("path", "why"), [
+    ("/bomb-feed.xml", "too_large"), ("/bomb-sitemap.xml.gz", "bad_feed_or_sitemap"),
+    ("/drip-feed.xml", "DownloadTimeoutError"),
+])
+def test_hostile_feeds_and_sitemaps_are_logged_skips(attack: dict, path: str, why: str) -> None:
+    assert logged_skip(attack, path, why)
+    assert attack["reasons"][why] >= 1
+
+
+def test_huge_documents_are_read_to_their_caps_and_counted(attack: dict) -> None:
+    reasons, hits = attack["reasons"], attack["hits"]
+    # MANY feed items, index entries and listing links: 100, 100 and 3 read
+    assert reasons["links_cap"] == 3 * MANY - 100 - 100 - 3
+    assert reasons["sitemap_cap"] == 100 - 2 and "/child-2.xml" not in hits
+    assert sorted(p for p in hits if p.startswith("/link-")) == [f"/link-{i}" for i in range(3)]
+    assert reasons["offsite"] >= 100  # the feed's items on another port: counted, not fetched
+
+
+def test_hostile_feed_links_are_counted_not_fetched(attack: dict) -> None:
+    reasons = attack["reasons"]
+    assert reasons["url_too_long"] == 1 and reasons["bad_url"] >= 1 + 2  # + 2 redirects
+    assert not [p for p in attack["hits"] if len(p) > 2083]
+
+
+def test_a_slow_drip_robots_txt_does_not_stall_the_crawl(attack: dict) -> None:
+    assert attack["hits"].get("/robots.txt") == 2, attack["hits"]  # 127.0.0.1's, localhost's
+    assert attack["base"] + "/ok" in urls(attack, "articles")
+
+
+def test_robots_txt_is_read_to_its_first_500_kib(attack: dict) -> None:
+    """Google's limit: 10 MB of rules took Protego 14 s to parse and 0.4 s per URL. The
+    site's host "localhost" serves a robots.txt with a rule before the cut and one after."""
+    assert len(BIG_ROBOTS) > MAX_ROBOTS_TXT_BYTES
+    robots_log = [line for line in attack["log"].splitlines() if "robots" in line.lower()]
+    assert "/blocked-early" not in attack["hits"], robots_log
+    assert attack["hits"].get("/after-the-cut") == 1, (attack["hits"], robots_log)
+    assert attack["reasons"].get("robots_txt") == 1, attack["reasons"]
+    assert f"robots.txt of {len(BIG_ROBOTS)} bytes; reading its first" in attack["log"]

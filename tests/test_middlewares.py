@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.utils.misc import load_object
+from scrapy.utils.test import get_crawler
 
 from ainews.scraper.crawl import crawl_settings
 from ainews.scraper.middlewares import (
@@ -135,3 +136,35 @@ def test_meta_refresh_is_followed_from_the_head_of_a_long_page(tmp_path: Path) -
     plain = HtmlResponse("https://example.org/b", body=b"<html><body>" + filler,
                          headers={"Content-Type": "text/html; charset=utf-8"}, request=request)
     assert middleware.process_response(request, plain) is plain
+
+
+def _refresh_page(head: str) -> HtmlResponse:
+    request = Request("https://example.org/a/page")
+    return HtmlResponse(request.url, body=f"<html><head>{head}</head><body><p>x</p>".encode(),
+                        headers={"Content-Type": "text/html; charset=utf-8"}, request=request)
+
+
+@pytest.mark.parametrize(("head", "target"), [
+    ('<meta http-equiv="refresh" content="0; url=/moved">', "https://example.org/moved"),
+    ("<meta http-equiv='Refresh' content=\"3;URL='next'\">", "https://example.org/a/next"),
+    ('<base href="https://example.org/b/"><meta http-equiv="refresh" content="0;url=c">',
+     "https://example.org/b/c"),
+    ('<base href="http://[::1/"><meta http-equiv="refresh" content="0;url=/c">', None),
+    ('<meta http-equiv="refresh" content="0;url=file:///etc/passwd">', None),
+    ('<meta http-equiv="refresh" content="0;url=javascript:alert(1)">', None),
+    ('<meta http-equiv="refresh" content="0;url=data:text/html,hi">', None),
+    ('<meta http-equiv="refresh" content="0;url=http://u:p@example.org/">', None),
+    ('<meta http-equiv="refresh" content="500;url=/later">', None),  # METAREFRESH_MAXDELAY
+    ('<noscript><meta http-equiv="refresh" content="0;url=/ns"></noscript>', None),
+    ('<meta http-equiv="refresh" content="5">', None),  # a reload, not a redirect
+])
+def test_meta_refresh_is_joined_by_the_one_url_helper(head: str, target: str | None) -> None:
+    """Only refreshes to a URL the crawl may follow redirect; the others leave the page to
+    be cleaned, and none raises (a broad ValueError catch used to hide which)."""
+    middleware = HeadMetaRefreshMiddleware.from_crawler(get_crawler(Spider))
+    response = _refresh_page(head)
+    result = middleware.process_response(response.request, response)
+    if target is None:
+        assert result is response
+    else:
+        assert isinstance(result, Request) and result.url == target

@@ -103,6 +103,16 @@ SITE = "[[site]]\nname='a'\ndomains=['x.com']\nlistings=['https://x.com/news/']\
         ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['https://x.com:99999/f']",
          "not an http"),
         ("[[site]]\nname=5\ndomains=['x.com']\nfeeds=['https://x.com/f']", "'name' must be"),
+        ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['x.com/feed.xml']", "not an http"),
+        ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['//x.com/feed.xml']", "not an http"),
+        ("[[site]]\nname='a'\ndomains=['https://x.com']\nfeeds=['https://x.com/f']",
+         "must be a host name"),
+        ("[[site]]\nname='a'\ndomains=['x.com:8080']\nfeeds=['https://x.com/f']",
+         "must be a host name"),
+        ("[[site]]\nname='a'\ndomains=[1]\nfeeds=['https://x.com/f']", "list of strings"),
+        ("[[site]]\nname='a'\ndomains='x.com'\nfeeds='https://x.com/f'\n"
+         "[[site]]\nname='a'\ndomains=['y.com']\nfeeds=['https://y.com/f']",
+         "duplicate site name.*: a"),
     ],
 )
 def test_sites_file_is_validated_by_type(tmp_path: Path, text: str, message: str) -> None:
@@ -163,3 +173,13 @@ def test_cli_reports_a_bad_sites_file_in_one_line(tmp_path: Path, text: str) -> 
         assert "Traceback" not in proc.stderr
         assert proc.stderr.strip().count("\n") == 0, proc.stderr
         assert str(path) in proc.stderr
+
+
+def test_idn_domain_owns_the_urls_scrapy_requests(tmp_path: Path) -> None:
+    """Scrapy requests an IDN host in its IDNA form: a domain written in Unicode used to
+    make every request to its own site offsite."""
+    text = "[[site]]\nname='a'\ndomains=['B\u00fccher.de', '::1']\nfeeds=['https://b\u00fccher.de/f']\n"
+    site = load_sites(write(tmp_path, text)).sites[0]
+    assert site.domains == ("xn--bcher-kva.de", "::1")
+    assert site.owns("https://xn--bcher-kva.de/story") and site.owns("https://b\u00fccher.de/s")
+    assert site.owns("http://[::1]/story") and not site.owns("https://xn--bcher.de/story")

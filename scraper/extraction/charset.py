@@ -237,16 +237,18 @@ class Letters(NamedTuple):
         return cls(sample, *run_share(sample))
 
 
-def plausible(raw: bytes, text: str, name: str, letters: Letters | None = None) -> bool:
+def plausible(raw: bytes, text: str, name: str, letters: Letters | None = None,
+              non_ascii: NonAscii | None = None) -> bool:
     """Whether ``text``, the page's bytes read as ``name``, can be text in that charset:
     letters in runs or alone as its script has them (see ``_LATIN``), and in a Latin
     charset no Latin-1 symbol inside a word ("Wroc³aw": Polish read as windows-1252).
-    ``letters`` are the page's (``Letters.of(raw)``) when the caller has them."""
+    ``letters`` are the page's (``Letters.of(raw)``) and ``non_ascii`` the text's
+    (``NonAscii(text)``) when the caller has them."""
     sample, count, share = letters or Letters.of(raw)
     text = text[:len(sample)]
     if count < MIN_LETTER_BYTES:
         return True
-    if capitals_first(text):
+    if capitals_first(text, (non_ascii or NonAscii(text)).sample(len(text))):
         return False
     if name not in _LATIN:
         return share >= OTHER_MIN_RUN_SHARE
@@ -266,21 +268,39 @@ LETTER_SAMPLE = 20_000
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
+class NonAscii:
+    """The runs of non-ASCII characters of a text up to ``LETTER_SAMPLE`` of them, found
+    once and read for the whole text or any start of it: a declared charset's reading is
+    judged on its first ``SAMPLE_BYTES`` (``plausible``) and as a whole
+    (``central_european``)."""
+
+    def __init__(self, text: str) -> None:
+        self.runs: list[tuple[int, str]] = []
+        size = 0
+        for run in _NON_ASCII.finditer(text):
+            self.runs.append((run.start(), run.group()))
+            size += len(self.runs[-1][1])
+            if size >= LETTER_SAMPLE:
+                break
+
+    def sample(self, end: int | None = None) -> str:
+        """The first ``LETTER_SAMPLE`` non-ASCII characters of ``text[:end]``."""
+        if end is None:
+            return "".join(run for _, run in self.runs)[:LETTER_SAMPLE]
+        return "".join(run[:end - start] for start, run in self.runs
+                       if start < end)[:LETTER_SAMPLE]
+
+
 def _non_ascii(text: str) -> str:
-    out, size = [], 0
-    for run in _NON_ASCII.finditer(text):
-        out.append(run.group())
-        size += len(out[-1])
-        if size >= LETTER_SAMPLE:
-            break
-    return "".join(out)[:LETTER_SAMPLE]
+    return NonAscii(text).sample()
 
 
-def capitals_first(text: str) -> bool:
+def capitals_first(text: str, letters: str | None = None) -> bool:
     """More capitals than small letters among the non-ASCII cased letters of ``text``: no
     language writes so, but a charset of the right script with the cases the other way
-    round reads so (KOI8-R read as windows-1251: "рТЕЪЙДЕОФ" for "Президент")."""
-    letters = _non_ascii(text)
+    round reads so (KOI8-R read as windows-1251: "рТЕЪЙДЕОФ" for "Президент").
+    ``letters``: ``text``'s non-ASCII sample when the caller has it."""
+    letters = _non_ascii(text) if letters is None else letters
     lower = sum(map(str.islower, letters))
     upper = sum(map(str.isupper, letters))
     return upper + lower >= MIN_CASED_LETTERS and upper > lower
@@ -308,24 +328,26 @@ ALPHABET_MARGIN = 0.02
 _CENTRAL = ("cp1250", "iso8859_2")
 
 
-def alphabet_fit(text: str, alphabets: tuple[str, ...]) -> tuple[int, float]:
+def alphabet_fit(text: str, alphabets: tuple[str, ...],
+                 non_ascii: NonAscii | None = None) -> tuple[int, float]:
     """The number of non-ASCII letters of ``text`` (its sample) and the largest share of
     them that one of ``alphabets`` holds; C1 controls count as letters no alphabet has
     (what ISO-8859-2 makes of windows-1250's "š", "ž")."""
-    letters = [ch for ch in _non_ascii(text).lower() if ch.isalpha() or ch < "\xa0"]
+    sample = non_ascii.sample() if non_ascii else _non_ascii(text)
+    letters = [ch for ch in sample.lower() if ch.isalpha() or ch < "\xa0"]
     if not letters:
         return 0, 1.0
     return len(letters), max(sum(ch in alphabet for ch in letters)
                              for alphabet in alphabets) / len(letters)
 
 
-def central_european(raw: bytes, text: str) -> str | None:
+def central_european(raw: bytes, text: str, non_ascii: NonAscii | None = None) -> str | None:
     """``raw`` read as windows-1250 or ISO-8859-2, when ``text`` (its reading in a
     declared Western charset) is no Western language's letters and that reading is one
     Central European language's; else None. Both charsets give the same letters to many
     bytes (á, é, ö), and windows-1252 to the others letters too (ř → ø, ő → õ), so the
     declared reading looks plausible letter by letter."""
-    count, fit = alphabet_fit(text, WESTERN_ALPHABETS)
+    count, fit = alphabet_fit(text, WESTERN_ALPHABETS, non_ascii)
     if count < MIN_CASED_LETTERS or fit + ALPHABET_MARGIN >= 1:
         return None
     best, best_fit = None, max(fit + ALPHABET_MARGIN, MIN_ALPHABET_FIT)
@@ -413,9 +435,10 @@ def _decode_legacy(raw: bytes, content_type: str | None) -> str:
             text = raw.decode(name)
         except (UnicodeError, LookupError, ValueError):
             continue
-        if plausible(raw, text, name, letters):
+        non_ascii = NonAscii(text)  # read by both checks: found once
+        if plausible(raw, text, name, letters, non_ascii):
             if name in _WESTERN:
-                text = central_european(raw, text) or text
+                text = central_european(raw, text, non_ascii) or text
             fits[name] = text
         else:
             logger.debug("the page's bytes are not %s text; detecting its charset", name)

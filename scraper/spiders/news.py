@@ -16,19 +16,27 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 
-from ainews.scraper.discovery import DiscoveryError, listing_links, parse_document
+from ainews.scraper.discovery import (
+    MAX_DOCUMENT_LINKS,
+    MAX_LISTING_LINKS,
+    Discovered,
+    DiscoveryError,
+    parse_document,
+    read_listing,
+)
 from ainews.scraper.items import HTML_TYPES, FetchedPage, fetch_time
 from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, load_sites
 from ainews.scraper.skips import SkipRequest
 from ainews.scraper.state import CrawlState
+from ainews.scraper.urls import join_url
 
 #: Listing pages followed through "next" links per start listing: enough for a cron run
 #: every few hours to see every new article on busy sites, without walking the archive.
@@ -39,7 +47,6 @@ SITEMAP_DEPTH = 3
 #: month); thousands are an archive walk or a trap, not news.
 MAX_CHILD_SITEMAPS = 1000
 _NEXT_TEXT = re.compile(r"^\s*(next|older|more|weiter|suivant|»|›|→)\b", re.I)
-_SCHEMES = ("http", "https")
 
 
 class NewsSpider(scrapy.Spider):
@@ -52,6 +59,8 @@ class NewsSpider(scrapy.Spider):
         site_names: list[str],
         listing_pages: int = LISTING_PAGES,
         max_child_sitemaps: int = MAX_CHILD_SITEMAPS,
+        max_document_links: int = MAX_DOCUMENT_LINKS,
+        max_listing_links: int = MAX_LISTING_LINKS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +70,8 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({d for s in self.sites for d in s.domains})
         self.listing_pages = listing_pages
         self.child_sitemaps_left = max_child_sitemaps
+        self.max_document_links = max_document_links
+        self.max_listing_links = max_listing_links
         self.index_health: dict[str, Counter[str]] = {}  # site → {"ok": n, "failed": n}
 
     @classmethod
@@ -76,6 +87,8 @@ class NewsSpider(scrapy.Spider):
             site_names=list(names),
             listing_pages=settings.getint("AINEWS_LISTING_PAGES", LISTING_PAGES),
             max_child_sitemaps=settings.getint("AINEWS_MAX_CHILD_SITEMAPS", MAX_CHILD_SITEMAPS),
+            max_document_links=settings.getint("AINEWS_MAX_DOCUMENT_LINKS", MAX_DOCUMENT_LINKS),
+            max_listing_links=settings.getint("AINEWS_MAX_LISTING_LINKS", MAX_LISTING_LINKS),
             **kwargs,
         )
         if not settings.frozen:  # the sites file's politeness settings apply to the crawl
@@ -182,15 +195,22 @@ class NewsSpider(scrapy.Spider):
 
     # -- discovery -----------------------------------------------------------------------
 
-    def _http_only(self, urls: list[str]) -> list[str]:
-        """Only http(s) links become requests (file:, ftp: ... are counted, never fetched)."""
-        kept = []
-        for url in urls:
-            if urlsplit(url).scheme.lower() in _SCHEMES:
-                kept.append(url)
-            else:
-                self.crawler.stats.inc_value("ainews/skip/scheme")
-                self.logger.info("skipped %s: scheme (only http and https are fetched)", url)
+    def _count_refused(self, found: Discovered, response: Response) -> None:
+        """Links of a document that are not followed (file:, ftp:, 100 KB URLs, past the
+        cap of links per document), counted by skip reason; discovery never returns them."""
+        for reason, count in found.refused.items():
+            self.crawler.stats.inc_value(f"ainews/skip/{reason}", count)
+            self.logger.info("%s: %d links skipped: %s", response.url, count, reason)
+
+    def _owned(self, site: Site, urls: list[str], response: Response) -> list[str]:
+        """The site's own URLs; a feed or sitemap naming another host or port (a redirect
+        to an internal service in waiting) has them counted as ``offsite``. Listings link
+        to other sites as a matter of course: those are not counted."""
+        kept = [url for url in urls if site.owns(url)]
+        if over := len(urls) - len(kept):
+            self.crawler.stats.inc_value("ainews/skip/offsite", over)
+            self.logger.info("%s: %d links off the site's domains and ports skipped",
+                             response.url, over)
         return kept
 
     def _not_modified(self, response: Response) -> bool:
@@ -215,27 +235,22 @@ class NewsSpider(scrapy.Spider):
             return
         site = self.by_name[response.meta["site"]]
         try:
-            found = parse_document(response.body, response.url)
+            found = parse_document(response.body, response.url,
+                                   max_links=self.max_document_links)
         except DiscoveryError as exc:
             self._index_outcome(site.name, ok=False)
             self._skip(response, "bad_feed_or_sitemap", str(exc), final=True)
             return
-        if found.refused:  # file:, ftp: ... links in the document: counted, never fetched
-            self.crawler.stats.inc_value("ainews/skip/scheme", found.refused)
-            self.logger.info("%s: %d non-http(s) links skipped", response.url, found.refused)
-        children = self._bounded_children(
-            [u for u in self._http_only(found.sitemaps) if site.owns(u)], response
-        )
+        self._count_refused(found, response)
+        children = self._bounded_children(self._owned(site, found.sitemaps, response), response)
         self.state.discovered_index(site.name, children, "sitemap")
         depth = response.meta.get("depth", 1) + 1
         for child in children:
             yield self._index_request(child, site, "sitemap", depth=depth)
+        owned = set(self._owned(site, [link.url for link in found.articles], response))
         from_feed = found.kind == "feed"
-        links = [
-            (link.url, link.lastmod)
-            for link in found.articles
-            if (site.owns(link.url) if from_feed else site.is_article_url(link.url))
-        ]
+        links = [(link.url, link.lastmod) for link in found.articles
+                 if link.url in owned and (from_feed or site.is_article_url(link.url))]
         self._discovered(site, links)
         self._index_done(response)
         yield from self._articles_from_frontier()
@@ -259,19 +274,19 @@ class NewsSpider(scrapy.Spider):
         if self._not_modified(response):
             return
         site = self.by_name[response.meta["site"]]
-        urls = listing_links(response.body, response.url)
-        self._discovered(site, [(u, None) for u in urls if site.is_article_url(u)])
+        found = read_listing(response.body, response.url, max_links=self.max_listing_links)
+        self._count_refused(found, response)
+        self._discovered(site, [(link.url, None) for link in found.articles
+                                if site.is_article_url(link.url)])
         depth = response.meta.get("depth", 1)
-        if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt) \
-                and self._http_only([nxt]):
+        if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt):
             self.state.discovered_index(site.name, [nxt], "listing")
             yield self._index_request(nxt, site, "listing", depth=depth + 1)
         self._index_done(response)
         yield from self._articles_from_frontier()
 
     def _discovered(self, site: Site, links: list[tuple[str, str | None]]) -> None:
-        kept = set(self._http_only([url for url, _ in links]))
-        self.state.discovered_articles(site.name, [(u, m) for u, m in links if u in kept])
+        self.state.discovered_articles(site.name, links)
 
     # -- articles ------------------------------------------------------------------------
 
@@ -348,13 +363,20 @@ def _header(response: Response, name: str) -> str | None:
 
 
 def _next_page(response: Response) -> str | None:
-    try:
-        href = response.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
-        if not href:
-            for link in response.xpath("//a[@href]"):
-                if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
-                    href = link.xpath("@href").get()
-                    break
-        return response.urljoin(href) if href else None
-    except ValueError:  # a <base href> or link w3lib refuses ("http://[::1/")
+    """The listing's "next" page: a ``rel="next"`` link or a link saying "next", joined
+    against the page's ``<base href>``; None when either is no URL we follow.
+
+    Read with a selector of our own: the response's would join the ``<base href>`` with
+    w3lib, which raises on one urllib refuses (``http://[::1/``)."""
+    page = Selector(text=response.text, type="html", base_url=response.url)
+    href = page.xpath('//link[@rel="next"]/@href | //a[@rel="next"]/@href').get()
+    if not href:
+        for link in page.xpath("//a[@href]"):
+            if _NEXT_TEXT.match(" ".join(link.xpath(".//text()").getall())):
+                href = link.xpath("@href").get()
+                break
+    if not href:
         return None
+    base = page.xpath("//base/@href").get()
+    base = join_url(response.url, base) if base else response.url
+    return join_url(base, href) if base else None

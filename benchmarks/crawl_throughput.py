@@ -19,8 +19,8 @@ rounds (peer, ours, peer, ours, ...): each ainews crawl is compared with the pee
 own round and the median ratio is reported. Each crawl prints pages/s, peak memory (PSS of
 the crawl's process tree), CPU milliseconds per page of the crawl process and of its
 worker processes, how often per page the workers were preempted and how long they waited
-for a core (:func:`scheduling`: CPU time is not load-independent here, a preempted worker
-resumes with cold caches and its CPU per page grows with the runnable processes), the load
+for a core (:func:`scheduling`: how much they shared the cores with the crawl process,
+this benchmark's server and the rest of the machine), the load
 average and the cores other processes kept busy meanwhile (``/proc/stat`` less the crawl
 and this benchmark); for
 ainews also database bytes per article by table. All crawls use the same concurrency and
@@ -219,9 +219,7 @@ def tree_memory_mb(pid: int, cpu: dict[int, int] | None = None,
 def scheduling(pid: int) -> tuple[int, float] | None:
     """How often the kernel took the CPU from process ``pid`` while it could have run on
     (involuntary context switches), and the seconds it waited runnable for a core
-    (``/proc/PID/schedstat``): how much it shared the cores. A process preempted mid-page
-    finds its caches cold when it runs again, so its CPU time per page grows with the
-    number of runnable processes, whatever the code does."""
+    (``/proc/PID/schedstat``): how much it shared the cores."""
     try:
         with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
             switches = next(int(line.split()[1]) for line in fh

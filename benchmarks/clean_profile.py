@@ -9,6 +9,7 @@ Run from the checkout::
     .venv/bin/python -m benchmarks.clean_profile --check-against out.jsonl  # same output?
     .venv/bin/python -m benchmarks.clean_profile --cprofile 40      # cProfile's top 40
     .venv/bin/python -m benchmarks.clean_profile --codecs          # raw-page codecs only
+    .venv/bin/python -m benchmarks.clean_profile --pool 3          # in process vs pool
     .venv/bin/python -m benchmarks.clean_profile --python-gc       # Python's default GC
     .venv/bin/python -m benchmarks.clean_profile --trafilatura-calls  # our call vs extract()
 
@@ -25,11 +26,13 @@ unless ``--python-gc``; the time collections took is shown apart (it is inside t
 from __future__ import annotations
 
 import argparse
+import asyncio
 import copy
 import cProfile
 import gc
 import hashlib
 import json
+import os
 import pickle
 import pstats
 import statistics
@@ -38,11 +41,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from types import SimpleNamespace
 from typing import Any
 
 from ainews.scraper import cleaning
+from ainews.scraper.contentcoding import decoded_page
 from ainews.scraper.extraction import (
     body,
     choose,
@@ -52,7 +56,7 @@ from ainews.scraper.extraction import (
     titles,
 )
 from ainews.scraper.items import FetchedPage
-from ainews.scraper.pool import worker_gc
+from ainews.scraper.pool import DEFAULT_MAX_SIZE, ExtractorPool, clean_fetched, worker_gc
 from ainews.scraper.storage.rawpages import decompress_raw
 from benchmarks import extraction
 from benchmarks import metadata as metadata_bench
@@ -322,6 +326,77 @@ def trafilatura_calls(pages: list[tuple[str, FetchedPage]], repeat: int) -> str:
     return "\n".join(rows)
 
 
+def as_crawled(pages: list[tuple[str, FetchedPage]]) -> list[FetchedPage]:
+    """The pages as ``crawl_throughput``'s web hands them to the cleaning pool: gzip, a
+    charset in the Content-Type, a 127.0.0.1 URL."""
+    import gzip
+
+    return [replace(page, url=f"http://127.0.0.1:8000/a/{i}",
+                    requested_url=f"http://127.0.0.1:8000/a/{i}",
+                    content_type="text/html; charset=utf-8",
+                    body=gzip.compress(page.body, mtime=0), content_encoding="gzip")
+            for i, (_, page) in enumerate(pages)]
+
+
+def _process_cpu(_page: object) -> float:
+    return time.process_time()
+
+
+def _clean_timed(page: FetchedPage, max_size: int) -> tuple[float, Any]:
+    """``clean_fetched`` in a worker, with the CPU seconds it took there."""
+    start = time.process_time()
+    result = clean_fetched(page, max_size)
+    return time.process_time() - start, result
+
+
+async def _through_pool(pages: list[FetchedPage]) -> dict[str, float]:
+    pool = ExtractorPool(1)
+    pool.start()
+    try:
+        for page in pages[:5]:  # the worker started and warmed outside the measurement
+            await pool._run(_clean_timed, page, pool.max_size)
+        worker, mine = await pool._run(_process_cpu, None), time.process_time()
+        timed = await asyncio.gather(*(pool._run(_clean_timed, page, pool.max_size)
+                                       for page in pages))
+        mine, worker = time.process_time() - mine, await pool._run(_process_cpu, None) - worker
+    finally:
+        pool.close()
+    in_task = sum(seconds for seconds, _ in timed)
+    return {"worker": worker, "in_task": in_task, "submitting": mine}
+
+
+def pool_table(pages: list[tuple[str, FetchedPage]], rounds: int) -> str:
+    """Where a cleaning worker's CPU goes beyond ``clean_and_prepare`` on the pages alone:
+    the same pages as the crawl hands them over (:func:`as_crawled`), cleaned in this
+    process, then through an ``ExtractorPool`` of one worker as the crawl feeds it (the
+    worker's whole CPU, the share inside the task, and the submitting process's CPU),
+    alternating ``rounds`` times (the machine is shared: compare within a round)."""
+    crawled = as_crawled(pages)
+    n = len(crawled)
+    rows = [f"{n} pages as crawled; CPU ms per page; load average {os.getloadavg()[0]:.2f}",
+            f"{'round':>5} {'clean_and_prepare':>18} {'clean_fetched':>14} {'gunzip':>7} "
+            f"{'pool worker':>12} {'in task':>8} {'submitter':>10}"]
+    for r in range(1, rounds + 1):
+        start = time.process_time()
+        for _, page in pages:
+            cleaning.clean_and_prepare(page)
+        plain = time.process_time() - start
+        start = time.process_time()
+        for page in crawled:
+            clean_fetched(page, DEFAULT_MAX_SIZE)
+        fetched = time.process_time() - start
+        start = time.process_time()
+        for page in crawled:
+            decoded_page(page, DEFAULT_MAX_SIZE)
+        gunzip = time.process_time() - start
+        pooled = asyncio.run(_through_pool(crawled))
+        rows.append(f"{r:>5} {1000 * plain / n:>18.1f} {1000 * fetched / n:>14.1f} "
+                    f"{1000 * gunzip / n:>7.2f} {1000 * pooled['worker'] / n:>12.1f} "
+                    f"{1000 * pooled['in_task'] / n:>8.1f} "
+                    f"{1000 * pooled['submitting'] / n:>10.2f}")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dump", help="write every page's result to this JSONL file")
@@ -332,6 +407,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trafilatura-calls", action="store_true",
                         help="only time our trafilatura call against trafilatura.extract() "
                              "on the pruned pages (with --repeat)")
+    parser.add_argument("--pool", type=int, metavar="ROUNDS", default=0,
+                        help="only compare cleaning the pages as crawled in this process "
+                             "and through a one-worker pool, ROUNDS times")
     parser.add_argument("--cprofile", type=int, metavar="N", default=0,
                         help="also print cProfile's N most expensive functions (cumulative)")
     parser.add_argument("--repeat", type=int, default=1,
@@ -343,6 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages()
     if args.codecs:
         print(codec_table(pages))
+        return 0
+    if args.pool:
+        print(pool_table(pages, args.pool))
         return 0
     if args.trafilatura_calls:
         print(trafilatura_calls(pages, max(1, args.repeat)))

@@ -18,8 +18,11 @@ The machine is shared and noisy, so the trafilatura spider and ainews run in alt
 rounds (peer, ours, peer, ours, ...): each ainews crawl is compared with the peer of its
 own round and the median ratio is reported. Each crawl prints pages/s, peak memory (PSS of
 the crawl's process tree), CPU milliseconds per page of the crawl process and of its
-worker processes (the load-independent cost), the load average and the cores other
-processes kept busy meanwhile (``/proc/stat`` less the crawl and this benchmark); for
+worker processes, how often per page the workers were preempted and how long they waited
+for a core (:func:`scheduling`: how much they shared the cores with the crawl process,
+this benchmark's server and the rest of the machine), the load
+average and the cores other processes kept busy meanwhile (``/proc/stat`` less the crawl
+and this benchmark); for
 ainews also database bytes per article by table. All crawls use the same concurrency and
 no politeness delay. ``--baseline PYTHON`` also runs another version of ainews (installed
 for that interpreter) just before ours in each round: before/after at the same load.
@@ -176,10 +179,12 @@ def run_peer(kind: str, base: str) -> None:
 # -- measuring ------------------------------------------------------------------------
 
 
-def tree_memory_mb(pid: int, cpu: dict[int, int] | None = None) -> float:
+def tree_memory_mb(pid: int, cpu: dict[int, int] | None = None,
+                   sched: dict[int, tuple[int, float]] | None = None) -> float:
     """Proportional set size (PSS: shared pages split between the processes sharing them)
     of ``pid`` and all its descendants, so forked workers are not counted twice. ``cpu``
-    gets each process's CPU time so far (user + system, clock ticks)."""
+    gets each process's CPU time so far (user + system, clock ticks), ``sched`` its
+    :func:`scheduling` so far."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -201,12 +206,29 @@ def tree_memory_mb(pid: int, cpu: dict[int, int] | None = None) -> float:
                 cpu[p] = max(cpu.get(p, 0), int(fields[11]) + int(fields[12]))
             except (OSError, ValueError, IndexError):
                 pass
+        if sched is not None and (seen := scheduling(p)) is not None:
+            sched[p] = seen
         try:
             with open(f"/proc/{p}/smaps_rollup", encoding="utf-8") as fh:
                 total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
         except (OSError, StopIteration):
             continue
     return total / 1024
+
+
+def scheduling(pid: int) -> tuple[int, float] | None:
+    """How often the kernel took the CPU from process ``pid`` while it could have run on
+    (involuntary context switches), and the seconds it waited runnable for a core
+    (``/proc/PID/schedstat``): how much it shared the cores."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
+            switches = next(int(line.split()[1]) for line in fh
+                            if line.startswith("nonvoluntary_ctxt_switches"))
+        with open(f"/proc/{pid}/schedstat", encoding="utf-8") as fh:
+            waited = int(fh.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return switches, waited
 
 
 def _child_of(pid: int) -> int | None:
@@ -227,19 +249,23 @@ def timed(cmd: list[str], web: Web, *, wrapped: bool = False) -> dict:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0.0
     cpu: dict[int, int] = {}  # pid → CPU ticks, last seen (sampled every 0.25 s)
+    sched: dict[int, tuple[int, float]] = {}  # pid → scheduling(pid), last seen
     main = None if wrapped else proc.pid
     while proc.poll() is None:
         if main is None:
             main = _child_of(proc.pid)
-        peak = max(peak, tree_memory_mb(main or proc.pid, cpu))
+        peak = max(peak, tree_memory_mb(main or proc.pid, cpu, sched))
         time.sleep(0.25)
     seconds = time.monotonic() - started
     out, err = proc.communicate()
     if proc.returncode not in (0, 3):
         raise SystemExit(f"{' '.join(cmd[:5])} failed ({proc.returncode}):\n{err[-3000:]}")
     tick = os.sysconf("SC_CLK_TCK")
+    main = main or proc.pid
+    workers = [seen for p, seen in sched.items() if p != main]
     return {"seconds": seconds, "requests": web.requests, "peak_mb": peak, "out": out.strip(),
-            "cpu_main": cpu.get(main or proc.pid, 0) / tick, "cpu_all": sum(cpu.values()) / tick}
+            "cpu_main": cpu.get(main, 0) / tick, "cpu_all": sum(cpu.values()) / tick,
+            "preempted": sum(n for n, _ in workers), "waited": sum(w for _, w in workers)}
 
 
 def crawl_command(db: Path, sites: Path, workers: int, extra: list[str] | None = None,
@@ -394,7 +420,8 @@ def measured(cmd: list[str], web: Web, pages: int) -> dict:
     run.update(rate=pages / run["seconds"], load=os.getloadavg()[0],
                others=max(others, 0.0) / run["seconds"],
                main_ms=1000 * run["cpu_main"] / pages,
-               workers_ms=1000 * (run["cpu_all"] - run["cpu_main"]) / pages)
+               workers_ms=1000 * (run["cpu_all"] - run["cpu_main"]) / pages,
+               preempted=run["preempted"] / pages, waited_ms=1000 * run["waited"] / pages)
     return run
 
 
@@ -495,15 +522,18 @@ def report(args: argparse.Namespace, results: list[tuple[str, int, dict]]) -> No
     print(f"{args.pages} article pages, {len(load_pages())} distinct, concurrency "
           f"{CONCURRENCY}, {os.cpu_count()} cores; each crawl: pages/s, its ratio to the "
           f"trafilatura spider of its round, peak memory, CPU ms/page of the crawl process "
-          f"and of its worker processes, the machine's load average at its end and the "
-          f"cores other processes kept busy during it")
+          f"and of its worker processes, how often the workers were preempted and the ms "
+          f"they waited for a core (per page), the machine's load average at its end and "
+          f"the cores other processes kept busy during it")
     peers = {n: run["rate"] for label, n, run in results if label == "scrapy + trafilatura"}
     print(f"{'round':>5} {'crawl':<30}{'seconds':>8}{'pages/s':>8}{'ratio':>7}{'peak MB':>8}"
-          f"{'ms/page: crawl':>15}{'workers':>8}{'load':>6}{'others':>7}")
+          f"{'ms/page: crawl':>15}{'workers':>8}{'preempt':>8}{'waited':>7}{'load':>6}"
+          f"{'others':>7}")
     for label, n, run in results:
         ratio = f"{run['rate'] / peers[n]:.2f}x" if n in peers else "-"
         print(f"{n:>5} {label:<30}{run['seconds']:>8.1f}{run['rate']:>8.1f}{ratio:>7}"
               f"{run['peak_mb']:>8.0f}{run['main_ms']:>15.1f}{run['workers_ms']:>8.1f}"
+              f"{run['preempted']:>8.1f}{run['waited_ms']:>7.1f}"
               f"{run['load']:>6.2f}{run['others']:>7.2f}")
     print("medians over the rounds:")
     for label in dict.fromkeys(label for label, _, _ in results):
@@ -513,7 +543,8 @@ def report(args: argparse.Namespace, results: list[tuple[str, int, dict]]) -> No
             label != "scrapy + trafilatura" else ""
         print(f"  {label}: {median([r['rate'] for _, r in runs]):.1f} pages/s{ratio}; "
               f"CPU ms/page crawl process {median([r['main_ms'] for _, r in runs]):.1f}, "
-              f"workers {median([r['workers_ms'] for _, r in runs]):.1f}; peak "
+              f"workers {median([r['workers_ms'] for _, r in runs]):.1f} (preempted "
+              f"{median([r['preempted'] for _, r in runs]):.1f} times a page); peak "
               f"{max(r['peak_mb'] for _, r in runs):.0f} MB")
     for label, n, run in results:
         if "db" not in run or n != 1:

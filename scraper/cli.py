@@ -303,8 +303,12 @@ def reprocess(
     if warc_dir is not None:
         _import_warc([str(warc_dir)], db_path, sites_file, command="reprocess", force=True)
         return
-    if not db_path.exists():
-        _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
+    from ainews.exports.export import connect_readonly
+
+    try:  # missing, not SQLite, or another program's database: never migrated
+        connect_readonly(db_path).close()
+    except (FileNotFoundError, DatabaseError) as exc:
+        _fail(str(exc), EXIT_CONFIG)
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\rreprocess {done:,}/{total:,}", nl=False, err=True)

@@ -18,6 +18,7 @@ READERS = [
     ["report", "--out", "{tmp}/r.html"],
     ["serve", "--port", "9"],
     ["export", "--out", "{tmp}/out.csv"],
+    ["reprocess"],
 ]
 
 

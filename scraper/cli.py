@@ -85,6 +85,21 @@ def _check_redis(url: str) -> None:
         _fail(str(exc), EXIT_FAILED)
 
 
+def _counter_progress(label: str) -> Callable[[int, int], None]:
+    """A terminal progress line ``label done/total``, redrawn at each whole percent (and
+    at the end), not once per item: 2,500 redraws of one line cost more than they show."""
+    shown = -1
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        percent = done * 100 // max(total, 1)
+        if percent != shown or done == total:
+            shown = percent
+            click.echo(f"\r{label} {done:,}/{total:,}", nl=False, err=True)
+
+    return progress
+
+
 def _fail(message: str, code: int) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
@@ -310,9 +325,7 @@ def reprocess(
     except (FileNotFoundError, DatabaseError) as exc:
         _fail(str(exc), EXIT_CONFIG)
 
-    def progress(done: int, total: int) -> None:
-        click.echo(f"\rreprocess {done:,}/{total:,}", nl=False, err=True)
-
+    progress = _counter_progress("reprocess")
     tty = sys.stderr.isatty()
     try:
         with crawl_lock(db_path):

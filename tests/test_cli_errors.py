@@ -76,3 +76,13 @@ def test_a_file_that_is_not_a_warc_fails_the_import_by_name(tmp_path: Path,
     result = import_warcs(tmp_path / "w.db", [str(source)], build_filter(None, domains=["x.org"]))
     assert result.status == "failed" and result.failed_sources == [str(source)]
     assert f"failed_sources={source}" in result.summary(tmp_path / "w.db")
+
+
+def test_reprocess_progress_is_redrawn_per_percent_not_per_article(capsys) -> None:
+    from ainews.scraper.cli import _counter_progress
+
+    progress = _counter_progress("reprocess")
+    for done in range(1, 2501):
+        progress(done, 2500)
+    err = capsys.readouterr().err
+    assert err.count("\r") == 101 and err.endswith("\rreprocess 2,500/2,500")

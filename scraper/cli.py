@@ -508,9 +508,11 @@ def _dedupe_explain(input_path: Path | None, db_path: Path | None, ids: tuple[st
         else:
             import sqlite_utils
 
+            from ainews.exports.export import connect_readonly
             from ainews.scraper.storage.clusters import ClusterKeeper
             from ainews.scraper.storage.schema import migrate
 
+            connect_readonly(db_path).close()  # not ainews's database: never migrated
             db = sqlite_utils.Database(db_path)
             try:
                 migrate(db)

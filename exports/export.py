@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ainews.scraper.fileio import atomic_output
-from ainews.scraper.storage.errors import database_errors
+from ainews.scraper.storage.errors import DatabaseError, database_errors
 
 logger = logging.getLogger(__name__)
 
@@ -129,23 +129,47 @@ def build_query(
 
 
 def connect_readonly(db_path: str | Path) -> sqlite3.Connection:
-    """A read-only connection; ``FileNotFoundError`` when there is no database there."""
+    """A read-only connection to an ainews database.
+
+    Raises ``FileNotFoundError`` when there is no file there, and :class:`DatabaseError`
+    (naming the file and what to do) for a file that is not SQLite, is corrupt, or is an
+    SQLite database that ainews did not write (no ``articles`` table).
+    """
     path = Path(db_path)
     if not path.is_file():
-        raise FileNotFoundError(f"{path}: no such database")
-    uri = path.resolve().as_uri()
+        raise FileNotFoundError(f"{path}: no such database (run `ainews crawl` first, "
+                                "or pass the right --db)")
+    with database_errors(path):
+        conn = _open_readonly(path.resolve().as_uri())
+    try:
+        with database_errors(path):
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'"
+            ).fetchone()
+        if not found:
+            raise DatabaseError(path, "not an ainews database (it has no articles table)",
+                                "pass the database `ainews crawl` wrote with --db")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_readonly(uri: str) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
     try:
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")
     except sqlite3.OperationalError as exc:
+        conn.close()
         if exc.sqlite_errorcode != sqlite3.SQLITE_CANTOPEN:
-            conn.close()
             raise
         # A WAL database whose -shm/-wal files cannot be created (read-only medium or
         # directory) opens only as immutable; nobody can be writing it there.
-        conn.close()
         conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -195,10 +219,7 @@ def export_articles(
     if low and high and low >= high:
         raise ValueError(f"--since {since} is not before --until {until}")
     sql, params = build_query(unique=unique, since=low, until=high, sites=sites)
-    if not Path(db_path).is_file():
-        raise FileNotFoundError(f"{db_path}: no such database")
-    with database_errors(db_path):  # not SQLite, corrupt: one clear error
-        conn = connect_readonly(db_path)
+    conn = connect_readonly(db_path)  # missing, not SQLite, corrupt: one clear error
     try:
         with database_errors(db_path):
             check_sites(conn, sites)

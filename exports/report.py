@@ -24,6 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ainews.exports.export import connect_readonly
 from ainews.scraper.fileio import atomic_output
+from ainews.scraper.storage.errors import database_errors
 
 logger = logging.getLogger(__name__)
 
@@ -300,8 +301,9 @@ def render(db_path: str | Path) -> str:
     """The report page for the database at ``db_path``."""
     conn = connect_readonly(db_path)
     try:
-        plots = [plot(conn) for plot in PLOTS]
-        summary = _summary(conn)
+        with database_errors(db_path):  # a corrupt page deep in the file: one clear error
+            plots = [plot(conn) for plot in PLOTS]
+            summary = _summary(conn)
     finally:
         conn.close()
     figures = "\n".join(
@@ -319,7 +321,8 @@ def render(db_path: str | Path) -> str:
 def write_report(db_path: str | Path, out: str | Path) -> Path:
     """Write the report for ``db_path`` to ``out`` (complete or not at all); returns it.
 
-    Raises ``FileNotFoundError`` for a missing database.
+    Raises ``FileNotFoundError`` for a missing database and
+    :class:`~ainews.scraper.storage.errors.DatabaseError` for one that cannot be read.
     """
     page = render(db_path)
     out = Path(out)

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ainews.scraper.exitcodes import EXIT_CONFIG
 from ainews.scraper.sites import ConfigError
 from ainews.scraper.storage.errors import DatabaseError, classify
 
@@ -82,6 +83,21 @@ def _check_redis(url: str) -> None:
         check(url)
     except RedisUnavailable as exc:
         _fail(str(exc), EXIT_FAILED)
+
+
+def _counter_progress(label: str) -> Callable[[int, int], None]:
+    """A terminal progress line ``label done/total``, redrawn at each whole percent (and
+    at the end), not once per item: 2,500 redraws of one line cost more than they show."""
+    shown = -1
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        percent = done * 100 // max(total, 1)
+        if percent != shown or done == total:
+            shown = percent
+            click.echo(f"\r{label} {done:,}/{total:,}", nl=False, err=True)
+
+    return progress
 
 
 def _fail(message: str, code: int) -> None:
@@ -302,12 +318,14 @@ def reprocess(
     if warc_dir is not None:
         _import_warc([str(warc_dir)], db_path, sites_file, command="reprocess", force=True)
         return
-    if not db_path.exists():
-        _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
+    from ainews.exports.export import connect_readonly
 
-    def progress(done: int, total: int) -> None:
-        click.echo(f"\rreprocess {done:,}/{total:,}", nl=False, err=True)
+    try:  # missing, not SQLite, or another program's database: never migrated
+        connect_readonly(db_path).close()
+    except (FileNotFoundError, DatabaseError) as exc:
+        _fail(str(exc), EXIT_CONFIG)
 
+    progress = _counter_progress("reprocess")
     tty = sys.stderr.isatty()
     try:
         with crawl_lock(db_path):
@@ -490,9 +508,11 @@ def _dedupe_explain(input_path: Path | None, db_path: Path | None, ids: tuple[st
         else:
             import sqlite_utils
 
+            from ainews.exports.export import connect_readonly
             from ainews.scraper.storage.clusters import ClusterKeeper
             from ainews.scraper.storage.schema import migrate
 
+            connect_readonly(db_path).close()  # not ainews's database: never migrated
             db = sqlite_utils.Database(db_path)
             try:
                 migrate(db)
@@ -507,6 +527,8 @@ def _dedupe_explain(input_path: Path | None, db_path: Path | None, ids: tuple[st
         raise click.ClickException(str(exc)) from None
     except KeyError as exc:
         raise click.ClickException(f"no article with id {exc.args[0]!r}") from None
+    except (sqlite3.Error, OSError, DatabaseError) as exc:  # not SQLite, corrupt, read-only
+        _fail(str(classify(db_path or input_path, exc)), EXIT_CONFIG)
     for line in found.lines():
         click.echo(line)
 
@@ -564,9 +586,9 @@ def export(
             progress=progress if tty else None,
         )
     except (ValueError, FileNotFoundError, DatabaseError) as exc:
-        _fail(str(exc), 2)
+        _fail(str(exc), EXIT_CONFIG)
     except OSError as exc:  # a directory that cannot be written, a full disk
-        _fail(f"{exc.filename or out}: {exc.strerror or exc}", 2)
+        _fail(f"{exc.filename or out}: {exc.strerror or exc}", EXIT_CONFIG)
     if tty:
         click.echo(err=True)
     click.echo(f"{count} articles written to {'standard output' if str(out) == '-' else out}",
@@ -590,11 +612,13 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
 
     Example: ainews serve --db data/ainews.db --open
     """
+    from ainews.exports.export import connect_readonly
     from ainews.exports.serve import serve as run
-    from ainews.scraper.exitcodes import EXIT_CONFIG
 
-    if not db_path.exists():
-        _fail(f"{db_path}: no such database (run `ainews crawl` first)", EXIT_CONFIG)
+    try:
+        connect_readonly(db_path).close()
+    except (FileNotFoundError, DatabaseError) as exc:  # missing, not ainews's, corrupt
+        _fail(str(exc), EXIT_CONFIG)
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     run(db_path, host=host, port=port, open_browser=open_browser)
 
@@ -618,7 +642,9 @@ def search(text: str, db_path: Path, limit: int, since: str | None) -> None:
 
     try:
         hits = search_stories(db_path, text, limit=limit, since=since)
-    except (ValueError, FileNotFoundError) as exc:
+    except (FileNotFoundError, DatabaseError) as exc:  # missing, not ainews's, corrupt
+        _fail(str(exc), EXIT_CONFIG)
+    except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if not hits:
         click.echo(f"no stories match {text!r}")
@@ -651,8 +677,8 @@ def report(db_path: Path, out: Path) -> None:
 
     try:
         write_report(db_path, out)
-    except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
+    except (FileNotFoundError, DatabaseError) as exc:  # missing, not ainews's, corrupt
+        _fail(str(exc), EXIT_CONFIG)
     click.echo(f"report written to {out}")
 
 

@@ -56,7 +56,7 @@ def test_empty_database_says_so(tmp_path: Path) -> None:
 
 def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", "--db", str(tmp_path / "nope.db")])
-    assert result.exit_code == 1 and "no such database" in result.output
+    assert result.exit_code == 2 and "no such database" in result.output
 
 
 @needs_chromium

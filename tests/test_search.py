@@ -97,7 +97,7 @@ def test_cli_prints_top_stories(demo_db: Path) -> None:
 def test_cli_errors_are_clear(demo_db: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     missing = runner.invoke(main, ["search", "x", "--db", str(tmp_path / "none.db")])
-    assert missing.exit_code == 1 and "no such database" in missing.output
+    assert missing.exit_code == 2 and "no such database" in missing.output
     bad = runner.invoke(main, ["search", "fts: (", "--db", str(demo_db)])
     assert bad.exit_code == 1 and "bad FTS5 query" in bad.output
     none = runner.invoke(main, ["search", "zzzyzx", "--db", str(demo_db)])

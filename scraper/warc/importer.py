@@ -151,6 +151,11 @@ class Importer:
                 self._report(source, reader.bytes_read)
         self.counts["bytes"] += reader.bytes_read
         self.counts["records"] += reader.counts["records"]
+        if reader.counts["records"] == reader.counts["bad_header"]:  # not one WARC record
+            logger.error("%s: not a WARC file (no record could be read); pass .warc or "
+                         ".warc.gz files written by a crawler", source)
+            self.failed_sources.append(source)
+            return
         if reader.counts["unreadable_rest"]:  # damage that ended the file early
             self.skips["unreadable_rest"] += 1
         if reader.counts["truncated_tail"]:  # a last record cut inside its headers

@@ -14,10 +14,7 @@ import re
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-try:
-    import re2
-except ImportError:  # pragma: no cover - google-re2 is a dependency; stay usable without
-    re2 = None
+import re2
 
 #: No article URL is this long; an attacker's 100 KB URL is not matched at all.
 MAX_URL_LENGTH = 2048
@@ -52,13 +49,12 @@ class UrlPattern:
 
 
 def _compile(pattern: str) -> tuple[str, Any]:
-    if re2 is not None:
-        options = re2.Options()
-        options.log_errors = False  # RE2 logs refusals to stderr; we explain them instead
-        try:
-            return "re2", re2.compile(pattern, options=options)
-        except re2.error:
-            pass  # lookaround or backreference: Python's re, if it cannot blow up
+    options = re2.Options()
+    options.log_errors = False  # RE2 logs refusals to stderr; we explain them instead
+    try:
+        return "re2", re2.compile(pattern, options=options)
+    except re2.error:
+        pass  # lookaround or backreference: Python's re, if it cannot blow up
     try:
         compiled = re.compile(pattern)
     except re.error as exc:

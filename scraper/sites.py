@@ -6,6 +6,7 @@ A site is a few lines of TOML (see ``sites.toml``); adding one needs no Python.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import re
 import tomllib
@@ -18,9 +19,14 @@ from urllib.parse import urlsplit
 from ainews.scraper.patterns import PatternError, UrlPattern
 from ainews.scraper.urls import ascii_host, host_of
 
+logger = logging.getLogger(__name__)
+
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SITE_KEYS = ("name", "site_name", "domains", "feeds", "sitemaps", "listings",
-              "article_pattern", "language")
+              "article_pattern")
+#: Keys older sites files have that nothing reads any more: accepted with a warning.
+#: ``language``: each page's language is read from the page itself (metadata.language).
+_RETIRED_SITE_KEYS = ("language",)
 _SETTING_KEYS = ("user_agent", "download_delay", "allow_private", "warc_dir")
 _TOP_KEYS = ("settings", "site")
 DEFAULT_USER_AGENT = "ainews/0.1 (+https://github.com/ainews-project/ainews)"
@@ -57,7 +63,6 @@ class Site:
     sitemaps: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()
     article_pattern: UrlPattern | None = None
-    language: str | None = None
     site_name: str | None = None  # display name ("TechCrunch"), for articles.site_name
 
     def is_article_url(self, url: str) -> bool:
@@ -185,7 +190,12 @@ def _delay(value: Any, where: str) -> float:
 
 
 def _parse_site(raw: dict[str, Any], where: str) -> Site:
-    _known_keys(raw, _SITE_KEYS, where, "key")
+    _known_keys({k: v for k, v in raw.items() if k not in _RETIRED_SITE_KEYS}, _SITE_KEYS,
+                where, "key")
+    for key in _RETIRED_SITE_KEYS:
+        if key in raw:
+            logger.warning("%s: '%s' is no longer used (each page's language is read from "
+                           "the page); remove it", where, key)
     name = raw.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise ConfigError(
@@ -206,7 +216,6 @@ def _parse_site(raw: dict[str, Any], where: str) -> Site:
         name=name,
         domains=tuple(_domain(d, where) for d in domains),
         article_pattern=_pattern(raw.get("article_pattern"), where),
-        language=_optional_str(raw, "language", where),
         site_name=_optional_str(raw, "site_name", where),
         **{k: tuple(v) for k, v in urls.items()},
     )

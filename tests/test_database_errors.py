@@ -160,3 +160,23 @@ def test_disk_filling_up_during_a_crawl_stops_it_at_once(tmp_path: Path,
     assert log.count("disk is full") <= 3  # the first failure and what was in flight
     assert proc.returncode != 0
     assert proc.stderr.strip().splitlines()[-1].startswith(f"Error: {db}: the disk is full")
+
+
+def test_a_locked_database_says_to_wait_and_run_again(tmp_path: Path) -> None:
+    """A real lock: one connection holds the write lock, another gives up at once."""
+    from ainews.scraper.storage.errors import classify
+
+    db = tmp_path / "locked.db"
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    other = sqlite3.connect(db, timeout=0)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            other.execute("INSERT INTO t VALUES (1)")
+    finally:
+        other.close()
+        holder.close()
+    error = classify(db, raised.value)
+    assert "locked by another process" in str(error) and "run again" in str(error)
+    assert str(db) in str(error)

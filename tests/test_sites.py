@@ -69,8 +69,19 @@ def test_shipped_sites_file_is_valid() -> None:
     config = load_sites(REPO / "sites.toml")
     assert len(config.sites) >= 5
     assert config.allow_private is False
-    for site in config.sites:
-        assert site.feeds or site.sitemaps or site.listings
+    assert config.download_delay >= 1.0  # polite to real sites
+    for site in config.sites:  # not enforced by load_sites: a pattern that tells articles
+        assert site.article_pattern is not None, site.name  # from the pages listing them
+        assert not any(site.is_article_url(url) for url in site.listings), site.name
+
+
+def test_a_retired_key_is_accepted_with_a_warning(tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    config = load_sites(write(tmp_path, SITE + "language = 'en'\n"))
+    assert [site.name for site in config.sites] == ["a"]
+    assert "'language' is no longer used" in caplog.text
+    with pytest.raises(ConfigError, match="unknown key.*'lang'"):
+        load_sites(write(tmp_path, SITE + "lang = 'en'\n"))
 
 
 SITE = "[[site]]\nname='a'\ndomains=['x.com']\nlistings=['https://x.com/news/']\n"
@@ -96,7 +107,6 @@ SITE = "[[site]]\nname='a'\ndomains=['x.com']\nlistings=['https://x.com/news/']\
         (SITE + "article_pattern = 42\n", "article_pattern 42: must be a string"),
         (SITE + "article_pattern = '(?!tag/)(a+)+$'\n", "repetition inside a repetition"),
         (SITE + "site_name = 3\n", "'site_name' must be a non-empty string"),
-        (SITE + "language = ['en']\n", "'language' must be a non-empty string"),
         (SITE + "feeds = [1]\n", "'feeds' must be a list of strings"),
         ("[[site]]\nname='a'\ndomains=['x.com']\nfeeds=['file://x.com/etc/passwd']",
          "not an http"),

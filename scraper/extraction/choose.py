@@ -104,12 +104,10 @@ def _fragment_text(fragment: str) -> str:
 
 
 def _readability_text(root: lxml.html.HtmlElement) -> str:
-    """readability-lxml's article on ``root`` (modified); "" when it is not installed."""
-    try:
-        from readability import Document
-    except ImportError:
-        logger.warning("readability-lxml is not installed: no second opinion on short bodies")
-        return ""
+    """readability-lxml's article on ``root`` (modified). Imported here: only short pages
+    need it, and it is the one import of readability-lxml."""
+    from readability import Document
+
     return _fragment_text(Document(root).summary(html_partial=True))
 
 

@@ -57,6 +57,15 @@ _PROBLEMS: dict[str, tuple[str, str]] = {
         "the disk is full",
         "free space on the disk that holds the database, then run again",
     ),
+    "SQLITE_BUSY": (  # another connection held the write lock past the busy timeout
+        "the database is locked by another process (a crawl, ingest or reprocess writing it, "
+        "or a tool holding a transaction open)",
+        "wait for that process to finish, then run again",
+    ),
+    "SQLITE_LOCKED": (
+        "the database is locked by another process",
+        "wait for that process to finish, then run again",
+    ),
     "SQLITE_IOERR": (  # also what a full disk gives in WAL mode (the -shm file)
         "disk I/O error (a full disk, a file size limit or a removed mount)",
         "free space on the disk that holds the database or fix the mount, then run again",

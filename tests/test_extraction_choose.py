@@ -26,10 +26,15 @@ SENTENCES = [
 ]
 
 
-def _tree() -> lxml.html.HtmlElement:
-    paras = "".join(f"<p>{s} {s}</p>" for s in SENTENCES)
+def article_tree(paragraphs: list[str], heading: str) -> lxml.html.HtmlElement:
+    """A page whose <article> holds ``heading`` and one <p> per paragraph."""
+    paras = "".join(f"<p>{p}</p>" for p in paragraphs)
     return lxml.html.document_fromstring(
-        f"<html><body><article><h1>Ferry every ten minutes</h1>{paras}</article></body></html>")
+        f"<html><body><article><h1>{heading}</h1>{paras}</article></body></html>")
+
+
+def _tree() -> lxml.html.HtmlElement:
+    return article_tree([f"{s} {s}" for s in SENTENCES], "Ferry every ten minutes")
 
 
 def test_ours_much_shorter_than_trafilaturas_own_takes_trafilaturas():

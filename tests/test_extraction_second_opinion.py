@@ -7,6 +7,7 @@ from __future__ import annotations
 import lxml.html
 
 from ainews.scraper.extraction.choose import _second_opinion, prose_words
+from tests.test_extraction_choose import article_tree
 
 SENTENCES = [f"Sentence {n} says how the harbour authority plans the new ferry line across "
              "the bay, and what it costs." for n in ("one", "two", "three", "four", "five",
@@ -14,9 +15,7 @@ SENTENCES = [f"Sentence {n} says how the harbour authority plans the new ferry l
 
 
 def _tree() -> lxml.html.HtmlElement:
-    paras = "".join(f"<p>{s}</p>" for s in SENTENCES)
-    return lxml.html.document_fromstring(
-        f"<html><body><article><h1>Ferry</h1><div>{paras}</div></article></body></html>")
+    return article_tree(SENTENCES, "Ferry")
 
 
 def test_short_text_holding_part_of_the_article_takes_readabilitys_whole_text():

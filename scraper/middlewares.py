@@ -27,7 +27,7 @@ from ainews.scraper.contentcoding import gunzip_head
 from ainews.scraper.refusals import declared_html
 from ainews.scraper.sites import on_domains
 from ainews.scraper.skips import SkipRequest
-from ainews.scraper.urls import WEB_SCHEMES, host_of, join_url, refusal
+from ainews.scraper.urls import WEB_SCHEMES, host_of, join_on_page, join_url, refusal
 
 logger = logging.getLogger(__name__)
 
@@ -259,9 +259,8 @@ def _meta_refresh(head: str, url: str, ignore_tags: list[str]) -> tuple[float, s
         if "refresh" not in meta.get("http-equiv").lower():
             continue
         if match := _REFRESH_CONTENT.match(meta.get("content")):
-            base = doc.xpath("string(//base/@href)")
-            base = join_url(url, base) if base else url
-            target = join_url(base, match.group("url").strip(" \"'")) if base else None
+            target = join_on_page(url, doc.xpath("string(//base/@href)"),
+                                  match.group("url").strip(" \"'"))
             return (float(match.group("int")), target) if target else None
     return None
 

@@ -24,9 +24,8 @@ logger = logging.getLogger(__name__)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SITE_KEYS = ("name", "site_name", "domains", "feeds", "sitemaps", "listings",
               "article_pattern")
-#: Keys older sites files have that nothing reads any more: accepted with a warning.
-#: ``language``: each page's language is read from the page itself (metadata.language).
-_RETIRED_SITE_KEYS = ("language",)
+#: Keys older sites files have that nothing reads any more (accepted with a warning): why.
+_RETIRED_SITE_KEYS = {"language": "each page's language is read from the page"}
 _SETTING_KEYS = ("user_agent", "download_delay", "allow_private", "warc_dir")
 _TOP_KEYS = ("settings", "site")
 DEFAULT_USER_AGENT = "ainews/0.1 (+https://github.com/ainews-project/ainews)"
@@ -192,10 +191,9 @@ def _delay(value: Any, where: str) -> float:
 def _parse_site(raw: dict[str, Any], where: str) -> Site:
     _known_keys({k: v for k, v in raw.items() if k not in _RETIRED_SITE_KEYS}, _SITE_KEYS,
                 where, "key")
-    for key in _RETIRED_SITE_KEYS:
+    for key, why in _RETIRED_SITE_KEYS.items():
         if key in raw:
-            logger.warning("%s: '%s' is no longer used (each page's language is read from "
-                           "the page); remove it", where, key)
+            logger.warning("%s: '%s' is no longer used (%s); remove it", where, key, why)
     name = raw.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise ConfigError(

@@ -75,6 +75,14 @@ def join_url(base: str, href: str) -> str | None:
     return url
 
 
+def join_on_page(page_url: str, base_href: str | None, href: str) -> str | None:
+    """``href`` found on the page at ``page_url`` whose ``<base href>`` is ``base_href``
+    (None or "" when it has none), joined as :func:`join_url` joins; None when the base
+    or the link is no URL we follow."""
+    base = join_url(page_url, base_href) if base_href else page_url
+    return join_url(base, href) if base else None
+
+
 def _is_safe(url: str) -> bool:
     match = _ALREADY_SAFE.fullmatch(url)
     return match is not None and not url.endswith("?") \

@@ -87,3 +87,13 @@ def test_join_url_fast_path_equals_what_urllib_and_w3lib_give() -> None:
             assert join_url("https://x.com/b/", href) is None
             continue
         assert join_url("https://x.com/b/", href) in (expected, None), href
+
+
+def test_join_on_page_joins_against_the_base_href_and_refuses_a_bad_one() -> None:
+    from ainews.scraper.urls import join_on_page
+
+    page = "https://news.example.com/ai/list"
+    assert join_on_page(page, None, "page/2") == "https://news.example.com/ai/page/2"
+    assert join_on_page(page, "/archive/", "page/2") == "https://news.example.com/archive/page/2"
+    assert join_on_page(page, "http://[::1/", "page/2") is None  # a base urllib refuses
+    assert join_on_page(page, "", "javascript:next()") is None

@@ -36,7 +36,7 @@ from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, load_sites
 from ainews.scraper.skips import SkipRequest
 from ainews.scraper.state import CrawlState
-from ainews.scraper.urls import join_url
+from ainews.scraper.urls import join_on_page
 
 #: Listing pages followed through "next" links per start listing: enough for a cron run
 #: every few hours to see every new article on busy sites, without walking the archive.
@@ -251,7 +251,7 @@ class NewsSpider(scrapy.Spider):
         from_feed = found.kind == "feed"
         links = [(link.url, link.lastmod) for link in found.articles
                  if link.url in owned and (from_feed or site.is_article_url(link.url))]
-        self._discovered(site, links)
+        self.state.discovered_articles(site.name, links)
         self._index_done(response)
         yield from self._articles_from_frontier()
 
@@ -276,17 +276,14 @@ class NewsSpider(scrapy.Spider):
         site = self.by_name[response.meta["site"]]
         found = read_listing(response.body, response.url, max_links=self.max_listing_links)
         self._count_refused(found, response)
-        self._discovered(site, [(link.url, None) for link in found.articles
-                                if site.is_article_url(link.url)])
+        self.state.discovered_articles(site.name, [(link.url, None) for link in found.articles
+                                                   if site.is_article_url(link.url)])
         depth = response.meta.get("depth", 1)
         if depth < self.listing_pages and (nxt := _next_page(response)) and site.owns(nxt):
             self.state.discovered_index(site.name, [nxt], "listing")
             yield self._index_request(nxt, site, "listing", depth=depth + 1)
         self._index_done(response)
         yield from self._articles_from_frontier()
-
-    def _discovered(self, site: Site, links: list[tuple[str, str | None]]) -> None:
-        self.state.discovered_articles(site.name, links)
 
     # -- articles ------------------------------------------------------------------------
 
@@ -377,6 +374,4 @@ def _next_page(response: Response) -> str | None:
                 break
     if not href:
         return None
-    base = page.xpath("//base/@href").get()
-    base = join_url(response.url, base) if base else response.url
-    return join_url(base, href) if base else None
+    return join_on_page(response.url, page.xpath("//base/@href").get(), href)

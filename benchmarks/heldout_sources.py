@@ -41,6 +41,10 @@ class Page:
     authors: list[str] = field(default_factory=list)
     published: str | None = None
     language: str | None = None
+    #: ``body`` is the whole article text (scored by body F1); False: only ``opening`` is known
+    whole: bool = True
+    #: the expected opening of the text, normalised (``heldout_unfluff.opening``), if known
+    opening: str | None = None
 
 
 # --- newspaper4k -----------------------------------------------------------------------

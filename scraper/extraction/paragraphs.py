@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ainews.scraper.extraction.credit import CREDIT_TAIL, is_credit_line
+from ainews.scraper.extraction.dates import MONTHS, ZONES, parse_date
 from ainews.scraper.extraction.phrases import (
     CALL_TO_ACTION,
     CONTRIBUTORS,
@@ -201,10 +202,35 @@ _DATE_MAX_WORDS = 10
 def _is_date_stamp(p: str) -> bool:
     # counted in whole tokens: "2025年1月14日" is one date, not five numbers and four words
     # (the digit share below is what keeps a sentence out, in any script)
-    if not _DATE.search(p) or len(WORD.findall(p)) > _DATE_MAX_WORDS:  # the cheaper test first
+    if not _DATE.search(p):
+        return _is_named_date_stamp(p)
+    if len(WORD.findall(p)) > _DATE_MAX_WORDS:  # the cheaper test first
         return False
     chars = "".join(WORD.findall(p))
     return sum(ch.isdigit() for ch in chars) >= _DATE_MIN_DIGIT_SHARE * len(chars)
+
+
+#: A time of day: what a dateline has and a sentence about a date rarely has alone.
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+#: Tokens of a dateline besides numbers: a month name, a zone, "am"/"pm" ("p.m." is two).
+_DATELINE_WORDS = frozenset(("am", "pm", "a", "p", "m"))
+#: "17:41 JST, October 13, 2024" is six tokens; with seconds and "p.m." nine.
+_DATELINE_MAX_TOKENS = 9
+
+
+def _is_dateline_word(token: str) -> bool:
+    word = token.lower()
+    return (word.isdigit() or word in _DATELINE_WORDS or word in ZONES
+            or any(word[:n] in MONTHS for n in (len(word), 4, 3)))
+
+
+def _is_named_date_stamp(p: str) -> bool:
+    """"17:41 JST, October 13, 2024": a time and a date with its month named, nothing else."""
+    if not _TIME.search(p):
+        return False
+    words = WORD.findall(p)
+    return (len(words) <= _DATELINE_MAX_TOKENS and all(map(_is_dateline_word, words))
+            and parse_date(p) is not None)
 
 
 #: A byline of fields: "Jane Doe | Palma | 08/01/2014": a few short fields, one of them a

@@ -22,6 +22,8 @@ from functools import lru_cache
 import lxml.etree
 import lxml.html
 
+from ainews.scraper.extraction.tails import keep_tails
+
 #: Words that, heading a class/id name, mark a block that is never article text.
 _WORDS = frozenset((
     "share", "sharing", "sharebar", "social", "socials", "newsletter", "subscribe",
@@ -294,6 +296,7 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         parent = el.getparent()
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
+    keep_tails(body)
     return total_prose
 
 

@@ -1,0 +1,47 @@
+"""Text after an empty element, kept for trafilatura.
+
+trafilatura's precision mode deletes an element of its ``CUT_EMPTY_ELEMS`` that has no text
+and no child *with the text after it* (its ``prune_html`` keeps tails in the other modes
+only). Pages put such elements before article text: an empty anchor span opening every
+paragraph (``<p><span id="x"></span>Some traders found...</p>``), an icon (``<i
+class="icon"></i>``), a clearing ``<div></div>`` between two runs of text. Without this
+the paragraph's opening words, or the whole paragraph, are lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+#: Phrasing elements of trafilatura's ``CUT_EMPTY_ELEMS``: unwrapped when they open a block
+#: or sit inside a sentence (their tail joins the text before them), a line break when the
+#: text before them ends a sentence (a spacer between two paragraphs written as one run
+#: of text: ``years.<span class="br"></span>A series``).
+_INLINE = frozenset(("b", "em", "i", "q", "span", "strong"))
+#: Its block elements: made a line break, so the text after them stays a line of its own.
+_BLOCKS = ("article", "blockquote", "dd", "div", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
+           "li", "main", "p", "pre", "section")
+#: The end of a sentence: a full stop, question or exclamation mark, perhaps a closing
+#: quote or bracket, in any script (CJK and Arabic stops included).
+_SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u06d4][\"'\u201d\u2019\u00bb)\]]*\s*$")
+
+
+def _text_before(el: lxml.html.HtmlElement) -> str:
+    previous = el.getprevious()
+    if previous is not None:
+        return previous.tail or ""
+    parent = el.getparent()
+    return (parent.text if parent is not None else None) or ""
+
+
+def keep_tails(root: lxml.html.HtmlElement) -> None:
+    """Unwrap or turn into ``<br>`` the empty elements of ``root`` followed by text."""
+    empty = [el for el in root.iter(*_INLINE, *_BLOCKS)
+             if el.text is None and not len(el) and el.tail and not el.tail.isspace()]
+    for el in empty:
+        if el.tag in _INLINE and not _SENTENCE_END.search(_text_before(el)):
+            el.drop_tag()  # the tail goes to the text before it
+        else:
+            el.attrib.clear()
+            el.tag = "br"

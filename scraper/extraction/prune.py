@@ -22,7 +22,7 @@ from functools import lru_cache
 import lxml.etree
 import lxml.html
 
-from ainews.scraper.extraction.tails import keep_tails
+from ainews.scraper.extraction.tails import keep_leading_text, keep_tails
 
 #: Words that, heading a class/id name, mark a block that is never article text.
 _WORDS = frozenset((
@@ -297,6 +297,7 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
     keep_tails(body)
+    keep_leading_text(body)
     return total_prose
 
 

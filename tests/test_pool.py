@@ -114,3 +114,19 @@ def test_a_dying_or_stuck_worker_costs_only_its_page_and_is_replaced() -> None:
         assert len(pool._workers) == 1 and pool._workers[0].process.pid == slow[1]
     finally:
         pool.close()
+
+
+def test_pages_larger_than_the_pipe_go_both_ways_without_blocking_the_loop() -> None:
+    """A page and a result of several MB are written and read in pieces as the pipe
+    drains (the event loop never waits on a worker), in order, whole."""
+    pool = ExtractorPool(1)
+    pool.start()
+    pages = [bytes([n]) * (3_000_000 + n) for n in range(3)]
+
+    async def echo() -> list[bytes]:
+        return await asyncio.gather(*(pool._run(bytes, page) for page in pages))
+
+    try:
+        assert asyncio.run(echo()) == pages
+    finally:
+        pool.close()

@@ -105,7 +105,7 @@ class Worker:
             return
         self._detach()
         self._loop, self._on_lost, self._on_head = loop, on_lost, on_head
-        loop.add_reader(self.fd, self._readable)
+        loop.add_reader(self.fd, self._read)
         loop.add_reader(self.process.sentinel, self._exited)
         if self._out:
             loop.add_writer(self.fd, self._writable)
@@ -162,20 +162,23 @@ class Worker:
         assert self._loop is not None
         self._loop.remove_writer(self.fd)
 
-    def _readable(self) -> None:
-        while True:
-            try:
-                data = os.read(self.fd, _READ_CHUNK)
-            except BlockingIOError:
-                break
-            except OSError:
-                data = b""
-            if not data:  # the worker closed its end: it is gone
-                self._deliver()
-                self._lose()
-                return
-            self._in += data
+    def _read(self) -> bool:
+        """One read (the loop calls again while bytes are left: no BlockingIOError raised
+        and caught on every result); whole results go to their tasks. False when nothing
+        more can be read now."""
+        try:
+            data = os.read(self.fd, _READ_CHUNK)
+        except BlockingIOError:
+            return False
+        except OSError:
+            data = b""
+        if not data:  # the worker closed its end: it is gone
+            self._deliver()
+            self._lose()
+            return False
+        self._in += data
         self._deliver()
+        return True
 
     def _deliver(self) -> None:
         """Hand each whole result in the buffer to the oldest task in flight."""
@@ -207,7 +210,8 @@ class Worker:
             del buffer[:start]
 
     def _exited(self) -> None:
-        self._readable()  # results it wrote before it died still count
+        while self.alive and self._read():  # results it wrote before it died still count
+            pass
         self._lose()
 
     def _lose(self) -> None:

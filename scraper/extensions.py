@@ -126,7 +126,7 @@ class PlainStats(MemoryStatsCollector):
     Scrapy's collector looks up every attribute through a ``__getattribute__`` that wraps
     its methods to warn about a deprecated ``spider`` argument (and raises and catches an
     ``AttributeError`` for every other attribute): ~4 us a call against ~0.2, and Scrapy's
-    components and ours make ~25 calls a page. Same stats, same methods; only the warning
+    components and ours make ~15 calls a response. Same stats, same methods; only the warning
     about ``spider=`` (which nothing here passes) is gone.
     """
 

@@ -109,9 +109,11 @@ def worker_gc() -> None:
 def _exit_with(parent_sentinel: int) -> None:
     """Exit when the crawl process is gone, however it died.
 
-    A worker blocks on its task queue, whose pipe it holds both ends of, and keeps the
-    forkserver alive: after a ``kill -9`` of the crawl (cron's timeout, the OOM killer)
-    workers and forkserver would idle on forever, a few dozen MB each per killed run.
+    A worker of the crawl's pool also sees the crawl's end of its pipe close, but only
+    once it reads again: one stuck on a pathological page would go on for as long, and
+    a ``ProcessPoolExecutor`` worker (``ainews reprocess``) holds both ends of its task
+    queue's pipe and would idle on forever after a ``kill -9`` of its parent (cron's
+    timeout, the OOM killer), a few dozen MB each, with the forkserver.
     """
     multiprocessing.connection.wait([parent_sentinel])
     os._exit(0)

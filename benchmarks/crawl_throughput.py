@@ -296,7 +296,8 @@ def pool_line(logs: Path) -> str:
 #: e.g. sqlite_utils, numpy, asyncio, are charged to their caller).
 GROUPS = (
     ("logging", ("logging/", "scraper/logformatter.py")),
-    ("pool/IPC", ("scraper/pool.py", "concurrent/futures/", "multiprocessing/")),
+    ("pool/IPC", ("scraper/pool.py", "scraper/poolworker.py", "concurrent/futures/",
+                  "multiprocessing/")),
     ("dedupe", ("dedupe/", "scraper/storage/clusters.py")),
     ("store", ("scraper/storage/", "scraper/process.py")),
     ("pipeline", ("scraper/pipelines.py",)),

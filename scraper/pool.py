@@ -1,7 +1,9 @@
 """Cleaning in worker processes, awaited from the crawl's event loop.
 
 The reactor never runs extraction itself, so it keeps downloading, answers SIGTERM and
-``--max-minutes`` at once, and every core works. A page that takes longer than its time
+``--max-minutes`` at once, and every core works. The workers' pipes are read and written
+by the event loop itself (:mod:`ainews.scraper.poolworker`): no helper thread in the crawl
+process. A page that takes longer than its time
 budget (counted from when a worker takes it up: each worker has a page queued behind the
 one it cleans) is abandoned: its worker is killed and replaced, and the page is reported as
 ``too_slow`` (the frontier counts the attempt, so it is not retried first forever).
@@ -15,16 +17,16 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import signal
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ainews.scraper.cleaning import Prepared, clean_and_prepare
 from ainews.scraper.contentcoding import BAD_CONTENT_ENCODING, TOO_LARGE, TooLarge, decoded_page
 from ainews.scraper.items import FetchedPage
+from ainews.scraper.poolworker import DONE, LOST, RAISED, Worker, resolve
 from ainews.scraper.settings import DOWNLOAD_MAXSIZE
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,15 @@ PAGE_TIMEOUT_S = 20.0
 #: starts the next at once instead of waiting for the crawl process to collect the result,
 #: store it and submit another (with one page per worker, workers idled ~30% of a crawl).
 QUEUED_PER_WORKER = 2
-#: A page whose worker died this many times (not by our timeout) is given up as a crash.
+#: A page whose worker died this many times while on it (not by our timeout) is given up
+#: as a crash; pages queued behind it go to another worker, uncounted.
 MAX_CRASHES = 2
+#: Skip reason of a page given up after ``MAX_CRASHES``.
+WORKER_CRASHED = "worker_crashed"
+#: Seconds :meth:`ExtractorPool.close` waits for each killed worker to be gone.
+_REAP_S = 2.0
+#: The outcome a page's future gets when its worker was killed for running out of time.
+_SLOW = "slow"
 #: Skip reason of a page with no bytes once decoded.
 EMPTY_RESPONSE = "empty_response"
 #: Bytes a page may have once decoded when the crawl sets no bound: the crawl's own.
@@ -100,9 +109,11 @@ def worker_gc() -> None:
 def _exit_with(parent_sentinel: int) -> None:
     """Exit when the crawl process is gone, however it died.
 
-    A worker blocks on its task queue, whose pipe it holds both ends of, and keeps the
-    forkserver alive: after a ``kill -9`` of the crawl (cron's timeout, the OOM killer)
-    workers and forkserver would idle on forever, a few dozen MB each per killed run.
+    A worker of the crawl's pool also sees the crawl's end of its pipe close, but only
+    once it reads again: one stuck on a pathological page would go on for as long, and
+    a ``ProcessPoolExecutor`` worker (``ainews reprocess``) holds both ends of its task
+    queue's pipe and would idle on forever after a ``kill -9`` of its parent (cron's
+    timeout, the OOM killer), a few dozen MB each, with the forkserver.
     """
     multiprocessing.connection.wait([parent_sentinel])
     os._exit(0)
@@ -110,12 +121,12 @@ def _exit_with(parent_sentinel: int) -> None:
 
 class Occupancy:
     """How well the workers are fed: the time-weighted number of pages in their hands
-    (submitted and not finished), counted from the first submit to :meth:`close`.
+    (sent and not finished), counted from the first page sent to :meth:`close`.
 
     ``short``: seconds with fewer pages in hand than workers (some worker idle or about to
     be); ``empty``: seconds with none (the crawl had no page to clean: fetching is the
-    bottleneck then, not the workers). Finishes are counted from the executor's thread
-    when a worker's result arrives, not when the event loop gets round to it.
+    bottleneck then, not the workers). A page is finished when the event loop reads its
+    result (it reads the workers' pipes itself, as soon as a result arrives).
     """
 
     def __init__(self, workers: int) -> None:
@@ -126,26 +137,23 @@ class Occupancy:
         self._in_hand = 0
         self._first: float | None = None
         self._last = 0.0
-        self._lock = threading.Lock()
 
-    def submitted(self, future: Future) -> None:
+    def submitted(self) -> None:
         self._step(+1)
-        future.add_done_callback(self._finished)
 
-    def _finished(self, _future: Future) -> None:
+    def finished(self) -> None:
         self._step(-1)
 
     def _step(self, delta: int) -> None:
-        with self._lock:
-            now = time.monotonic()
-            if self._first is None:
-                self._first = now
-            else:
-                self._account(now)
-            self._in_hand += delta
-            self.pages += delta > 0
-            self.most = max(self.most, self._in_hand)
-            self._last = now
+        now = time.monotonic()
+        if self._first is None:
+            self._first = now
+        else:
+            self._account(now)
+        self._in_hand += delta
+        self.pages += delta > 0
+        self.most = max(self.most, self._in_hand)
+        self._last = now
 
     def _account(self, now: float) -> None:
         elapsed = now - self._last
@@ -155,14 +163,13 @@ class Occupancy:
             self.empty += elapsed
 
     def seconds(self) -> float:
-        """From the first submit until now."""
-        with self._lock:
-            if self._first is None:
-                return 0.0
-            now = time.monotonic()
-            self._account(now)
-            self._last = now
-            return now - self._first
+        """From the first page sent until now."""
+        if self._first is None:
+            return 0.0
+        now = time.monotonic()
+        self._account(now)
+        self._last = now
+        return now - self._first
 
     def summary(self) -> str:
         total = self.seconds() or 1.0
@@ -178,6 +185,13 @@ class ExtractorPool:
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on
     ``workers``: cleaning is a pure function.
+
+    Each worker has up to :data:`QUEUED_PER_WORKER` pages in hand, taken in the order they
+    were sent, so the crawl process knows which page a worker is on: that page's time
+    budget runs from when the worker's previous result arrived (or from when it was sent
+    to an idle worker). A worker that runs out of it is killed and replaced (the page is
+    ``too_slow``); one that dies costs the page it was on a crash (:data:`MAX_CRASHES`);
+    the pages queued behind either are sent again to a live worker.
     """
 
     def __init__(self, workers: int, timeout: float = PAGE_TIMEOUT_S, *,
@@ -185,10 +199,11 @@ class ExtractorPool:
         self.workers = max(0, workers)
         self.timeout = timeout
         self.max_size = max_size
-        self._executor: ProcessPoolExecutor | None = None
+        self._context: Any = None
+        self._workers: list[Worker] = []
+        self._timers: dict[Worker, asyncio.TimerHandle] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
-        self._tickets = 0
-        self._clocks: dict[int, float | None] = {}  # unfinished pages → when their budget began
         self.occupancy = Occupancy(self.workers)
 
     @property
@@ -196,109 +211,129 @@ class ExtractorPool:
         return self.workers == 0
 
     def start(self) -> None:
-        if not self.in_process:
-            self._executor = self._new_executor()
-
-    def _new_executor(self) -> ProcessPoolExecutor:
+        if self.in_process:
+            return
         # forkserver: workers do not inherit the reactor's threads and sockets, and a
         # replacement worker starts in milliseconds from the preloaded server.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ainews.scraper.pool"])  # no database, no Scrapy
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init)
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["ainews.scraper.pool"])  # no database, no Scrapy
+        self._workers = [Worker(self._context, _worker_init) for _ in range(self.workers)]
 
     async def prepare(self, page: FetchedPage) -> Prepared | str:
         """The page decoded, cleaned and prepared for storing (:func:`clean_fetched`)."""
-        if self.in_process or self._executor is None:
+        if self.in_process or not self._workers:
             return clean_fetched(page, self.max_size)
         return await self._run(clean_fetched, page, self.max_size)
 
-    async def _run(self, task: Any, page: FetchedPage, *args: Any) -> Any:
-        """``task(page, *args)`` in a worker, or the skip reason (``too_slow``,
-        ``worker_crashed``)."""
-        if self._slots is None:  # created on the running loop
-            self._slots = asyncio.Semaphore(self.workers * QUEUED_PER_WORKER)
+    async def _run(self, task: Any, *args: Any) -> Any:
+        """``task(*args)`` in a worker (its exception raised here), or the skip reason
+        (``too_slow``, ``worker_crashed``)."""
+        loop = asyncio.get_running_loop()
+        self._bind(loop)
+        assert self._slots is not None
+        payload = pickle.dumps((task, args), pickle.HIGHEST_PROTOCOL)  # once, for any retry
         crashes = 0
         async with self._slots:
             while True:
-                executor = self._executor
-                assert executor is not None
-                ticket = self._enter()
+                if not self._workers:
+                    raise RuntimeError("the cleaning pool is closed")
+                worker = min(self._workers, key=_in_flight)
+                future = loop.create_future()
+                first = not worker.waiting
+                worker.send(payload, future)
+                self.occupancy.submitted()
+                if first and worker.alive:
+                    self._start_clock(worker)
                 try:
-                    future = executor.submit(task, page, *args)
-                    self.occupancy.submitted(future)
-                    if await self._finished(future, ticket):
-                        return future.result()
-                except BrokenProcessPool:
-                    # Another page's timeout killed the pool under us, or a worker died.
-                    if executor is self._executor:
-                        crashes += 1
-                        self._replace(executor)
-                    if crashes >= MAX_CRASHES:
-                        logger.error("%s: the cleaning worker died on this page", page.url)
-                        return "worker_crashed"
-                    continue
+                    outcome, value = await future
                 finally:
-                    self._leave(ticket)
-                if future.cancelled():  # queued when another page's timeout killed the pool
-                    continue
-                logger.warning("%s: cleaning took over %.0fs; abandoned", page.url, self.timeout)
-                self._replace(executor)
-                return TOO_SLOW
+                    self.occupancy.finished()
+                if outcome == DONE:
+                    return value
+                if outcome == RAISED:
+                    raise value
+                if outcome == _SLOW:
+                    logger.warning("%s: cleaning took over %.0fs; abandoned",
+                                   _label(task, args), self.timeout)
+                    return TOO_SLOW
+                crashes += value  # LOST: value says whether the worker was on this page
+                if crashes >= MAX_CRASHES:
+                    logger.error("%s: the cleaning worker died on this page", _label(task, args))
+                    return WORKER_CRASHED
 
-    async def _finished(self, future: Future, ticket: int) -> bool:
-        """Wait for ``future``: True when it finished, False when it was cancelled or ran
-        out of its time budget, which starts when its page reaches a worker."""
-        waiting = asyncio.wrap_future(future)
-        loop = asyncio.get_running_loop()
-        while True:
-            started = self._clocks.get(ticket)
-            left = self.timeout if started is None else started + self.timeout - loop.time()
-            if left <= 0:
-                waiting.cancel()
-                return False
-            await asyncio.wait({waiting}, timeout=left)
-            if waiting.done():
-                return not future.cancelled()
-
-    def _enter(self) -> int:
-        """A ticket in submission order (the executor hands pages out in that order)."""
-        self._tickets += 1
-        self._clocks[self._tickets] = None
-        self._start_clocks()
-        return self._tickets
-
-    def _leave(self, ticket: int) -> None:
-        self._clocks.pop(ticket, None)
-        self._start_clocks()
-
-    def _start_clocks(self) -> None:
-        """The ``workers`` earliest unfinished pages are in a worker: their budget runs."""
-        now = None
-        for n, ticket in enumerate(self._clocks):
-            if n >= self.workers:
-                break
-            if self._clocks[ticket] is None:
-                now = now or asyncio.get_running_loop().time()
-                self._clocks[ticket] = now
-
-    def _replace(self, executor: ProcessPoolExecutor) -> None:
-        if executor is not self._executor:
+    def _bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Watch the workers from ``loop`` (the reactor's; each ``asyncio.run`` in tests)."""
+        if self._loop is loop:
             return
-        self._executor = self._new_executor()
-        _kill(executor)
+        self._loop = loop
+        self._slots = asyncio.Semaphore(self.workers * QUEUED_PER_WORKER)
+        self._timers.clear()
+        for worker in self._workers:
+            worker.attach(loop, self._lost, self._start_clock)
+
+    def _start_clock(self, worker: Worker) -> None:
+        """The page ``worker`` is on now has its whole budget from when it got there."""
+        timer = self._timers.pop(worker, None)
+        if timer is not None:
+            timer.cancel()
+        if worker.waiting and self._loop is not None:
+            self._timers[worker] = self._loop.call_at(worker.head_started + self.timeout,
+                                                      self._too_slow, worker)
+
+    def _too_slow(self, worker: Worker) -> None:
+        self._timers.pop(worker, None)
+        if worker not in self._workers:
+            return
+        waiting = self._replace(worker)
+        if waiting:
+            resolve(waiting[0], (_SLOW, None))
+        for future in waiting[1:]:
+            resolve(future, (LOST, False))
+
+    def _lost(self, worker: Worker) -> None:
+        """``worker`` died by itself (a crash, the OOM killer, a signal)."""
+        if worker not in self._workers:
+            return
+        logger.warning("cleaning worker %s exited; starting another", worker.process.pid)
+        waiting = self._replace(worker)
+        for n, future in enumerate(waiting):
+            resolve(future, (LOST, n == 0))
+
+    def _replace(self, worker: Worker) -> list[asyncio.Future]:
+        """Kill ``worker``, start another in its place; its tasks in flight."""
+        timer = self._timers.pop(worker, None)
+        if timer is not None:
+            timer.cancel()
+        worker.kill()
+        fresh = Worker(self._context, _worker_init)
+        if self._loop is not None:
+            fresh.attach(self._loop, self._lost, self._start_clock)
+        self._workers[self._workers.index(worker)] = fresh
+        return worker.take_waiting()
 
     def close(self) -> None:
-        if self._executor is not None:
-            if self.occupancy.pages:
-                logger.info("%s", self.occupancy.summary())
-            _kill(self._executor)
-            self._executor = None
+        if not self._workers:
+            return
+        if self.occupancy.pages:
+            logger.info("%s", self.occupancy.summary())
+        workers, self._workers = self._workers, []
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        for worker in workers:
+            worker.kill()
+        for worker in workers:
+            worker.reap(_REAP_S)
+            for future in worker.take_waiting():
+                if not future.done() and not future.get_loop().is_closed():
+                    future.cancel()
 
 
-def _kill(executor: ProcessPoolExecutor) -> None:
-    """Stop an executor now, running tasks included (``shutdown`` alone waits for them)."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.kill()
+def _in_flight(worker: Worker) -> int:
+    return len(worker.waiting)
+
+
+def _label(task: Any, args: tuple) -> str:
+    """The page's URL in log lines (the task's name for other tasks)."""
+    url = getattr(args[0], "url", None) if args else None
+    return url or getattr(task, "__qualname__", repr(task))

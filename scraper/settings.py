@@ -80,6 +80,15 @@ EXTENSIONS = {
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# Scrapy checks each response's callback for a generator that returns a value (a developer
+# warning) by reading its source with inspect and ast: ~2.4 ms each time its cache of
+# callbacks misses, which it does whenever the request it first saw the bound method on is
+# gone (~30 times per 1,000 pages here). Our callbacks return nothing.
+WARN_ON_GENERATOR_RETURN_VALUE = False
+# Scrapy's stats with plain attribute access (its own look each attribute up through a
+# deprecation shim: ~4 us a call, ~15 calls a response).
+STATS_CLASS = "ainews.scraper.extensions.PlainStats"
+
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "ainews.scraper.logformatter.ShortLogFormatter"  # never an item in the log
 FEED_EXPORT_ENCODING = "utf-8"

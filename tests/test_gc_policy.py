@@ -3,6 +3,7 @@ what they built at start and collect young objects rarely (pages make almost no 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 import pytest
@@ -18,10 +19,12 @@ from ainews.scraper.pool import WORKER_GC_THRESHOLD, ExtractorPool
 def test_cleaning_workers_freeze_their_imports_and_collect_rarely() -> None:
     pool = ExtractorPool(1)
     pool.start()
+
+    async def ask() -> list[int | tuple[int, ...]]:
+        return await asyncio.gather(pool._run(gc.get_threshold), pool._run(gc.get_freeze_count))
+
     try:
-        assert pool._executor is not None
-        threshold = pool._executor.submit(gc.get_threshold).result(timeout=60)
-        frozen = pool._executor.submit(gc.get_freeze_count).result(timeout=60)
+        threshold, frozen = asyncio.run(ask())
     finally:
         pool.close()
     assert threshold[0] == WORKER_GC_THRESHOLD

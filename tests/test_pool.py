@@ -1,5 +1,6 @@
-"""The cleaning pool: its worker processes never outlive the crawl process, and each
-page gets its whole time budget however long it waited in a worker's queue."""
+"""The cleaning pool: its worker processes never outlive the crawl process, each page gets
+its whole time budget however long it waited in a worker's queue, and a worker that dies
+costs only the page it was on."""
 
 from __future__ import annotations
 
@@ -12,21 +13,24 @@ import sys
 import time
 from pathlib import Path
 
-from ainews.scraper.pool import ExtractorPool
+from ainews.scraper.pool import TOO_SLOW, WORKER_CRASHED, ExtractorPool
 
 REPO = Path(__file__).resolve().parent.parent
 
 #: A crawl-like parent: starts a pool, makes its workers run, prints their pids, waits.
 _PARENT = """
-import json, os, sys, time
+import asyncio, json, os, sys, time
 from ainews.scraper.pool import ExtractorPool
-pool = ExtractorPool(2)
-pool.start()
-executor = pool._executor
-assert executor is not None
-pids = sorted({executor.submit(os.getpid).result() for _ in range(8)} | set(executor._processes))
-print(json.dumps(pids), flush=True)
-time.sleep(600)
+
+async def pids(pool):
+    return await asyncio.gather(*(pool._run(os.getpid) for _ in range(8)))
+
+if __name__ == "__main__":
+    pool = ExtractorPool(2)
+    pool.start()
+    seen = set(asyncio.run(pids(pool)))
+    print(json.dumps(sorted(seen | {w.process.pid for w in pool._workers})), flush=True)
+    time.sleep(600)
 """
 
 
@@ -40,12 +44,14 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
 
 
-def test_workers_exit_when_the_crawl_process_is_killed() -> None:
-    proc = subprocess.Popen([sys.executable, "-c", _PARENT], cwd=REPO, stdout=subprocess.PIPE,
+def test_workers_exit_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
+    parent = tmp_path / "parent.py"
+    parent.write_text(_PARENT, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(parent)], cwd=REPO, stdout=subprocess.PIPE,
                             text=True)
     try:
         workers = json.loads(proc.stdout.readline())
-        assert workers and all(_alive(pid) for pid in workers)
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
         proc.send_signal(signal.SIGKILL)  # what cron's timeout or the OOM killer does
         proc.wait()
         deadline = time.monotonic() + 30
@@ -62,14 +68,65 @@ def test_a_queued_page_gets_its_whole_time_budget() -> None:
     crawl process between pages); a page's time budget starts when the worker takes it."""
     pool = ExtractorPool(1, timeout=2.0)
     pool.start()
-    assert pool._executor is not None
-    pool._executor.submit(int).result()  # the worker is up: its start is not timed
 
     async def two_pages() -> list[object]:
+        await pool._run(int)  # the worker is up: its start is not timed
         return await asyncio.gather(pool._run(time.sleep, 1.2), pool._run(time.sleep, 1.2))
 
     try:  # the second page waits 1.2 s in the queue, then takes 1.2 s of its 2 s
         assert asyncio.run(two_pages()) == [None, None]
-        assert (pool.occupancy.pages, pool.occupancy.most) == (2, 2)
+        assert (pool.occupancy.pages, pool.occupancy.most) == (3, 2)
+    finally:
+        pool.close()
+
+
+def _crash() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fail() -> None:
+    raise ValueError("a task's own error")
+
+
+def test_a_dying_or_stuck_worker_costs_only_its_page_and_is_replaced() -> None:
+    """The page a worker died on is tried once more, then skipped as ``worker_crashed``;
+    a page over its budget is ``too_slow``; the pages queued behind either are cleaned by
+    a live worker, and the pool keeps its number of workers."""
+    pool = ExtractorPool(1, timeout=1.0)
+    pool.start()
+    first = pool._workers[0].process.pid
+
+    async def run() -> tuple[list[object], list[object], object]:
+        crashed = await asyncio.gather(pool._run(_crash), pool._run(os.getpid))
+        slow = await asyncio.gather(pool._run(time.sleep, 30), pool._run(os.getpid))
+        try:
+            await pool._run(_fail)
+        except ValueError as exc:
+            failed: object = str(exc)
+        return crashed, slow, failed
+
+    try:
+        crashed, slow, failed = asyncio.run(run())
+        assert crashed[0] == WORKER_CRASHED and slow[0] == TOO_SLOW
+        live = [crashed[1], slow[1]]
+        assert first not in live and all(isinstance(pid, int) for pid in live)
+        assert failed == "a task's own error"  # raised in the caller, the worker lives on
+        assert len(pool._workers) == 1 and pool._workers[0].process.pid == slow[1]
+    finally:
+        pool.close()
+
+
+def test_pages_larger_than_the_pipe_go_both_ways_without_blocking_the_loop() -> None:
+    """A page and a result of several MB are written and read in pieces as the pipe
+    drains (the event loop never waits on a worker), in order, whole."""
+    pool = ExtractorPool(1)
+    pool.start()
+    pages = [bytes([n]) * (3_000_000 + n) for n in range(3)]
+
+    async def echo() -> list[bytes]:
+        return await asyncio.gather(*(pool._run(bytes, page) for page in pages))
+
+    try:
+        assert asyncio.run(echo()) == pages
     finally:
         pool.close()

@@ -64,11 +64,16 @@ def worker_count(workers: int) -> int:
     return default_workers() if workers < 0 else workers
 
 
+#: Signals held while the workers are forked (:meth:`OrderedCleaner._submit`).
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
 def _init_batch_worker() -> None:
     # A forked worker inherits the command's SIGTERM handler (which unwinds the command):
     # a worker stops as the process group's signal says, and leaves unwinding to the writer.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_init()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while it was forked
 
 
 _PENDING: Any = object()
@@ -142,11 +147,17 @@ class OrderedCleaner:
     def _submit(self, entry: _Entry[K]) -> None:
         if self._executor is None:
             self._executor = self._new_executor()
+        # An executor forks its workers on its first submit. A SIGTERM or Ctrl-C handled
+        # in the middle of a fork, in the interpreter's at-fork hooks, would be printed and
+        # lost ("Exception ignored"): both are held until the fork is done.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
         try:
             entry.future = self._executor.submit(self.task, entry.page, self.max_size)
         except BrokenProcessPool as exc:  # a worker died since the last page: found on waiting
             entry.future = Future()
             entry.future.set_exception(exc)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _new_executor(self) -> ProcessPoolExecutor:
         # fork: a batch command has no reactor threads or sockets to keep from its workers,

@@ -2,17 +2,18 @@
 
 Run from the checkout: ``python -m benchmarks.reprocess [--pages 2000] [--workers 0,1,2]``.
 
-Builds a database of ``--pages`` stale articles (extractor version one behind) whose raw
-pages are the shared benchmark pages (``$AINEWS_SHARED``: extraction-bench and
-metadata-bench HTML, page ``i`` is page ``i % count`` at its own URL, as
-``crawl_throughput`` serves them), or takes ``--db`` (e.g. a ``crawl_throughput --keep-db``
-database) and forces it stale. Then reprocesses a copy of it with each ``--workers`` count,
-each run in its own process, and prints pages/s and CPU milliseconds a page of the writing
-process and of its workers. ``--baseline PYTHON`` first runs another version of ainews
-(installed for that interpreter, e.g. ``/work/main/.venv/bin/python``: one page at a time in
-one process) on a copy of the same database, in each round: before/after at the same load.
-Every run's articles, pages and clusters are compared with the first run's (they must be
-the same whatever the number of workers). The machine may be shared: the load average is
+Builds a database of ``--pages`` articles whose raw pages are the shared benchmark pages
+(``$AINEWS_SHARED``: extraction-bench and metadata-bench HTML, page ``i`` is page ``i %
+count`` at its own URL, as ``crawl_throughput`` serves them), cleaned and clustered by this
+code, or takes ``--db`` (e.g. a ``crawl_throughput --keep-db`` database), and forces every
+article stale (an extractor version bump that changes no body: each page is cleaned again,
+most de-duplication is skipped). Then reprocesses a copy of it with each ``--workers``
+count, each run in its own process, and prints pages/s and CPU milliseconds a page of the
+writing process and of its workers. ``--baseline PYTHON`` first runs another version of
+ainews (installed for that interpreter, e.g. ``/work/main/.venv/bin/python``: one page at a
+time in one process) on a copy of the same database, in each round: before/after at the same
+load. Every run's articles, pages and clusters are compared with the first run's (they must
+be the same whatever the number of workers). The machine may be shared: the load average is
 printed beside each run.
 """
 
@@ -63,10 +64,12 @@ def load_pages() -> list[tuple[str, bytes]]:
 
 
 def build_database(path: Path, count: int) -> None:
-    """``count`` stale articles whose raw pages are the shared benchmark pages."""
+    """``count`` articles whose raw pages are the shared benchmark pages: stored with a
+    placeholder body, then cleaned (``reprocess``, every core)."""
     from ainews.scraper.article import Article
     from ainews.scraper.extraction import EXTRACTOR_VERSION
     from ainews.scraper.items import FetchedPage
+    from ainews.scraper.reprocess import reprocess_database
     from ainews.scraper.storage import Store
 
     pages = load_pages()
@@ -80,6 +83,7 @@ def build_database(path: Path, count: int) -> None:
             page = FetchedPage(url, url, "bench", 200, "text/html; charset=utf-8", html, fetched)
             with store.transaction():
                 store.save_article(stale, page, extractor_version=EXTRACTOR_VERSION - 1)
+    reprocess_database(path)
 
 
 def force_stale(path: Path) -> int:
@@ -149,9 +153,8 @@ def main(argv: list[str] | None = None) -> None:
         else:
             started = time.monotonic()
             build_database(source, args.pages)
-            pages = args.pages
-            print(f"built {pages} stale articles in {time.monotonic() - started:.0f}s",
-                  flush=True)
+            pages = force_stale(source)
+            print(f"built {pages} articles in {time.monotonic() - started:.0f}s", flush=True)
         runs = [("baseline", args.baseline, 0)] if args.baseline else []
         runs += [("ainews", sys.executable, n) for n in counts]
         results: dict[tuple[str, int], list[dict]] = {}

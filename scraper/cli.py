@@ -55,9 +55,25 @@ def log_file_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+def workers_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=-1),
+        default=-1,
+        envvar="AINEWS_WORKERS",
+        show_default=False,
+        help="Processes cleaning pages (AINEWS_WORKERS): one per core by default, 0 cleans "
+        "in this process. Results do not depend on it.",
+    )(fn)
+
+
 def _log_file(db_path: Path, log_file: Path | None = None) -> Path:
     """The log file: ``log_file`` if given, else ``logs/ainews.log`` beside the database."""
     return log_file or db_path.parent / "logs" / "ainews.log"
+
+
+#: Exit code of a command stopped by Ctrl-C (as a shell reports SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 def _exit_on_sigterm(signum: int, frame: Any) -> None:
@@ -311,8 +327,10 @@ def demo(db_path: Path, port: int, verbose: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --from-warc: sites file for records that name no site (other tools' WARCs).",
 )
+@workers_option
 def reprocess(
-    db_path: Path, everything: bool, warc_dir: Path | None, sites_file: Path | None
+    db_path: Path, everything: bool, warc_dir: Path | None, sites_file: Path | None,
+    workers: int,
 ) -> None:
     """Re-run cleaning and de-duplication over stored pages, without crawling.
 
@@ -327,16 +345,22 @@ def reprocess(
     from ainews.scraper.reprocess import reprocess_database
 
     if warc_dir is not None:
-        _import_warc([str(warc_dir)], db_path, sites_file, command="reprocess", force=True)
+        _import_warc([str(warc_dir)], db_path, sites_file, command="reprocess", force=True,
+                     workers=workers)
         return
     _require_ainews_database(db_path)  # never migrate another program's database
     progress = _counter_progress("reprocess")
     tty = sys.stderr.isatty()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # unwinds: the workers are stopped
     try:
         with crawl_lock(db_path):
             counts = reprocess_database(
-                db_path, only_stale=not everything, progress=progress if tty else None
+                db_path, only_stale=not everything, workers=workers,
+                progress=progress if tty else None,
             )
+    except KeyboardInterrupt:
+        _fail("interrupted; every article stored so far is whole: run the same command "
+              "again to go on", EXIT_INTERRUPTED)
     except LockHeld as exc:
         _fail(str(exc), EXIT_LOCKED)
     except (sqlite3.Error, OSError, DatabaseError) as exc:
@@ -371,6 +395,7 @@ def reprocess(
 )
 @click.option("--since", metavar="DATE", help="Only pages the archive fetched on/after DATE.")
 @click.option("--until", metavar="DATE", help="Only pages fetched before DATE (a date: its end).")
+@workers_option
 @verbose_option
 def import_warc(
     sources: tuple[str, ...],
@@ -380,6 +405,7 @@ def import_warc(
     domains: tuple[str, ...],
     since: str | None,
     until: str | None,
+    workers: int,
     verbose: bool,
 ) -> None:
     """Import WARC files, folders of them or http(s) URLs (streamed) through the crawl's
@@ -393,7 +419,7 @@ def import_warc(
     if sites_file is None and not domains:
         sites_file = Path("sites.toml")
     _import_warc(list(sources), db_path, sites_file, site_names=site_names, domains=domains,
-                 since=since, until=until, verbose=verbose)
+                 since=since, until=until, verbose=verbose, workers=workers)
 
 
 def _import_warc(
@@ -404,6 +430,7 @@ def _import_warc(
     command: str = "import-warc",
     force: bool = False,
     verbose: bool = False,
+    workers: int = -1,
     **filters: Any,
 ) -> None:
     from ainews.scraper import crawl as api
@@ -413,6 +440,7 @@ def _import_warc(
 
     api.configure_logging(_log_file(db_path), verbose=verbose)
     tty = sys.stderr.isatty()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # unwinds: the run is closed, workers stopped
 
     def progress(line: str) -> None:
         click.echo(f"\r{line}\x1b[K", nl=False, err=True)
@@ -420,8 +448,12 @@ def _import_warc(
     try:
         page_filter = build_filter(sites_file, **filters)
         result = import_warcs(
-            db_path, sources, page_filter, force=force, progress=progress if tty else None
+            db_path, sources, page_filter, force=force, progress=progress if tty else None,
+            workers=workers,
         )
+    except KeyboardInterrupt:
+        _fail("interrupted; every record stored so far is whole: run the same command again "
+              "to go on", EXIT_INTERRUPTED)
     except ValueError as exc:  # ConfigError too: a bad sites file, site, date or source
         _fail(str(exc), EXIT_CONFIG)
     except LockHeld as exc:

@@ -39,7 +39,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         crawled = tmp / "crawled.db"
         crawl = run_ainews("crawl", "--db", crawled, "--sites", sites)
         imported = tmp / "imported.db"
-        first = run_ainews("import-warc", warc, "--db", imported, "--sites", sites, *domains)
+        first = run_ainews("import-warc", warc, "--db", imported, "--sites", sites, *domains,
+                           "--workers", "2")
         again = run_ainews("import-warc", warc, "--db", imported, "--sites", sites, *domains)
         yield {"tmp": tmp, "sites": sites, "warc": warc, "info": info, "domains": domains,
                "crawled": crawled, "crawl": crawl, "imported": imported, "first": first,
@@ -206,3 +207,27 @@ def test_bad_options_are_config_errors(demo: dict, tmp_path: Path) -> None:
     assert bad_date.returncode == 2 and "--since" in bad_date.stderr
     unknown = run_ainews("import-warc", demo["warc"], "--site", "nope", *db)
     assert unknown.returncode == 2 and "unknown site" in unknown.stderr
+
+
+def test_same_articles_clusters_and_outcomes_cleaning_in_process(demo: dict,
+                                                                 tmp_path: Path) -> None:
+    """The first import cleaned in 2 workers; in this process (0), record by record in the
+    same order, the database is the same."""
+    from ainews.scraper.warc.importer import build_filter, import_warcs
+
+    db = tmp_path / "w0.db"
+    page_filter = build_filter(demo["sites"], domains=hosts(demo["info"]["real"]))
+    result = import_warcs(db, [str(demo["warc"])], page_filter, workers=0)
+    assert result.status == "ok" and result.counts["errors"] == 0
+    assert rows(db) == rows(demo["imported"])
+    assert record_outcomes(db) == record_outcomes(demo["imported"])
+
+
+def record_outcomes(db: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT record_id, outcome FROM warc_records WHERE run_id = 1 ORDER BY record_id"
+        ).fetchall()
+    finally:
+        conn.close()

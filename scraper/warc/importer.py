@@ -3,7 +3,10 @@
 Each WARC response becomes one :class:`~ainews.scraper.items.FetchedPage`, the record the crawl
 hands its pipelines, and goes through the crawl's extract → dedupe → store path in one
 call (:func:`ainews.scraper.process.process_page`). Only HTML responses with status 200 on a
-wanted site and date are extracted; everything else is a counted skip. A run is a
+wanted site and date are extracted; everything else is a counted skip. Pages are cleaned in
+worker processes (:class:`~ainews.scraper.batchclean.OrderedCleaner`) and stored by this
+process in record order, so the articles and clusters do not depend on the number of
+workers. A run is a
 ``crawl_runs`` row like a crawl's, and the WARC-Record-ID of every record extracted is
 kept (``warc_records``), so an interrupted or repeated import goes on where it stopped.
 """
@@ -13,11 +16,12 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ainews.scraper.batchclean import Cleaned, OrderedCleaner, worker_count
 from ainews.scraper.exitcodes import BY_STATUS, EXIT_FAILED
 from ainews.scraper.items import HTML_TYPES, FetchedPage
 from ainews.scraper.process import process_page
@@ -122,8 +126,10 @@ class Importer:
         *,
         force: bool = False,
         progress: Progress | None = None,
+        cleaner: OrderedCleaner | None = None,
     ) -> None:
         self.store = store
+        self.cleaner = cleaner or OrderedCleaner(0)
         self.filter = page_filter
         self.force = force  # re-extract records imported before (reprocess --from-warc)
         self.progress = progress
@@ -132,6 +138,7 @@ class Importer:
         self.failed_sources: list[str] = []
         self._last_progress = 0.0
         self.run_id = 0
+        self._in_flight: set[str] = set()  # record ids handed to the cleaner, not yet stored
 
     def read_source(self, source: str) -> None:
         try:
@@ -142,12 +149,9 @@ class Importer:
             return
         with stream:
             reader = WarcReader(stream, source)
-            for response in reader:
-                self.counts["responses"] += 1
-                outcome = self._one(response)
-                self.counts[outcome if outcome in STORED else "skipped"] += 1
-                if outcome not in STORED:
-                    self.skips[outcome] += 1
+            for record_id, page, cleaned in self.cleaner.clean(self._pages(reader, source)):
+                self._in_flight.discard(record_id)
+                self._count(self._store(record_id, page, cleaned))
                 self._report(source, reader.bytes_read)
         self.counts["bytes"] += reader.bytes_read
         self.counts["records"] += reader.counts["records"]
@@ -164,8 +168,26 @@ class Importer:
             self.skips["bad_header"] += reader.counts["bad_header"]
         self._report(source, reader.bytes_read, final=True)
 
-    def _one(self, response: ArchivedResponse) -> str:
-        """Store one archived response; returns its outcome or skip reason."""
+    def _pages(self, reader: WarcReader, source: str) -> Iterator[tuple[str, FetchedPage]]:
+        """``(record id, page)`` of each response to extract; the others are counted."""
+        for response in reader:
+            self.counts["responses"] += 1
+            page = self._page(response)
+            if isinstance(page, str):
+                self._count(page)
+                self._report(source, reader.bytes_read)
+                continue
+            if response.record_id and not self.force:
+                self._in_flight.add(response.record_id)
+            yield response.record_id, page
+
+    def _count(self, outcome: str) -> None:
+        self.counts[outcome if outcome in STORED else "skipped"] += 1
+        if outcome not in STORED:
+            self.skips[outcome] += 1
+
+    def _page(self, response: ArchivedResponse) -> FetchedPage | str:
+        """The page of one archived response to extract, or the skip reason."""
         if response.record_type == "revisit":  # "unchanged since": no payload of its own
             return "revisit"
         if response.crawl.get("kind", "article") != "article":  # our feeds, sitemaps...
@@ -189,10 +211,7 @@ class Importer:
             return exc.reason
         if not body.strip():
             return "empty_response"
-        return self._store(response, site, body)
-
-    def _store(self, response: ArchivedResponse, site: str, body: bytes) -> str:
-        page = FetchedPage(
+        return FetchedPage(
             url=response.url,
             requested_url=response.crawl.get("requested_url", response.url),
             site=site,
@@ -206,13 +225,20 @@ class Importer:
             ip_address=response.ip,
             site_name=response.crawl.get("site_name") or self.filter.site_name(site),
         )
+
+    def _store(self, record_id: str, page: FetchedPage, cleaned: Cleaned) -> str:
+        """Store one cleaned page with its record id; returns its outcome or skip reason."""
+        if isinstance(cleaned, Exception):  # logged by the cleaner; retried next import
+            logger.error("failed to import %s (%s)", page.url, record_id)
+            self.counts["errors"] += 1
+            return "failed"
         try:
             with self.store.transaction():  # the article and its record id commit together
-                outcome = process_page(page, self.store).status
-                if response.record_id:
+                outcome = process_page(page, self.store, cleaned=cleaned).status
+                if record_id:
                     self.store.db["warc_records"].upsert(
                         {
-                            "record_id": response.record_id,
+                            "record_id": record_id,
                             "run_id": self.run_id,
                             "outcome": outcome,
                             "imported_at": now_iso(),
@@ -220,7 +246,7 @@ class Importer:
                         pk="record_id",
                     )
         except Exception:  # one bad page must not stop the archive; retried next import
-            logger.exception("failed to import %s (%s)", response.url, response.record_id)
+            logger.exception("failed to import %s (%s)", page.url, record_id)
             self.counts["errors"] += 1
             return "failed"
         return outcome
@@ -228,6 +254,8 @@ class Importer:
     def _imported(self, record_id: str) -> bool:
         if not record_id:
             return False
+        if record_id in self._in_flight:  # the same record twice, the first not stored yet
+            return True
         row = self.store.db.execute(
             "SELECT 1 FROM warc_records WHERE record_id = ?", [record_id]
         ).fetchone()
@@ -254,9 +282,11 @@ def import_warcs(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    workers: int = -1,
 ) -> ImportResult:
     """Import WARC files, folders or URLs into ``db_path`` under the crawl's lock.
 
+    ``workers``: cleaning processes (negative: one per core; 0: in this process).
     Raises ValueError for a missing source and ``ainews.scraper.crawl.LockHeld`` while a crawl
     writes the database.
     """
@@ -268,12 +298,14 @@ def import_warcs(
         if stale := store.close_stale_runs():
             logger.warning("%d earlier run(s) were interrupted", stale)
         store.ensure_dedupe_index()
-        importer = Importer(store, page_filter, force=force, progress=progress)
+        cleaner = OrderedCleaner(worker_count(workers))
+        importer = Importer(store, page_filter, force=force, progress=progress, cleaner=cleaner)
         importer.run_id = store.start_run(page_filter.names)
         reason = "interrupted"
         try:
-            for source in paths:
-                importer.read_source(source)
+            with cleaner:
+                for source in paths:
+                    importer.read_source(source)
             reason = "finished"
         finally:
             result = _finish(store, importer, reason, time.monotonic() - started, paths)

@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import lxml.html
+import pytest
 
 from ainews.scraper.extraction.authors import split_byline
 from ainews.scraper.extraction.dates import parse_date, plausible
@@ -150,6 +151,19 @@ def test_canonical_description_site_name():
     assert meta.canonical_url == "https://news.example.com/2024/03/05/some-story"
     assert meta.description == "A summary."
     assert meta.site_name == "Example News"
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("javascript:alert(1)", None),
+    ("file:///etc/passwd", None),
+    ("https://user:pw@evil.example/x", None),
+    ("http://[::1/x", None),
+    ("/caf\u00e9 story#comments", "https://news.example.com/caf%C3%A9%20story"),
+    ("https://b\u00fccher.example/a", "https://xn--bcher-kva.example/a"),
+])
+def test_canonical_is_joined_as_the_crawl_joins_links(href, expected):
+    meta = extract_metadata(page(f'<link rel="canonical" href="{href}">'), URL)
+    assert meta.canonical_url == expected
 
 
 def test_missing_everything_gives_nones():

@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
@@ -22,6 +21,7 @@ from ainews.scraper.extraction import dates, jsonld, labels, language, titles
 from ainews.scraper.extraction.credit import parse_credit
 from ainews.scraper.extraction.text import fold
 from ainews.scraper.extraction.walk import following
+from ainews.scraper.urls import join_url
 
 Html = lxml.html.HtmlElement
 Metas = dict[str, list[str]]  # <meta> values by lower-case name, in page order
@@ -427,10 +427,10 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
 
 
 def _canonical(url: str, href: str | None) -> str | None:
-    try:
-        return urljoin(url, href.strip()) if href else None
-    except ValueError:  # "http://[::1/": urllib refuses a broken IPv6 host
-        return None
+    """The declared canonical URL joined as the crawl joins links (percent-encoded, IDNA
+    host, no fragment); None for one the crawl would refuse (``javascript:``, credentials,
+    a broken host)."""
+    return join_url(url, href) if href else None
 
 
 def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:

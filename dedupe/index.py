@@ -16,6 +16,7 @@ rebuilds it from its articles.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -181,6 +182,14 @@ _OLD_TABLES = ("dedupe_edge",)
 # (enough to find them all when the paragraph becomes boilerplate); past this many, only
 # the count is kept and the rare lookup falls back to the site's documents.
 PARA_DOCS_KEPT = 8
+# Counts a document (rowid ?2, 8 bytes) as a holder of each paragraph of the JSON array ?3
+# (signed 64-bit hashes) in scope ?1; listed in ``docs`` while they are PARA_DOCS_KEPT at most
+# (``||`` joins two blobs' bytes as text: the cast makes the result a blob again).
+_ADD_PARAS = f"""
+INSERT INTO dedupe_para (site, hash, n, docs) SELECT ?1, value, 1, ?2 FROM json_each(?3) WHERE 1
+ON CONFLICT (site, hash) DO UPDATE SET n = n + 1,
+    docs = CASE WHEN n < {PARA_DOCS_KEPT} THEN CAST(docs || excluded.docs AS BLOB) ELSE docs END
+RETURNING hash, n"""
 
 
 def _signed(value: int) -> int:
@@ -358,36 +367,11 @@ class SQLiteIndex:
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
-        keys = list(dict.fromkeys(_signed(h) for h in hashes))
-        known: dict[int, tuple[int, bytes]] = {}
-        for start in range(0, len(keys), 500):  # one lookup per 500 paragraphs
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            known.update((r[0], (r[1], r[2])) for r in self.conn.execute(
-                f"SELECT hash, n, docs FROM dedupe_para WHERE site = ? AND hash IN ({marks})",
-                (scope, *chunk)))
-        counts, inserts, listed, counted = {}, [], [], []
-        for key in keys:
-            if key in known:
-                n, docs = known[key][0] + 1, known[key][1]
-                if n <= PARA_DOCS_KEPT:  # the holders are listed while they are few
-                    listed.append((n, docs + rowid, scope, key))
-                else:
-                    counted.append(key)
-            else:
-                n = 1
-                inserts.append((scope, key, n, rowid))
-            counts[key & ((1 << 64) - 1)] = n
-        if inserts:
-            self.conn.executemany("INSERT INTO dedupe_para VALUES (?, ?, ?, ?)", inserts)
-        if listed:
-            self.conn.executemany(
-                "UPDATE dedupe_para SET n = ?, docs = ? WHERE site = ? AND hash = ?", listed)
-        for start in range(0, len(counted), 500):  # past the list: one statement, count only
-            chunk = counted[start : start + 500]
-            self.conn.execute("UPDATE dedupe_para SET n = n + 1 WHERE site = ? AND hash IN"
-                              f" ({','.join('?' * len(chunk))})", (scope, *chunk))
-        return counts
+        keys = json.dumps(list(dict.fromkeys(_signed(h) for h in hashes)))
+        # One upsert for all the paragraphs (it read each row, then updated it: two lookups
+        # and ~4 statements), its RETURNING giving the new counts.
+        rows = self.conn.execute(_ADD_PARAS, (scope, rowid, keys)).fetchall()
+        return {key & ((1 << 64) - 1): n for key, n in rows}
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         rowid = self._rowid(doc_id)

@@ -296,9 +296,10 @@ class Placement(Excerpts):
         (``_set_partial`` re-checks the excerpts of the cluster on the same views and
         roles as before: the same answer). The benchmark web is 95% such copies; a real
         crawl has fewer, and every other case takes the full path."""
-        first = self.index.first_members(stored.cluster, REPRESENTATIVES)  # (it is not stored
-        # yet: it would be one of them when they are fewer or one is later than it)
-        if len(first) < REPRESENTATIVES or stored.id in first or \
+        # (it is not stored yet: it would be one of its cluster's earliest members when they
+        # are fewer than REPRESENTATIVES or the last of them is later than it)
+        first = self.index.first_members(stored.cluster, REPRESENTATIVES)
+        if len(first) < REPRESENTATIVES or \
                 set(first) != set(self.index.representatives(stored.cluster)):
             return False
         last = self._get(first[-1])

@@ -163,7 +163,8 @@ class Deduplicator(Placement):
                            token_hashes=feats.token_hashes, para_ends=feats.para_ends,
                            para_hashes=feats.para_hashes, band_keys=[], cluster=provisional,
                            relation=EXACT if provisional != doc.id else CANONICAL)
-        self._put(stored)
+        if old is not None:  # (a new document is written once, with its band keys: _sign)
+            self._put(stored)
         changed = self._count_paras(stored, +1)
         if old is None and not changed and len(earlier) == 1 and \
                 self._join_exact(stored, feats.band_keys):

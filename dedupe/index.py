@@ -16,6 +16,7 @@ rebuilds it from its articles.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -123,7 +124,9 @@ class Index(Protocol):
         """How many documents of ``scope`` hold each paragraph hash."""
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
-        """Count ``doc_id`` as a holder of each paragraph; returns the new counts."""
+        """Count ``doc_id`` as a holder of each paragraph; returns the new counts. A new
+        document's paragraphs are counted before it is first put (so that it is written
+        once, with the band keys of its view): the next ``put`` of that id is its holder."""
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         """Un-count ``doc_id``; returns the new counts."""
@@ -181,6 +184,14 @@ _OLD_TABLES = ("dedupe_edge",)
 # (enough to find them all when the paragraph becomes boilerplate); past this many, only
 # the count is kept and the rare lookup falls back to the site's documents.
 PARA_DOCS_KEPT = 8
+# Counts a document (rowid ?2, 8 bytes) as a holder of each paragraph of the JSON array ?3
+# (signed 64-bit hashes) in scope ?1; listed in ``docs`` while they are PARA_DOCS_KEPT at most
+# (``||`` joins two blobs' bytes as text: the cast makes the result a blob again).
+_ADD_PARAS = f"""
+INSERT INTO dedupe_para (site, hash, n, docs) SELECT ?1, value, 1, ?2 FROM json_each(?3) WHERE 1
+ON CONFLICT (site, hash) DO UPDATE SET n = n + 1,
+    docs = CASE WHEN n < {PARA_DOCS_KEPT} THEN CAST(docs || excluded.docs AS BLOB) ELSE docs END
+RETURNING hash, n"""
 
 
 def _signed(value: int) -> int:
@@ -198,6 +209,8 @@ class SQLiteIndex:
         if not isinstance(conn, sqlite3.Connection):
             raise ValueError(f"SQLiteIndex needs a sqlite3.Connection, got {type(conn).__name__}")
         self.conn = conn
+        # (id, rowid) of a document counted as a paragraph holder before its first put
+        self._planned: tuple[str, int] | None = None
         columns = {r[1] for r in conn.execute("PRAGMA table_info(dedupe_doc)")}
         if columns and "via" not in columns:  # an earlier layout: dropped, then rebuilt
             for table in (*_TABLES, *_OLD_TABLES):
@@ -208,9 +221,16 @@ class SQLiteIndex:
             if statement.strip():
                 conn.execute(statement)
 
-    def _rowid(self, doc_id: str) -> int | None:
+    def _rowid(self, doc_id: str) -> int:
+        """A document's rowid; for one not stored yet, the rowid its insert will take (the
+        insert names it, so a clash is an error, never a paragraph credited to another)."""
         row = self.conn.execute("SELECT rowid FROM dedupe_doc WHERE id = ?", (doc_id,)).fetchone()
-        return row[0] if row else None
+        if row:
+            return row[0]
+        (rowid,) = self.conn.execute(  # what SQLite itself would give the next insert
+            "SELECT coalesce(max(rowid), 0) + 1 FROM dedupe_doc").fetchone()
+        self._planned = (doc_id, rowid)
+        return rowid
 
     def _ids(self, rowids: Iterable[int]) -> list[str]:
         rowids = list(rowids)
@@ -249,10 +269,13 @@ class SQLiteIndex:
                   doc.partial_of, doc.relation, doc.score, doc.share_self, doc.share_other,
                   doc.via)
         if row is None:
+            planned = self._planned[1] if self._planned and self._planned[0] == doc.id else None
+            self._planned = None
             rowid = self.conn.execute(
                 "INSERT INTO dedupe_doc (site, sort_key, body_hash, tokens, para_ends, para_hashes,"
                 " band_keys, cluster, lead, partial_of, relation, score, share_self, share_other,"
-                " via, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (*values, doc.id)).lastrowid
+                " via, id, rowid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*values, doc.id, planned)).lastrowid
         else:
             rowid = row[0]
             was_banded = row[2] != 0 or row[3] != EXACT
@@ -267,7 +290,7 @@ class SQLiteIndex:
                 (*values, rowid))
             if same_bands:
                 return  # its band rows stand as they are
-        if doc.banded:
+        if doc.banded and doc.band_keys:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO dedupe_band (key, lead, doc) VALUES (?,?,?)",
                 [(key, lead, rowid) for key in doc.band_keys])
@@ -282,7 +305,7 @@ class SQLiteIndex:
         if (lead, doc.banded) != (row[2], was_banded):  # the band rows move or go
             if was_banded:
                 self._delete_bands(rowid, keys, row[2])
-            if doc.banded:
+            if doc.banded and keys:
                 self.conn.executemany("INSERT OR IGNORE INTO dedupe_band VALUES (?, ?, ?)",
                                       [(key, lead, rowid) for key in keys])
         self.conn.execute(
@@ -302,8 +325,9 @@ class SQLiteIndex:
 
     def _delete_bands(self, rowid: int, keys: list[int], lead: int) -> None:
         """Delete a document's band rows by their keys (the table is keyed by band)."""
-        self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND lead = ? AND doc = ?",
-                              [(key, lead, rowid) for key in keys])
+        if keys:
+            self.conn.executemany("DELETE FROM dedupe_band WHERE key = ? AND lead = ? AND doc = ?",
+                                  [(key, lead, rowid) for key in keys])
 
     def candidates(self, band_keys: Iterable[int], body_hash: int, *, among: str) -> set[str]:
         role = {"canonical": " AND lead = 1", "represented": " AND lead >= 1", "all": ""}[among]
@@ -358,36 +382,11 @@ class SQLiteIndex:
 
     def add_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         rowid = np.array([self._rowid(doc_id)], "<i8").tobytes()
-        keys = list(dict.fromkeys(_signed(h) for h in hashes))
-        known: dict[int, tuple[int, bytes]] = {}
-        for start in range(0, len(keys), 500):  # one lookup per 500 paragraphs
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            known.update((r[0], (r[1], r[2])) for r in self.conn.execute(
-                f"SELECT hash, n, docs FROM dedupe_para WHERE site = ? AND hash IN ({marks})",
-                (scope, *chunk)))
-        counts, inserts, listed, counted = {}, [], [], []
-        for key in keys:
-            if key in known:
-                n, docs = known[key][0] + 1, known[key][1]
-                if n <= PARA_DOCS_KEPT:  # the holders are listed while they are few
-                    listed.append((n, docs + rowid, scope, key))
-                else:
-                    counted.append(key)
-            else:
-                n = 1
-                inserts.append((scope, key, n, rowid))
-            counts[key & ((1 << 64) - 1)] = n
-        if inserts:
-            self.conn.executemany("INSERT INTO dedupe_para VALUES (?, ?, ?, ?)", inserts)
-        if listed:
-            self.conn.executemany(
-                "UPDATE dedupe_para SET n = ?, docs = ? WHERE site = ? AND hash = ?", listed)
-        for start in range(0, len(counted), 500):  # past the list: one statement, count only
-            chunk = counted[start : start + 500]
-            self.conn.execute("UPDATE dedupe_para SET n = n + 1 WHERE site = ? AND hash IN"
-                              f" ({','.join('?' * len(chunk))})", (scope, *chunk))
-        return counts
+        keys = json.dumps(list(dict.fromkeys(_signed(h) for h in hashes)))
+        # One upsert for all the paragraphs (it read each row, then updated it: two lookups
+        # and ~4 statements), its RETURNING giving the new counts.
+        rows = self.conn.execute(_ADD_PARAS, (scope, rowid, keys)).fetchall()
+        return {key & ((1 << 64) - 1): n for key, n in rows}
 
     def remove_paras(self, scope: str, hashes: Iterable[int], doc_id: str) -> dict[int, int]:
         rowid = self._rowid(doc_id)

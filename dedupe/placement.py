@@ -296,9 +296,14 @@ class Placement(Excerpts):
         (``_set_partial`` re-checks the excerpts of the cluster on the same views and
         roles as before: the same answer). The benchmark web is 95% such copies; a real
         crawl has fewer, and every other case takes the full path."""
+        # (it is not stored yet: it would be one of its cluster's earliest members when they
+        # are fewer than REPRESENTATIVES or the last of them is later than it)
         first = self.index.first_members(stored.cluster, REPRESENTATIVES)
-        if len(first) < REPRESENTATIVES or stored.id in first or \
+        if len(first) < REPRESENTATIVES or \
                 set(first) != set(self.index.representatives(stored.cluster)):
+            return False
+        last = self._get(first[-1])
+        if last is None or stored.sort_key < last.sort_key:
             return False
         canonical = self._get(stored.cluster)
         if canonical is not None and canonical.site == stored.site and \

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ainews.scraper.article import Article
 from ainews.scraper.cleaning import NO_ARTICLE_TEXT, TOO_COMPLEX, Prepared, clean, prepare
@@ -49,12 +49,14 @@ class Outcome:
         return self.status in STORED
 
 
-def deduplicate(store: Store, prepared: Prepared) -> list[Assignment]:
+def deduplicate(store: Store, prepared: Prepared, stored: dict[str, Any] | None,
+                ) -> list[Assignment]:
     """De-duplication stage: index a new or changed body, return the cluster assignments it
     changes (its own among them). Writes only the index; call inside the record's
-    transaction so the index and the article commit together."""
+    transaction so the index and the article commit together. ``stored``: what
+    ``store.stored(url)`` gave in that transaction (None: a new article)."""
     article = prepared.article
-    if store.clusters is None or store.stored_hash(article.url) == prepared.content_hash:
+    if store.clusters is None or (stored and stored["content_hash"] == prepared.content_hash):
         return []
     row = {"id": article_id(article.url), "body": article.body, "title": article.title,
            "url": article.url, "published_at": article.published_at,
@@ -85,10 +87,11 @@ def process_page(
         raw_page = raw_page or result.raw_page
     else:
         raw_page = result.raw_page
-    with store.transaction():
-        assignments = deduplicate(store, result)
-        status = store.save_article(
-            result.article, page, assignments=assignments, raw_page=raw_page,
+    with store.transaction():  # one read of the stored row, one write of each
+        stored = store.stored(result.article.url)
+        assignments = deduplicate(store, result, stored)
+        status = store.write_article(
+            result.article, page, stored, assignments=assignments, raw_page=raw_page,
             extractor_version=extractor_version, body_hash=result.content_hash,
         )
     return Outcome(status, result.article)

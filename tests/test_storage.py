@@ -189,3 +189,21 @@ def test_full_text_index_is_rewritten_only_when_the_text_changes(tmp_path: Path)
         found = store.db.execute(
             "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quasar'").fetchone()
         assert found[0] == 1
+
+
+def test_a_refetch_with_the_same_text_leaves_the_full_text_index_alone(tmp_path: Path) -> None:
+    """An ``unchanged`` re-fetch writes the row (title and body included) but FTS5 does not
+    tokenize the same text again; a changed body is re-indexed."""
+    with Store(tmp_path / "a.db") as store:
+        save(store, article("https://a.com/1", STORY))
+        written: list[str] = []
+        store.db.conn.set_trace_callback(written.append)
+        assert save(store, article("https://a.com/1", STORY)) == "unchanged"
+        assert any("UPDATE articles" in sql for sql in written)
+        assert not [sql for sql in written if "articles_fts" in sql]
+        assert save(store, article("https://a.com/1", STORY + " Quasar.")) == "updated"
+        assert [sql for sql in written if "articles_fts" in sql]
+        store.db.conn.set_trace_callback(None)
+        found = store.db.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quasar'").fetchone()
+        assert found[0] == 1

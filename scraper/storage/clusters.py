@@ -67,12 +67,12 @@ class ClusterKeeper:
 
     def explain(self, change: Assignment) -> None:
         """The ``cluster_members`` row of an article: none for a canonical."""
-        self.db.execute("DELETE FROM cluster_members WHERE article_id=?", [change.id])
         if change.is_canonical or change.relation is None:
+            self.db.execute("DELETE FROM cluster_members WHERE article_id=?", [change.id])
             return
-        self.db.execute(
-            "INSERT INTO cluster_members (article_id, cluster_id, relation, compared_with,"
-            " score, share_article, share_compared) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute(  # (one statement: a DELETE then an INSERT was two)
+            "INSERT OR REPLACE INTO cluster_members (article_id, cluster_id, relation,"
+            " compared_with, score, share_article, share_compared) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [change.id, change.cluster_id, change.relation, change.compared_with, change.score,
              change.share_self, change.share_other],
         )

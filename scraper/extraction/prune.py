@@ -22,7 +22,11 @@ from functools import lru_cache
 import lxml.etree
 import lxml.html
 
-from ainews.scraper.extraction.tails import keep_leading_text, keep_tails
+from ainews.scraper.extraction.tails import (
+    drop_heading_permalinks,
+    keep_leading_text,
+    keep_tails,
+)
 
 #: Words that, heading a class/id name, mark a block that is never article text.
 _WORDS = frozenset((
@@ -296,6 +300,7 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         parent = el.getparent()
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
+    drop_heading_permalinks(body)
     keep_tails(body)
     keep_leading_text(body)
     return total_prose

@@ -12,6 +12,11 @@ trafilatura also drops the text a block holds before its first child block (``<d
 of the opening... <p>Next paragraph</p> ...</div>``: older hand-written pages and
 templates that write the first paragraph bare): that text and the phrasing elements in it
 are wrapped in a ``<p>``, as a reader sees them.
+
+A section heading with a permalink (``<h2 id="x">Title<a href="#x" class="anchor"><i
+class="icon"></i></a></h2>``: static site generators, wikis and documentation themes put
+one on every heading) holds a link with no text, which trafilatura's precision mode takes
+for a heading made of links and deletes: the permalink is dropped first.
 """
 
 from __future__ import annotations
@@ -31,6 +36,24 @@ _BLOCKS = ("article", "blockquote", "dd", "div", "dt", "h1", "h2", "h3", "h4", "
 #: The end of a sentence: a full stop, question or exclamation mark, perhaps a closing
 #: quote or bracket, in any script (CJK and Arabic stops included).
 _SENTENCE_END = re.compile(r"[.!?\u3002\uff01\uff1f\u061f\u06d4][\"'\u201d\u2019\u00bb)\]]*\s*$")
+
+
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: A word of any script (letters, digits, combining marks): a permalink shows none, only an
+#: icon, "#", "¶", "§" or nothing.
+_WORD = re.compile(r"[^\W_]")
+
+
+def is_permalink(a: lxml.html.HtmlElement) -> bool:
+    """An ``<a>`` pointing into its own page (``href="#..."``) that shows no word."""
+    href = (a.get("href") or "").strip()
+    return href.startswith("#") and not _WORD.search(a.text_content())
+
+
+def drop_heading_permalinks(root: lxml.html.HtmlElement) -> None:
+    """Remove the permalink anchors of ``root``'s headings (keeping the text after them)."""
+    for a in [a for h in root.iter(*_HEADING_TAGS) for a in h.iter("a") if is_permalink(a)]:
+        a.drop_tree()
 
 
 def keep_tails(root: lxml.html.HtmlElement) -> None:

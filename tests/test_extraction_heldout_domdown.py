@@ -1,7 +1,9 @@
-"""The failure class the fourth held-out set (``benchmarks/heldout.py --source domdown``)
-found, on a small written page: a section heading with a permalink anchor (an ``<a
+"""The failure classes the fourth held-out set (``benchmarks/heldout.py --source domdown``)
+found, each on a small written page: a section heading with a permalink anchor (an ``<a
 href="#id">`` showing only an icon, "#" or "¶") was deleted by trafilatura's precision mode
-as a heading made of links, and not put back as a heading that is a teaser's link."""
+as a heading made of links, and not put back as a heading that is a teaser's link; a
+closing list of packages at a version ("jscrambler@8.14.0") was dropped as e-mail contact
+lines."""
 
 from __future__ import annotations
 
@@ -60,3 +62,22 @@ def test_section_headings_with_a_permalink_are_kept(permalink, before):
 ])
 def test_a_permalink_points_into_the_page_and_shows_no_word(anchor, expected):
     assert is_permalink(lxml.html.fragment_fromstring(anchor)) is expected
+
+
+def _closing(items: str) -> bytes:
+    text = "".join(f"<p>{p}</p>" for p in PROSE)
+    return (f"<html><head><title>{TITLE}</title></head><body><main><h1>{TITLE}</h1>"
+            f"<div class='content'>{text}<h2>Indicators of compromise</h2>{items}</div>"
+            f"</main></body></html>").encode()
+
+
+def test_a_closing_list_of_packages_at_a_version_is_kept():
+    items = "<ul><li><code>jscrambler@8.14.0</code></li><li><code>left-pad@1.3.0</code></li></ul>"
+    body = extract(_closing(items), URL).body
+    assert body.split("\n\n")[-3:] == ["Indicators of compromise", "- jscrambler@8.14.0",
+                                        "- left-pad@1.3.0"]
+
+
+def test_a_closing_e_mail_contact_line_is_still_dropped():
+    body = extract(_closing("<p>Contact: newsdesk@example.net</p>"), URL).body
+    assert body.split("\n\n")[-2:] == [PROSE[-1], "Indicators of compromise"]

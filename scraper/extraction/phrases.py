@@ -95,8 +95,10 @@ CALL_TO_ACTION = re.compile(
     # Japanese: "share this news/article" above or below the text
     r"^\W*(?:この)?(?:ニュース|記事)を(?:シェア|共有)(?:する)?\W*$|"
     # a bare contact line: an e-mail address, a social profile, after a label of a word or
-    # two ("Twitter: https://twitter.com/...", "LINE ID = @...")
-    r"^\W*(?:[^\W\d_][^\s:=@/]*\s*[:=]?\s+){0,2}(?:[\w.+-]+@[\w-]+\.[\w.-]+|(?:https?://)?(?:www\.)?"
+    # two ("Twitter: https://twitter.com/...", "LINE ID = @..."). An address's domain ends
+    # in letters: "jscrambler@8.14.0" is a package at a version, not an address.
+    r"^\W*(?:[^\W\d_][^\s:=@/]*\s*[:=]?\s+){0,2}"
+    r"(?:[\w.+-]+@(?:[\w-]+\.)+(?:[^\W\d_]{2,}|xn--[\w-]+)\.?|(?:https?://)?(?:www\.)?"
     r"(?:(?:twitter|x|facebook|instagram|linkedin|threads)\.com|fb\.me)/\S+|@\w{2,30})\W*$",
     re.I,
 )

@@ -2,8 +2,9 @@
 found, each on a small written page: a section heading with a permalink anchor (an ``<a
 href="#id">`` showing only an icon, "#" or "¶") was deleted by trafilatura's precision mode
 as a heading made of links, and not put back as a heading that is a teaser's link; a
-closing list of packages at a version ("jscrambler@8.14.0") was dropped as e-mail contact
-lines."""
+section heading in a ``<header>`` of its own (content systems wrap each one so) was deleted
+with every ``<header>`` by that mode; a closing list of packages at a version
+("jscrambler@8.14.0") was dropped as e-mail contact lines."""
 
 from __future__ import annotations
 
@@ -81,3 +82,38 @@ def test_a_closing_list_of_packages_at_a_version_is_kept():
 def test_a_closing_e_mail_contact_line_is_still_dropped():
     body = extract(_closing("<p>Contact: newsdesk@example.net</p>"), URL).body
     assert body.split("\n\n")[-2:] == [PROSE[-1], "Indicators of compromise"]
+
+
+#: A second paragraph under each section heading.
+MORE = [
+    "The check costs the product a few microseconds on every call, which is why it is "
+    "placed on the handful of functions that malware cannot do without.",
+    "Reading the bytes is harmless on its own: debuggers and games do the same, so the "
+    "product cannot simply block every program that looks.",
+    "None of this helps against a program that already runs with the rights of the "
+    "system, which is why the first step of an attack still matters most.",
+]
+
+
+def _sections(first: str) -> bytes:
+    sections = "".join(
+        f"<div class='ce'><header><h2> {heading} </h2></header><p>{text}</p><p>{more}</p>"
+        f"</div>" for heading, text, more in zip(HEADINGS, PROSE[1:], MORE, strict=True))
+    return (f"<html><head><title>{TITLE}</title></head><body>"
+            f"<header class='masthead'><h2>Example Research Blog</h2></header>"
+            f"<article>{first}<div class='ce'><p>{PROSE[0]}</p></div>{sections}</article>"
+            f"</body></html>").encode()
+
+
+def test_a_section_heading_in_a_header_of_its_own_is_kept():
+    body = extract(_sections(f"<h1>{TITLE}</h1>"), URL).body
+    assert body.split("\n\n") == [PROSE[0], HEADINGS[0], PROSE[1], MORE[0], HEADINGS[1],
+                                  PROSE[2], MORE[1], HEADINGS[2], PROSE[3], MORE[2]]
+
+
+def test_an_h2_headline_in_the_header_atop_its_article_stays_out_of_the_text():
+    headline = ("<header><h2><span>Kicker words</span> <span>A headline that the "
+                "metadata spells another way</span></h2></header>")
+    body = extract(_sections(headline), URL).body
+    assert "headline" not in body and "Kicker" not in body and "Example Research" not in body
+    assert body.split("\n\n")[:3] == [PROSE[0], HEADINGS[0], PROSE[1]]

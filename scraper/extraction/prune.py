@@ -26,6 +26,7 @@ from ainews.scraper.extraction.tails import (
     drop_heading_permalinks,
     keep_leading_text,
     keep_tails,
+    unwrap_section_headers,
 )
 
 #: Words that, heading a class/id name, mark a block that is never article text.
@@ -301,6 +302,7 @@ def prune_boilerplate(root: lxml.html.HtmlElement) -> int:
         if parent is not None:
             el.drop_tree()  # keeps the tail text, which belongs to the parent
     drop_heading_permalinks(body)
+    unwrap_section_headers(body)
     keep_tails(body)
     keep_leading_text(body)
     return total_prose

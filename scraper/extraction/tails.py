@@ -16,7 +16,10 @@ are wrapped in a ``<p>``, as a reader sees them.
 A section heading with a permalink (``<h2 id="x">Title<a href="#x" class="anchor"><i
 class="icon"></i></a></h2>``: static site generators, wikis and documentation themes put
 one on every heading) holds a link with no text, which trafilatura's precision mode takes
-for a heading made of links and deletes: the permalink is dropped first.
+for a heading made of links and deletes: the permalink is dropped first. Its precision mode
+also deletes every ``<header>``, which content systems put around each section heading of
+the text (``<header><h2>Technical analysis</h2></header><p>...``): a ``<header>`` that only
+holds a section heading (``<h2>``-``<h6>``, no link) is unwrapped.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from __future__ import annotations
 import re
 
 import lxml.html
+
+from ainews.scraper.extraction.text import word_count
 
 #: Phrasing elements of trafilatura's ``CUT_EMPTY_ELEMS``: unwrapped when they open a block
 #: or sit inside a sentence (their tail joins the text before them), a line break when the
@@ -54,6 +59,41 @@ def drop_heading_permalinks(root: lxml.html.HtmlElement) -> None:
     """Remove the permalink anchors of ``root``'s headings (keeping the text after them)."""
     for a in [a for h in root.iter(*_HEADING_TAGS) for a in h.iter("a") if is_permalink(a)]:
         a.drop_tree()
+
+
+_SECTION_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+#: A paragraph of prose has at least this many words (``text.word_count``); a section
+#: heading comes after one, the headline block of an article before any.
+_PROSE_WORDS = 10
+
+
+def unwrap_section_headers(root: lxml.html.HtmlElement) -> None:
+    """Unwrap each ``<header>`` of ``root`` that only holds one section heading without a
+    link and comes after a paragraph of prose of its article (``<article>`` or ``<main>``,
+    else the page). A masthead, an article's headline block (an ``<h2>`` headline with its
+    kicker is one, at the top of its article), a teaser's linked title stay as they are."""
+    for header in [h for h in root.iter("header") if _is_section_header(h)]:
+        if _prose_before(header):
+            header.drop_tag()
+
+
+def _is_section_header(header: lxml.html.HtmlElement) -> bool:
+    children = [el for el in header if isinstance(el.tag, str)]
+    return (len(children) == 1 and children[0].tag in _SECTION_HEADINGS
+            and not (header.text or "").strip() and not (children[0].tail or "").strip()
+            and next(children[0].iter("a"), None) is None)
+
+
+def _prose_before(el: lxml.html.HtmlElement) -> bool:
+    scope = next(el.iterancestors("article", "main"), None)
+    if scope is None:
+        scope = el.getroottree().getroot()
+    for other in scope.iter("p", el.tag):
+        if other is el:
+            return False
+        if other.tag == "p" and word_count(other.text_content()) >= _PROSE_WORDS:
+            return True
+    return False
 
 
 def keep_tails(root: lxml.html.HtmlElement) -> None:

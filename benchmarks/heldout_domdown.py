@@ -38,13 +38,17 @@ DOMDOWN_LANGUAGE = {"dailysecu_sparrow_enterprise_procurement": "ko",
                     "alyac_taket_shipping_smishing": "ko"}
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+#: A picture's alt text may hold brackets of its own ("[-] Shellcode ...").
+_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+#: Emphasis marks around words (``_Written by X_``, ``**bold**``): ``\w+`` would keep an
+#: underscore as part of the word. Not inside a word (``SYSCALL_LIST``).
+_EMPHASIS = re.compile(r"(?<![\w\\])[_*]{1,3}(?=\S)|(?<=\S)[_*]{1,3}(?!\w)")
 _BARE_URL_LINE = re.compile(r"^\s*<?https?://\S+>?\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_INLINE_MARK = re.compile(r"(\*\*|__|`)")
+_INLINE_MARK = re.compile(r"`")
 
 
 def markdown_text(markdown: str) -> str:
@@ -62,7 +66,7 @@ def markdown_text(markdown: str) -> str:
     for line in lines:
         if _FENCE.match(line) or _TABLE_RULE.match(line) or _BARE_URL_LINE.match(line):
             continue
-        line = _INLINE_MARK.sub("", _LINE_MARK.sub("", line))
+        line = _EMPHASIS.sub("", _INLINE_MARK.sub("", _LINE_MARK.sub("", line)))
         if "|" in line and line.strip().startswith("|"):
             line = " ".join(cell.strip() for cell in line.split("|") if cell.strip())
         kept.append(line.rstrip())

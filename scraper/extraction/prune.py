@@ -39,6 +39,8 @@ _WORDS = frozenset((
     "toolbar", "outbrain", "taboola",
     "caption", "captions", "figcaption",  # picture captions: the article goes on without them
     "infobox", "factbox",  # a box of background facts beside the text, as a sidebar is
+    # lists of other articles ranked by readers: "most-read", "mostPopular", "trending"
+    "most", "mostread", "mostpopular", "mostviewed", "popular", "trending",
 ))
 #: Words that also end a two-word name of a page region ("site-footer", "post-comments").
 #: Not "menu", "caption", "comment": "tab-menu", "item-caption", "live-comment" are

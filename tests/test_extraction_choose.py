@@ -91,3 +91,33 @@ def test_trafilaturas_own_output_has_its_fallback_when_its_main_extractor_finds_
     text = choose_text(tree, ours, URL, prose_words(tree), len(tree.text_content()))
     for sentence in SENTENCES:
         assert sentence in text
+
+
+def _page_with_comments() -> lxml.html.HtmlElement:
+    paras = "".join(f"<p>{s} {s}</p>" for s in SENTENCES)
+    return lxml.html.document_fromstring(
+        f"<html><body><div class='post_header'><h1>Ferry every ten minutes</h1>"
+        f"<div class='post_text'>{paras}</div></div>"
+        f"<div class='tie-area'><p>Comments are the views of their authors only.</p>"
+        f"<p>No comments yet</p></div></body></html>")
+
+
+def test_a_stray_block_taken_for_the_text_gives_way_to_readabilitys_article():
+    # trafilatura took the comment box (as on a real page whose article sits in a block
+    # named "post_header"); readability's text holds the page's prose and nothing of it
+    from ainews.scraper.extraction.choose import _second_opinion
+
+    tree = _page_with_comments()
+    stray = "Comments are the views of their authors only.\nNo comments yet"
+    text = _second_opinion(tree, stray, prose_words(tree), None)
+    assert all(s in text for s in SENTENCES)
+    assert "No comments yet" not in text
+
+
+def test_a_short_text_is_kept_when_readability_does_not_hold_the_prose_either():
+    from ainews.scraper.extraction.choose import _prose_held, prose_paragraphs
+
+    tree = _page_with_comments()
+    paragraphs = prose_paragraphs(tree)
+    assert _prose_held("\n".join(p for p, _ in paragraphs), paragraphs) == prose_words(tree)
+    assert _prose_held(SENTENCES[0], paragraphs) == 0  # a sentence is not its paragraph

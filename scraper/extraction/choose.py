@@ -77,17 +77,24 @@ _PROSE_MIN_WORDS = 10
 _PROSE_MAX_LINK_SHARE = 0.3
 
 
-def prose_words(root: lxml.html.HtmlElement) -> float:
-    """Words in the page's prose paragraphs: what an article extraction should mostly hold."""
-    total = 0.0
+def prose_paragraphs(root: lxml.html.HtmlElement) -> list[tuple[str, float]]:
+    """The page's prose paragraphs (text, words): what an article extraction should mostly
+    hold."""
+    found = []
     for p in root.iter("p"):
-        words = word_count(p.text_content())
+        text = p.text_content()
+        words = word_count(text)
         if words < _PROSE_MIN_WORDS:
             continue
         linked = sum(word_count(a.text_content()) for a in p.iter("a"))
         if linked <= _PROSE_MAX_LINK_SHARE * words:
-            total += words
-    return total
+            found.append((text, words))
+    return found
+
+
+def prose_words(root: lxml.html.HtmlElement) -> float:
+    """Words in the page's prose paragraphs."""
+    return sum(words for _, words in prose_paragraphs(root))
 
 
 _BLOCK_TAGS = frozenset(("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -124,6 +131,11 @@ _LONGER = 1.5
 #: ...and holds at least this share of trafilatura's 4-word shingles (the same article);
 #: a longer text holding less is merged with trafilatura's (see ``_union``).
 _CONTAINS = 0.9
+#: trafilatura's text holding under this share of the page's prose words took another
+#: block than the article (the comments under it, a menu) ...
+_STRAY_SHARE = 0.2
+#: ... and readability's text, holding at least this share of them, is the article.
+_HOLDS_PROSE = 0.5
 
 
 def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: float,
@@ -135,13 +147,27 @@ def _second_opinion(tree: lxml.html.HtmlElement, text: str, prose: float,
     if pruned is None:
         pruned = copy.deepcopy(tree)
         prune_boilerplate(pruned)
+    paragraphs = prose_paragraphs(pruned) if word_count(text) < _STRAY_SHARE * prose else []
     other = _readability_text(pruned)
     ours, theirs = _shingle_set(text), _shingle_set(other)
     if len(theirs) < _LONGER * len(ours):
         return text
     if len(ours & theirs) >= _CONTAINS * len(ours):
         return other
-    return _union(text, other)
+    merged = _union(text, other)
+    if merged is not None:
+        return merged
+    # nothing in common: trafilatura's text is another block than readability's article
+    if paragraphs and _prose_held(other, paragraphs) >= _HOLDS_PROSE * prose:
+        logger.debug("trafilatura's text is a stray block; readability's holds the prose")
+        return other
+    return text
+
+
+def _prose_held(text: str, paragraphs: list[tuple[str, float]]) -> float:
+    """Words of the prose ``paragraphs`` that ``text`` holds."""
+    held = norm(text)
+    return sum(words for paragraph, words in paragraphs if norm(paragraph) in held)
 
 
 #: Our text shorter than this share of trafilatura's own output (on the unpruned page)
@@ -189,17 +215,17 @@ def choose_text(tree: lxml.html.HtmlElement, text: str, url: str, prose: float,
     return _second_opinion(tree, text, prose, pruned)
 
 
-def _union(text: str, other: str) -> str:
+def _union(text: str, other: str) -> str | None:
     """``text`` followed by ``other``'s new lines when the two share a prose paragraph.
 
     trafilatura and readability then took different blocks of one article split by an
     advertisement or a picture (both keep the standfirst); without a shared paragraph
-    ``other`` may be another text on the page, and ``text`` is kept alone.
+    ``other`` may be another text on the page: None.
     """
     lines = [line.strip() for line in text.splitlines() if WORD.search(line)]
     keys = {norm(line) for line in lines}
     others = [line.strip() for line in other.splitlines() if WORD.search(line)]
     if not any(norm(line) in keys and word_count(line) >= _PROSE_MIN_WORDS
                for line in others):
-        return text
+        return None
     return "\n".join(lines + [line for line in others if norm(line) not in keys])

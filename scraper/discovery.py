@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import lxml.etree
 import lxml.html
@@ -204,11 +205,17 @@ def _sitemap_entry_meta(entry: lxml.etree._Element) -> tuple[str | None, str | N
     return parse_date(lastmod), title
 
 
-def parse_date(value: str | None) -> str | None:
+def parse_date(value: str | None, now: datetime | None = None) -> str | None:
     """A feed or sitemap date as ISO 8601 UTC (None if unreadable): the same parser as
-    page dates (RFC 822, ISO 8601, "March 30, 2026", "30.03.2026", epochs, CJK dates)."""
+    page dates (RFC 822, ISO 8601, "March 30, 2026", "30.03.2026", epochs, CJK dates).
+
+    A date later than ``now`` (by more than the time zones' spread) is None: a lastmod
+    of 3000-01-01, once stored, would be newer than every real change announced after
+    it, and the page would never be fetched again."""
     when = dates.parse_date(value)
-    return dates.to_iso(when) if when else None
+    if when is None or when > (now or datetime.now(UTC)) + dates.FUTURE_SLACK:
+        return None
+    return dates.to_iso(when)
 
 
 def listing_links(body: bytes | str, base_url: str) -> list[str]:

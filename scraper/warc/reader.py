@@ -128,7 +128,14 @@ class WarcReader:
                 if record.rec_type not in ("response", "revisit"):
                     self.counts[f"{record.rec_type}_records"] += 1
                     continue
-                yield _archived(record, it)
+                try:
+                    archived = _archived(record, it)
+                except (ValueError, TypeError, OverflowError) as exc:  # one record's headers
+                    self.counts["bad_header"] += 1
+                    logger.warning("%s: a record with unusable headers skipped (%r)",
+                                   self.name, exc)
+                    continue
+                yield archived
         except Exception as exc:  # noqa: BLE001 (warcio fails in many ways on damaged bytes)
             self._unreadable(exc)
             return
@@ -195,11 +202,12 @@ def parse_warc_date(value: str | None) -> str | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)  # OverflowError: 9999-12-31 at UTC-5
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat(timespec="seconds")
+    return moment.replace(microsecond=0).isoformat(timespec="seconds")
 
 
 def is_url(source: str) -> bool:

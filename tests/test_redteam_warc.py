@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
+from ainews.scraper.warc import reader as reader_module
 from ainews.scraper.warc.pages import ArchivePage, write_warc
 from ainews.scraper.warc.reader import WarcReader, parse_warc_date
 
@@ -34,3 +37,23 @@ def test_warc_dates_out_of_range_parse_to_none() -> None:
     assert parse_warc_date("0001-01-01T00:00:00+14:00") is None
     assert parse_warc_date("9999-12-31T23:59:59Z") == "9999-12-31T23:59:59+00:00"
 
+
+
+def test_a_header_line_past_the_bound_ends_the_file_without_holding_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # warcio read a header line whole: one of 2 GB (2 MB gzipped) took 3x that in RAM.
+    monkeypatch.setattr(reader_module, "MAX_HEADER_BYTES", 4000)
+    pages = [ArchivePage(f"http://news.example/{i}", b"<p>story %d</p>" % i) for i in range(3)]
+    pages[1].headers = [("Set-Cookie", "x" * 10_000)]
+    found, reader = read_all(pages)
+    assert [url for url, _, _ in found] == ["http://news.example/0"]
+    assert reader.counts["headers_too_long"] == 1 and reader.counts["unreadable_rest"] == 1
+
+
+def test_headers_under_the_bound_are_read_whatever_the_file_holds_in_all(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader_module, "MAX_HEADER_BYTES", 4000)
+    pages = [ArchivePage(f"http://news.example/{i}", b"<p>%d</p>" % i,
+                         headers=[("Set-Cookie", "x" * 2000)]) for i in range(20)]
+    found, reader = read_all(pages)
+    assert len(found) == 20 and "headers_too_long" not in reader.counts

@@ -32,6 +32,9 @@ class Handler(QuietHandler):
         elif path == "/gzip-feed.xml":  # says gzip, is plain XML
             self.encoded(b"<rss><channel><item><link>/ok</link></item></channel></rss>",
                          "application/rss+xml", "gzip")
+        elif path == "/binary-listing":  # a listing that is a PNG (with <a> inside)
+            reply(self, b'\x89PNG\r\n\x1a\n\x00\x00<a href="/ok">a</a><a href="/2">next</a>',
+                  "image/png")
         elif path == "/ok":
             reply(self, ARTICLE.format("Model weights released").encode(), html)
         elif path == "/retry" and Handler.hits[path] == 1:  # Retry-After: "²" (latin-1)
@@ -68,7 +71,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
     tmp = tmp_path_factory.mktemp("redteam-crawl")
     with serving(Handler) as base:
         sites = local_sites(tmp / "sites.toml", "red",
-                            feeds=[f"{base}/feed.xml", f"{base}/gzip-feed.xml"])
+                            feeds=[f"{base}/feed.xml", f"{base}/gzip-feed.xml"],
+                            listings=[f"{base}/binary-listing"])
         proc = run_ainews("crawl", "--db", tmp / "a.db", "--sites", sites,
                           "-s", "RETRY_TIMES=1", "-s", "AUTOTHROTTLE_ENABLED=false",
                           timeout=120)
@@ -102,3 +106,9 @@ def test_bodies_that_are_not_their_content_encoding_are_final_skips(crawl: dict)
 
 def test_a_meta_refresh_to_itself_ends_as_a_redirect_loop(crawl: dict) -> None:
     assert crawl["failed"]["/refresh-self"].startswith("redirect_loop"), crawl["failed"]
+
+
+def test_a_listing_that_is_not_text_is_a_not_html_skip(crawl: dict) -> None:
+    # Its "next" link was read from ``response.text``: AttributeError in the callback,
+    # the run ``failed`` with errors=1.
+    assert crawl["reasons"].get("not_html") == 1, crawl["reasons"]

@@ -161,7 +161,9 @@ class _Entries:
             pass
         elif len(self.articles) + len(self.children) >= self.max_links:
             self.refused[LINKS_CAP] += 1  # not even joined: a 100,000-item feed is cheap
-        elif (url := join_url(self.base_url, href)) is None:
+        elif (base := self._base(elem)) is None:
+            self.refused[refusal(elem.base or "")] += 1
+        elif (url := join_url(base, href)) is None:
             self.refused[refusal(href)] += 1
         elif name == "sitemap":
             self.children.append(url)
@@ -172,6 +174,16 @@ class _Entries:
                 elem, "pubdate", "published", "date", "issued")
             self.articles.append(Link(url, parse_date(when), _child_text(elem, "title")))
         _free(elem)
+
+
+    def _base(self, entry: lxml.etree._Element) -> str | None:
+        """What a feed entry's relative links are relative to: its ``xml:base`` (Atom
+        feeds set it on the feed or entry; lxml resolves the chain) joined to the
+        document's URL, which the base cannot leave for another scheme (``file:``)
+        or a host urllib refuses (None). Sitemap locations are absolute."""
+        if self.kind in ("urlset", "sitemapindex") or not (xml_base := entry.base):
+            return self.base_url
+        return join_url(self.base_url, xml_base)
 
 
 def _free(elem: lxml.etree._Element) -> None:

@@ -37,3 +37,20 @@ def test_feed_item_dates_out_of_range_keep_the_items() -> None:
     found = parse_document(feed, "https://news.example/feed")
     assert [(link.url, link.lastmod) for link in found.articles] == [
         ("https://news.example/x", None), ("https://news.example/y", None)]
+
+
+def test_atom_relative_links_follow_xml_base_which_cannot_change_the_scheme() -> None:
+    # xml:base was ignored: "post-1" under xml:base="https://news.example/blog/2026/" was
+    # fetched as https://news.example/post-1 (a 404 on a real blog).
+    feed = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://news.example/blog/">
+      <entry xml:base="2026/"><link href="post-1"/></entry>
+      <entry><link href="post-2"/></entry>
+      <entry xml:base="file:///etc/"><link href="passwd"/></entry>
+      <entry xml:base="http://[::1/"><link href="x"/></entry>
+      <entry xml:base="file:///etc/"><link href="https://news.example/absolute"/></entry>
+      <!-- an entry under a base we refuse is refused, even an absolute link -->
+    </feed>"""
+    found = parse_document(feed, "https://news.example/feed.atom")
+    assert [link.url for link in found.articles] == [
+        "https://news.example/blog/2026/post-1", "https://news.example/blog/post-2"]
+    assert found.refused == {"scheme": 2, "bad_url": 1}

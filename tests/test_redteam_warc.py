@@ -4,12 +4,15 @@ rest of the file (every case a hand-built archive)."""
 from __future__ import annotations
 
 import io
+import sqlite3
+from pathlib import Path
 
 import pytest
 
 from ainews.scraper.warc import reader as reader_module
 from ainews.scraper.warc.pages import ArchivePage, write_warc
 from ainews.scraper.warc.reader import WarcReader, parse_warc_date
+from tests.cli_helpers import run_ainews
 
 
 def read_all(pages: list[ArchivePage]) -> tuple[list[tuple[str, str | None, bytes]], WarcReader]:
@@ -57,3 +60,29 @@ def test_headers_under_the_bound_are_read_whatever_the_file_holds_in_all(
                          headers=[("Set-Cookie", "x" * 2000)]) for i in range(20)]
     found, reader = read_all(pages)
     assert len(found) == 20 and "headers_too_long" not in reader.counts
+
+
+def test_an_archive_claiming_a_site_is_believed_for_that_sites_urls_only(tmp_path: Path) -> None:
+    # Ainews-Site was trusted whatever the URL: a page of another host, or one whose
+    # WARC-Target-URI has credentials or a broken host, was stored as the site's article
+    # (file: and javascript: URIs are not_http: warcio reads no HTTP headers for them).
+    text = "<p>The lab released the model weights on Monday with a report on safety.</p>" * 6
+    body = f"<html><head><title>Story</title></head><body><article>{text}</article></body></html>"
+    claims = {"Ainews-Site": "news", "Ainews-Kind": "article"}
+    pages = [ArchivePage(url, body.encode(), warc_headers=claims) for url in (
+        "https://news.example.com/2026/03/30/story", "https://elsewhere.example/2026/fake",
+        "https://user:pw@news.example.com/2026/x", "http://[::1/x", "file:///etc/passwd")]
+    warc = tmp_path / "in.warc.gz"
+    with open(warc, "wb") as out:
+        write_warc(out, pages)
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nname = "news"\ndomains = ["news.example.com"]\n'
+                     'feeds = ["https://news.example.com/feed"]\n', encoding="utf-8")
+    proc = run_ainews("import-warc", "--db", tmp_path / "a.db", "--sites", sites, warc,
+                      timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "new=1 " in proc.stdout and "(bad_url=2, not_http=1, off_site=1)" in proc.stdout, \
+        proc.stdout
+    urls = [url for (url,) in sqlite3.connect(tmp_path / "a.db").execute(
+        "SELECT url FROM articles")]
+    assert urls == ["https://news.example.com/2026/03/30/story"]

@@ -126,7 +126,11 @@ def load_sites(path: str | Path) -> SitesConfig:
         data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: sites file not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        hint = (f" (a sites file is TOML, like sites.toml, not {path.suffix[1:].upper()})"
+                if path.suffix.lower() in (".json", ".yaml", ".yml") else "")
+        raise ConfigError(f"{path}: cannot read sites file: {exc}{hint}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read sites file: {exc}") from None
     except RecursionError:  # tomllib recurses once per nested array or table
         raise ConfigError(f"{path}: cannot read sites file: nested too deeply") from None

@@ -59,3 +59,14 @@ def test_the_cli_says_it_in_one_line(tmp_path: Path) -> None:
     proc = run_ainews("sites", "--sites", path, timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "top-level domain" in proc.stderr
+
+
+@pytest.mark.parametrize(("name", "text"), [("sites.json", '{"site": [{"name": "a"}]}\n'),
+                                            ("sites.yml", "site:\n  - name: a\n")])
+def test_a_json_or_yaml_sites_file_is_told_to_be_toml(tmp_path: Path, name: str,
+                                                      text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"{name}: cannot read sites file: .*\(at line 1, "
+                                          r"column \d+\) \(a sites file is TOML"):
+        load_sites(path)

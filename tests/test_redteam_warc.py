@@ -86,3 +86,22 @@ def test_an_archive_claiming_a_site_is_believed_for_that_sites_urls_only(tmp_pat
     urls = [url for (url,) in sqlite3.connect(tmp_path / "a.db").execute(
         "SELECT url FROM articles")]
     assert urls == ["https://news.example.com/2026/03/30/story"]
+
+
+def test_our_crawl_fields_are_read_only_as_our_crawl_writes_them() -> None:
+    # Each was taken as it came and stored: a lastmod of 3000 (the page never fetched
+    # again), a requested "URL" whose frontier row is marked done, a 100 KB name.
+    good = {"Ainews-Site": "news", "Ainews-Kind": "article",
+            "Ainews-Requested-URI": "https://news.example.com/a?x=1",
+            "Ainews-Source-Lastmod": "2026-03-30T12:00:00+00:00", "Ainews-Site-Name": "News"}
+    bad = {"Ainews-Site": "n" * 100_000, "Ainews-Kind": "article\x00",
+           "Ainews-Requested-URI": "javascript:alert(1)",
+           "Ainews-Source-Lastmod": "3000-01-01", "Ainews-Site-Name": "Te\x1bst"}
+    pages = [ArchivePage("https://news.example.com/a", b"<p>a</p>", warc_headers=headers)
+             for headers in (good, bad)]
+    buffer = io.BytesIO()
+    write_warc(buffer, pages)
+    crawl = [r.crawl for r in WarcReader(io.BytesIO(buffer.getvalue()), "test")]
+    assert crawl == [{"site": "news", "kind": "article",
+                      "requested_url": "https://news.example.com/a?x=1",
+                      "lastmod": "2026-03-30T12:00:00+00:00", "site_name": "News"}, {}]

@@ -18,9 +18,10 @@ pages), each through the cleaning worker's path (``pool.clean_fetched``: gunzip,
 ``extract``, ``prepare``) and through ``trafilatura.extract``; ``discovery`` (feeds and
 sitemaps: ``parse_document``, and ``listing_links``); ``robots`` (Scrapy's Protego parser,
 as the crawl uses it); ``warc`` (``WarcReader`` and ``read_body``); ``sites``
-(``load_sites``). The same seed gives the same cases. For each target it counts inputs that
-raised (anything but the documented clear error: ``TooComplex`` is a skip,
-``DiscoveryError``, ``BodyError`` and ``ConfigError`` are refusals), pages whose body came
+(``load_sites``); ``dedupe`` (``ainews dedupe``'s JSON Lines input, ``dedupe_jsonl``).
+The same seed gives the same cases. For each target it counts inputs that raised
+(anything but the documented clear error: ``TooComplex`` is a skip, ``DiscoveryError``,
+``BodyError``, ``ConfigError`` and ``CorpusError`` are refusals), pages whose body came
 out empty though their article's text is still in them (a truncation before the article
 is no failure), and the slowest input (CPU seconds; a case is stopped after
 ``--timeout`` CPU seconds and counted as ``timeout``).
@@ -45,9 +46,15 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.fuzz_cases import Case, hostile_pages, page_cases, scaled_pages
-from benchmarks.fuzz_docs import discovery_cases, robots_cases, sites_cases, warc_cases
+from benchmarks.fuzz_docs import (
+    dedupe_cases,
+    discovery_cases,
+    robots_cases,
+    sites_cases,
+    warc_cases,
+)
 
-TARGETS = ("extract", "discovery", "robots", "warc", "sites")
+TARGETS = ("extract", "discovery", "robots", "warc", "sites", "dedupe")
 URL = "https://news.example.com/2026/03/30/a-story"
 #: A hand-built page "has text" when its markup-free text has at least this many words (a
 #: mutated real page has its article when a stretch of its unmutated body is still there).
@@ -258,6 +265,15 @@ def run_sites(case: Case) -> tuple[str, int]:
     return "ok", len(config.sites)
 
 
+def run_dedupe(case: Case) -> tuple[str, int]:
+    from ainews.dedupe.corpus import dedupe_jsonl
+
+    with tempfile.TemporaryDirectory() as folder:
+        src, out = Path(folder) / "in.jsonl", Path(folder) / "out.jsonl"
+        src.write_bytes(case.data if isinstance(case.data, bytes) else case.data.encode())
+        return "ok", dedupe_jsonl(src, out).documents
+
+
 def _refusals(target: str) -> tuple[type[BaseException], ...]:
     if target == "discovery":
         from ainews.scraper.discovery import DiscoveryError
@@ -265,12 +281,15 @@ def _refusals(target: str) -> tuple[type[BaseException], ...]:
     if target == "sites":
         from ainews.scraper.sites import ConfigError
         return (ConfigError,)
+    if target == "dedupe":
+        from ainews.dedupe.corpus import CorpusError
+        return (CorpusError,)
     return ()
 
 
 RUNNERS: dict[str, Callable[[Case], tuple[str, int]]] = {
     "extract": run_ours, "discovery": run_discovery, "robots": run_robots,
-    "warc": run_warc, "sites": run_sites,
+    "warc": run_warc, "sites": run_sites, "dedupe": run_dedupe,
 }
 
 
@@ -306,6 +325,8 @@ def cases(seed: int, pages: list[tuple[str, bytes, str]], per_page: int,
         yield from warc_cases([(url, html) for _, html, url in pages], seed, max(1, per_page))
     if "sites" in targets:
         yield from sites_cases(seed)
+    if "dedupe" in targets:
+        yield from dedupe_cases(seed, max(1, per_page))
 
 
 def run_case(case: Case, timeout: float, peer: bool, marker: str | None = None) -> Result:

@@ -16,7 +16,9 @@ from xml.sax.saxutils import escape
 from benchmarks.fuzz_cases import Case, rng_for, words
 
 _DATES = ("2026-03-30T12:00:00Z", "Mon, 30 Mar 2026 12:00:00 GMT", "0000-00-00", "99999-01-01",
-          "2026-02-30", "", "1e20", "9" * 2_000, "-1", "2026-03-30T25:00:00+99:00")
+          "2026-02-30", "", "1e20", "9" * 2_000, "-1", "2026-03-30T25:00:00+99:00",
+          # valid in their zone, past datetime's range in UTC (OverflowError)
+          "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+14:00", "3000-01-01")
 
 
 def _feed_docs(urls: list[str], rng: random.Random) -> dict[str, bytes]:
@@ -148,7 +150,8 @@ def warc_cases(pages: list[tuple[str, bytes]], seed: int, per_kind: int) -> Iter
         archives["gz" if compress else "plain"] = out.getvalue()
     for name, data in archives.items():
         yield Case(f"warc/{name}/as-is", "warc", data)
-        for kind in ("truncate", "byte_flips", "controls", "splice", "header_junk"):
+        for kind in ("truncate", "byte_flips", "controls", "splice", "header_junk",
+                     "header_bomb"):
             for k in range(per_kind):
                 rng = rng_for(seed, "warc", name, kind, str(k))
                 yield Case(f"warc/{name}/{kind}#{k}", "warc", _warc_mutation(kind, data, rng))
@@ -164,10 +167,49 @@ def _warc_mutation(kind: str, data: bytes, rng: random.Random) -> bytes:
             (b"Content-Length: -5", b"Content-Length: 99999999999999999999",
              b"Content-Length: x", b"Content-Length:  ", b"X: "))).replace(
             b"WARC-Date: ", rng.choice((b"WARC-Date: 0000-", b"WARC-Date: 99999-",
-                                        b"WARC-Date: \xff"))).replace(
+                                        b"WARC-Date: \xff",
+                                        b"WARC-Date: 9999-12-31T23:59:59-05:00 "))).replace(
             b"HTTP/1.1 200", rng.choice((b"HTTP/1.1 999999999999999", b"HTTP/1.1 abc",
                                          b"HTTP/1.1", b"ICY 200")))
+    if kind == "header_bomb":  # one HTTP header line of MBs (plain records: as written)
+        return data.replace(b"\r\nContent-Type: text/html", b"\r\nX-Big: "
+                            + b"a" * rng.choice((200_000, 3_000_000))
+                            + b"\r\nContent-Type: text/html", 1)
     return _xml_mutation(kind, data, rng)
+
+
+def dedupe_cases(seed: int, per_kind: int) -> Iterator[Case]:
+    """``ainews dedupe`` input: a JSON Lines corpus, damaged and given hostile lines."""
+    rng = rng_for(seed, "dedupe")
+    lines = [json.dumps({"id": f"d{i}", "text": words(rng, 80), "title": words(rng, 6),
+                         "url": f"https://news.example.com/{i}",
+                         "published_at": "2026-03-30T12:00:00+00:00"}) for i in range(30)]
+    corpus = ("\n".join(lines) + "\n").encode()
+    yield Case("dedupe/as-is", "dedupe", corpus)
+    for kind in ("truncate", "byte_flips", "controls", "hostile_line"):
+        for k in range(per_kind):
+            rng = rng_for(seed, "dedupe", kind, str(k))
+            if kind == "hostile_line":
+                for n, line in enumerate(_HOSTILE_LINES):
+                    pos = rng.randrange(len(lines) + 1)
+                    data = "\n".join(lines[:pos]).encode() + b"\n" + line + b"\n" \
+                        + "\n".join(lines[pos:]).encode()
+                    yield Case(f"dedupe/hostile_line-{n}#{k}", "dedupe", data)
+            else:
+                yield Case(f"dedupe/{kind}#{k}", "dedupe", _xml_mutation(kind, corpus, rng))
+
+
+_HOSTILE_LINES = (
+    b'{"id": ' + b"9" * 5_000 + b', "text": "x"}', b'{"id": 1e999, "text": "x"}',
+    b'{"id": "n", "text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+    b'{"id": "s\\ud800", "text": "x"}', b'{"id": "t", "text": "\\udc00 lone"}',
+    b'{"id": "c", "text": "caf\xe9"}', b"\xef\xbb\xbf" + b'{"id": "bom", "text": "x"}',
+    b'{"id": NaN, "text": "x"}', b'{"id": "w", "text": ["a"]}', b'{"id": "", "text": "x"}',
+    b'{"id": true, "text": "x"}', b"[1, 2]", b'"text"', b"{", b"\x00" * 100,
+    b'{"id": "big", "text": "' + b"word " * 400_000 + b'"}',
+    b'{"id": "d0", "text": "a duplicate id"}',
+    b'{"id": "u", "text": "x", "url": 5, "published_at": {"a": 1}}',
+)
 
 
 _GOOD_SITE = {"name": "a-site", "domains": ["news.example.com"],

@@ -11,6 +11,7 @@ articles. A text without word tokens (``""``, ``"—"``) is a cluster of its own
 
 from __future__ import annotations
 
+import codecs
 import json
 import sqlite3
 import tempfile
@@ -23,6 +24,10 @@ from ainews.dedupe.deduplicator import Deduplicator, Doc
 from ainews.dedupe.explain import Explanation
 from ainews.dedupe.index import SQLiteIndex
 from ainews.dedupe.text import features
+
+#: The longest input line read (a document of a few MB is already a book): a file of one
+#: endless line would otherwise be held in memory whole.
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 class CorpusError(ValueError):
@@ -43,11 +48,17 @@ def _parse(line: str, where: str) -> Doc:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         raise CorpusError(f"{where}: not valid JSON ({exc.msg})") from None
+    except ValueError as exc:  # an integer of over 4,300 digits
+        raise CorpusError(f"{where}: not usable JSON ({exc})") from None
+    except RecursionError:  # thousands of nested arrays
+        raise CorpusError(f"{where}: not usable JSON (nested too deeply)") from None
     if not isinstance(obj, dict):
         raise CorpusError(f"{where}: expected a JSON object")
     doc_id, text = obj.get("id"), obj.get("text")
     if isinstance(doc_id, bool) or not isinstance(doc_id, str | int) or doc_id == "":
         raise CorpusError(f"{where}: 'id' must be a non-empty string or an integer")
+    if isinstance(doc_id, str) and not _encodable(doc_id):  # "\ud800": cannot be written
+        raise CorpusError(f"{where}: 'id' holds a lone surrogate ({doc_id!r})")
     if not isinstance(text, str):
         raise CorpusError(f"{where}: 'text' must be a string")
     optional = {}
@@ -57,6 +68,34 @@ def _parse(line: str, where: str) -> Doc:
             raise CorpusError(f"{where}: '{key}' must be a string or null")
         optional[key] = value
     return Doc(id=str(doc_id), text=text, **optional)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The numbered non-blank lines of ``path`` as text; a line that is not UTF-8 or is
+    longer than :data:`MAX_LINE_BYTES` is a :class:`CorpusError` naming it (read in
+    binary: one bad byte used to be a UnicodeDecodeError traceback). A UTF-8 byte order
+    mark at the start of the file is skipped."""
+    with open(path, "rb") as stream:
+        for number, raw in enumerate(iter(lambda: stream.readline(MAX_LINE_BYTES + 1), b""), 1):
+            if len(raw) > MAX_LINE_BYTES:
+                raise CorpusError(f"{path}:{number}: line over {MAX_LINE_BYTES:,} bytes")
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CorpusError(f"{path}:{number}: not UTF-8 (byte {exc.start + 1} of "
+                                  "the line)") from None
+            if line.strip():
+                yield number, line
 
 
 def dedupe_jsonl(input_path: str | Path, output_path: str | Path, *,
@@ -99,21 +138,18 @@ def _index_all(dd: Deduplicator, path: Path,
     ids: list[str] = []
     seen: set[str] = set()
     no_words = 0
-    with open(path, encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            doc = _parse(line, f"{path}:{number}")
-            if doc.id in seen:
-                raise CorpusError(f"{path}:{number}: duplicate id {doc.id!r}")
-            seen.add(doc.id)
-            ids.append(doc.id)
-            feats = features(doc.text)  # (once: the index takes them as they are)
-            if feats.n_tokens == 0:
-                no_words += 1
-            dd.add(doc, feats)
-            if progress is not None and len(ids) % 100 == 0:
-                progress(len(ids))
+    for number, line in _lines(path):
+        doc = _parse(line, f"{path}:{number}")
+        if doc.id in seen:
+            raise CorpusError(f"{path}:{number}: duplicate id {doc.id!r}")
+        seen.add(doc.id)
+        ids.append(doc.id)
+        feats = features(doc.text)  # (once: the index takes them as they are)
+        if feats.n_tokens == 0:
+            no_words += 1
+        dd.add(doc, feats)
+        if progress is not None and len(ids) % 100 == 0:
+            progress(len(ids))
     if progress is not None:
         progress(len(ids))
     return ids, no_words

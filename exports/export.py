@@ -87,13 +87,17 @@ def parse_bound(
                 f"{name}: invalid date {text!r}: use YYYY-MM-DD or an ISO 8601 time "
                 "such as 2026-03-10T09:00:00+00:00"
             ) from None
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-    else:  # a date: midnight UTC, or the next midnight for an end bound
-        moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
-        if end:
-            moment += timedelta(days=1)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    try:
+        if isinstance(value, datetime):
+            moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        else:  # a date: midnight UTC, or the next midnight for an end bound
+            moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
+            if end:
+                moment += timedelta(days=1)
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except OverflowError:  # --until 9999-12-31 (the next midnight), 9999-12-31T23:00-05:00
+        raise ValueError(f"{name}: invalid date {value!s}: outside years 1-9999 in UTC; "
+                         "leave the bound out for no bound") from None
 
 
 def build_query(
@@ -335,10 +339,10 @@ def _as_time(text: str | None, column: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         logger.warning("%s: not an ISO 8601 time, exported as null: %.40r", column, text)
         return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 WRITERS: dict[str, Callable[[Iterable[list[tuple]], BinaryIO, Progress | None], int]] = {

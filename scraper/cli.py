@@ -524,6 +524,9 @@ def dedupe(
             summary = dedupe_jsonl(input_path, tmp, progress=progress if tty else None)
     except CorpusError as exc:
         raise click.ClickException(str(exc)) from None
+    except (OSError, sqlite3.Error) as exc:  # --out not writable, a full disk or TMPDIR
+        _fail(f"{output_path}: cannot write it ({getattr(exc, 'strerror', None) or exc})",
+              EXIT_CONFIG)
     if tty:
         click.echo(err=True)
     no_words = f" ({summary.no_words} without words, each its own)" if summary.no_words else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import lxml.etree
 import lxml.html
@@ -160,7 +161,9 @@ class _Entries:
             pass
         elif len(self.articles) + len(self.children) >= self.max_links:
             self.refused[LINKS_CAP] += 1  # not even joined: a 100,000-item feed is cheap
-        elif (url := join_url(self.base_url, href)) is None:
+        elif (base := self._base(elem)) is None:
+            self.refused[refusal(elem.base or "")] += 1
+        elif (url := join_url(base, href)) is None:
             self.refused[refusal(href)] += 1
         elif name == "sitemap":
             self.children.append(url)
@@ -171,6 +174,16 @@ class _Entries:
                 elem, "pubdate", "published", "date", "issued")
             self.articles.append(Link(url, parse_date(when), _child_text(elem, "title")))
         _free(elem)
+
+
+    def _base(self, entry: lxml.etree._Element) -> str | None:
+        """What a feed entry's relative links are relative to: its ``xml:base`` (Atom
+        feeds set it on the feed or entry; lxml resolves the chain) joined to the
+        document's URL, which the base cannot leave for another scheme (``file:``)
+        or a host urllib refuses (None). Sitemap locations are absolute."""
+        if self.kind in ("urlset", "sitemapindex") or not (xml_base := entry.base):
+            return self.base_url
+        return join_url(self.base_url, xml_base)
 
 
 def _free(elem: lxml.etree._Element) -> None:
@@ -204,11 +217,17 @@ def _sitemap_entry_meta(entry: lxml.etree._Element) -> tuple[str | None, str | N
     return parse_date(lastmod), title
 
 
-def parse_date(value: str | None) -> str | None:
+def parse_date(value: str | None, now: datetime | None = None) -> str | None:
     """A feed or sitemap date as ISO 8601 UTC (None if unreadable): the same parser as
-    page dates (RFC 822, ISO 8601, "March 30, 2026", "30.03.2026", epochs, CJK dates)."""
+    page dates (RFC 822, ISO 8601, "March 30, 2026", "30.03.2026", epochs, CJK dates).
+
+    A date later than ``now`` (by more than the time zones' spread) is None: a lastmod
+    of 3000-01-01, once stored, would be newer than every real change announced after
+    it, and the page would never be fetched again."""
     when = dates.parse_date(value)
-    return dates.to_iso(when) if when else None
+    if when is None or when > (now or datetime.now(UTC)) + dates.FUTURE_SLACK:
+        return None
+    return dates.to_iso(when)
 
 
 def listing_links(body: bytes | str, base_url: str) -> list[str]:

@@ -270,11 +270,11 @@ def parse_retry_after(value: bytes | None) -> float | None:
     if not value:
         return None
     text = value.decode("latin-1").strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # "²" (b"\xb2") is a digit to str.isdigit
         return float(text)
     from email.utils import parsedate_to_datetime
 
     try:
         return max(0.0, parsedate_to_datetime(text).timestamp() - time.time())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None

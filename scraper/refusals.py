@@ -7,7 +7,10 @@ exception messages to count skips.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import logging
+import zlib
 from typing import Any
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
@@ -18,7 +21,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from ainews.scraper.contentcoding import WORKER_DECODED
+from ainews.scraper.contentcoding import BAD_CONTENT_ENCODING, WORKER_DECODED
 from ainews.scraper.skips import SkipRequest
 
 logger = logging.getLogger(__name__)
@@ -61,7 +64,9 @@ class RobotsTxtSkips(RobotsTxtMiddleware):
 
 class DecompressionSkips(HttpCompressionMiddleware):
     """Scrapy's decompression; a body over DOWNLOAD_MAXSIZE once decompressed (a gzip or
-    brotli bomb) is skip reason ``too_large``.
+    brotli bomb) is skip reason ``too_large``, one that cannot be decoded (``gzip`` on a
+    plain body, garbage, ``gzip, gzip`` on a body gzipped once) ``bad_content_encoding``
+    (final, as browsers refuse it too; it was an exception retried every run).
 
     A gzip-encoded HTML article page is left encoded (``AINEWS_DECODE_IN_WORKERS``, on by
     default): the cleaning worker decodes it under the same bound
@@ -80,6 +85,28 @@ class DecompressionSkips(HttpCompressionMiddleware):
             return super().process_response(request, response)
         except IgnoreRequest as exc:
             raise SkipRequest("too_large", str(exc)) from None
+        except _DECODE_ERRORS as exc:  # "gzip" on a body that is not, a cut-off brotli
+            raise SkipRequest(BAD_CONTENT_ENCODING, f"{_encodings(response)}: {exc!r}"[:300]) \
+                from None
+
+
+def _decode_errors() -> tuple[type[BaseException], ...]:
+    """What Scrapy's decoders raise on bytes that are not what the Content-Encoding says
+    (gzip: ``BadGzipFile``, an OSError; ``EOFError``; zlib, brotli and zstd errors)."""
+    errors: list[type[BaseException]] = [OSError, EOFError, zlib.error]
+    for module, name in (("brotli", "error"), ("brotlicffi", "error"),
+                         ("zstandard", "ZstdError"), ("backports.zstd", "ZstdError"),
+                         ("compression.zstd", "ZstdError")):  # whichever Scrapy uses
+        with contextlib.suppress(ImportError, AttributeError):  # not installed
+            errors.append(getattr(importlib.import_module(module), name))
+    return tuple(errors)
+
+
+_DECODE_ERRORS = _decode_errors()
+
+
+def _encodings(response: Any) -> str:
+    return b", ".join(response.headers.getlist("Content-Encoding")).decode("latin-1")[:100]
 
 
 def _worker_decodes(request: Any, response: Any) -> bool:

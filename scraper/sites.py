@@ -33,6 +33,11 @@ DEFAULT_USER_AGENT = "ainews/0.1 (+https://github.com/ainews-project/ainews)"
 #: already a crawl of 60 pages an hour; more is a typo (or inf, which would hang the run).
 MAX_DELAY_S = 60.0
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+#: The largest sites file read: thousands of sites fit in a few hundred KB.
+MAX_SITES_FILE_BYTES = 16 * 1024 * 1024
+#: An HTTP header value Scrapy sends as given: printable ASCII and spaces (a newline or
+#: NUL in the user agent is silently rewritten by Twisted; non-ASCII is sent as UTF-8).
+_HEADER_VALUE = re.compile(r"[\x20-\x7e]+")
 
 
 class ConfigError(ValueError):
@@ -113,10 +118,19 @@ def load_sites(path: str | Path) -> SitesConfig:
     file, the key and the fix."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as stream:  # bounded: ``--sites /dev/zero`` never ends
+            raw = stream.read(MAX_SITES_FILE_BYTES + 1)
+        if len(raw) > MAX_SITES_FILE_BYTES:
+            raise ConfigError(f"{path}: over {MAX_SITES_FILE_BYTES:,} bytes; is it the "
+                              "sites file?")
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: sites file not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except tomllib.TOMLDecodeError as exc:
+        hint = (f" (a sites file is TOML, like sites.toml, not {path.suffix[1:].upper()})"
+                if path.suffix.lower() in (".json", ".yaml", ".yml") else "")
+        raise ConfigError(f"{path}: cannot read sites file: {exc}{hint}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read sites file: {exc}") from None
     except RecursionError:  # tomllib recurses once per nested array or table
         raise ConfigError(f"{path}: cannot read sites file: nested too deeply") from None
@@ -140,8 +154,10 @@ def parse_sites(data: dict[str, Any], path: Path | None = None) -> SitesConfig:
     if dupes := sorted({n for n in names if names.count(n) > 1}):
         raise ConfigError(f"{where}: duplicate site name(s): {', '.join(dupes)}")
     user_agent = settings.get("user_agent", DEFAULT_USER_AGENT)
-    if not isinstance(user_agent, str) or not user_agent.strip():
-        raise ConfigError(f"{where}: settings.user_agent must be a non-empty string")
+    if not isinstance(user_agent, str) or not user_agent.strip() \
+            or not _HEADER_VALUE.fullmatch(user_agent):
+        raise ConfigError(f"{where}: settings.user_agent must be a non-empty string of "
+                          f"printable ASCII (an HTTP header), not {user_agent!r}")
     allow_private = settings.get("allow_private", False)
     if not isinstance(allow_private, bool):
         raise ConfigError(
@@ -230,6 +246,10 @@ def _domain(value: str, where: str) -> str:
     if not domain or any(ch in domain for ch in "/@ ") or ":" in domain and not _ipv6(domain):
         raise ConfigError(f"{where}: domains entry {value!r} must be a host name like "
                           "'example.com' (no scheme, port or path)")
+    if "." not in domain.strip(".") and domain != "localhost" and not _ipv6(domain):
+        # "com" would make every .com host the site's: links and redirects anywhere
+        raise ConfigError(f"{where}: domains entry {value!r} is a top-level domain; "
+                          "give the site's own, like 'example.com'")
     return domain
 
 

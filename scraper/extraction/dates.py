@@ -83,9 +83,11 @@ def _zone(text: str | None) -> timezone | None:
 def _build(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
            second: int = 0, zone: timezone | None = None) -> datetime | None:
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone or UTC)
-    except ValueError:
+        value = datetime(year, month, day, hour, minute, second, tzinfo=zone or UTC)
+        value.astimezone(UTC)  # 9999-12-31 at UTC-5 is past datetime.max in UTC
+    except (ValueError, OverflowError):
         return None
+    return value
 
 
 def _iso(text: str) -> datetime | None:
@@ -133,8 +135,9 @@ def parse_date(text: str | None) -> datetime | None:
         return datetime.fromtimestamp(seconds, UTC)
     if re.match(r"^[A-Za-z]{3},\s+\d", text):
         try:
-            return parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+            value = parsedate_to_datetime(text)
+            return value if value.astimezone(UTC) else None  # in range in UTC too
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     return _iso(text) or _numeric_dmy(text) or _named(text) or _cjk(text)
 

@@ -21,7 +21,7 @@ import scrapy
 from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 from ainews.scraper.discovery import (
     MAX_DOCUMENT_LINKS,
@@ -274,6 +274,11 @@ class NewsSpider(scrapy.Spider):
         if self._not_modified(response):
             return
         site = self.by_name[response.meta["site"]]
+        if not isinstance(response, TextResponse):  # image/png with PNG bytes: no page
+            self._index_outcome(site.name, ok=False)
+            self._skip(response, "not_html", _header(response, "Content-Type") or "binary",
+                       final=True)
+            return
         found = read_listing(response.body, response.url, max_links=self.max_listing_links)
         self._count_refused(found, response)
         self.state.discovered_articles(site.name, [(link.url, None) for link in found.articles

@@ -24,14 +24,34 @@ FIELDS = {SITE: "site", KIND: "kind", REQUESTED_URI: "requested_url", SOURCE_LAS
           SITE_NAME: "site_name"}
 
 
+#: The longest site or display name read: the sites file's are a few words.
+MAX_NAME_CHARS = 200
+
+
 def read(warc_headers: Any) -> dict[str, str]:
-    """Our fields present in a record's WARC headers (warcio StatusAndHeaders)."""
+    """Our fields present in a record's WARC headers (warcio StatusAndHeaders), each
+    as our crawl writes it or left out: an archive from elsewhere may carry any bytes
+    under these names, and they are stored (``source_lastmod`` is compared with later
+    lastmods, the requested URL's frontier row is marked done)."""
     found = {}
     for name, key in FIELDS.items():
         value = warc_headers.get_header(name)
-        if value:
+        if value and (value := _valid(key, value.strip())):
             found[key] = value
     return found
+
+
+def _valid(key: str, value: str) -> str | None:
+    from ainews.scraper.discovery import parse_date
+    from ainews.scraper.urls import join_url
+
+    if key == "requested_url":  # http(s), a host, no credentials, not 100 KB
+        return value if join_url(value, value) is not None else None
+    if key == "lastmod":  # ISO 8601 UTC, not in the future (3000-01-01 froze the page)
+        return parse_date(value)
+    if len(value) > MAX_NAME_CHARS or not value.isprintable():
+        return None
+    return value
 
 
 def software() -> str:

@@ -28,6 +28,7 @@ from ainews.scraper.process import process_page
 from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, on_domains
 from ainews.scraper.storage import Store, now_iso
+from ainews.scraper.urls import join_url, refusal
 from ainews.scraper.warc.reader import (
     ArchivedResponse,
     BodyError,
@@ -66,10 +67,13 @@ class PageFilter:
 
     def site_for(self, response: ArchivedResponse) -> tuple[str | None, str]:
         """``(site, "")`` for a wanted page, else ``(None, skip reason)``."""
-        declared = response.crawl.get("site")
-        if declared and (declared in self.names or not self.names):
-            return declared, ""
         url = response.url
+        if join_url(url, url) is None:  # WARC-Target-URI file:///etc/passwd, javascript:
+            return None, refusal(url)
+        declared = response.crawl.get("site")
+        if declared and (declared in self.names or not self.names) \
+                and self._declared_owns(declared, url):
+            return declared, ""
         for site in self.sites:
             if site.is_article_url(url):
                 return site.name, ""
@@ -79,6 +83,14 @@ class PageFilter:
         if any(site.owns(url) for site in self.sites):
             return None, "not_article_url"
         return None, "off_site"
+
+    def _declared_owns(self, name: str, url: str) -> bool:
+        """An archive's ``Ainews-Site`` is believed for that site's own URLs only: any
+        WARC can claim any site (a page of another host stored as the site's article)."""
+        site = next((s for s in self.sites if s.name == name), None)
+        if site is not None:
+            return site.owns(url)
+        return name not in self.domains or on_domains(url, (name,))
 
     def site_name(self, site: str) -> str | None:
         """The publisher name the sites file gives ``site`` (for pages that name none)."""

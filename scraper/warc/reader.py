@@ -7,7 +7,9 @@ damaged archive costs its damaged records, counted by reason, never the run:
 - a record followed by stray bytes (its Content-Length is too short) is ``bad_length``;
 - a last record cut inside its headers is ``truncated`` too (bytes after the last record),
   or ``bad_header`` when what is left parses as headers without a type or length;
-- a file whose rest cannot be parsed any more ends that file as ``unreadable_rest``.
+- a file whose rest cannot be parsed any more ends that file as ``unreadable_rest``;
+- a record whose headers run past :data:`MAX_HEADER_BYTES` (a header line of 2 GB,
+  2 MB gzipped) ends the file too (``headers_too_long``), read in bounded memory.
 
 Each gzip member holds one record, so a record that claims too many bytes ends at its own
 member and the next record is read as usual.
@@ -38,6 +40,9 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = DOWNLOAD_MAXSIZE
 #: Seconds to wait for an archive server before giving up on a URL source.
 URL_TIMEOUT = 60
+#: The most bytes of headers (WARC and HTTP) read for one record: real ones are a few KB
+#: (a long Set-Cookie or Content-Security-Policy line tens of KB).
+MAX_HEADER_BYTES = 1024 * 1024
 WARC_SUFFIXES = (".warc", ".warc.gz")
 #: WARC 1.1 §6: the record types there are; any other is a damaged header.
 RECORD_TYPES = frozenset(
@@ -54,11 +59,38 @@ class BodyError(ValueError):
         self.reason = reason
 
 
+class HeadersTooLong(ValueError):
+    """A record's WARC or HTTP headers (or the bytes between two records) run past
+    :data:`MAX_HEADER_BYTES`."""
+
+
 class _QuietIterator(ArchiveIterator):
     """warcio writes a warning to stderr for stray bytes after a record; we count them
-    instead (``err_count``), so cron mail stays quiet."""
+    instead (``err_count``), so cron mail stays quiet.
+
+    warcio reads headers line by line with an unbounded ``readline``: one 2 GB header
+    line (2 MB gzipped) was held whole, 3x over, while parsing. Every line warcio reads
+    between two bodies is bounded here (bodies are read with ``read``, not lines)."""
 
     INC_RECORD = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.header_bytes = 0  # read by lines since the last :meth:`headers_done`
+        unbounded = self.reader.readline
+
+        def readline(length: int | None = None) -> bytes:
+            room = MAX_HEADER_BYTES - self.header_bytes
+            line = unbounded(min(length, room + 1) if length else room + 1)
+            self.header_bytes += len(line)
+            if self.header_bytes > MAX_HEADER_BYTES:
+                raise HeadersTooLong(f"headers over {MAX_HEADER_BYTES:,} bytes")
+            return line
+
+        self.reader.readline = readline  # LimitReader and the parsers call it here
+
+    def headers_done(self) -> None:
+        self.header_bytes = 0
 
 
 @dataclass
@@ -121,6 +153,7 @@ class WarcReader:
         it = _QuietIterator(self._tell, ensure_http_headers=False)
         try:
             for record in it:
+                it.headers_done()
                 self.counts["records"] += 1
                 if not _whole_header(record):  # e.g. the headers of a record cut short
                     self.counts["bad_header"] += 1
@@ -128,7 +161,18 @@ class WarcReader:
                 if record.rec_type not in ("response", "revisit"):
                     self.counts[f"{record.rec_type}_records"] += 1
                     continue
-                yield _archived(record, it)
+                try:
+                    archived = _archived(record, it)
+                except (ValueError, TypeError, OverflowError) as exc:  # one record's headers
+                    self.counts["bad_header"] += 1
+                    logger.warning("%s: a record with unusable headers skipped (%r)",
+                                   self.name, exc)
+                    continue
+                yield archived
+        except HeadersTooLong as exc:  # a header bomb: nothing after it is trusted
+            self.counts["headers_too_long"] += 1
+            self._unreadable(exc)
+            return
         except Exception as exc:  # noqa: BLE001 (warcio fails in many ways on damaged bytes)
             self._unreadable(exc)
             return
@@ -195,11 +239,12 @@ def parse_warc_date(value: str | None) -> str | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)  # OverflowError: 9999-12-31 at UTC-5
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat(timespec="seconds")
+    return moment.replace(microsecond=0).isoformat(timespec="seconds")
 
 
 def is_url(source: str) -> bool:

@@ -257,12 +257,32 @@ def _dates(tree: Html, metas: Metas, ld: jsonld.LdArticle, url: str,
             dates.to_iso(modified) if modified else None)
 
 
+def _byline_text(element: Html) -> str:
+    """A byline's visible text with its ``<br>``-separated lines kept apart by " | ": in
+    "By Jane Doe, MD<br>Health News" the second line is a desk, not more of the name."""
+    if element.find(".//br") is None:
+        return _text(element)
+    pieces: list[str] = []
+
+    def walk(el: Html) -> None:
+        if el.tag == "br":
+            pieces.append("\n")
+        elif isinstance(el.tag, str) and el.tag not in NOT_TEXT:
+            pieces.append(el.text or "")
+            for child in el:
+                walk(child)
+                pieces.append(child.tail or "")
+
+    walk(element)
+    return " | ".join(line for line in map(fold, "".join(pieces).split("\n")) if line)
+
+
 def _byline_texts(element: lxml.html.HtmlElement) -> list[str]:
     """One string per author link when a byline holds several, else the byline's text.
 
     A "By X, in Section, Section" line keeps its text: its links are the sections.
     """
-    text = _text(element)
+    text = _byline_text(element)
     links = [link for a in element.iter("a") if (link := _text(a))]
     return links if len(links) > 1 and not BY_LINE.match(text) else [text]
 
@@ -383,10 +403,24 @@ def _authors(tree: Html, metas: Metas, ld: jsonld.LdArticle, sites: list[str],
     return bylines.unique(orgs)
 
 
-def _tags(metas: Metas, ld: jsonld.LdArticle) -> list[str]:
+#: Links marked as the post's tags (the rel-tag microformat: WordPress writes
+#: ``rel="tag"`` on a post's tags and ``rel="category tag"`` on its categories).
+_TAG_LINKS = lxml.etree.XPath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+
+
+def _tag_links(tree: Html) -> list[str]:
+    """The texts of the page's rel-tag links outside menus and sidebars."""
+    links = _TAG_LINKS(tree)[:MAX_TAGS * 2]
+    return [_text(a) for a in links
+            if not {parent.tag for parent in a.iterancestors()} & {"nav", "aside"}]
+
+
+def _tags(tree: Html, metas: Metas, ld: jsonld.LdArticle) -> list[str]:
+    """The declared tags (JSON-LD keywords, meta keywords); else the visible tag links."""
     found = []
     for value in ld.keywords + _values(metas, TAG_KEYS):
         found += [fold(t) for t in re.split(r"[,;]", value)]
+    found = found if any(found) else _tag_links(tree)
     tags = [t for t in found if t and len(t) <= MAX_TAG_CHARS]
     return bylines.unique(tags)[:MAX_TAGS]
 
@@ -423,7 +457,27 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
     if declared:
         return declared
     sample = " ".join([title or ""] + [_text(p) for p in islice(tree.iter("p"), 30)])
-    return language.guess(sample)
+    return language.guess(sample) or language.guess(_leading_text(tree))
+
+
+def _leading_text(tree: Html) -> str:
+    """The first ``language.SAMPLE_CHARS`` characters of the page's visible text: the
+    sample of a page that keeps its text outside ``<p>`` (in ``<div>``s, ``<br>``-separated
+    lines, a plain-text document)."""
+    body = tree.find("body")
+    parts, size = [], 0
+    for element in (body if body is not None else tree).iter():  # lazily: stops early
+        visible = isinstance(element.tag, str) and element.tag not in _NO_TEXT
+        for text in (element.text if visible else None, element.tail):
+            if text and (text := text.strip()):
+                parts.append(text)
+                size += len(text) + 1
+        if size >= language.SAMPLE_CHARS:
+            break
+    return " ".join(parts)
+
+
+_NO_TEXT = frozenset({"script", "style", "noscript", "template"})
 
 
 def _canonical(url: str, href: str | None) -> str | None:
@@ -460,7 +514,7 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
         published_at=published,
         modified_at=modified,
         description=fold(descriptions[0]) if descriptions else None,
-        tags=_tags(metas, ld),
+        tags=_tags(tree, metas, ld),
         language=_language(tree, metas, ld, title),
         canonical_url=_canonical(url, canonical),
         site_name=fold(site_name) if site_name else None,

@@ -1,0 +1,88 @@
+"""The metadata failure classes the held-out sets found (``benchmarks/heldout_metadata.py``),
+each on a small written page, and the benchmark's matching rules."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.metadata import extract_metadata
+from benchmarks.heldout_metadata import Prediction, canonical_ok, check, language_ok, tags_f1
+
+URL = "https://www.healthnews.example/news/2015/04/17/superbugs.html"
+TEXT = ("Every year about two million people get sick from a superbug, and the doctors who "
+        "treat them say that the number is still growing across the country. ")
+
+
+def page(head: str = "", body: str = "") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+
+
+# --- language: a page that keeps its text outside <p> ---------------------------------
+
+def test_language_of_a_page_whose_text_is_in_divs_is_guessed_from_its_text():
+    body = "<h1>Superbugs</h1>" + "".join(f"<div>{TEXT}</div>" for _ in range(3))
+    assert extract_metadata(page(body=body), URL).language == "en"
+    # script and style text is no sample: code is full of English function words
+    code = "var the_and_of = 'the and of to in is that for on with was as it by';"
+    body = f"<script>{code}</script><style>.the{{}}</style><div>Superbugs</div>"
+    assert extract_metadata(page(body=body), URL).language is None
+
+
+def test_language_of_a_plain_text_document_is_guessed():
+    text = ("Der Arzt sagt, dass die Zahl der Fälle in diesem Jahr nicht mit dem Wetter "
+            "zu tun hat und die Klinik sich auf einen langen Winter vorbereitet.\n\n") * 3
+    assert extract(text.encode(), URL).language == "de"
+
+
+# --- tags: the rel-tag links when the page declares none ------------------------------
+
+def test_rel_tag_links_are_the_tags_of_a_page_without_declared_tags():
+    body = (f"<h1>Superbugs</h1><p>{TEXT}</p><p class='meta'>Tags: "
+            "<a rel='tag' href='/tag/bacteria/'>bacteria</a>, "
+            "<a rel='category tag' href='/c/health/'>Health</a>, "
+            "<a rel='tagged' href='/x/'>not a tag</a></p>"
+            "<aside><a rel='tag' href='/tag/popular/'>popular</a></aside>"
+            "<nav><a rel='tag' href='/tag/menu/'>menu</a></nav>")
+    assert extract_metadata(page(body=body), URL).tags == ["bacteria", "Health"]
+
+
+def test_declared_keywords_win_over_tag_links():
+    head = '<meta name="keywords" content="superbugs, antibiotics">'
+    body = f"<p>{TEXT}</p><a rel='tag' href='/tag/bacteria/'>bacteria</a>"
+    assert extract_metadata(page(head, body), URL).tags == ["superbugs", "antibiotics"]
+
+
+# --- authors: a byline whose lines are fields ----------------------------------------
+
+def _byline(byline: str) -> list[str]:
+    body = f"<h1>Superbugs: what they are</h1>{byline}<p>{TEXT}</p>"
+    return extract_metadata(page(body=body), URL).authors
+
+
+def test_a_byline_line_after_br_is_a_desk_or_a_date_not_part_of_the_name():
+    assert _byline("<div class='author_fmt'>By <a rel='author' href='/km'>Kelli  Miller</a>"
+                   "<br>HealthNews Desk</div>") == ["Kelli Miller"]
+    assert _byline("<div class='FeatureByline'>By <b>Jane Doe</b><br>March 25, 2015</div>") \
+        == ["Jane Doe"]
+    # a degree after the name is still left out, two names on two lines stay two people
+    assert _byline("<div class='author_fmt'>By <a rel='author' href='/bg'>Brenda Goodman, "
+                   "MA</a>\n<br>HealthNews Desk</div>") == ["Brenda Goodman"]
+    assert _byline("<p class='byline'>By Jane Doe<br>and John Roe</p>") == [
+        "Jane Doe", "John Roe"]
+
+
+# --- the benchmark's matching rules -----------------------------------------------------
+
+def test_matching_rules_of_the_extra_fields():
+    assert language_ok("en", "en-US") and language_ok("pt_BR", "pt") and not language_ok(
+        "en", None)
+    assert canonical_ok("http://www.example.com/a/b/", "https://example.com/a/b#top")
+    assert not canonical_ok("http://example.com/a?id=1", "http://example.com/a?id=2")
+    assert tags_f1(["Film", "TV"], ["film"]) == 2 / 3 and tags_f1(["a"], []) == 0.0
+
+
+def test_check_scores_only_the_fields_the_truth_has():
+    truth = {"title": "Superbugs", "authors": None, "language": "en", "tags": ["x", "y"]}
+    scores = check(truth, Prediction(title="Superbugs", language="de", tags=["x"]))
+    assert scores == {"title": 1.0, "language": 0.0, "tags": 2 / 3}

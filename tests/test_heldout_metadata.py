@@ -1,11 +1,14 @@
 """The metadata failure classes the held-out sets found (``benchmarks/heldout_metadata.py``),
-each on a small written page, and the benchmark's matching rules."""
+and date forms none of our sets has (other languages' month names, ordinals, year-first
+and month-first numbers), each on a small written page; the benchmark's matching rules."""
 
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.dates import parse_date
 from ainews.scraper.extraction.metadata import extract_metadata
 from benchmarks.heldout_metadata import Prediction, canonical_ok, check, language_ok, tags_f1
 
@@ -86,3 +89,38 @@ def test_check_scores_only_the_fields_the_truth_has():
     truth = {"title": "Superbugs", "authors": None, "language": "en", "tags": ["x", "y"]}
     scores = check(truth, Prediction(title="Superbugs", language="de", tags=["x"]))
     assert scores == {"title": 1.0, "language": 0.0, "tags": 2 / 3}
+
+
+# --- dates: forms of other languages and conventions -----------------------------------
+
+@pytest.mark.parametrize("text, day", [
+    ("5th March 2024", "2024-03-05"),  # British ordinal before the month
+    ("5th of March, 2024", "2024-03-05"),
+    ("le 1er avril 2024 à 10h30", "2024-04-01"),  # French "premier"
+    ("1º de marzo de 2024", "2024-03-01"),
+    ("2024/03/05 14:30", "2024-03-05"),  # year first with slashes or dots
+    ("2024.03.05", "2024-03-05"),
+    ("5 марта 2024", "2024-03-05"),
+    ("12 października 2024", "2024-10-12"),
+    ("3 września 2024", "2024-09-03"),
+    ("5 березня 2024", "2024-03-05"),
+    ("5 Σεπτεμβρίου 2024", "2024-09-05"),
+    ("5 Ιουνίου 2024", "2024-06-05"),
+    ("5 Ιουλίου 2024", "2024-07-05"),
+    ("17 Agustus 2024", "2024-08-17"),
+    ("5 noiembrie 2024", "2024-11-05"),
+])
+def test_localised_date_forms(text, day):
+    assert parse_date(text).date().isoformat() == day
+
+
+def test_month_first_only_where_day_first_cannot_be_read():
+    assert parse_date("12/25/2024").date().isoformat() == "2024-12-25"
+    assert parse_date("05/03/2024").date().isoformat() == "2024-03-05"  # ambiguous: d/m
+
+
+def test_a_localised_dateline_under_the_headline_is_the_published_date():
+    body = (f"<h1>Врачи предупреждают о супербактериях</h1><p class='meta'>5 марта 2024, "
+            f"10:30</p><p>{TEXT}</p>")
+    url = "https://news.example.ru/health/superbugs"  # no date in the URL
+    assert extract_metadata(page(body=body), url).published_at == "2024-03-05T10:30:00+00:00"

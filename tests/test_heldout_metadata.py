@@ -8,6 +8,7 @@ import lxml.html
 import pytest
 
 from ainews.scraper.extraction import extract
+from ainews.scraper.extraction.authors import split_byline
 from ainews.scraper.extraction.dates import parse_date
 from ainews.scraper.extraction.metadata import extract_metadata
 from benchmarks.heldout_metadata import Prediction, canonical_ok, check, language_ok, tags_f1
@@ -124,3 +125,21 @@ def test_a_localised_dateline_under_the_headline_is_the_published_date():
             f"10:30</p><p>{TEXT}</p>")
     url = "https://news.example.ru/health/superbugs"  # no date in the URL
     assert extract_metadata(page(body=body), url).published_at == "2024-03-05T10:30:00+00:00"
+
+
+# --- authors: what follows a name in a byline -------------------------------------------
+
+@pytest.mark.parametrize("byline, names", [
+    ("By Jane Doe in London", ["Jane Doe"]),  # a place after "in" is a dateline
+    ("By Jane Doe Special to The Times", ["Jane Doe"]),
+    ("Av Ola Nordmann", ["Ola Nordmann"]),  # Norwegian and Swedish "by"
+    ("Af Jens Jensen og Mette Hansen", ["Jens Jensen", "Mette Hansen"]),  # Danish
+    ("Reporting by Jane Doe in Paris; Additional reporting by Max Power; Editing by John Roe",
+     ["Jane Doe", "Max Power"]),  # the editor is not an author
+    ("Reporting by Jane Doe; Edited by John Roe", ["Jane Doe"]),
+    ("By Jane Doe, Reuters", ["Jane Doe", "Reuters"]),  # an agency is no dateline
+    ("Jane Doe and John Roe, AFP", ["Jane Doe", "John Roe", "AFP"]),
+])
+def test_byline_parts_after_the_names(byline, names):
+    assert split_byline(byline) == names
+

@@ -13,11 +13,17 @@ from ainews.scraper.extraction.text import fold
 
 #: Words that introduce a byline ("By", "Von", "Por", ...), stripped from the front.
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|words|interview|photos?|reporting|story|posted)\s+)?"
+    r"^(?:(?:written|reported|text|words|interview|photos?|(?:additional\s+)?reporting|"
+    r"story|posted)\s+)?"
     r"(?:by|von|por|par|door|autor(?:in)?|author|auteur|text|redakce|"
-    r"från|fra|od|από|tekst)\b\s*:?\s*|^(?:autor(?:in)?|author|text|von|by)\s*:\s*",
+    r"från|fra|od|από|tekst|av|af)\b\s*:?\s*|^(?:autor(?:in)?|author|text|von|by)\s*:\s*",
     re.IGNORECASE,
 )
+#: A byline part crediting someone else's work ("Reporting by X; Editing by Y"): the
+#: editor, translator or fact-checker is not an author.
+_OTHER_CREDIT = re.compile(
+    r"^(?:edit(?:ed|ing)|translat(?:ed|ion)|fact[- ]?check(?:ed|ing)?|compiled|"
+    r"(?:additional\s+)?editing)\s+by\b", re.IGNORECASE)
 #: Separators between several people in one byline.
 _AND = re.compile(
     r"\s*(?:;|\||/|\s&\s|&amp;|\b(?:[Aa]nd|AND|[Uu]nd|et|og|mit|with|med|jeung|e|y|i)\b(?!\.)"
@@ -92,7 +98,7 @@ _RUN_ON = re.compile(
     r"stellvertretender?)\s+){0,2}(?:reporter|correspondent|editor|writer|journalist|columnist|"
     r"contributor|producer|photographer|redakteur(?:in)?|korrespondent(?:in)?|"
     r"journalistin|rédact(?:eur|rice)|redactor|redattore|corresponsal)"
-    r"|for\s+\S.*"
+    r"|(?:for|in|special\s+to)\s+\S.*"
     r"|(?:updated|published|posted|aktualisiert|veröffentlicht|actualizado|publié)\b.*"
     r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|"
     r"mittwoch|donnerstag|freitag|samstag|sonntag)\b.*)$",
@@ -184,12 +190,16 @@ def split_byline(raw: str) -> list[str]:
     text = _LOWER_PREFIX.sub("", _PREFIX.sub("", text))
     names: list[str] = []
     for chunk in _AND.split(text):
+        if _OTHER_CREDIT.match(chunk):
+            continue
         parts = [p for p in (_fold(p) for p in chunk.split(",")) if p]
         if _is_last_first(parts):
             parts = [", ".join(parts)]
         elif len(parts) > 1 and len(parts[0].split()) > 1:
             # "Jane Doe, Frankfurt": a one-word part after a full name is a dateline.
-            parts = parts[:1] + [p for p in parts[1:] if len(p.split()) > 1]
+            # An agency is no dateline: "Jane Doe, Reuters" credits both.
+            parts = parts[:1] + [p for p in parts[1:]
+                                 if len(p.split()) > 1 or _AGENCY_TAIL.match(p)]
         for part in parts:
             if _SECTIONS.match(part):
                 return names  # "By Jane Doe, in Politics, Economy": sections follow

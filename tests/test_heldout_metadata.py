@@ -143,3 +143,21 @@ def test_a_localised_dateline_under_the_headline_is_the_published_date():
 def test_byline_parts_after_the_names(byline, names):
     assert split_byline(byline) == names
 
+
+
+# --- titles: the site's name is no headline ---------------------------------------------
+
+def test_a_logo_h1_and_a_title_of_the_site_name_give_way_to_the_social_title():
+    head = ("<title>Example</title>"
+            "<meta property='og:title' content='Superbugs spread in hospitals'>")
+    body = (f"<h1><a href='/'>Example</a></h1><h2>Superbugs spread in hospitals</h2>"
+            f"<p>{TEXT}</p>")
+    meta = extract_metadata(page(head, body), "https://www.example.com/health/superbugs")
+    assert meta.title == "Superbugs spread in hospitals"
+
+
+@pytest.mark.parametrize("separator", ["«", "‹", "•", "/", "~"])
+def test_site_suffix_after_other_separators_is_stripped(separator):
+    head = f"<title>Superbugs spread in hospitals {separator} Example Daily</title>"
+    meta = extract_metadata(page(head, f"<p>{TEXT}</p>"), "https://exampledaily.com/a/1")
+    assert meta.title == "Superbugs spread in hospitals"

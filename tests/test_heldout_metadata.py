@@ -161,3 +161,28 @@ def test_site_suffix_after_other_separators_is_stripped(separator):
     head = f"<title>Superbugs spread in hospitals {separator} Example Daily</title>"
     meta = extract_metadata(page(head, f"<p>{TEXT}</p>"), "https://exampledaily.com/a/1")
     assert meta.title == "Superbugs spread in hospitals"
+
+
+# --- dates: an update shown before the publication -------------------------------------
+
+NO_DATE_URL = "https://www.example.com/health/superbugs"
+
+
+@pytest.mark.parametrize("dateline", [
+    "<div><span>Updated: March 6, 2024</span> <span>Published: March 5, 2024</span></div>",
+    "<p>Updated March 6, 2024 | Published March 5, 2024</p>",
+    "<div><b>Last updated:</b> 06.03.2024</div><div><b>First published:</b> 05.03.2024</div>",
+    "<div>Aktualisiert am 06.03.2024, erschienen am 05.03.2024</div>",
+    "<p>Mis à jour le 6 mars 2024 à 10h00, publié le 5 mars 2024</p>",
+])
+def test_an_update_date_before_the_publication_date_is_the_modified_date(dateline):
+    body = f"<h1>Superbugs spread in hospitals</h1>{dateline}<p>{TEXT}</p>"
+    meta = extract_metadata(page(body=body), NO_DATE_URL)
+    assert meta.published_at == "2024-03-05T00:00:00+00:00"
+    assert meta.modified_at == "2024-03-06T00:00:00+00:00"
+
+
+def test_an_update_date_alone_is_still_the_best_date_there_is():
+    body = f"<h1>Superbugs spread in hospitals</h1><p>Updated March 6, 2024</p><p>{TEXT}</p>"
+    meta = extract_metadata(page(body=body), NO_DATE_URL)
+    assert meta.published_at == meta.modified_at == "2024-03-06T00:00:00+00:00"

@@ -223,33 +223,70 @@ def _time_elements(tree: lxml.html.HtmlElement, prop: str) -> list[str]:
     return found
 
 
-def _dateline(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> list[str]:
-    """Short texts just after the headline, where a visible dateline sits."""
+#: Labels of a dateline's update ("Updated: ...", "Aktualisiert am ...") and publication
+#: ("Published ...", "erschienen am ...") dates: a page often shows both, the update
+#: first, and the first date after the headline is then not the publication date.
+_UPDATED_LABEL = re.compile(
+    r"\b(?:(?:last\s+)?updated|modified|aktualisiert|geändert|mis\s+à\s+jour|"
+    r"actualizad[oa]|aggiornat[oa]|atualizad[oa]|bijgewerkt|oppdatert|uppdaterad|"
+    r"opdateret|zaktualizowano|обновлено|оновлено)\b", re.IGNORECASE)
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:(?:first\s+)?published|posted|veröffentlicht|erschienen|publié|publicad[oa]|"
+    r"pubblicat[oa]|gepubliceerd|publisert|publicerad|opublikowano|опубликовано)\b",
+    re.IGNORECASE)
+
+
+def _labelled_parts(text: str, label: str | None) -> Iterator[tuple[str | None, str]]:
+    """``text`` cut before each update or publication label: ``(kind, part)`` with kind
+    "updated", "published" or ``label`` (what a label just before the text said)."""
+    marks = sorted([(m.start(), "updated") for m in _UPDATED_LABEL.finditer(text)]
+                   + [(m.start(), "published") for m in _PUBLISHED_LABEL.finditer(text)])
+    starts = [(0, label)] + marks
+    for (start, kind), (end, _) in zip(starts, [*marks, (len(text), None)], strict=True):
+        if part := text[start:end].strip():
+            yield kind, part
+
+
+def _dateline(tree: Html, h1: Html | None) -> tuple[list[str], list[str]]:
+    """Short texts with digits just after the headline, where a visible dateline sits:
+    those that may be the publication date, and those labelled as an update."""
     if h1 is None:
-        return []
-    found = []
+        return [], []
+    published: list[str] = []
+    updated: list[str] = []
+    label = None  # a label alone ("<b>Updated:</b> 6 March") applies to the next text
     for element in following(h1, DATELINE_WINDOW):
         # The tail too: "<b>Published:</b> 03.07.2024", "Jane Doe<br>28.04.2024".
         for text in (fold(element.text or ""), fold(element.tail or "")):
+            if not text:
+                continue
             if 6 <= len(text) <= MAX_DATELINE_CHARS and any(ch.isdigit() for ch in text):
-                found.append(text)
-    return found
+                for kind, part in _labelled_parts(text, label):
+                    (updated if kind == "updated" else published).append(part)
+                label = None
+            elif len(text) <= MAX_DATELINE_CHARS:
+                parts = list(_labelled_parts(text, None))
+                label = parts[-1][0] if parts else None
+    return published, updated
 
 
 def _dates(tree: Html, metas: Metas, ld: jsonld.LdArticle, url: str,
            h1: Html | None) -> tuple[str | None, str | None]:
+    dateline, updated = _dateline(tree, h1)
     published = (
         _first_date(ld.published)
         or _first_date(_values(metas, PUBLISHED_KEYS))
         or _first_date(_time_elements(tree, "datePublished"))
         or dates.plausible(dates.url_date(url))
-        or _first_date(_dateline(tree, h1))
+        or _first_date(dateline)
         or _first_date(labels.labelled(tree, labels.DATE_LABEL))
+        or _first_date(updated)  # no other date: an updated story was new that day or so
     )
     modified = (
         _first_date(ld.modified)
         or _first_date(_values(metas, MODIFIED_KEYS))
         or _first_date(_time_elements(tree, "dateModified"))
+        or _first_date(updated)
     )
     if modified and published and modified < published:
         modified = None  # a modified date before publication is a template default

@@ -186,3 +186,25 @@ def test_an_update_date_alone_is_still_the_best_date_there_is():
     body = f"<h1>Superbugs spread in hospitals</h1><p>Updated March 6, 2024</p><p>{TEXT}</p>"
     meta = extract_metadata(page(body=body), NO_DATE_URL)
     assert meta.published_at == meta.modified_at == "2024-03-06T00:00:00+00:00"
+
+
+# --- language: a declared template default the text contradicts ------------------------
+
+GERMAN = ("Der Arzt sagt, dass die Zahl der Fälle in diesem Jahr nicht mit dem Wetter zu tun "
+          "hat und die Klinik sich auf einen langen Winter vorbereitet. ")
+JAPANESE = ("東京都は五日、新型ウイルスの感染者が新たに確認されたと発表した。"
+            "都内の病院では対策が進められている。")
+
+
+@pytest.mark.parametrize("html, text, lang", [
+    ("<html lang='en'>", GERMAN * 3, "de"),  # a template's default "en"
+    ("<html lang='en-US'>", JAPANESE * 3, "ja"),  # another script
+    ("<html lang='de'>", GERMAN * 3, "de"),
+    ("<html lang='en'>", GERMAN, "en"),  # too little text to overrule a declaration
+    ("<html lang='da'>", "Han siger, at det er som en for med ikke til den har. " * 8, "da"),
+    ("<html lang='bg'>", "Лекарят каза, че броят на случаите тази година не е свързан. " * 8,
+     "bg"),  # a Cyrillic language is never overruled by the script's main one
+])
+def test_declared_language_stands_unless_the_text_plainly_says_otherwise(html, text, lang):
+    tree = lxml.html.document_fromstring(f"{html}<head></head><body><p>{text}</p></body></html>")
+    assert extract_metadata(tree, URL).language == lang

@@ -156,7 +156,40 @@ def guess(text: str) -> str | None:
         return None
     if lang := _by_script(letters):
         return lang
-    words = Counter(re.findall(r"[^\W\d_]+", sample.lower()))
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOP_SETS.items()}
+    scores = _stopword_scores(sample)
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] >= 3 else None  # three hits: not a coincidence
+
+
+#: A declared language is overruled only by this much text (``text.word_count`` words) ...
+MIN_OVERRULE_WORDS = 40
+#: ... and, for a Latin-script text, by another language's function words: at least this
+#: many hits, and this many times the declared language's own.
+MIN_OVERRULE_HITS = 10
+OVERRULE_RATIO = 4
+
+
+def _stopword_scores(sample: str) -> dict[str, int]:
+    words = Counter(re.findall(r"[^\W\d_]+", sample.lower()))
+    return {lang: sum(words[w] for w in stop) for lang, stop in _STOP_SETS.items()}
+
+
+def checked(declared: str, text: str) -> str:
+    """``declared``, unless the text plainly is in another language: a template default
+    ("en" on a German or a Japanese page). Only a Latin-script language we have function
+    words for is overruled (so "sr", "bg" or "ja" and their neighbours never are): by a
+    text in another script, or by another language's function words many times over."""
+    if declared not in _STOP_SETS:
+        return declared
+    sample = text[:SAMPLE_CHARS]
+    letters = [ch for ch in sample if ch.isalpha()]
+    if word_count(sample) < MIN_OVERRULE_WORDS:
+        return declared
+    if script := _by_script(letters):
+        return script
+    scores = _stopword_scores(sample)
+    best = max(scores, key=scores.__getitem__)
+    if best != declared and scores[best] >= MIN_OVERRULE_HITS \
+            and scores[best] >= OVERRULE_RATIO * scores[declared]:
+        return best
+    return declared

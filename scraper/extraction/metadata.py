@@ -491,9 +491,9 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
     declared = language.declared(
         [tree.get("lang"), tree.get("xml:lang")] + _values(metas, LANGUAGE_KEYS)
         + [ld.language])
-    if declared:
-        return declared
     sample = " ".join([title or ""] + [_text(p) for p in islice(tree.iter("p"), 30)])
+    if declared:
+        return language.checked(declared, sample)
     return language.guess(sample) or language.guess(_leading_text(tree))
 
 

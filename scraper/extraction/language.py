@@ -87,6 +87,12 @@ STOPWORDS = {
     "id": "yang dan di itu dengan untuk dari ini dalam tidak akan pada",
 }
 _STOP_SETS = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
+#: Each function word's languages (one pass over a text scores them all).
+_STOP_LANGS: dict[str, list[str]] = {}
+for _lang, _stop in _STOP_SETS.items():
+    for _word in _stop:
+        _STOP_LANGS.setdefault(_word, []).append(_lang)
+_WORD = re.compile(r"[^\W\d_]+")
 #: Characters sampled: enough for a stable guess, small enough to stay well under 1 ms.
 SAMPLE_CHARS = 3000
 #: Less text than this (in English-word equivalents, ``text.word_count``) is no evidence:
@@ -161,6 +167,11 @@ def guess(text: str) -> str | None:
     return best if scores[best] >= 3 else None  # three hits: not a coincidence
 
 
+#: Characters of the text a declaration is checked against (fewer than a guess reads:
+#: this runs on every page that declares its language).
+CHECK_CHARS = 1500
+#: A letter of one of ``SCRIPTS`` (typographic quotes and dashes are not).
+_SCRIPT_LETTER = re.compile("[" + "".join(f"{low}-{high}" for low, high, _ in SCRIPTS) + "]")
 #: A declared language is overruled only by this much text (``text.word_count`` words) ...
 MIN_OVERRULE_WORDS = 40
 #: ... and, for a Latin-script text, by another language's function words: at least this
@@ -170,8 +181,12 @@ OVERRULE_RATIO = 4
 
 
 def _stopword_scores(sample: str) -> dict[str, int]:
-    words = Counter(re.findall(r"[^\W\d_]+", sample.lower()))
-    return {lang: sum(words[w] for w in stop) for lang, stop in _STOP_SETS.items()}
+    """How many of the sample's words are each language's function words."""
+    scores = dict.fromkeys(_STOP_SETS, 0)
+    for word in _WORD.findall(sample.lower()):
+        for lang in _STOP_LANGS.get(word, ()):
+            scores[lang] += 1
+    return scores
 
 
 def checked(declared: str, text: str) -> str:
@@ -181,11 +196,11 @@ def checked(declared: str, text: str) -> str:
     text in another script, or by another language's function words many times over."""
     if declared not in _STOP_SETS:
         return declared
-    sample = text[:SAMPLE_CHARS]
-    letters = [ch for ch in sample if ch.isalpha()]
-    if word_count(sample) < MIN_OVERRULE_WORDS:
-        return declared
-    if script := _by_script(letters):
+    sample = text[:CHECK_CHARS]
+    if len(sample.split()) < MIN_OVERRULE_WORDS and word_count(sample) < MIN_OVERRULE_WORDS:
+        return declared  # (the split is the cheap test; word_count counts CJK text right)
+    if _SCRIPT_LETTER.search(sample) and (
+            script := _by_script([ch for ch in sample if ch.isalpha()])):
         return script
     scores = _stopword_scores(sample)
     best = max(scores, key=scores.__getitem__)

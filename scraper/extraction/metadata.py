@@ -226,25 +226,25 @@ def _time_elements(tree: lxml.html.HtmlElement, prop: str) -> list[str]:
 #: Labels of a dateline's update ("Updated: ...", "Aktualisiert am ...") and publication
 #: ("Published ...", "erschienen am ...") dates: a page often shows both, the update
 #: first, and the first date after the headline is then not the publication date.
-_UPDATED_LABEL = re.compile(
-    r"\b(?:(?:last\s+)?updated|modified|aktualisiert|geändert|mis\s+à\s+jour|"
+_DATE_LABELS = re.compile(
+    r"\b(?:(?P<updated>(?:last\s+)?updated|modified|aktualisiert|geändert|mis\s+à\s+jour|"
     r"actualizad[oa]|aggiornat[oa]|atualizad[oa]|bijgewerkt|oppdatert|uppdaterad|"
-    r"opdateret|zaktualizowano|обновлено|оновлено)\b", re.IGNORECASE)
-_PUBLISHED_LABEL = re.compile(
-    r"\b(?:(?:first\s+)?published|posted|veröffentlicht|erschienen|publié|publicad[oa]|"
-    r"pubblicat[oa]|gepubliceerd|publisert|publicerad|opublikowano|опубликовано)\b",
-    re.IGNORECASE)
+    r"opdateret|zaktualizowano|обновлено|оновлено)"
+    r"|(?P<published>(?:first\s+)?published|posted|veröffentlicht|erschienen|publié|"
+    r"publicad[oa]|pubblicat[oa]|gepubliceerd|publisert|publicerad|opublikowano|"
+    r"опубликовано))\b", re.IGNORECASE)
 
 
-def _labelled_parts(text: str, label: str | None) -> Iterator[tuple[str | None, str]]:
+def _labelled_parts(text: str, label: str | None) -> list[tuple[str | None, str]]:
     """``text`` cut before each update or publication label: ``(kind, part)`` with kind
     "updated", "published" or ``label`` (what a label just before the text said)."""
-    marks = sorted([(m.start(), "updated") for m in _UPDATED_LABEL.finditer(text)]
-                   + [(m.start(), "published") for m in _PUBLISHED_LABEL.finditer(text)])
-    starts = [(0, label)] + marks
-    for (start, kind), (end, _) in zip(starts, [*marks, (len(text), None)], strict=True):
-        if part := text[start:end].strip():
-            yield kind, part
+    marks = [(m.start(), m.lastgroup) for m in _DATE_LABELS.finditer(text)]
+    if not marks:
+        return [(label, text)]
+    starts = [(0, label), *marks]
+    ends = [start for start, _ in marks] + [len(text)]
+    return [(kind, part) for (start, kind), end in zip(starts, ends, strict=True)
+            if (part := text[start:end].strip())]
 
 
 def _dateline(tree: Html, h1: Html | None) -> tuple[list[str], list[str]]:
@@ -258,35 +258,34 @@ def _dateline(tree: Html, h1: Html | None) -> tuple[list[str], list[str]]:
     for element in following(h1, DATELINE_WINDOW):
         # The tail too: "<b>Published:</b> 03.07.2024", "Jane Doe<br>28.04.2024".
         for text in (fold(element.text or ""), fold(element.tail or "")):
-            if not text:
+            if not text or len(text) > MAX_DATELINE_CHARS:
                 continue
-            if 6 <= len(text) <= MAX_DATELINE_CHARS and any(ch.isdigit() for ch in text):
+            if len(text) >= 6 and any(ch.isdigit() for ch in text):
                 for kind, part in _labelled_parts(text, label):
                     (updated if kind == "updated" else published).append(part)
                 label = None
-            elif len(text) <= MAX_DATELINE_CHARS:
-                parts = list(_labelled_parts(text, None))
-                label = parts[-1][0] if parts else None
+            elif marks := [m.lastgroup for m in _DATE_LABELS.finditer(text)]:
+                label = marks[-1]
     return published, updated
 
 
 def _dates(tree: Html, metas: Metas, ld: jsonld.LdArticle, url: str,
            h1: Html | None) -> tuple[str | None, str | None]:
-    dateline, updated = _dateline(tree, h1)
+    dateline: tuple[list[str], list[str]] = ([], [])  # read only when markup gives no date
     published = (
         _first_date(ld.published)
         or _first_date(_values(metas, PUBLISHED_KEYS))
         or _first_date(_time_elements(tree, "datePublished"))
         or dates.plausible(dates.url_date(url))
-        or _first_date(dateline)
+        or _first_date((dateline := _dateline(tree, h1))[0])
         or _first_date(labels.labelled(tree, labels.DATE_LABEL))
-        or _first_date(updated)  # no other date: an updated story was new that day or so
+        or _first_date(dateline[1])  # no other date: an updated story was new that day
     )
     modified = (
         _first_date(ld.modified)
         or _first_date(_values(metas, MODIFIED_KEYS))
         or _first_date(_time_elements(tree, "dateModified"))
-        or _first_date(updated)
+        or _first_date(dateline[1])
     )
     if modified and published and modified < published:
         modified = None  # a modified date before publication is a template default
@@ -491,10 +490,22 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
     declared = language.declared(
         [tree.get("lang"), tree.get("xml:lang")] + _values(metas, LANGUAGE_KEYS)
         + [ld.language])
-    sample = " ".join([title or ""] + [_text(p) for p in islice(tree.iter("p"), 30)])
     if declared:
-        return language.checked(declared, sample)
+        return language.checked(declared, _paragraphs_text(tree, language.CHECK_CHARS))
+    sample = " ".join([title or "", _paragraphs_text(tree, language.SAMPLE_CHARS)])
     return language.guess(sample) or language.guess(_leading_text(tree))
+
+
+def _paragraphs_text(tree: Html, chars: int) -> str:
+    """The text of the page's first ``<p>`` elements (at most 30), about ``chars`` long."""
+    parts, size = [], 0
+    for p in islice(tree.iter("p"), 30):
+        if text := _text(p):
+            parts.append(text)
+            size += len(text) + 1
+            if size >= chars:
+                break
+    return " ".join(parts)
 
 
 def _leading_text(tree: Html) -> str:

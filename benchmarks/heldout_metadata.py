@@ -30,6 +30,7 @@ not added. Run from the checkout (the sources are downloaded once into the cache
 
     .venv/bin/python -m benchmarks.heldout_metadata            # tables
     .venv/bin/python -m benchmarks.heldout_metadata -v         # and our misses, per field
+    .venv/bin/python -m benchmarks.heldout_metadata --disagree  # fields no truth has
 """
 
 from __future__ import annotations
@@ -249,6 +250,27 @@ def format_misses(result: Result, cases: list[Case]) -> str:
     return "\n".join(lines)
 
 
+def format_disagreements(results: list[Result], cases: list[Case]) -> str:
+    """Title, authors and date where ours and trafilatura differ on a page whose truth
+    lacks the field: where to read pages for failure classes no truth can show."""
+    by_name = {r.name: r for r in results}
+    if not {"ours", "trafilatura"} <= set(by_name):
+        return ""
+    ours_, peer = by_name["ours"], by_name["trafilatura"]
+    lines = ["\n## ours and trafilatura differ, no truth (title, authors, date)"]
+    for case in cases:
+        mine, theirs = ours_.predictions[case.id], peer.predictions[case.id]
+        for key, same in (("title", title_ok), ("authors", authors_ok), ("date", date_ok)):
+            if case.truth.get(key):
+                continue
+            got, other = getattr(mine, key), getattr(theirs, key)
+            if not (got or other) or (got and other and same(other, got)):
+                continue
+            lines.append(f"{case.id} [h{half(case.id)}] {key}: ours {got!r}, "
+                         f"trafilatura {other!r}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None,
@@ -257,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append",
                         help="run only this extractor (repeatable); default: all")
     parser.add_argument("-v", "--verbose", action="store_true", help="list our misses")
+    parser.add_argument("--disagree", action="store_true",
+                        help="list fields without a truth where ours and trafilatura differ")
     args = parser.parse_args(argv)
     names = list(LOADERS) if args.source == "all" else [args.source]
     try:
@@ -274,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
         print(format_table(results, cases))
     if args.verbose:
         print(format_misses(results[0], cases))
+    if args.disagree:
+        print(format_disagreements(results, cases))
     for r in results:
         for line in r.raised:
             print(f"{r.name} raised on {line}")

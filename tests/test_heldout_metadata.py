@@ -208,3 +208,29 @@ JAPANESE = ("東京都は五日、新型ウイルスの感染者が新たに確�
 def test_declared_language_stands_unless_the_text_plainly_says_otherwise(html, text, lang):
     tree = lxml.html.document_fromstring(f"{html}<head></head><body><p>{text}</p></body></html>")
     assert extract_metadata(tree, URL).language == lang
+
+
+# --- dates: where else a page says its day ----------------------------------------------
+
+def test_the_date_in_the_canonical_url_when_the_page_url_has_none():
+    head = ("<link rel='canonical' href='https://www.example.com/world/gunmen-storm-museum/"
+            "2015/03/18/00202e76_story.html'>")
+    meta = extract_metadata(page(head, f"<h1>Gunmen storm museum</h1><p>{TEXT}</p>"),
+                            "https://m.example.com/amp/gunmen-storm-museum?utm_source=feed")
+    assert meta.published_at == "2015-03-18T12:00:00+00:00"
+
+
+@pytest.mark.parametrize("path, day", [
+    ("/film/2011/nov/18/kristen-wiig-bridesmaids", "2011-11-18"),
+    ("/shows/heresthething/2013/may/27/", "2013-05-27"),
+])
+def test_url_date_with_the_month_named(path, day):
+    meta = extract_metadata(page(body=f"<p>{TEXT}</p>"), "https://www.example.co.uk" + path)
+    assert meta.published_at[:10] == day
+
+
+def test_a_dateline_opening_the_first_paragraph():
+    body = (f"<h1>Babies who eat peanuts early may avoid allergy</h1><p>Feb. 23, 2015 -- "
+            f"Life-threatening peanut allergies have been on the rise. {TEXT}</p>")
+    assert extract_metadata(page(body=body), NO_DATE_URL).published_at == (
+        "2015-02-23T00:00:00+00:00")

@@ -17,7 +17,7 @@ from ainews.scraper.extraction.parsing import parse_html, plain_tree
 logger = logging.getLogger(__name__)
 
 #: Bumped whenever cleaning changes output; ``ainews reprocess`` uses it to find stale rows.
-EXTRACTOR_VERSION = 12
+EXTRACTOR_VERSION = 13
 
 
 def extract(html: str | bytes, url: str, *, content_type: str | None = None) -> Article:

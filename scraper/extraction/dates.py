@@ -197,13 +197,21 @@ def to_iso(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
+#: The day with the month's name: ``/2011/nov/18/``.
+_URL_NAMED_DATE = re.compile(
+    r"/((?:199|20[0-3])\d)/([a-z]{3})/(0?[1-9]|[12]\d|3[01])(?=[/._-]|$)", re.IGNORECASE)
+
+
 def url_date(url: str) -> datetime | None:
-    """The day in a URL path such as ``/2024/03/05/`` or ``/2024-03-05-title``, at noon UTC.
+    """The day in a URL path such as ``/2024/03/05/``, ``/2024-03-05-title`` or
+    ``/2011/nov/18/``, at noon UTC.
 
     Noon keeps the calendar day right in every zone from UTC-11 to UTC+11.
     """
-    match = _URL_DATE.search(url.split("?", 1)[0])
-    if not match:
-        return None
-    y, mo, d = (int(g) for g in match.groups())
-    return _build(y, mo, d, 12)
+    path = url.split("?", 1)[0]
+    if match := _URL_DATE.search(path):
+        y, mo, d = (int(g) for g in match.groups())
+        return _build(y, mo, d, 12)
+    if (match := _URL_NAMED_DATE.search(path)) and (month := MONTHS.get(match[2].lower())):
+        return _build(int(match[1]), month, int(match[3]), 12)
+    return None

@@ -235,6 +235,10 @@ _DATE_LABELS = re.compile(
     r"опубликовано))\b", re.IGNORECASE)
 
 
+#: A dateline opening the text's first paragraph, before a dash: "Feb. 23, 2015 -- ...".
+_DATELINE_LEAD = re.compile(r"^(\S.{5,58}?)\s+(?:--|[-–—])\s+")
+
+
 def _labelled_parts(text: str, label: str | None) -> list[tuple[str | None, str]]:
     """``text`` cut before each update or publication label: ``(kind, part)`` with kind
     "updated", "published" or ``label`` (what a label just before the text said)."""
@@ -258,6 +262,8 @@ def _dateline(tree: Html, h1: Html | None) -> tuple[list[str], list[str]]:
     for element in following(h1, DATELINE_WINDOW):
         # The tail too: "<b>Published:</b> 03.07.2024", "Jane Doe<br>28.04.2024".
         for text in (fold(element.text or ""), fold(element.tail or "")):
+            if len(text) > MAX_DATELINE_CHARS and (lead := _DATELINE_LEAD.match(text)):
+                text = lead[1]  # "Feb. 23, 2015 -- The text begins ..."
             if not text or len(text) > MAX_DATELINE_CHARS:
                 continue
             if len(text) >= 6 and any(ch.isdigit() for ch in text):
@@ -270,13 +276,15 @@ def _dateline(tree: Html, h1: Html | None) -> tuple[list[str], list[str]]:
 
 
 def _dates(tree: Html, metas: Metas, ld: jsonld.LdArticle, url: str,
-           h1: Html | None) -> tuple[str | None, str | None]:
+           h1: Html | None, canonical: str | None) -> tuple[str | None, str | None]:
     dateline: tuple[list[str], list[str]] = ([], [])  # read only when markup gives no date
     published = (
         _first_date(ld.published)
         or _first_date(_values(metas, PUBLISHED_KEYS))
         or _first_date(_time_elements(tree, "datePublished"))
         or dates.plausible(dates.url_date(url))
+        # an AMP, mobile or tracking URL without the date of the article's own URL
+        or dates.plausible(dates.url_date(canonical or ""))
         or _first_date((dateline := _dateline(tree, h1))[0])
         or _first_date(labels.labelled(tree, labels.DATE_LABEL))
         or _first_date(dateline[1])  # no other date: an updated story was new that day
@@ -548,14 +556,15 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
     title = titles.choose_title(
         h1s, ld.headlines, _values(metas, TITLE_KEYS), tree.findtext(".//title"), sites)
     headline = _headline_element(tree, h1_elements, title)
-    published, modified = _dates(tree, metas, ld, url, headline)
-    descriptions = _values(metas, DESCRIPTION_KEYS[:1]) + ([ld.description] if ld.description
-                                                           else [])
-    descriptions += _values(metas, DESCRIPTION_KEYS[1:])
     canonical = next((link.get("href") for link in tree.iter("link")
                       if link.get("rel") == "canonical" and link.get("href") is not None),
                      None) or next(
         iter(_values(metas, ("og:url",))), None) or ld.url
+    canonical_url = _canonical(url, canonical)
+    published, modified = _dates(tree, metas, ld, url, headline, canonical_url)
+    descriptions = _values(metas, DESCRIPTION_KEYS[:1]) + ([ld.description] if ld.description
+                                                           else [])
+    descriptions += _values(metas, DESCRIPTION_KEYS[1:])
     return Metadata(
         title=title,
         authors=_authors(tree, metas, ld, sites, headline),
@@ -564,7 +573,7 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
         description=fold(descriptions[0]) if descriptions else None,
         tags=_tags(tree, metas, ld),
         language=_language(tree, metas, ld, title),
-        canonical_url=_canonical(url, canonical),
+        canonical_url=canonical_url,
         site_name=fold(site_name) if site_name else None,
         source_credit=_credit(tree, metas, ld),
     )

@@ -234,3 +234,25 @@ def test_a_dateline_opening_the_first_paragraph():
             f"Life-threatening peanut allergies have been on the rise. {TEXT}</p>")
     assert extract_metadata(page(body=body), NO_DATE_URL).published_at == (
         "2015-02-23T00:00:00+00:00")
+
+
+# --- authors: labels and link texts in byline-like boxes --------------------------------
+
+@pytest.mark.parametrize("byline, names", [
+    ("Andrea Stone Senior Washington Correspondent", ["Andrea Stone"]),  # a beat in the title
+    ("Par LILIAN ALEMAGNA , LAURE BRETTON Envoyés spéciaux à Toulouse",
+     ["LILIAN ALEMAGNA", "LAURE BRETTON"]),  # French "special correspondents"
+    ("Authors", []),  # a menu item's label
+    ("Printer-friendly version", []),
+    ('By clicking "Submit," you agree to the Privacy Policy', []),  # a form's notice
+    ('Amanda "Tania Mae" Tan', ['Amanda "Tania Mae" Tan']),  # a nickname in quotes stays
+])
+def test_byline_texts_that_name_no_one(byline, names):
+    assert split_byline(byline) == names
+
+
+def test_a_menu_item_named_authors_gives_way_to_the_byline():
+    body = (f"<h1>Verizon boxes get a new guide</h1><div class='nav_item sprite_authors'>"
+            f"Authors</div><div class='post_byline'>By <a href='/editor/rl'>Richard Lawler</a>"
+            f" posted Aug 18th 2010 7:30PM</div><p>{TEXT}</p>")
+    assert extract_metadata(page(body=body), URL).authors == ["Richard Lawler"]

@@ -63,9 +63,10 @@ _UPDATED = re.compile(
 #: Text that never occurs in a name: digits, code, exclamations, share-button and link
 #: labels ("View More Articles", "Comment!"), placeholders.
 _NOT_NAME = re.compile(
-    r"\d|[{}<>=;()\[\]!?]|^(?:by|von|admin|null|none|undefined|unknown|anonymous)$|"
+    r"\d|[{}<>=;()\[\]!?]|^(?:by|von|admin|null|none|undefined|unknown|anonymous|"
+    r"authors?|autor(?:en|in)?|writers?|contributors?|reporters?)$|"
     r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|e-?mail|share|follow|subscribe|"
-    r"articles|posts|stories)\b",
+    r"articles|posts|stories|print(?:er|able)?)\b",
     re.IGNORECASE,
 )
 #: A field label inside a byline ("Topic: Hardware", "Sendung: hr-INFO", "Photo: X"): one
@@ -95,9 +96,10 @@ _RUN_ON = re.compile(
     r"^((?:\S+\s+){1,4}?\S+)\s+(?:"
     r"(?:(?:senior|chief|staff|deputy|managing|associate|contributing|executive|"
     r"political|parliamentary|foreign|business|science|sports?|news|freier?|leitender?|"
-    r"stellvertretender?)\s+){0,2}(?:reporter|correspondent|editor|writer|journalist|columnist|"
+    r"stellvertretender?)\s+){1,2}(?:[A-Z]\S*\s+)?(?:reporter|correspondent|editor|writer)"
+    r"|(?:reporter|correspondent|editor|writer|journalist|columnist|"
     r"contributor|producer|photographer|redakteur(?:in)?|korrespondent(?:in)?|"
-    r"journalistin|rédact(?:eur|rice)|redactor|redattore|corresponsal)"
+    r"journalistin|rédact(?:eur|rice)|redactor|redattore|corresponsal|envoyée?s?)\b.*"
     r"|(?:for|in|special\s+to)\s+\S.*"
     r"|(?:updated|published|posted|aktualisiert|veröffentlicht|actualizado|publié)\b.*"
     r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|"
@@ -134,6 +136,8 @@ def clean_name(raw: str) -> str | None:
         text = " ".join(words[: len(words) // 2])  # "Jane Doe Jane Doe": link and alt text
     if not any(ch.isalpha() for ch in text) or _NOT_NAME.search(text) or _WEEKDAY.match(text):
         return None
+    if (text.count('"') + text.count("“") + text.count("”")) % 2:
+        return None  # a quotation cut short ('By clicking "Submit," you agree'), no name
     return text
 
 

@@ -256,3 +256,15 @@ def test_a_menu_item_named_authors_gives_way_to_the_byline():
             f"Authors</div><div class='post_byline'>By <a href='/editor/rl'>Richard Lawler</a>"
             f" posted Aug 18th 2010 7:30PM</div><p>{TEXT}</p>")
     assert extract_metadata(page(body=body), URL).authors == ["Richard Lawler"]
+
+
+def test_a_teaser_date_under_a_heading_after_the_text_is_not_the_article_date():
+    text = "".join(f"<p>{TEXT * 2}</p>" for _ in range(2))
+    teasers = ("<div class='whereToNext'><h2>Suggested reads</h2><a href='/a/1'>An HR "
+               "manager responds</a><br>by Rick Stoeckel (5/17/2007)<br></div>")
+    body = f"<h1>The middle manager's oath</h1>{text}{teasers}"
+    assert extract_metadata(page(body=body), NO_DATE_URL).published_at is None
+    # the same date just under the headline is the dateline
+    body = f"<h1>The middle manager's oath</h1><p>by Rick Stoeckel (5/17/2007)</p>{text}"
+    assert extract_metadata(page(body=body), NO_DATE_URL).published_at == (
+        "2007-05-17T00:00:00+00:00")

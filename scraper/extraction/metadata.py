@@ -234,7 +234,7 @@ _DATE_LABELS = re.compile(
     r"publicad[oa]|pubblicat[oa]|gepubliceerd|publisert|publicerad|opublikowano|"
     r"опубликовано))\b", re.IGNORECASE)
 
-
+#: Headings that start a section: after the text has begun, one ends the dateline scan.
 _SECTION_HEADINGS = frozenset({"h2", "h3", "h4"})
 #: A paragraph this long (characters) is prose: the article has begun below the headline.
 _PROSE_CHARS = 200

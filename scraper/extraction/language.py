@@ -169,7 +169,7 @@ def guess(text: str) -> str | None:
 
 #: Characters of the text a declaration is checked against (fewer than a guess reads:
 #: this runs on every page that declares its language).
-CHECK_CHARS = 1500
+CHECK_CHARS = 1000
 #: A letter of one of ``SCRIPTS`` (typographic quotes and dashes are not).
 _SCRIPT_LETTER = re.compile("[" + "".join(f"{low}-{high}" for low, high, _ in SCRIPTS) + "]")
 #: A declared language is overruled only by this much text (``text.word_count`` words) ...
@@ -187,6 +187,12 @@ def _stopword_scores(sample: str) -> dict[str, int]:
         for lang in _STOP_LANGS.get(word, ()):
             scores[lang] += 1
     return scores
+
+
+def checkable(declared: str) -> bool:
+    """Whether :func:`checked` may overrule ``declared`` (a Latin-script language with
+    function words here); callers skip building a sample for the others."""
+    return declared in _STOP_SETS
 
 
 def checked(declared: str, text: str) -> str:

@@ -506,16 +506,19 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
         [tree.get("lang"), tree.get("xml:lang")] + _values(metas, LANGUAGE_KEYS)
         + [ld.language])
     if declared:
+        if not language.checkable(declared):
+            return declared
         return language.checked(declared, _paragraphs_text(tree, language.CHECK_CHARS))
     sample = " ".join([title or "", _paragraphs_text(tree, language.SAMPLE_CHARS)])
     return language.guess(sample) or language.guess(_leading_text(tree))
 
 
 def _paragraphs_text(tree: Html, chars: int) -> str:
-    """The text of the page's first ``<p>`` elements (at most 30), about ``chars`` long."""
+    """The text of the page's first ``<p>`` elements (at most 30), about ``chars`` long
+    (``text_content``: a paragraph rarely holds a script, and this runs on every page)."""
     parts, size = [], 0
     for p in islice(tree.iter("p"), 30):
-        if text := _text(p):
+        if text := fold(p.text_content()):
             parts.append(text)
             size += len(text) + 1
             if size >= chars:

@@ -13,11 +13,17 @@ from ainews.scraper.extraction.text import fold
 
 #: Words that introduce a byline ("By", "Von", "Por", ...), stripped from the front.
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|words|interview|photos?|reporting|story|posted)\s+)?"
+    r"^(?:(?:written|reported|text|words|interview|photos?|(?:additional\s+)?reporting|"
+    r"story|posted)\s+)?"
     r"(?:by|von|por|par|door|autor(?:in)?|author|auteur|text|redakce|"
-    r"från|fra|od|από|tekst)\b\s*:?\s*|^(?:autor(?:in)?|author|text|von|by)\s*:\s*",
+    r"från|fra|od|από|tekst|av|af)\b\s*:?\s*|^(?:autor(?:in)?|author|text|von|by)\s*:\s*",
     re.IGNORECASE,
 )
+#: A byline part crediting someone else's work ("Reporting by X; Editing by Y"): the
+#: editor, translator or fact-checker is not an author.
+_OTHER_CREDIT = re.compile(
+    r"^(?:edit(?:ed|ing)|translat(?:ed|ion)|fact[- ]?check(?:ed|ing)?|compiled|"
+    r"(?:additional\s+)?editing)\s+by\b", re.IGNORECASE)
 #: Separators between several people in one byline.
 _AND = re.compile(
     r"\s*(?:;|\||/|\s&\s|&amp;|\b(?:[Aa]nd|AND|[Uu]nd|et|og|mit|with|med|jeung|e|y|i)\b(?!\.)"
@@ -57,9 +63,10 @@ _UPDATED = re.compile(
 #: Text that never occurs in a name: digits, code, exclamations, share-button and link
 #: labels ("View More Articles", "Comment!"), placeholders.
 _NOT_NAME = re.compile(
-    r"\d|[{}<>=;()\[\]!?]|^(?:by|von|admin|null|none|undefined|unknown|anonymous)$|"
+    r"\d|[{}<>=;()\[\]!?]|^(?:by|von|admin|null|none|undefined|unknown|anonymous|"
+    r"authors?|autor(?:en|in)?|writers?|contributors?|reporters?)$|"
     r"\b(?:twitter|facebook|instagram|linkedin|whatsapp|e-?mail|share|follow|subscribe|"
-    r"articles|posts|stories)\b",
+    r"articles|posts|stories|print(?:er|able)?)\b",
     re.IGNORECASE,
 )
 #: A field label inside a byline ("Topic: Hardware", "Sendung: hr-INFO", "Photo: X"): one
@@ -89,10 +96,11 @@ _RUN_ON = re.compile(
     r"^((?:\S+\s+){1,4}?\S+)\s+(?:"
     r"(?:(?:senior|chief|staff|deputy|managing|associate|contributing|executive|"
     r"political|parliamentary|foreign|business|science|sports?|news|freier?|leitender?|"
-    r"stellvertretender?)\s+){0,2}(?:reporter|correspondent|editor|writer|journalist|columnist|"
+    r"stellvertretender?)\s+){1,2}(?:[A-Z]\S*\s+)?(?:reporter|correspondent|editor|writer)"
+    r"|(?:reporter|correspondent|editor|writer|journalist|columnist|"
     r"contributor|producer|photographer|redakteur(?:in)?|korrespondent(?:in)?|"
-    r"journalistin|rédact(?:eur|rice)|redactor|redattore|corresponsal)"
-    r"|for\s+\S.*"
+    r"journalistin|rédact(?:eur|rice)|redactor|redattore|corresponsal|envoyée?s?)\b.*"
+    r"|(?:for|in|special\s+to)\s+\S.*"
     r"|(?:updated|published|posted|aktualisiert|veröffentlicht|actualizado|publié)\b.*"
     r"|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|"
     r"mittwoch|donnerstag|freitag|samstag|sonntag)\b.*)$",
@@ -128,6 +136,8 @@ def clean_name(raw: str) -> str | None:
         text = " ".join(words[: len(words) // 2])  # "Jane Doe Jane Doe": link and alt text
     if not any(ch.isalpha() for ch in text) or _NOT_NAME.search(text) or _WEEKDAY.match(text):
         return None
+    if (text.count('"') + text.count("“") + text.count("”")) % 2:
+        return None  # a quotation cut short ('By clicking "Submit," you agree'), no name
     return text
 
 
@@ -184,12 +194,16 @@ def split_byline(raw: str) -> list[str]:
     text = _LOWER_PREFIX.sub("", _PREFIX.sub("", text))
     names: list[str] = []
     for chunk in _AND.split(text):
+        if _OTHER_CREDIT.match(chunk):
+            continue
         parts = [p for p in (_fold(p) for p in chunk.split(",")) if p]
         if _is_last_first(parts):
             parts = [", ".join(parts)]
         elif len(parts) > 1 and len(parts[0].split()) > 1:
             # "Jane Doe, Frankfurt": a one-word part after a full name is a dateline.
-            parts = parts[:1] + [p for p in parts[1:] if len(p.split()) > 1]
+            # An agency is no dateline: "Jane Doe, Reuters" credits both.
+            parts = parts[:1] + [p for p in parts[1:]
+                                 if len(p.split()) > 1 or _AGENCY_TAIL.match(p)]
         for part in parts:
             if _SECTIONS.match(part):
                 return names  # "By Jane Doe, in Politics, Economy": sections follow

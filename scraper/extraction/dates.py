@@ -1,7 +1,8 @@
 """Date strings as pages write them → aware UTC datetimes, plus the date in a URL.
 
 ``parse_date`` understands ISO 8601 and its common corruptions, RFC 2822, Unix epochs,
-``dd.mm.yyyy`` and month-name dates in a few languages. A date without a zone is taken
+``dd.mm.yyyy`` (``mm/dd/yyyy`` when only that reads), ``yyyy/mm/dd`` and month-name
+dates in a few languages. A date without a zone is taken
 as UTC: we cannot know the publisher's zone, and the error is at most a day off.
 """
 
@@ -33,6 +34,20 @@ MONTHS = {
     "maa": 3, "mei": 5, "des": 12,  # Dutch "maart", "mei"; Norwegian "desember"
     "ocak": 1, "şubat": 2, "nisan": 4, "haziran": 6, "temmuz": 7, "ağustos": 8,
     "eylül": 9, "ekim": 10, "kasım": 11, "aralık": 12,  # Turkish, whole words only
+    "ian": 1, "iun": 6, "iul": 7, "noi": 11,  # Romanian "ianuarie", "iunie", "noiembrie"
+    "agu": 8,  # Indonesian "Agustus"
+    # Polish, as dates write them (genitive: "21 kwietnia 2024"); "marca", "maja" above
+    "sty": 1, "lut": 2, "kwi": 4, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10,
+    "lis": 11, "gru": 12,
+    # Russian (genitive "5 марта 2024" and nominative)
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7,
+    "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
+    # Ukrainian ("5 березня 2024")
+    "січ": 1, "лют": 2, "бер": 3, "кві": 4, "тра": 5, "чер": 6, "лип": 7, "сер": 8,
+    "вер": 9, "жов": 10, "лис": 11, "гру": 12,
+    # Greek ("5 Μαρτίου 2024"); June and July differ in their fourth letter
+    "ιαν": 1, "φεβ": 2, "μαρ": 3, "απρ": 4, "μαΐ": 5, "μαι": 5, "ιουν": 6, "ιουλ": 7,
+    "αυγ": 8, "σεπ": 9, "οκτ": 10, "νοε": 11, "δεκ": 12,
 }
 #: Zone abbreviations that news sites print after a time.
 ZONES = {
@@ -48,8 +63,15 @@ _ISO = re.compile(
 _DMY = re.compile(
     r"\b(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})\b(?:\D{0,12}?(\d{1,2})[:.h](\d{2}))?"
 )
+#: Year first with slashes or dots ("2024/03/05", "2024.03.05 14:30": East Asian sites).
+_YMD = re.compile(
+    r"\b((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})\b(?:\D{0,12}?(\d{1,2})[:h](\d{2}))?"
+)
+#: A day with an ordinal ("5th March", "1er mars", "1º de marzo") before a month name;
+#: month names up to 12 letters ("października", "Σεπτεμβρίου").
 _NAMED = re.compile(
-    r"(?:\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(\d{4})"
+    r"(?:\b(\d{1,2})(?:st|nd|rd|th|er|º|°)?\.?\s+(?:of\s+)?(?:de\s+)?([^\W\d_]{3,12})\.?,?"
+    r"\s+(?:de\s+)?(\d{4})"
     r"|\b([^\W\d_]{3,10})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))"
     r"(?:\D{0,12}?(\d{1,2}):(\d{2})\s*([ap]\.?m\.?)?)?(?:\s*([A-Za-z]{1,5})\b)?",
     re.IGNORECASE,
@@ -104,7 +126,18 @@ def _numeric_dmy(text: str) -> datetime | None:
         return None
     d, mo, y, h, mi = match.groups()
     year = int(y) + (2000 if len(y) == 2 else 0)  # "25.04.24": this century
-    return _build(year, int(mo), int(d), int(h or 0), int(mi or 0))
+    day, month = int(d), int(mo)
+    if month > 12 >= day:  # "12/25/2024": month first (US), as only that order reads
+        day, month = month, day
+    return _build(year, month, day, int(h or 0), int(mi or 0))
+
+
+def _numeric_ymd(text: str) -> datetime | None:
+    match = _YMD.search(text)
+    if not match:
+        return None
+    y, mo, d, h, mi = match.groups()
+    return _build(int(y), int(mo), int(d), int(h or 0), int(mi or 0))
 
 
 def _named(text: str) -> datetime | None:
@@ -139,7 +172,8 @@ def parse_date(text: str | None) -> datetime | None:
             return value if value.astimezone(UTC) else None  # in range in UTC too
         except (TypeError, ValueError, IndexError, OverflowError):
             pass
-    return _iso(text) or _numeric_dmy(text) or _named(text) or _cjk(text)
+    return (_iso(text) or _numeric_ymd(text) or _numeric_dmy(text) or _named(text)
+            or _cjk(text))
 
 
 def _cjk(text: str) -> datetime | None:
@@ -166,13 +200,21 @@ def to_iso(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
+#: The day with the month's name: ``/2011/nov/18/``.
+_URL_NAMED_DATE = re.compile(
+    r"/((?:199|20[0-3])\d)/([a-z]{3})/(0?[1-9]|[12]\d|3[01])(?=[/._-]|$)", re.IGNORECASE)
+
+
 def url_date(url: str) -> datetime | None:
-    """The day in a URL path such as ``/2024/03/05/`` or ``/2024-03-05-title``, at noon UTC.
+    """The day in a URL path such as ``/2024/03/05/``, ``/2024-03-05-title`` or
+    ``/2011/nov/18/``, at noon UTC.
 
     Noon keeps the calendar day right in every zone from UTC-11 to UTC+11.
     """
-    match = _URL_DATE.search(url.split("?", 1)[0])
-    if not match:
-        return None
-    y, mo, d = (int(g) for g in match.groups())
-    return _build(y, mo, d, 12)
+    path = url.split("?", 1)[0]
+    if match := _URL_DATE.search(path):
+        y, mo, d = (int(g) for g in match.groups())
+        return _build(y, mo, d, 12)
+    if (match := _URL_NAMED_DATE.search(path)) and (month := MONTHS.get(match[2].lower())):
+        return _build(int(match[1]), month, int(match[3]), 12)
+    return None

@@ -87,6 +87,12 @@ STOPWORDS = {
     "id": "yang dan di itu dengan untuk dari ini dalam tidak akan pada",
 }
 _STOP_SETS = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
+#: Each function word's languages (one pass over a text scores them all).
+_STOP_LANGS: dict[str, list[str]] = {}
+for _lang, _stop in _STOP_SETS.items():
+    for _word in _stop:
+        _STOP_LANGS.setdefault(_word, []).append(_lang)
+_WORD = re.compile(r"[^\W\d_]+")
 #: Characters sampled: enough for a stable guess, small enough to stay well under 1 ms.
 SAMPLE_CHARS = 3000
 #: Less text than this (in English-word equivalents, ``text.word_count``) is no evidence:
@@ -156,7 +162,55 @@ def guess(text: str) -> str | None:
         return None
     if lang := _by_script(letters):
         return lang
-    words = Counter(re.findall(r"[^\W\d_]+", sample.lower()))
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOP_SETS.items()}
+    scores = _stopword_scores(sample)
     best = max(scores, key=scores.__getitem__)
     return best if scores[best] >= 3 else None  # three hits: not a coincidence
+
+
+#: Characters of the text a declaration is checked against (fewer than a guess reads:
+#: this runs on every page that declares its language).
+CHECK_CHARS = 1000
+#: A letter of one of ``SCRIPTS`` (typographic quotes and dashes are not).
+_SCRIPT_LETTER = re.compile("[" + "".join(f"{low}-{high}" for low, high, _ in SCRIPTS) + "]")
+#: A declared language is overruled only by this much text (``text.word_count`` words) ...
+MIN_OVERRULE_WORDS = 40
+#: ... and, for a Latin-script text, by another language's function words: at least this
+#: many hits, and this many times the declared language's own.
+MIN_OVERRULE_HITS = 10
+OVERRULE_RATIO = 4
+
+
+def _stopword_scores(sample: str) -> dict[str, int]:
+    """How many of the sample's words are each language's function words."""
+    scores = dict.fromkeys(_STOP_SETS, 0)
+    for word in _WORD.findall(sample.lower()):
+        for lang in _STOP_LANGS.get(word, ()):
+            scores[lang] += 1
+    return scores
+
+
+def checkable(declared: str) -> bool:
+    """Whether :func:`checked` may overrule ``declared`` (a Latin-script language with
+    function words here); callers skip building a sample for the others."""
+    return declared in _STOP_SETS
+
+
+def checked(declared: str, text: str) -> str:
+    """``declared``, unless the text plainly is in another language: a template default
+    ("en" on a German or a Japanese page). Only a Latin-script language we have function
+    words for is overruled (so "sr", "bg" or "ja" and their neighbours never are): by a
+    text in another script, or by another language's function words many times over."""
+    if declared not in _STOP_SETS:
+        return declared
+    sample = text[:CHECK_CHARS]
+    if len(sample.split()) < MIN_OVERRULE_WORDS and word_count(sample) < MIN_OVERRULE_WORDS:
+        return declared  # (the split is the cheap test; word_count counts CJK text right)
+    if _SCRIPT_LETTER.search(sample) and (
+            script := _by_script([ch for ch in sample if ch.isalpha()])):
+        return script
+    scores = _stopword_scores(sample)
+    best = max(scores, key=scores.__getitem__)
+    if best != declared and scores[best] >= MIN_OVERRULE_HITS \
+            and scores[best] >= OVERRULE_RATIO * scores[declared]:
+        return best
+    return declared

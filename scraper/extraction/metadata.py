@@ -223,33 +223,84 @@ def _time_elements(tree: lxml.html.HtmlElement, prop: str) -> list[str]:
     return found
 
 
-def _dateline(tree: lxml.html.HtmlElement, h1: lxml.html.HtmlElement | None) -> list[str]:
-    """Short texts just after the headline, where a visible dateline sits."""
+#: Labels of a dateline's update ("Updated: ...", "Aktualisiert am ...") and publication
+#: ("Published ...", "erschienen am ...") dates: a page often shows both, the update
+#: first, and the first date after the headline is then not the publication date.
+_DATE_LABELS = re.compile(
+    r"\b(?:(?P<updated>(?:last\s+)?updated|modified|aktualisiert|geändert|mis\s+à\s+jour|"
+    r"actualizad[oa]|aggiornat[oa]|atualizad[oa]|bijgewerkt|oppdatert|uppdaterad|"
+    r"opdateret|zaktualizowano|обновлено|оновлено)"
+    r"|(?P<published>(?:first\s+)?published|posted|veröffentlicht|erschienen|publié|"
+    r"publicad[oa]|pubblicat[oa]|gepubliceerd|publisert|publicerad|opublikowano|"
+    r"опубликовано))\b", re.IGNORECASE)
+
+#: Headings that start a section: after the text has begun, one ends the dateline scan.
+_SECTION_HEADINGS = frozenset({"h2", "h3", "h4"})
+#: A paragraph this long (characters) is prose: the article has begun below the headline.
+_PROSE_CHARS = 200
+#: A dateline opening the text's first paragraph, before a dash: "Feb. 23, 2015 -- ...".
+_DATELINE_LEAD = re.compile(r"^(\S.{5,58}?)\s+(?:--|[-–—])\s+")
+
+
+def _labelled_parts(text: str, label: str | None) -> list[tuple[str | None, str]]:
+    """``text`` cut before each update or publication label: ``(kind, part)`` with kind
+    "updated", "published" or ``label`` (what a label just before the text said)."""
+    marks = [(m.start(), m.lastgroup) for m in _DATE_LABELS.finditer(text)]
+    if not marks:
+        return [(label, text)]
+    starts = [(0, label), *marks]
+    ends = [start for start, _ in marks] + [len(text)]
+    return [(kind, part) for (start, kind), end in zip(starts, ends, strict=True)
+            if (part := text[start:end].strip())]
+
+
+def _dateline(tree: Html, h1: Html | None) -> tuple[list[str], list[str]]:
+    """Short texts with digits just after the headline, where a visible dateline sits:
+    those that may be the publication date, and those labelled as an update."""
     if h1 is None:
-        return []
-    found = []
+        return [], []
+    published: list[str] = []
+    updated: list[str] = []
+    label = None  # a label alone ("<b>Updated:</b> 6 March") applies to the next text
+    prose = False  # the text has begun: a heading after it starts teasers ("Suggested reads")
     for element in following(h1, DATELINE_WINDOW):
+        if prose and element.tag in _SECTION_HEADINGS and _text(element):
+            break
+        prose = prose or (element.tag == "p" and len(_text(element)) >= _PROSE_CHARS)
         # The tail too: "<b>Published:</b> 03.07.2024", "Jane Doe<br>28.04.2024".
         for text in (fold(element.text or ""), fold(element.tail or "")):
-            if 6 <= len(text) <= MAX_DATELINE_CHARS and any(ch.isdigit() for ch in text):
-                found.append(text)
-    return found
+            if len(text) > MAX_DATELINE_CHARS and (lead := _DATELINE_LEAD.match(text)):
+                text = lead[1]  # "Feb. 23, 2015 -- The text begins ..."
+            if not text or len(text) > MAX_DATELINE_CHARS:
+                continue
+            if len(text) >= 6 and any(ch.isdigit() for ch in text):
+                for kind, part in _labelled_parts(text, label):
+                    (updated if kind == "updated" else published).append(part)
+                label = None
+            elif marks := [m.lastgroup for m in _DATE_LABELS.finditer(text)]:
+                label = marks[-1]
+    return published, updated
 
 
 def _dates(tree: Html, metas: Metas, ld: jsonld.LdArticle, url: str,
-           h1: Html | None) -> tuple[str | None, str | None]:
+           h1: Html | None, canonical: str | None) -> tuple[str | None, str | None]:
+    dateline: tuple[list[str], list[str]] = ([], [])  # read only when markup gives no date
     published = (
         _first_date(ld.published)
         or _first_date(_values(metas, PUBLISHED_KEYS))
         or _first_date(_time_elements(tree, "datePublished"))
         or dates.plausible(dates.url_date(url))
-        or _first_date(_dateline(tree, h1))
+        # an AMP, mobile or tracking URL without the date of the article's own URL
+        or dates.plausible(dates.url_date(canonical or ""))
+        or _first_date((dateline := _dateline(tree, h1))[0])
         or _first_date(labels.labelled(tree, labels.DATE_LABEL))
+        or _first_date(dateline[1])  # no other date: an updated story was new that day
     )
     modified = (
         _first_date(ld.modified)
         or _first_date(_values(metas, MODIFIED_KEYS))
         or _first_date(_time_elements(tree, "dateModified"))
+        or _first_date(dateline[1])
     )
     if modified and published and modified < published:
         modified = None  # a modified date before publication is a template default
@@ -257,12 +308,32 @@ def _dates(tree: Html, metas: Metas, ld: jsonld.LdArticle, url: str,
             dates.to_iso(modified) if modified else None)
 
 
+def _byline_text(element: Html) -> str:
+    """A byline's visible text with its ``<br>``-separated lines kept apart by " | ": in
+    "By Jane Doe, MD<br>Health News" the second line is a desk, not more of the name."""
+    if element.find(".//br") is None:
+        return _text(element)
+    pieces: list[str] = []
+
+    def walk(el: Html) -> None:
+        if el.tag == "br":
+            pieces.append("\n")
+        elif isinstance(el.tag, str) and el.tag not in NOT_TEXT:
+            pieces.append(el.text or "")
+            for child in el:
+                walk(child)
+                pieces.append(child.tail or "")
+
+    walk(element)
+    return " | ".join(line for line in map(fold, "".join(pieces).split("\n")) if line)
+
+
 def _byline_texts(element: lxml.html.HtmlElement) -> list[str]:
     """One string per author link when a byline holds several, else the byline's text.
 
     A "By X, in Section, Section" line keeps its text: its links are the sections.
     """
-    text = _text(element)
+    text = _byline_text(element)
     links = [link for a in element.iter("a") if (link := _text(a))]
     return links if len(links) > 1 and not BY_LINE.match(text) else [text]
 
@@ -383,10 +454,24 @@ def _authors(tree: Html, metas: Metas, ld: jsonld.LdArticle, sites: list[str],
     return bylines.unique(orgs)
 
 
-def _tags(metas: Metas, ld: jsonld.LdArticle) -> list[str]:
+#: Links marked as the post's tags (the rel-tag microformat: WordPress writes
+#: ``rel="tag"`` on a post's tags and ``rel="category tag"`` on its categories).
+_TAG_LINKS = lxml.etree.XPath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+
+
+def _tag_links(tree: Html) -> list[str]:
+    """The texts of the page's rel-tag links outside menus and sidebars."""
+    links = _TAG_LINKS(tree)[:MAX_TAGS * 2]
+    return [_text(a) for a in links
+            if not {parent.tag for parent in a.iterancestors()} & {"nav", "aside"}]
+
+
+def _tags(tree: Html, metas: Metas, ld: jsonld.LdArticle) -> list[str]:
+    """The declared tags (JSON-LD keywords, meta keywords); else the visible tag links."""
     found = []
     for value in ld.keywords + _values(metas, TAG_KEYS):
         found += [fold(t) for t in re.split(r"[,;]", value)]
+    found = found if any(found) else _tag_links(tree)
     tags = [t for t in found if t and len(t) <= MAX_TAG_CHARS]
     return bylines.unique(tags)[:MAX_TAGS]
 
@@ -421,9 +506,44 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
         [tree.get("lang"), tree.get("xml:lang")] + _values(metas, LANGUAGE_KEYS)
         + [ld.language])
     if declared:
-        return declared
-    sample = " ".join([title or ""] + [_text(p) for p in islice(tree.iter("p"), 30)])
-    return language.guess(sample)
+        if not language.checkable(declared):
+            return declared
+        return language.checked(declared, _paragraphs_text(tree, language.CHECK_CHARS))
+    sample = " ".join([title or "", _paragraphs_text(tree, language.SAMPLE_CHARS)])
+    return language.guess(sample) or language.guess(_leading_text(tree))
+
+
+def _paragraphs_text(tree: Html, chars: int) -> str:
+    """The text of the page's first ``<p>`` elements (at most 30), about ``chars`` long
+    (``text_content``: a paragraph rarely holds a script, and this runs on every page)."""
+    parts, size = [], 0
+    for p in islice(tree.iter("p"), 30):
+        if text := fold(p.text_content()):
+            parts.append(text)
+            size += len(text) + 1
+            if size >= chars:
+                break
+    return " ".join(parts)
+
+
+def _leading_text(tree: Html) -> str:
+    """The first ``language.SAMPLE_CHARS`` characters of the page's visible text: the
+    sample of a page that keeps its text outside ``<p>`` (in ``<div>``s, ``<br>``-separated
+    lines, a plain-text document)."""
+    body = tree.find("body")
+    parts, size = [], 0
+    for element in (body if body is not None else tree).iter():  # lazily: stops early
+        visible = isinstance(element.tag, str) and element.tag not in _NO_TEXT
+        for text in (element.text if visible else None, element.tail):
+            if text and (text := text.strip()):
+                parts.append(text)
+                size += len(text) + 1
+        if size >= language.SAMPLE_CHARS:
+            break
+    return " ".join(parts)
+
+
+_NO_TEXT = frozenset({"script", "style", "noscript", "template"})
 
 
 def _canonical(url: str, href: str | None) -> str | None:
@@ -446,23 +566,24 @@ def extract_metadata(tree: lxml.html.HtmlElement, url: str) -> Metadata:
     title = titles.choose_title(
         h1s, ld.headlines, _values(metas, TITLE_KEYS), tree.findtext(".//title"), sites)
     headline = _headline_element(tree, h1_elements, title)
-    published, modified = _dates(tree, metas, ld, url, headline)
-    descriptions = _values(metas, DESCRIPTION_KEYS[:1]) + ([ld.description] if ld.description
-                                                           else [])
-    descriptions += _values(metas, DESCRIPTION_KEYS[1:])
     canonical = next((link.get("href") for link in tree.iter("link")
                       if link.get("rel") == "canonical" and link.get("href") is not None),
                      None) or next(
         iter(_values(metas, ("og:url",))), None) or ld.url
+    canonical_url = _canonical(url, canonical)
+    published, modified = _dates(tree, metas, ld, url, headline, canonical_url)
+    descriptions = _values(metas, DESCRIPTION_KEYS[:1]) + ([ld.description] if ld.description
+                                                           else [])
+    descriptions += _values(metas, DESCRIPTION_KEYS[1:])
     return Metadata(
         title=title,
         authors=_authors(tree, metas, ld, sites, headline),
         published_at=published,
         modified_at=modified,
         description=fold(descriptions[0]) if descriptions else None,
-        tags=_tags(metas, ld),
+        tags=_tags(tree, metas, ld),
         language=_language(tree, metas, ld, title),
-        canonical_url=_canonical(url, canonical),
+        canonical_url=canonical_url,
         site_name=fold(site_name) if site_name else None,
         source_credit=_credit(tree, metas, ld),
     )

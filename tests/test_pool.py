@@ -23,7 +23,7 @@ import asyncio, json, os, sys, time
 from ainews.scraper.pool import ExtractorPool
 
 async def pids(pool):
-    return await asyncio.gather(*(pool._run(os.getpid) for _ in range(8)))
+    return await asyncio.gather(*(pool.run(os.getpid) for _ in range(8)))
 
 if __name__ == "__main__":
     pool = ExtractorPool(2)
@@ -70,8 +70,8 @@ def test_a_queued_page_gets_its_whole_time_budget() -> None:
     pool.start()
 
     async def two_pages() -> list[object]:
-        await pool._run(int)  # the worker is up: its start is not timed
-        return await asyncio.gather(pool._run(time.sleep, 1.2), pool._run(time.sleep, 1.2))
+        await pool.run(int)  # the worker is up: its start is not timed
+        return await asyncio.gather(pool.run(time.sleep, 1.2), pool.run(time.sleep, 1.2))
 
     try:  # the second page waits 1.2 s in the queue, then takes 1.2 s of its 2 s
         assert asyncio.run(two_pages()) == [None, None]
@@ -97,10 +97,10 @@ def test_a_dying_or_stuck_worker_costs_only_its_page_and_is_replaced() -> None:
     first = pool._workers[0].process.pid
 
     async def run() -> tuple[list[object], list[object], object]:
-        crashed = await asyncio.gather(pool._run(_crash), pool._run(os.getpid))
-        slow = await asyncio.gather(pool._run(time.sleep, 30), pool._run(os.getpid))
+        crashed = await asyncio.gather(pool.run(_crash), pool.run(os.getpid))
+        slow = await asyncio.gather(pool.run(time.sleep, 30), pool.run(os.getpid))
         try:
-            await pool._run(_fail)
+            await pool.run(_fail)
         except ValueError as exc:
             failed: object = str(exc)
         return crashed, slow, failed
@@ -124,7 +124,7 @@ def test_pages_larger_than_the_pipe_go_both_ways_without_blocking_the_loop() -> 
     pages = [bytes([n]) * (3_000_000 + n) for n in range(3)]
 
     async def echo() -> list[bytes]:
-        return await asyncio.gather(*(pool._run(bytes, page) for page in pages))
+        return await asyncio.gather(*(pool.run(bytes, page) for page in pages))
 
     try:
         assert asyncio.run(echo()) == pages

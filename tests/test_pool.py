@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ainews.scraper.pool import TOO_SLOW, WORKER_CRASHED, ExtractorPool
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,7 +28,7 @@ async def pids(pool):
     return await asyncio.gather(*(pool.run(os.getpid) for _ in range(8)))
 
 if __name__ == "__main__":
-    pool = ExtractorPool(2)
+    pool = ExtractorPool(2, start_method=sys.argv[1])
     pool.start()
     seen = set(asyncio.run(pids(pool)))
     print(json.dumps(sorted(seen | {w.process.pid for w in pool._workers})), flush=True)
@@ -44,11 +46,12 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
 
 
-def test_workers_exit_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start_method", ["forkserver", "fork"])  # the crawl's, a batch's
+def test_workers_exit_when_the_crawl_process_is_killed(tmp_path: Path, start_method: str) -> None:
     parent = tmp_path / "parent.py"
     parent.write_text(_PARENT, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(parent)], cwd=REPO, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, str(parent), start_method], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
     try:
         workers = json.loads(proc.stdout.readline())
         assert len(workers) == 2 and all(_alive(pid) for pid in workers)

@@ -123,13 +123,13 @@ def worker_gc() -> None:
 
 
 def _exit_with(parent_sentinel: int) -> None:
-    """Exit when the crawl process is gone, however it died.
+    """Exit when the parent process is gone, however it died (``kill -9`` by cron's
+    timeout, the OOM killer).
 
-    A worker of the crawl's pool also sees the crawl's end of its pipe close, but only
-    once it reads again: one stuck on a pathological page would go on for as long, and
-    a ``ProcessPoolExecutor`` worker (``ainews reprocess``) holds both ends of its task
-    queue's pipe and would idle on forever after a ``kill -9`` of its parent (cron's
-    timeout, the OOM killer), a few dozen MB each, with the forkserver.
+    A worker also sees its parent's end of its pipe close, but only once it reads again:
+    one stuck on a pathological page would go on for as long, and a forked worker
+    (``ainews reprocess``) may never see it: the workers forked after it hold copies of
+    the parent's end of its pipe.
     """
     multiprocessing.connection.wait([parent_sentinel])
     os._exit(0)
@@ -209,8 +209,8 @@ class ExtractorPool:
     worker has the extraction code loaded already: forkserver imports it again, ~1.8 s
     before the first page on a loaded 2-core machine, ~0.1 s with fork).
 
-    Each worker has up to ``queued`` (:data:`QUEUED_PER_WORKER`) pages in hand, taken in
-    the order they were sent, so the parent knows which page a worker is on: that page's time
+    Each worker has up to :data:`QUEUED_PER_WORKER` pages in hand, taken in the order they
+    were sent, so the parent knows which page a worker is on: that page's time
     budget runs from when the worker's previous result arrived (or from when it was sent
     to an idle worker). A worker that runs out of it is killed and replaced (the page is
     ``too_slow``); one that dies costs the page it was on a crash (:data:`MAX_CRASHES`);
@@ -218,13 +218,11 @@ class ExtractorPool:
     """
 
     def __init__(self, workers: int, timeout: float = PAGE_TIMEOUT_S, *,
-                 max_size: int = DEFAULT_MAX_SIZE, start_method: str = "forkserver",
-                 queued: int = QUEUED_PER_WORKER) -> None:
+                 max_size: int = DEFAULT_MAX_SIZE, start_method: str = "forkserver") -> None:
         self.workers = max(0, workers)
         self.timeout = timeout
         self.max_size = max_size
         self.start_method = start_method
-        self.queued = max(1, queued)
         self._context: Any = None
         self._workers: list[Worker] = []
         self._timers: dict[Worker, asyncio.TimerHandle] = {}
@@ -302,7 +300,7 @@ class ExtractorPool:
         if self._loop is loop:
             return
         self._loop = loop
-        self._slots = asyncio.Semaphore(self.workers * self.queued)
+        self._slots = asyncio.Semaphore(self.workers * QUEUED_PER_WORKER)
         self._timers.clear()
         for worker in self._workers:
             worker.attach(loop, self._lost, self._start_clock)

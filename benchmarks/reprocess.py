@@ -154,6 +154,17 @@ def dump(db: Path) -> dict[str, str]:
         conn.close()
 
 
+def _swapped(runs: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """``runs`` with each (baseline, ours) pair of one worker count in the other order."""
+    out: list[tuple[str, str, int]] = []
+    for run in runs:
+        if out and out[-1][0] == "baseline" and out[-1][2] == run[2]:
+            out.insert(len(out) - 1, run)
+        else:
+            out.append(run)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="articles in the database")
@@ -184,8 +195,11 @@ def main(argv: list[str] | None = None) -> None:
         reference = None
         print(f"{'code':9} {'workers':>7} {'s':>7} {'pages/s':>8} {'CPU ms/page: writer':>20} "
               f"{'workers':>8} {'total':>6}  load  same")
-        for _ in range(args.rounds):
-            for label, python, workers in runs:
+        for round_ in range(args.rounds):
+            # ours and the baseline take turns to go first: the second of a pair often runs
+            # at another load (a shared machine's load moves in steps of minutes)
+            ordered = runs if round_ % 2 == 0 else _swapped(runs)
+            for label, python, workers in ordered:
                 db = Path(tmp) / f"{label}-{workers}.db"
                 shutil.copy(source, db)
                 result = run_one(python, db, workers, cli=args.cli)

@@ -18,6 +18,7 @@ workers go on with the pages behind a slow one while the writer waits for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -74,6 +75,7 @@ class OrderedCleaner:
         self.limit = max(1, self.workers * ahead)
         self.pool = ExtractorPool(self.workers, timeout, max_size=max_size, start_method="fork")
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[Cleaned]] = set()  # pages in flight, not yet yielded
 
     def __enter__(self) -> OrderedCleaner:
         return self
@@ -101,12 +103,15 @@ class OrderedCleaner:
                     more = False
                     break
                 key, page = item
-                window.append((key, page, loop.create_task(self._clean(page))))
+                task = loop.create_task(self._clean(page))
+                self._tasks.add(task)
+                window.append((key, page, task))
             if not window:
                 return
             key, page, task = window[0]
             result = loop.run_until_complete(task)
             window.popleft()
+            self._tasks.discard(task)
             yield key, page, result
 
     def _started(self) -> asyncio.AbstractEventLoop:
@@ -122,6 +127,8 @@ class OrderedCleaner:
             return _failed(page, exc)
 
     async def _clean(self, page: FetchedPage) -> Cleaned:
+        if self._loop is None:  # closed before it began (a signal unwound its creation)
+            raise asyncio.CancelledError
         try:
             result = await self.pool.run(self.task, page, self.max_size)
         except Exception as exc:  # the task's own error, raised in the worker
@@ -134,17 +141,28 @@ class OrderedCleaner:
         """Stop the workers at once (pages still in flight are dropped: the writer stopped
         asking for them)."""
         loop, self._loop = self._loop, None
+        tasks, self._tasks = self._tasks, set()
         if loop is None:
             return
+        tasks |= asyncio.all_tasks(loop)
         try:
             self.pool.close()
-            pending = asyncio.all_tasks(loop)
-            for task in pending:
+            for task in tasks:
                 task.cancel()
-            if pending:
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            if tasks:  # gathered: what a signal left on a task is retrieved, not logged
+                _finish(loop, asyncio.gather(*tasks, return_exceptions=True))
         finally:
             loop.close()
+
+
+def _finish(loop: asyncio.AbstractEventLoop, future: asyncio.Future) -> None:
+    """Run ``loop`` until ``future`` is done. A run that a signal interrupted (Ctrl-C,
+    SIGTERM) may have left its stop scheduled, which ends the next run early."""
+    for _ in range(3):
+        with contextlib.suppress(RuntimeError):  # "Event loop stopped before Future completed"
+            loop.run_until_complete(future)
+        if future.done():
+            return
 
 
 def _failed(page: FetchedPage, exc: BaseException) -> Exception:

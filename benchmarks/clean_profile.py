@@ -354,11 +354,11 @@ async def _through_pool(pages: list[FetchedPage]) -> dict[str, float]:
     pool.start()
     try:
         for page in pages[:5]:  # the worker started and warmed outside the measurement
-            await pool._run(_clean_timed, page, pool.max_size)
-        worker, mine = await pool._run(_process_cpu, None), time.process_time()
-        timed = await asyncio.gather(*(pool._run(_clean_timed, page, pool.max_size)
+            await pool.run(_clean_timed, page, pool.max_size)
+        worker, mine = await pool.run(_process_cpu, None), time.process_time()
+        timed = await asyncio.gather(*(pool.run(_clean_timed, page, pool.max_size)
                                        for page in pages))
-        mine, worker = time.process_time() - mine, await pool._run(_process_cpu, None) - worker
+        mine, worker = time.process_time() - mine, await pool.run(_process_cpu, None) - worker
     finally:
         pool.close()
     in_task = sum(seconds for seconds, _ in timed)

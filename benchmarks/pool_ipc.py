@@ -102,8 +102,8 @@ async def extractor_pool_cpu(tasks: int) -> float:
     pool = ExtractorPool(1)
     pool.start()
     try:
-        await pool._run(int)  # started outside the measurement
-        return await _in_hand(tasks, lambda: pool._run(_task, PAGE))
+        await pool.run(int)  # started outside the measurement
+        return await _in_hand(tasks, lambda: pool.run(_task, PAGE))
     finally:
         pool.close()
 

@@ -12,9 +12,12 @@ count, each run in its own process, and prints pages/s and CPU milliseconds a pa
 writing process and of its workers. ``--baseline PYTHON`` first runs another version of
 ainews (installed for that interpreter, e.g. ``/work/main/.venv/bin/python``: one page at a
 time in one process) on a copy of the same database, in each round: before/after at the same
-load. Every run's articles, pages and clusters are compared with the first run's (they must
-be the same whatever the number of workers). The machine may be shared: the load average is
-printed beside each run.
+load, with each ``--workers`` count. ``--cli`` times the whole ``ainews reprocess`` command
+instead (interpreter start, imports, worker start: what a small run costs; e.g. ``--pages 20
+--rounds 5 --cli``); its CPU is the command's and its workers' together. Every run's
+articles, pages and clusters are compared with the first run's (they must be the same
+whatever the number of workers). The machine may be shared: the load average is printed
+beside each run.
 """
 
 from __future__ import annotations
@@ -97,15 +100,26 @@ def force_stale(path: Path) -> int:
         conn.close()
 
 
-def run_one(python: str, db: Path, workers: int) -> dict:
-    """Reprocess ``db`` in a process of its own; its numbers and its children's CPU."""
+def run_one(python: str, db: Path, workers: int, *, cli: bool = False) -> dict:
+    """Reprocess ``db`` in a process of its own; its numbers and its children's CPU.
+    ``cli``: the whole ``ainews reprocess`` command, timed from outside."""
+    if cli:
+        command = [python, "-m", "ainews.scraper.cli", "reprocess", "--db", str(db),
+                   "--workers", str(workers)]
+    else:
+        command = [python, "-c", RUNNER, str(db), str(workers)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run = subprocess.run([python, "-c", RUNNER, str(db), str(workers)], capture_output=True,
-                         text=True, cwd=tempfile.gettempdir(), env=_env())
+    started = time.monotonic()
+    run = subprocess.run(command, capture_output=True, text=True, cwd=tempfile.gettempdir(),
+                         env=_env())
+    wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode != 0:
         raise SystemExit(f"{python} reprocess failed:\n{run.stderr[-3000:]}")
-    result = json.loads(run.stdout.strip().splitlines()[-1])
+    if cli:
+        result = {"counts": run.stdout.strip(), "wall": wall, "writer_cpu": 0.0}
+    else:
+        result = json.loads(run.stdout.strip().splitlines()[-1])
     total = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result["total_cpu"] = total
     result["load"] = os.getloadavg()[0]
@@ -140,6 +154,17 @@ def dump(db: Path) -> dict[str, str]:
         conn.close()
 
 
+def _swapped(runs: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """``runs`` with each (baseline, ours) pair of one worker count in the other order."""
+    out: list[tuple[str, str, int]] = []
+    for run in runs:
+        if out and out[-1][0] == "baseline" and out[-1][2] == run[2]:
+            out.insert(len(out) - 1, run)
+        else:
+            out.append(run)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="articles in the database")
@@ -148,6 +173,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, help="reprocess copies of this database instead")
     parser.add_argument("--baseline", metavar="PYTHON",
                         help="also run this interpreter's ainews (e.g. main's) in each round")
+    parser.add_argument("--cli", action="store_true",
+                        help="time the whole `ainews reprocess` command (start-up included)")
     args = parser.parse_args(argv)
     counts = [int(n) for n in args.workers.split(",")]
     with tempfile.TemporaryDirectory(prefix="ainews-reprocess-") as tmp:
@@ -160,17 +187,22 @@ def main(argv: list[str] | None = None) -> None:
             build_database(source, args.pages)
             pages = force_stale(source)
             print(f"built {pages} articles in {time.monotonic() - started:.0f}s", flush=True)
-        runs = [("baseline", args.baseline, 0)] if args.baseline else []
-        runs += [("ainews", sys.executable, n) for n in counts]
+        runs = []
+        for n in counts:  # before/after side by side, at the same load
+            runs += [("baseline", args.baseline, n)] if args.baseline else []
+            runs.append(("ainews", sys.executable, n))
         results: dict[tuple[str, int], list[dict]] = {}
         reference = None
         print(f"{'code':9} {'workers':>7} {'s':>7} {'pages/s':>8} {'CPU ms/page: writer':>20} "
               f"{'workers':>8} {'total':>6}  load  same")
-        for _ in range(args.rounds):
-            for label, python, workers in runs:
+        for round_ in range(args.rounds):
+            # ours and the baseline take turns to go first: the second of a pair often runs
+            # at another load (a shared machine's load moves in steps of minutes)
+            ordered = runs if round_ % 2 == 0 else _swapped(runs)
+            for label, python, workers in ordered:
                 db = Path(tmp) / f"{label}-{workers}.db"
                 shutil.copy(source, db)
-                result = run_one(python, db, workers)
+                result = run_one(python, db, workers, cli=args.cli)
                 rows = dump(db)
                 reference = reference or rows
                 db.unlink()
@@ -178,14 +210,16 @@ def main(argv: list[str] | None = None) -> None:
                 results.setdefault((label, workers), []).append(result)
                 writer = result["writer_cpu"] * 1000 / pages
                 total = result["total_cpu"] * 1000 / pages
-                print(f"{label:9} {workers:>7} {result['wall']:7.1f} "
-                      f"{pages / result['wall']:8.1f} {writer:20.1f} {total - writer:8.1f} "
+                split = (f"{'-':>20} {'-':>8}" if args.cli
+                         else f"{writer:20.1f} {total - writer:8.1f}")
+                print(f"{label:9} {workers:>7} {result['wall']:7.2f} "
+                      f"{pages / result['wall']:8.1f} {split} "
                       f"{total:6.1f}  {result['load']:4.1f}  {result['same']}", flush=True)
         if args.rounds > 1:
             print("medians:")
             for (label, workers), rs in results.items():
-                rate = statistics.median(pages / r["wall"] for r in rs)
-                print(f"{label:9} {workers:>7} {rate:8.1f} pages/s")
+                wall = statistics.median(r["wall"] for r in rs)
+                print(f"{label:9} {workers:>7} {pages / wall:8.1f} pages/s {wall:7.2f} s")
         print(f"outcomes: {results[(runs[-1][0], runs[-1][2])][-1]['counts']}")
 
 

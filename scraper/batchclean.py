@@ -1,40 +1,39 @@
 """Cleaning for the batch commands (``ainews reprocess``, ``ainews import-warc``): pages are
 cleaned in worker processes, and their results come back in the order the pages went in,
 so the one writing process stores them in the same order whatever the number of workers,
-and records and clusters do not depend on it.
-
-The crawl's pool (``ainews.scraper.pool``) serves an event loop; this one a plain loop::
+and records and clusters do not depend on it::
 
     with OrderedCleaner(workers) as cleaner:
         for key, page, result in cleaner.clean((key, page) for ...):
             ...  # result: Prepared, a skip reason, or the Exception that cleaning raised
 
-A bounded number of pages is in flight (``workers * AHEAD_PER_WORKER``). A worker that dies
-costs the page it cleaned (:class:`WorkerCrashed`), a page that takes over its time budget is
-``too_slow``; either way the worker is replaced and the others go on.
+The workers are the crawl's pool (:class:`~ainews.scraper.pool.ExtractorPool`, forked: no
+threads to keep from them here), driven by an event loop of this object's own that runs
+while the writer waits for the next result in order: worker start, the time budget
+(``too_slow``) and dead workers are handled there, in one place for the crawl and the batch
+commands. A bounded number of pages is in flight (``workers * AHEAD_PER_WORKER``), so the
+workers go on with the pages behind a slow one while the writer waits for it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import multiprocessing
-import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TypeVar
 
 from ainews.scraper.cleaning import Prepared
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.pool import (
     PAGE_TIMEOUT_S,
     TOO_SLOW,
-    _worker_init,
+    WORKER_CRASHED,
+    ExtractorPool,
     clean_fetched,
-    default_workers,
+    worker_count,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,61 +54,35 @@ AHEAD_PER_WORKER = 4
 
 
 class WorkerCrashed(RuntimeError):
-    """The worker process cleaning this page died (a crash in a C library, the OOM killer)."""
-
-
-def worker_count(workers: int) -> int:
-    """``AINEWS_WORKERS`` semantics: a negative count is one worker per core, 0 cleans in
-    the calling process."""
-    return default_workers() if workers < 0 else workers
-
-
-#: Signals held while the workers are forked (:meth:`OrderedCleaner._submit`).
-_HELD = {signal.SIGINT, signal.SIGTERM}
-
-
-def _init_batch_worker() -> None:
-    # A forked worker inherits the command's SIGTERM handler (which unwinds the command):
-    # a worker stops as the process group's signal says, and leaves unwinding to the writer.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _worker_init()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while it was forked
-
-
-_PENDING: Any = object()
-
-
-@dataclass
-class _Entry(Generic[K]):
-    key: K
-    page: FetchedPage
-    future: Future | None = None
-    result: Any = _PENDING
+    """The worker process cleaning this page died (a crash in a C library, the OOM killer),
+    each time it was tried: an error, so the page is tried again by the next run."""
 
 
 class OrderedCleaner:
     """Cleans pages with ``task`` (:func:`~ainews.scraper.pool.clean_fetched`) in ``workers``
     processes (0: in this process, no time budget), yielding the results in input order.
 
-    ``timeout``: seconds a page may take, counted from when the writer waits for it (by
-    then every page before it is done, so it is in a worker's hands).
+    ``timeout``: seconds a page may take, counted from when a worker takes it up (as in
+    the crawl). The pool's loop runs only while the writer waits for a result, so time the
+    writer spends storing is never counted against a page whose result is already in.
     """
 
     def __init__(self, workers: int, *, timeout: float = PAGE_TIMEOUT_S, max_size: int = 0,
                  task: Task = clean_fetched, ahead: int = AHEAD_PER_WORKER) -> None:
         self.workers = max(0, workers)
-        self.timeout = timeout
         self.max_size = max_size
         self.task = task
         self.limit = max(1, self.workers * ahead)
-        self._executor: ProcessPoolExecutor | None = None
+        self.pool = ExtractorPool(self.workers, timeout, max_size=max_size, start_method="fork")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Task[Cleaned]] = set()  # pages in flight, not yet yielded
 
     def __enter__(self) -> OrderedCleaner:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self.close(kill=exc_type is not None)
+        self.close()
 
     def clean(self, items: Iterable[tuple[K, FetchedPage]]) -> Iterator[tuple[K, FetchedPage,
                                                                             Cleaned]]:
@@ -119,7 +92,8 @@ class OrderedCleaner:
             for key, page in items:
                 yield key, page, self._in_process(page)
             return
-        window: deque[_Entry[K]] = deque()
+        loop = self._started()
+        window: deque[tuple[K, FetchedPage, asyncio.Task[Cleaned]]] = deque()
         source = iter(items)
         more = True
         while True:
@@ -128,15 +102,23 @@ class OrderedCleaner:
                 if item is None:
                     more = False
                     break
-                entry = _Entry(*item)
-                self._submit(entry)
-                window.append(entry)
+                key, page = item
+                task = loop.create_task(self._clean(page))
+                self._tasks.add(task)
+                window.append((key, page, task))
             if not window:
                 return
-            head = window[0]
-            result = self._result(head, window)
+            key, page, task = window[0]
+            result = loop.run_until_complete(task)
             window.popleft()
-            yield head.key, head.page, result
+            self._tasks.discard(task)
+            yield key, page, result
+
+    def _started(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self.pool.start()
+        return self._loop
 
     def _in_process(self, page: FetchedPage) -> Cleaned:
         try:
@@ -144,126 +126,45 @@ class OrderedCleaner:
         except Exception as exc:  # one bad page must not stop the others
             return _failed(page, exc)
 
-    def _submit(self, entry: _Entry[K]) -> None:
-        if self._executor is None:
-            self._executor = self._new_executor()
-        # An executor forks its workers on its first submit. A SIGTERM or Ctrl-C handled
-        # in the middle of a fork, in the interpreter's at-fork hooks, would be printed and
-        # lost ("Exception ignored"): both are held until the fork is done.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    async def _clean(self, page: FetchedPage) -> Cleaned:
+        if self._loop is None:  # closed before it began (a signal unwound its creation)
+            raise asyncio.CancelledError
         try:
-            entry.future = self._executor.submit(self.task, entry.page, self.max_size)
-        except BrokenProcessPool as exc:  # a worker died since the last page: found on waiting
-            entry.future = Future()
-            entry.future.set_exception(exc)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            result = await self.pool.run(self.task, page, self.max_size)
+        except Exception as exc:  # the task's own error, raised in the worker
+            return _failed(page, exc)
+        if isinstance(result, str) and result == WORKER_CRASHED:  # logged by the pool
+            return WorkerCrashed(f"the cleaning worker died on {page.url}")
+        return result
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        # fork: a batch command has no reactor threads or sockets to keep from its workers,
-        # and a forked worker has the extraction code loaded already (forkserver imports it
-        # again: ~1.8 s before the first page on a loaded 2-core machine, ~0.1 s with fork).
-        # The executor forks all its workers when it starts, before its own threads run.
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_init_batch_worker)
-
-    def _result(self, head: _Entry[K], window: deque[_Entry[K]]) -> Cleaned:
-        """The head page's result; on a dead worker or a page past its budget, the pool is
-        replaced and the pages it held are given to the new one."""
-        if head.result is not _PENDING:
-            return head.result
-        assert head.future is not None
-        try:
-            return head.future.result(timeout=self.timeout)
-        except BrokenProcessPool:
-            # Every page in the window lost its worker; which page killed it is not known:
-            # each is cleaned again alone, so only the page that kills a worker again fails.
-            self._restart()
-            self._alone(window)
-            return head.result
-        except TimeoutError as exc:
-            if head.future.done():  # the task's own TimeoutError
-                return _failed(head.page, exc)
-            logger.warning("%s: cleaning took over %.0fs; abandoned", head.page.url, self.timeout)
-            self._restart()
-            for entry in list(window)[1:]:
-                settled = _settled(entry)
-                if settled is _PENDING:
-                    self._submit(entry)
-                else:
-                    entry.result = settled
-            return TOO_SLOW
-        except Exception as exc:
-            return _failed(head.page, exc)
-
-    def _alone(self, window: deque[_Entry[K]]) -> None:
-        """Clean each unfinished page of ``window`` with no other page in the pool."""
-        for entry in window:
-            settled = _settled(entry)
-            if settled is not _PENDING:
-                entry.result = settled
-                continue
-            self._submit(entry)
-            assert entry.future is not None
-            try:
-                entry.result = entry.future.result(timeout=self.timeout)
-            except BrokenProcessPool:
-                logger.error("%s: the cleaning worker died on this page", entry.page.url)
-                entry.result = WorkerCrashed(f"the cleaning worker died on {entry.page.url}")
-                self._restart()
-            except TimeoutError as exc:
-                if entry.future.done():
-                    entry.result = _failed(entry.page, exc)
-                else:
-                    logger.warning("%s: cleaning took over %.0fs; abandoned", entry.page.url,
-                                   self.timeout)
-                    entry.result = TOO_SLOW
-                    self._restart()
-            except Exception as exc:
-                entry.result = _failed(entry.page, exc)
-
-    def _restart(self) -> None:
-        if self._executor is not None:
-            _kill(self._executor)
-        self._executor = self._new_executor()
-
-    def close(self, *, kill: bool = False) -> None:
-        """Stop the workers: at once with ``kill`` (pages in flight are dropped), else when
-        they are done."""
-        executor, self._executor = self._executor, None
-        if executor is None:
+    def close(self) -> None:
+        """Stop the workers at once (pages still in flight are dropped: the writer stopped
+        asking for them)."""
+        loop, self._loop = self._loop, None
+        tasks, self._tasks = self._tasks, set()
+        if loop is None:
             return
-        if kill:
-            _kill(executor)
-        else:
-            executor.shutdown(wait=True, cancel_futures=True)
+        tasks |= asyncio.all_tasks(loop)
+        try:
+            self.pool.close()
+            for task in tasks:
+                task.cancel()
+            if tasks:  # gathered: what a signal left on a task is retrieved, not logged
+                _finish(loop, asyncio.gather(*tasks, return_exceptions=True))
+        finally:
+            loop.close()
 
 
-def _settled(entry: _Entry[Any]) -> Any:
-    """The entry's result when its future finished with one (not a lost worker), else
-    ``_PENDING``."""
-    future = entry.future
-    if entry.result is not _PENDING:
-        return entry.result
-    if future is None or not future.done() or future.cancelled():
-        return _PENDING
-    exc = future.exception()
-    if isinstance(exc, BrokenProcessPool):
-        return _PENDING
-    return _failed(entry.page, exc) if exc is not None else future.result()
+def _finish(loop: asyncio.AbstractEventLoop, future: asyncio.Future) -> None:
+    """Run ``loop`` until ``future`` is done. A run that a signal interrupted (Ctrl-C,
+    SIGTERM) may have left its stop scheduled, which ends the next run early."""
+    for _ in range(3):
+        with contextlib.suppress(RuntimeError):  # "Event loop stopped before Future completed"
+            loop.run_until_complete(future)
+        if future.done():
+            return
 
 
 def _failed(page: FetchedPage, exc: BaseException) -> Exception:
     logger.error("%s: cleaning failed", page.url, exc_info=exc)
     return exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
-
-
-def _kill(executor: ProcessPoolExecutor) -> None:
-    """Stop an executor now, pages in hand included (``shutdown`` alone waits for them)."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-    for process in processes:
-        process.join(5)

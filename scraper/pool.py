@@ -1,12 +1,14 @@
-"""Cleaning in worker processes, awaited from the crawl's event loop.
+"""Cleaning in worker processes, awaited from an event loop: the one pool of ainews.
 
-The reactor never runs extraction itself, so it keeps downloading, answers SIGTERM and
-``--max-minutes`` at once, and every core works. The workers' pipes are read and written
-by the event loop itself (:mod:`ainews.scraper.poolworker`): no helper thread in the crawl
-process. A page that takes longer than its time
-budget (counted from when a worker takes it up: each worker has a page queued behind the
-one it cleans) is abandoned: its worker is killed and replaced, and the page is reported as
-``too_slow`` (the frontier counts the attempt, so it is not retried first forever).
+The crawl awaits it from the reactor's loop, which never runs extraction itself, so it
+keeps downloading, answers SIGTERM and ``--max-minutes`` at once, and every core works.
+The batch commands (``reprocess``, ``import-warc``) drive it from a loop of their own
+through :class:`ainews.scraper.batchclean.OrderedCleaner`. The workers' pipes are read and
+written by the event loop itself (:mod:`ainews.scraper.poolworker`): no helper thread. A
+page that takes longer than its time budget (counted from when a worker takes it up: each
+worker has a page queued behind the one it cleans) is abandoned: its worker is killed and
+replaced, and the page is reported as ``too_slow`` (the frontier counts the attempt, so it
+is not retried first forever); a worker that dies costs only the page it was on.
 """
 
 from __future__ import annotations
@@ -87,9 +89,23 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def worker_count(workers: int) -> int:
+    """``AINEWS_WORKERS`` semantics: a negative count is one worker per core, 0 cleans in
+    the calling process."""
+    return default_workers() if workers < 0 else workers
+
+
+#: Signals held while a worker is forked (:meth:`ExtractorPool._spawn`).
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
 def _worker_init() -> None:
-    # Ctrl-C reaches the whole process group; the crawl process decides when workers stop.
+    # Ctrl-C reaches the whole process group; the parent decides when workers stop. A
+    # forked worker inherits a batch command's SIGTERM handler (which unwinds the command):
+    # a worker stops as the signal says, and leaves unwinding to its parent.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held while it was forked
     worker_gc()
     parent = multiprocessing.parent_process()
     if parent is not None:
@@ -107,13 +123,13 @@ def worker_gc() -> None:
 
 
 def _exit_with(parent_sentinel: int) -> None:
-    """Exit when the crawl process is gone, however it died.
+    """Exit when the parent process is gone, however it died (``kill -9`` by cron's
+    timeout, the OOM killer).
 
-    A worker of the crawl's pool also sees the crawl's end of its pipe close, but only
-    once it reads again: one stuck on a pathological page would go on for as long, and
-    a ``ProcessPoolExecutor`` worker (``ainews reprocess``) holds both ends of its task
-    queue's pipe and would idle on forever after a ``kill -9`` of its parent (cron's
-    timeout, the OOM killer), a few dozen MB each, with the forkserver.
+    A worker also sees its parent's end of its pipe close, but only once it reads again:
+    one stuck on a pathological page would go on for as long, and a forked worker
+    (``ainews reprocess``) may never see it: the workers forked after it hold copies of
+    the parent's end of its pipe.
     """
     multiprocessing.connection.wait([parent_sentinel])
     os._exit(0)
@@ -180,14 +196,21 @@ class Occupancy:
 
 class ExtractorPool:
     """``await pool.prepare(page)`` → :func:`clean_fetched`'s result (a
-    :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason).
+    :class:`~ainews.scraper.cleaning.Prepared` article, or the skip reason);
+    ``await pool.run(task, *args)`` for another task.
 
     ``workers`` 0 cleans in the calling process (no time budget: for debugging). One
     worker already frees the reactor; more use more cores. Results do not depend on
     ``workers``: cleaning is a pure function.
 
+    ``start_method``: ``forkserver`` for the crawl (workers do not inherit the reactor's
+    threads and sockets; a replacement starts in milliseconds from the preloaded server),
+    ``fork`` for a batch command (no threads to keep from its workers, and a forked
+    worker has the extraction code loaded already: forkserver imports it again, ~1.8 s
+    before the first page on a loaded 2-core machine, ~0.1 s with fork).
+
     Each worker has up to :data:`QUEUED_PER_WORKER` pages in hand, taken in the order they
-    were sent, so the crawl process knows which page a worker is on: that page's time
+    were sent, so the parent knows which page a worker is on: that page's time
     budget runs from when the worker's previous result arrived (or from when it was sent
     to an idle worker). A worker that runs out of it is killed and replaced (the page is
     ``too_slow``); one that dies costs the page it was on a crash (:data:`MAX_CRASHES`);
@@ -195,10 +218,11 @@ class ExtractorPool:
     """
 
     def __init__(self, workers: int, timeout: float = PAGE_TIMEOUT_S, *,
-                 max_size: int = DEFAULT_MAX_SIZE) -> None:
+                 max_size: int = DEFAULT_MAX_SIZE, start_method: str = "forkserver") -> None:
         self.workers = max(0, workers)
         self.timeout = timeout
         self.max_size = max_size
+        self.start_method = start_method
         self._context: Any = None
         self._workers: list[Worker] = []
         self._timers: dict[Worker, asyncio.TimerHandle] = {}
@@ -213,21 +237,31 @@ class ExtractorPool:
     def start(self) -> None:
         if self.in_process:
             return
-        # forkserver: workers do not inherit the reactor's threads and sockets, and a
-        # replacement worker starts in milliseconds from the preloaded server.
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["ainews.scraper.pool"])  # no database, no Scrapy
-        self._workers = [Worker(self._context, _worker_init) for _ in range(self.workers)]
+        self._context = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            self._context.set_forkserver_preload(["ainews.scraper.pool"])  # no database, no Scrapy
+        self._workers = [self._spawn() for _ in range(self.workers)]
+
+    def _spawn(self) -> Worker:
+        if self.start_method != "fork":
+            return Worker(self._context, _worker_init)
+        # A SIGTERM or Ctrl-C handled in the middle of a fork, in the interpreter's at-fork
+        # hooks, would be printed and lost ("Exception ignored"): both wait for its end.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+        try:
+            return Worker(self._context, _worker_init)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     async def prepare(self, page: FetchedPage) -> Prepared | str:
         """The page decoded, cleaned and prepared for storing (:func:`clean_fetched`)."""
         if self.in_process or not self._workers:
             return clean_fetched(page, self.max_size)
-        return await self._run(clean_fetched, page, self.max_size)
+        return await self.run(clean_fetched, page, self.max_size)
 
-    async def _run(self, task: Any, *args: Any) -> Any:
+    async def run(self, task: Any, *args: Any) -> Any:
         """``task(*args)`` in a worker (its exception raised here), or the skip reason
-        (``too_slow``, ``worker_crashed``)."""
+        (``too_slow``, ``worker_crashed``). ``task`` and ``args`` must pickle."""
         loop = asyncio.get_running_loop()
         self._bind(loop)
         assert self._slots is not None
@@ -305,7 +339,7 @@ class ExtractorPool:
         if timer is not None:
             timer.cancel()
         worker.kill()
-        fresh = Worker(self._context, _worker_init)
+        fresh = self._spawn()
         if self._loop is not None:
             fresh.attach(self._loop, self._lost, self._start_clock)
         self._workers[self._workers.index(worker)] = fresh

@@ -21,7 +21,7 @@ def test_cleaning_workers_freeze_their_imports_and_collect_rarely() -> None:
     pool.start()
 
     async def ask() -> list[int | tuple[int, ...]]:
-        return await asyncio.gather(pool._run(gc.get_threshold), pool._run(gc.get_freeze_count))
+        return await asyncio.gather(pool.run(gc.get_threshold), pool.run(gc.get_freeze_count))
 
     try:
         threshold, frozen = asyncio.run(ask())

@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ainews.scraper.pool import TOO_SLOW, WORKER_CRASHED, ExtractorPool
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,10 +25,10 @@ import asyncio, json, os, sys, time
 from ainews.scraper.pool import ExtractorPool
 
 async def pids(pool):
-    return await asyncio.gather(*(pool._run(os.getpid) for _ in range(8)))
+    return await asyncio.gather(*(pool.run(os.getpid) for _ in range(8)))
 
 if __name__ == "__main__":
-    pool = ExtractorPool(2)
+    pool = ExtractorPool(2, start_method=sys.argv[1])
     pool.start()
     seen = set(asyncio.run(pids(pool)))
     print(json.dumps(sorted(seen | {w.process.pid for w in pool._workers})), flush=True)
@@ -44,11 +46,12 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
 
 
-def test_workers_exit_when_the_crawl_process_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start_method", ["forkserver", "fork"])  # the crawl's, a batch's
+def test_workers_exit_when_the_crawl_process_is_killed(tmp_path: Path, start_method: str) -> None:
     parent = tmp_path / "parent.py"
     parent.write_text(_PARENT, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(parent)], cwd=REPO, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, str(parent), start_method], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
     try:
         workers = json.loads(proc.stdout.readline())
         assert len(workers) == 2 and all(_alive(pid) for pid in workers)
@@ -70,8 +73,8 @@ def test_a_queued_page_gets_its_whole_time_budget() -> None:
     pool.start()
 
     async def two_pages() -> list[object]:
-        await pool._run(int)  # the worker is up: its start is not timed
-        return await asyncio.gather(pool._run(time.sleep, 1.2), pool._run(time.sleep, 1.2))
+        await pool.run(int)  # the worker is up: its start is not timed
+        return await asyncio.gather(pool.run(time.sleep, 1.2), pool.run(time.sleep, 1.2))
 
     try:  # the second page waits 1.2 s in the queue, then takes 1.2 s of its 2 s
         assert asyncio.run(two_pages()) == [None, None]
@@ -97,10 +100,10 @@ def test_a_dying_or_stuck_worker_costs_only_its_page_and_is_replaced() -> None:
     first = pool._workers[0].process.pid
 
     async def run() -> tuple[list[object], list[object], object]:
-        crashed = await asyncio.gather(pool._run(_crash), pool._run(os.getpid))
-        slow = await asyncio.gather(pool._run(time.sleep, 30), pool._run(os.getpid))
+        crashed = await asyncio.gather(pool.run(_crash), pool.run(os.getpid))
+        slow = await asyncio.gather(pool.run(time.sleep, 30), pool.run(os.getpid))
         try:
-            await pool._run(_fail)
+            await pool.run(_fail)
         except ValueError as exc:
             failed: object = str(exc)
         return crashed, slow, failed
@@ -124,7 +127,7 @@ def test_pages_larger_than_the_pipe_go_both_ways_without_blocking_the_loop() -> 
     pages = [bytes([n]) * (3_000_000 + n) for n in range(3)]
 
     async def echo() -> list[bytes]:
-        return await asyncio.gather(*(pool._run(bytes, page) for page in pages))
+        return await asyncio.gather(*(pool.run(bytes, page) for page in pages))
 
     try:
         assert asyncio.run(echo()) == pages

@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from ainews.scraper.batchclean import TOO_SLOW, OrderedCleaner, WorkerCrashed
 from ainews.scraper.cleaning import Prepared
 from ainews.scraper.extraction import EXTRACTOR_VERSION
 from ainews.scraper.items import FetchedPage
-from ainews.scraper.pool import clean_fetched
+from ainews.scraper.pool import ExtractorPool, clean_fetched
 from ainews.scraper.reprocess import reprocess_database
 from benchmarks.reprocess import table_rows
 from tests.cli_helpers import REPO
@@ -112,6 +113,20 @@ def test_a_page_that_kills_its_worker_again_is_the_one_that_fails() -> None:
     assert all(isinstance(r, Prepared) for n, r in enumerate(results) if n != 4)
 
 
+def test_batch_cleaning_runs_in_the_crawl_pool_with_no_helper_thread() -> None:
+    """The batch commands use the crawl's pool, driven by a loop of their own: no executor
+    manager or queue feeder thread in the writing process (ProcessPoolExecutor ran two)."""
+    pages = [small_page(n) for n in range(5)]
+    before = set(threading.enumerate())
+    during = []
+    with OrderedCleaner(2) as cleaner:
+        for n, _, result in cleaner.clean(enumerate(pages)):
+            during.append(set(threading.enumerate()) - before)
+            assert isinstance(result, Prepared) and result.article.title == f"Story {n}"
+        assert during == [set()] * len(pages)
+        assert isinstance(cleaner.pool, ExtractorPool) and len(cleaner.pool._workers) == 2
+
+
 def children(pid: int) -> list[int]:
     try:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -121,19 +136,28 @@ def children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
                     reason="needs /proc/PID/task/PID/children")
-def test_sigterm_stops_the_run_and_its_workers_leaving_whole_records(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "group", "code"), [
+    (signal.SIGTERM, False, 128 + signal.SIGTERM),  # kill, cron's timeout: the command alone
+    (signal.SIGINT, True, 130),  # Ctrl-C: the whole process group, workers too
+], ids=["sigterm", "ctrl-c"])
+def test_a_signal_stops_the_run_and_its_workers_leaving_whole_records(
+        tmp_path: Path, signum: int, group: bool, code: int) -> None:
     db = tmp_path / "a.db"
     stale_database(db)
     run = subprocess.Popen([sys.executable, "-m", "ainews.scraper.cli", "reprocess", "--db",
                             str(db), "--workers", "2"], cwd=REPO, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
     workers: list[int] = []
     while not workers and run.poll() is None:  # the workers are up: the run has begun
         workers = children(run.pid)
         time.sleep(0.005)
-    run.send_signal(signal.SIGTERM)
+    if group:
+        os.killpg(run.pid, signum)
+    else:
+        run.send_signal(signum)
     _, stderr = run.communicate(timeout=60)
-    assert run.returncode == 128 + signal.SIGTERM, stderr[-2000:]
+    assert run.returncode == code, stderr[-2000:]
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr[-2000:]
     for pid in workers:  # stopped with the run, not left cleaning
         assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid), pid
     conn = sqlite3.connect(db)

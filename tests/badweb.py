@@ -401,7 +401,7 @@ listings = [{urls(listings)}]
 """
 
 
-def crawl_web(tmp: Path, sites: str, *args: str, timeout: float = 120,
+def crawl_web(tmp: Path, sites: str, *args: str, timeout: float = 300,
               ) -> tuple[subprocess.CompletedProcess[str], sqlite3.Connection]:
     """Crawl a local web with the sites file text ``sites`` and ``args``; the run's output
     and its database (rows as ``sqlite3.Row``)."""

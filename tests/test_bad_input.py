@@ -26,7 +26,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
         proc = run_ainews(
             "crawl", "--db", db, "--sites", sites,
             "-s", f"DOWNLOAD_TIMEOUT={PATIENCE_S}", "-s", "RETRY_TIMES=1",
-            "-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "AUTOTHROTTLE_ENABLED=false", timeout=120,
+            "-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "AUTOTHROTTLE_ENABLED=false", timeout=300,
         )
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row

@@ -31,7 +31,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
         # before the bounds, /million alone ran > 10 minutes: the timeout fails the test
         proc, conn = crawl_web(tmp_path_factory.mktemp("hostile"),
                                sites_toml(base, HOSTILE_FEEDS, HOSTILE_SITEMAPS),
-                               "-s", "AUTOTHROTTLE_ENABLED=false", timeout=180)
+                               "-s", "AUTOTHROTTLE_ENABLED=false", timeout=300)
     return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits)}
 
 

@@ -64,14 +64,14 @@ def slow_web() -> Iterator[tuple[str, list[str]]]:
 
 def test_max_minutes_ends_the_run_whatever_the_web_serves(tmp_path: Path) -> None:
     """Without the bound the run goes on through all the articles (and their retries) for
-    minutes: the 120 s ceiling and the count of requests both catch it."""
+    minutes: the count of requests catches it (the 300 s ceiling: a bound for a hang)."""
     with slow_web() as (base, asked):
         sites = local_sites(tmp_path / "sites.toml", "slow", feeds=[f"{base}/feed"],
                             article_pattern=f"^{base}/a/")
         proc = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", sites,
                           "--max-minutes", "0.1", "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={WAVE}",
                           "-s", f"DOWNLOAD_TIMEOUT={PATIENCE_S}",
-                          "-s", "AUTOTHROTTLE_ENABLED=false", timeout=120)
+                          "-s", "AUTOTHROTTLE_ENABLED=false", timeout=300)
     assert "ainews crawl:" in proc.stdout, proc.stderr[-2000:]
     assert "new=0" in proc.stdout  # nothing half-written was stored
     (reason,) = sqlite3.connect(tmp_path / "a.db").execute(

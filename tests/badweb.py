@@ -33,6 +33,11 @@ def page(title: str, text: str, charset: str | None = "utf-8", extra_head: str =
 
 Route = tuple[int, dict[str, str], bytes]
 
+#: A DOWNLOAD_TIMEOUT for crawls of the bad web: long enough for any honest page on a loaded
+#: machine (with 2 s, /pdf, /sjis and /gzip-page timed out together at load 12), and what a
+#: run waits for /hang, which never answers.
+PATIENCE_S = 6
+
 
 def _routes(stop: threading.Event) -> dict[str, Route | Callable[[], Route]]:
     """The bad web's pages; ``/hang`` answers only once ``stop`` is set (the server stops):

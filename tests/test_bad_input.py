@@ -8,12 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.badweb import serve_bad_web, sites_toml
+from tests.badweb import PATIENCE_S, serve_bad_web, sites_toml
 from tests.cli_helpers import run_ainews
-
-#: Seconds the crawl waits for a response. With 2 s, honest pages (and /busy's retry count)
-#: failed at load 10-16. /hang never answers: it costs two of these (RETRY_TIMES=1).
-PATIENCE_S = 6
 
 
 @pytest.fixture(scope="module")

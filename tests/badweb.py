@@ -33,8 +33,15 @@ def page(title: str, text: str, charset: str | None = "utf-8", extra_head: str =
 
 Route = tuple[int, dict[str, str], bytes]
 
+#: A DOWNLOAD_TIMEOUT for crawls of the bad web: long enough for any honest page on a loaded
+#: machine (with 2 s, /pdf, /sjis and /gzip-page timed out together at load 12), and what a
+#: run waits for /hang, which never answers.
+PATIENCE_S = 6
 
-def _routes() -> dict[str, Route | Callable[[], Route]]:
+
+def _routes(stop: threading.Event) -> dict[str, Route | Callable[[], Route]]:
+    """The bad web's pages; ``/hang`` answers only once ``stop`` is set (the server stops):
+    whatever the crawl's DOWNLOAD_TIMEOUT, that timeout is what ends it."""
     html = {"Content-Type": "text/html; charset=utf-8"}
     bomb = gzip.compress(b" " * (40 * 1024 * 1024), compresslevel=9)
     return {
@@ -73,7 +80,7 @@ def _routes() -> dict[str, Route | Callable[[], Route]]:
         "/missing": (404, html, b"missing"),
         "/busy": (429, {**html, "Retry-After": "1"}, b"slow down"),
         "/broken": (500, html, b"oops"),
-        "/hang": lambda: (time.sleep(6), (200, html, b"too late"))[1],
+        "/hang": lambda: (stop.wait(), (200, html, b"too late"))[1],
         "/broken-feed.xml": (200, {"Content-Type": "application/rss+xml"}, b"<rss><channel><item"
                              b"><link>not closed"),
         "/not-a-feed.xml": (200, {"Content-Type": "application/xml"}, b"\x00\x01garbage"),
@@ -145,7 +152,8 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
     """Serve the bad web on 127.0.0.1; yields the base URL and, per path, the times
     (``time.monotonic()``) it was requested. A second port on the same host serves the
     same paths (hits keyed ``:PORT/path``): a link there must never be followed."""
-    routes = _routes()
+    stop = threading.Event()
+    routes = _routes(stop)
     hits: dict[str, list[float]] = {}
 
     class Handler(_QuietHandler):
@@ -173,7 +181,7 @@ def serve_bad_web() -> Iterator[tuple[str, dict[str, list[float]]]]:
                 route = found() if callable(found) else found
             _send(self, route)
 
-    with _two_servers(Handler) as (server, other_server):
+    with _two_servers(Handler, stop) as (server, other_server):
         base = f"http://127.0.0.1:{server.server_address[1]}"
         hostile = _hostile_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
         yield base, hits
@@ -198,9 +206,10 @@ def _send(handler: BaseHTTPRequestHandler, route: Route) -> None:
 
 
 @contextmanager
-def _two_servers(handler: type[BaseHTTPRequestHandler],
+def _two_servers(handler: type[BaseHTTPRequestHandler], stop: threading.Event,
                  ) -> Iterator[tuple[ThreadingHTTPServer, ThreadingHTTPServer]]:
-    """The site's server and a second one on another port of the same host."""
+    """The site's server and a second one on another port of the same host; ``stop`` is
+    set on exit, which ends the responses that hang or drip until then."""
     servers = (ThreadingHTTPServer(("127.0.0.1", 0), handler),
                ThreadingHTTPServer(("127.0.0.1", 0), handler))
     for each in servers:
@@ -209,6 +218,7 @@ def _two_servers(handler: type[BaseHTTPRequestHandler],
     try:
         yield servers
     finally:
+        stop.set()
         for each in servers:
             each.shutdown()
             each.server_close()
@@ -239,16 +249,16 @@ BOMB_BYTES = 8 * 1024 * 1024
 MANY = 5_000
 
 
-def _drip(handler: BaseHTTPRequestHandler, content_type: str) -> None:
-    """A slow-drip server: headers at once, then one byte a second, forever."""
+def _drip(handler: BaseHTTPRequestHandler, content_type: str, stop: threading.Event) -> None:
+    """A slow-drip server: headers at once, then one byte a second until ``stop`` (the test
+    is over) or the crawler hangs up: only the crawl's DOWNLOAD_TIMEOUT ends it."""
     handler.send_response(200)
     handler.send_header("Content-Type", content_type)
     handler.send_header("Content-Length", "100000")
     handler.end_headers()
-    for _ in range(60):
+    while not stop.wait(1):
         handler.wfile.write(b"<")
         handler.wfile.flush()
-        time.sleep(1)
 
 
 def _raw(head: bytes, body: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
@@ -261,11 +271,15 @@ def _raw(head: bytes, body: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
 
 #: A robots.txt over the 500 KiB read of it: a rule before the cut and one after it (a
 #: long comment between, cheap to parse: 600 KB of rules block the crawl process ~1 s).
+#: The site's own host (127.0.0.1) serves it; its other host (localhost) drips robots.txt.
 BIG_ROBOTS = (b"User-agent: *\nDisallow: /blocked-early\n# " + b"x" * 600_000
               + b"\nDisallow: /after-the-cut\n")
+#: The attacker's other name for 127.0.0.1, whose robots.txt drips a byte a second.
+SLOW_ROBOTS_HOST = "http://localhost"
 
 
-def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., None]]:
+def _attack_routes(base: str, other: str, stop: threading.Event,
+                   ) -> dict[str, Route | Callable[..., None]]:
     import brotli  # Scrapy decodes br with it (an install dependency of ours)
 
     html = {"Content-Type": "text/html; charset=utf-8"}
@@ -279,11 +293,11 @@ def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., Non
         f"http://[::1]:{port}/ok", "javascript:alert(1)", f"{other}/ok"]
     feed_items = "".join(f"<item><link>{u}</link></item>" for u in links)
     routes: dict[str, Route | Callable[..., None]] = {
-        "/robots.txt": lambda handler: _drip(handler, "text/plain"),
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, BIG_ROBOTS),
+        "/drip-robots.txt": lambda handler: _drip(handler, "text/plain", stop),
         "/attack-feed.xml": (200, rss, f"<rss><channel>{feed_items}</channel></rss>".encode()),
-        "/big-robots.txt": (200, {"Content-Type": "text/plain"}, BIG_ROBOTS),
-        "/robots-feed.xml": (200, rss, feed(base.replace("127.0.0.1", "localhost"),
-                                            ["/blocked-early", "/after-the-cut"])),
+        "/robots-feed.xml": (200, rss, feed("", [f"{base}/blocked-early", f"{base}/after-the-cut",
+                                                 f"{SLOW_ROBOTS_HOST}:{port}/ok"])),
         "/blocked-early": (200, html, good),
         "/after-the-cut": (200, html, good),
         "/many-items.xml": (200, rss, ("<rss><channel>" + "".join(
@@ -296,9 +310,9 @@ def _attack_routes(base: str, other: str) -> dict[str, Route | Callable[..., Non
             f"<a href=/link-{i}>{i}</a>" for i in range(MANY))).encode()),
         "/bomb-feed.xml": (200, {**rss, "Content-Encoding": "gzip"}, gzip_bomb),
         "/bomb-sitemap.xml.gz": (200, {"Content-Type": "application/x-gzip"}, gzip_bomb),
-        "/drip-feed.xml": lambda handler: _drip(handler, "application/rss+xml"),
+        "/drip-feed.xml": lambda handler: _drip(handler, "application/rss+xml", stop),
         "/ok": (200, html, good),
-        "/drip-page": lambda handler: _drip(handler, "text/html"),
+        "/drip-page": lambda handler: _drip(handler, "text/html", stop),
         "/deflate-bomb": (200, {**html, "Content-Encoding": "deflate"}, zlib.compress(zeros, 9)),
         "/br-bomb": (200, {**html, "Content-Encoding": "br"}, brotli.compress(zeros, quality=5)),
         "/html-as-png": (200, {"Content-Type": "image/png"}, good),
@@ -342,29 +356,34 @@ ATTACK_LISTINGS = ("/many-links.html",)
 @contextmanager
 def serve_attack_web() -> Iterator[tuple[str, dict[str, int]]]:
     """Serve the attacker's web on 127.0.0.1; yields the base URL and how often each path
-    was requested. A second port (the "internal service") counts its hits as ``:other``.
-    Its robots.txt drips a byte a second; asked as ``localhost`` it is :data:`BIG_ROBOTS`
-    (robots.txt is per host: one crawl meets both)."""
+    was requested (``localhost/PATH`` when asked as the site's other host, ``localhost``).
+    A second port (the "internal service") counts its hits as ``:other``. robots.txt is
+    per host, so one crawl meets both: 127.0.0.1's is :data:`BIG_ROBOTS`, localhost's
+    drips a byte a second."""
     hits: dict[str, int] = {}
+    stop = threading.Event()
 
     class Handler(_QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             if self.server is not server:
                 hits[":other"] = hits.get(":other", 0) + 1
                 return self.send_error(403)
-            hits[self.path] = hits.get(self.path, 0) + 1
             path = self.path
-            if path == "/robots.txt" and (self.headers.get("Host") or "").startswith("localhost"):
-                path = "/big-robots.txt"
+            if (self.headers.get("Host") or "").startswith("localhost"):
+                hits[f"localhost{path}"] = hits.get(f"localhost{path}", 0) + 1
+                path = "/drip-robots.txt" if path == "/robots.txt" else path
+            else:
+                hits[path] = hits.get(path, 0) + 1
             route = routes.get(path, (404, {}, b"not here"))
             if not callable(route):
                 return _send(self, route)
             with suppress(BrokenPipeError, ConnectionResetError):  # the crawler gave up
                 route(self)
 
-    with _two_servers(Handler) as (server, other_server):
+    with _two_servers(Handler, stop) as (server, other_server):
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        routes = _attack_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}")
+        routes = _attack_routes(base, f"http://127.0.0.1:{other_server.server_address[1]}",
+                                stop)
         yield base, hits
 
 
@@ -387,7 +406,7 @@ listings = [{urls(listings)}]
 """
 
 
-def crawl_web(tmp: Path, sites: str, *args: str, timeout: float = 120,
+def crawl_web(tmp: Path, sites: str, *args: str, timeout: float = 300,
               ) -> tuple[subprocess.CompletedProcess[str], sqlite3.Connection]:
     """Crawl a local web with the sites file text ``sites`` and ``args``; the run's output
     and its database (rows as ``sqlite3.Row``)."""

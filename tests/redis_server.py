@@ -37,16 +37,17 @@ def redis_server(workdir: Path) -> Iterator[str]:
     url = f"redis://127.0.0.1:{port}/0"
     try:
         client = redis.Redis.from_url(url)
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # a ceiling (was 5 s): a loaded machine is slow
+        while True:
             try:
                 client.ping()
                 break
             except redis.ConnectionError:
                 if proc.poll() is not None:
                     raise RuntimeError(f"redis-server exited with {proc.returncode}") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not answer") from None
                 time.sleep(0.05)
-        else:
-            raise RuntimeError("redis-server did not answer")
         client.close()
         yield url
     finally:

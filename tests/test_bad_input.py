@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.badweb import serve_bad_web, sites_toml
+from tests.badweb import PATIENCE_S, serve_bad_web, sites_toml
 from tests.cli_helpers import run_ainews
 
 
@@ -21,8 +21,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
         db = tmp / "bad.db"
         proc = run_ainews(
             "crawl", "--db", db, "--sites", sites,
-            "-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=2000000",
-            "-s", "AUTOTHROTTLE_ENABLED=false", timeout=120,
+            "-s", f"DOWNLOAD_TIMEOUT={PATIENCE_S}", "-s", "RETRY_TIMES=1",
+            "-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "AUTOTHROTTLE_ENABLED=false", timeout=300,
         )
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -88,11 +88,20 @@ def test_bad_responses_are_counted_skips(crawl: dict) -> None:
     assert crawl["base"] + "/gone" in failed and crawl["base"] + "/missing" in failed
 
 
+def last_error(crawl: dict, path: str) -> str:
+    (error,) = crawl["conn"].execute("SELECT last_error FROM frontier WHERE url = ?",
+                                     [crawl["base"] + path]).fetchone()
+    return error
+
+
 def test_gzip_bomb_article_is_refused_as_too_large(crawl: dict) -> None:
     """The article page is decoded in a cleaning worker, under DOWNLOAD_MAXSIZE."""
-    (error,) = crawl["conn"].execute("SELECT last_error FROM frontier WHERE url = ?",
-                                     [crawl["base"] + "/gzip-bomb"]).fetchone()
-    assert error.startswith("too_large")
+    assert last_error(crawl, "/gzip-bomb").startswith("too_large")
+
+
+def test_a_page_that_never_answers_ends_at_the_download_timeout(crawl: dict) -> None:
+    assert last_error(crawl, "/hang").startswith("DownloadTimeoutError")
+    assert len(crawl["hits"]["/hang"]) == 2  # first try + RETRY_TIMES=1
 
 
 def test_redirects_do_not_leave_the_allowed_domains(crawl: dict) -> None:

@@ -285,14 +285,15 @@ def test_feed_dates_use_the_page_date_parser(value: str, iso: str | None) -> Non
 
 
 def test_failed_pages_are_not_fetched_again_until_their_lastmod_changes(tmp_path: Path) -> None:
-    from tests.badweb import serve_bad_web, sites_toml
+    from tests.badweb import PATIENCE_S, serve_bad_web, sites_toml
 
     with serve_bad_web() as (base, hits):
         sites = tmp_path / "sites.toml"
         sites.write_text(sites_toml(base, ("/feed.xml",)), encoding="utf-8")
         for _ in range(2):
             run = run_ainews("crawl", "--db", tmp_path / "a.db", "--sites", sites,
-                             "-s", "AINEWS_REVISIT_MINUTES=0", "-s", "DOWNLOAD_TIMEOUT=2",
+                             "-s", "AINEWS_REVISIT_MINUTES=0",
+                             "-s", f"DOWNLOAD_TIMEOUT={PATIENCE_S}",
                              "-s", "RETRY_TIMES=0", "-s", "AUTOTHROTTLE_ENABLED=false",
                              timeout=120)
             assert run.returncode == 0, run.stdout + run.stderr[-3000:]

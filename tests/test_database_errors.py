@@ -137,7 +137,7 @@ def test_full_tmpfs_is_one_line(tmp_path: Path, mount_point: Path) -> None:
 
 def test_disk_filling_up_during_a_crawl_stops_it_at_once(tmp_path: Path,
                                                          mount_point: Path) -> None:
-    from tests.badweb import ARTICLE_PATHS, serve_bad_web, sites_toml
+    from tests.badweb import ARTICLE_PATHS, PATIENCE_S, serve_bad_web, sites_toml
 
     _mount(mount_point, "size=4m")
     db = mount_point / "ainews.db"
@@ -149,7 +149,7 @@ def test_disk_filling_up_during_a_crawl_stops_it_at_once(tmp_path: Path,
         sites = tmp_path / "sites.toml"
         sites.write_text(sites_toml(base), encoding="utf-8")
         proc = run_ainews("crawl", "--db", db, "--sites", sites, "--log-file",
-                          tmp_path / "ainews.log", "-s", "DOWNLOAD_TIMEOUT=2",
+                          tmp_path / "ainews.log", "-s", f"DOWNLOAD_TIMEOUT={PATIENCE_S}",
                           "-s", "AUTOTHROTTLE_ENABLED=false", "-s", "CONCURRENT_REQUESTS=1",
                           timeout=180)
     log = (tmp_path / "ainews.log").read_text(encoding="utf-8")

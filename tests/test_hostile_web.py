@@ -16,6 +16,7 @@ from tests.badweb import (
     HOSTILE_FEEDS,
     HOSTILE_SITEMAPS,
     MANY,
+    SLOW_ROBOTS_HOST,
     attack_sites_toml,
     crawl_web,
     serve_attack_web,
@@ -30,8 +31,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict:
         # before the bounds, /million alone ran > 10 minutes: the timeout fails the test
         proc, conn = crawl_web(tmp_path_factory.mktemp("hostile"),
                                sites_toml(base, HOSTILE_FEEDS, HOSTILE_SITEMAPS),
-                               "-s", "DOWNLOAD_TIMEOUT=5", "-s", "AUTOTHROTTLE_ENABLED=false",
-                               timeout=180)
+                               "-s", "AUTOTHROTTLE_ENABLED=false", timeout=300)
     return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits)}
 
 
@@ -66,8 +66,14 @@ def test_pathological_pages_end_and_the_run_goes_on(crawl: dict) -> None:
 
 # -- an attacker against the crawl itself ------------------------------------------------------
 
+#: Seconds the attack crawl waits for a response: far longer than any honest response
+#: here takes on a loaded machine (with 3 s, robots.txt and redirects timed out at load
+#: 15); the drips outlast any value. The drips hold a connection each for that long: room
+#: for the other requests beside them.
+PATIENCE_S = 10
 ATTACK_SETTINGS = (
-    "-s", "DOWNLOAD_TIMEOUT=3", "-s", "RETRY_TIMES=0", "-s", "AUTOTHROTTLE_ENABLED=false",
+    "-s", f"DOWNLOAD_TIMEOUT={PATIENCE_S}", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+    "-s", "RETRY_TIMES=0", "-s", "AUTOTHROTTLE_ENABLED=false",
     "-s", f"DOWNLOAD_MAXSIZE={BOMB_BYTES // 4}",  # the bombs inflate to 4x this
     "-s", "AINEWS_MAX_CHILD_SITEMAPS=2", "-s", "AINEWS_MAX_DOCUMENT_LINKS=100",
     "-s", "AINEWS_MAX_LISTING_LINKS=3",
@@ -82,6 +88,7 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> dict:
     (reasons,) = conn.execute("SELECT skip_reasons FROM crawl_runs").fetchone()
     log = (tmp / "logs" / "ainews.log").read_text(encoding="utf-8")
     return {"proc": proc, "conn": conn, "base": base, "hits": dict(hits), "log": log,
+            "port": base.rsplit(":", 1)[1],
             "reasons": json.loads(reasons),
             "errors": dict(conn.execute("SELECT url, last_error FROM frontier").fetchall())}
 
@@ -155,13 +162,15 @@ def test_hostile_feed_links_are_counted_not_fetched(attack: dict) -> None:
 
 
 def test_a_slow_drip_robots_txt_does_not_stall_the_crawl(attack: dict) -> None:
-    assert attack["hits"].get("/robots.txt") == 2, attack["hits"]  # 127.0.0.1's, localhost's
-    assert attack["base"] + "/ok" in urls(attack, "articles")
+    """localhost's robots.txt drips: its download times out, and its page is crawled."""
+    hits = attack["hits"]
+    assert hits.get("/robots.txt") == hits.get("localhost/robots.txt") == 1, hits
+    assert f"{SLOW_ROBOTS_HOST}:{attack['port']}/ok" in urls(attack, "articles")
 
 
 def test_robots_txt_is_read_to_its_first_500_kib(attack: dict) -> None:
     """Google's limit: 10 MB of rules took Protego 14 s to parse and 0.4 s per URL. The
-    site's host "localhost" serves a robots.txt with a rule before the cut and one after."""
+    site's host serves a robots.txt with a rule before the cut and one after."""
     assert len(BIG_ROBOTS) > MAX_ROBOTS_TXT_BYTES
     robots_log = [line for line in attack["log"].splitlines() if "robots" in line.lower()]
     assert "/blocked-early" not in attack["hits"], robots_log

@@ -90,7 +90,7 @@ def test_serve_runs_as_pasted(checkout: Path, command: str) -> None:
         stderr=subprocess.PIPE, env={"BROWSER": "true", "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a ceiling: Python alone takes 25 s to start at load 15
         while True:
             try:
                 url = f"http://127.0.0.1:{port}/demo/latest_stories.json"

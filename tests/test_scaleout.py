@@ -59,6 +59,10 @@ def worker(redis_url: str, sites: Path, tmp: Path, name: str, *extra: str) -> su
 
 
 def ingester(redis_url: str, db: Path) -> subprocess.Popen:
+    """``ainews ingest`` into ``db``. Started beside workers just started, call
+    :func:`await_a_worker` first: an ingester that finds Redis empty waits 30 s for a worker
+    (``START_GRACE_S``), and starting a worker took 25 s at load 15. The ingester started
+    first is ``test_an_ingester_started_before_the_workers_waits_for_them``."""
     return subprocess.Popen(
         [sys.executable, "-m", "ainews.scraper.cli", "ingest", "--db", db, "--redis", redis_url],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -66,7 +70,18 @@ def ingester(redis_url: str, db: Path) -> subprocess.Popen:
     )
 
 
-def finish(proc: subprocess.Popen, timeout: float = 90) -> str:
+def await_a_worker(server, procs: list[subprocess.Popen]) -> None:
+    """Return once one of ``procs`` (workers) has registered its heartbeat."""
+    deadline = time.monotonic() + 300
+    while not keys.live_workers(server):
+        assert all(p.poll() is None for p in procs), "a worker exited before registering"
+        assert time.monotonic() < deadline, "no worker registered"
+        time.sleep(0.05)
+
+
+def finish(proc: subprocess.Popen, timeout: float = 300) -> str:
+    """``proc``'s output once it exited 0 (the timeout is a ceiling: a worker's run took
+    50 s at load 15, most of it starting Python)."""
     out, err = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, err[-3000:]
     return out
@@ -101,6 +116,7 @@ def no_doubles(db: Path) -> None:
 def test_workers_and_one_ingester_give_the_one_process_database(
         demo: dict, redis_url: str, server, tmp_path: Path, workers: int) -> None:
     procs = [worker(redis_url, demo["sites"], tmp_path, f"w{i}") for i in range(workers)]
+    await_a_worker(server, procs)
     ingest = ingester(redis_url, tmp_path / "scaled.db")
     outputs = [finish(p) for p in procs]
     assert "ainews ingest: ok" in finish(ingest)
@@ -119,8 +135,9 @@ def test_killed_worker_and_ingester_restart_to_the_same_database(
     db = tmp_path / "scaled.db"
     procs = {name: worker(redis_url, demo["sites"], tmp_path, name, *slow)
              for name in ("w1", "w2")}
+    await_a_worker(server, list(procs.values()))
     ingest = ingester(redis_url, db)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a ceiling: the workers take 25 s to start at load 15
 
     def holder() -> str | None:  # a worker holding requests once pages are in the stream
         # (one worker may take every queued request while the other gets none)
@@ -129,9 +146,16 @@ def test_killed_worker_and_ingester_restart_to_the_same_database(
             return None
         return next((n for n in procs if server.hlen(keys.ledger_key(n)) > 0), None)
 
-    while (victim := holder()) is None:
+    while True:
         assert time.monotonic() < deadline, "no page reached the stream"
+        assert any(p.poll() is None for p in procs.values()), "the workers ended before the kill"
         time.sleep(0.05)
+        if (victim := holder()) is None:
+            continue
+        os.kill(procs[victim].pid, signal.SIGSTOP)  # frozen: what it holds now, the kill leaves
+        if server.hlen(keys.ledger_key(victim)) > 0:
+            break
+        os.kill(procs[victim].pid, signal.SIGCONT)
     os.kill(procs[victim].pid, signal.SIGKILL)
     os.kill(ingest.pid, signal.SIGKILL)
     procs[victim].wait()
@@ -292,8 +316,15 @@ def test_an_ingester_started_before_the_workers_waits_for_them(
     done: dict = {}
     thread = threading.Thread(target=lambda: done.update(
         result=run_ingest(redis_url, tmp_path / "a.db", start_grace_s=120)))
+    server.config_resetstat()
     thread.start()
-    time.sleep(1.5)  # longer than one blocking read: the ingester has looked and seen nothing
+    deadline = time.monotonic() + 120
+    # Its read of its own backlog, one blocking read that saw nothing, and the next one
+    # (Redis counts a call when it starts): the ingester has looked and kept waiting.
+    while server.info("commandstats").get("cmdstat_xreadgroup", {}).get("calls", 0) < 3:
+        assert thread.is_alive(), "the ingester returned before any worker or entry came"
+        assert time.monotonic() < deadline, "the ingester did not read the stream"
+        time.sleep(0.05)
     server.xadd(keys.STREAM, story(1))
     thread.join(timeout=120)
     assert done["result"].counts == {"new": 1}
@@ -310,10 +341,14 @@ def test_ingester_killed_mid_batch_commits_whole_batches_and_loses_nothing(
         server.xadd(keys.STREAM, story(n))
     db = tmp_path / "a.db"
     ingest = ingester(redis_url, db)
-    deadline = time.monotonic() + 120
-    while server.xlen(keys.STREAM) > total - BATCH:  # the first batch is acknowledged
+    deadline = time.monotonic() + 300  # a ceiling: the ingester takes 25 s to start at load 15
+    while True:  # until the first batch is acknowledged
         assert ingest.poll() is None and time.monotonic() < deadline, "no batch acknowledged"
         time.sleep(0.01)
+        os.kill(ingest.pid, signal.SIGSTOP)  # frozen: what is acknowledged now, the kill leaves
+        if server.xlen(keys.STREAM) <= total - BATCH:
+            break
+        os.kill(ingest.pid, signal.SIGCONT)
     os.kill(ingest.pid, signal.SIGKILL)
     ingest.wait()
     acknowledged = total - server.xlen(keys.STREAM)

@@ -181,7 +181,7 @@ def running_server(db: Path) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a ceiling: Python alone takes 25 s to start at load 15
         while True:
             try:
                 urllib.request.urlopen(f"{base}/-/versions.json", timeout=2).read()

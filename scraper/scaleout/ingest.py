@@ -32,8 +32,9 @@ BATCH = 50
 #: How long one read waits for new entries.
 BLOCK_MS = 1000
 #: Seconds a one-shot ingester started on a Redis with no trace of a crawl yet waits for
-#: a first worker or entry (workers started at the same moment take seconds to register).
-START_GRACE_S = 30.0
+#: a first worker or entry. Workers started at the same moment take seconds to register,
+#: and ~25 s on a machine at load 15 (measured), so 30 s was too close to that.
+START_GRACE_S = 120.0
 #: A malformed entry is kept here for inspection instead of being retried forever.
 DEAD_LETTERS = keys.DEAD_LETTERS
 

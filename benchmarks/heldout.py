@@ -274,10 +274,15 @@ def main(argv: list[str] | None = None) -> int:
         print(format_totals(results, pages))
     print("\n== body F1 by language")
     print(format_languages(results, pages))
+    print_raised(results)
+    return 0
+
+
+def print_raised(results: list) -> None:
+    """One line per page an extractor raised on (each result has ``name`` and ``raised``)."""
     for r in results:
         for line in r.raised:
             print(f"{r.name} raised on {line}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
-from benchmarks.heldout_sources import DataUnavailable, Page, Source
+from benchmarks.heldout_sources import Page, Source, download_sdist
 
 SDIST = "domdown==0.3.6"
 DOMDOWN_ROOT = Path("domdown-0.3.6")
@@ -79,19 +77,7 @@ def fetch_domdown(cache: Path) -> Path:
     data = cache / DOMDOWN_DATA
     if (data / "manifest.json").is_file():
         return data
-    cache.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-               "--disable-pip-version-check", "-q", "-d", str(cache), SDIST]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise DataUnavailable(f"could not run pip ({error})") from error
-    archive = cache / f"{DOMDOWN_ROOT}.tar.gz"
-    if done.returncode or not archive.is_file():
-        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        raise DataUnavailable(
-            f"pip could not download {SDIST} (no network or no PyPI?): " + " | ".join(tail)
-            + f"\nput the unpacked sdist under {cache} or pass --data DIR")
+    archive = download_sdist(cache, SDIST, f"{DOMDOWN_ROOT}.tar.gz")
     with tarfile.open(archive) as tar:
         members = [m for m in tar.getmembers()
                    if m.name.startswith(f"{DOMDOWN_DATA.as_posix()}/")]

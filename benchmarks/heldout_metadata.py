@@ -54,7 +54,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from benchmarks import heldout_gne, heldout_unfluff
-from benchmarks.heldout import SOURCES, default_cache
+from benchmarks.heldout import SOURCES, default_cache, print_raised
 from benchmarks.heldout_sources import DataUnavailable
 from benchmarks.metadata import authors_ok, date_ok, fold, title_ok
 from benchmarks.scoring import half
@@ -383,9 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_misses(results[0], cases))
     if args.disagree:
         print(format_disagreements(results, cases))
-    for r in results:
-        for line in r.raised:
-            print(f"{r.name} raised on {line}")
+    print_raised(results)
     return 0
 
 

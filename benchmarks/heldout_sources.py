@@ -59,22 +59,31 @@ def fetch_newspaper4k(cache: Path) -> Path:
     data = cache / NEWSPAPER4K_DATA
     if (data / "html").is_dir():
         return data
+    archive = download_sdist(cache, SDIST, "newspaper4k-0.9.6.tar.gz")
+    with tarfile.open(archive) as tar:
+        tar.extractall(cache, filter="data")
+    return data
+
+
+def download_sdist(cache: Path, requirement: str, archive_name: str) -> Path:
+    """``cache/archive_name``, the sdist of ``requirement`` that pip downloads into ``cache``
+    the first time; :class:`DataUnavailable` says what to do when pip cannot."""
+    archive = cache / archive_name
+    if archive.is_file():
+        return archive
     cache.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-               "--disable-pip-version-check", "-q", "-d", str(cache), SDIST]
+               "--disable-pip-version-check", "-q", "-d", str(cache), requirement]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise DataUnavailable(f"could not run pip ({error})") from error
-    archives = sorted(cache.glob("newspaper4k-0.9.6.tar.gz"))
-    if done.returncode or not archives:
+    if done.returncode or not archive.is_file():
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise DataUnavailable(
-            f"pip could not download {SDIST} (no network or no PyPI?): " + " | ".join(tail)
-            + f"\nput the unpacked sdist under {cache} or pass --data DIR")
-    with tarfile.open(archives[0]) as archive:
-        archive.extractall(cache, filter="data")
-    return data
+            f"pip could not download {requirement} (no network or no PyPI?): "
+            + " | ".join(tail) + f"\nput the unpacked sdist under {cache} or pass --data DIR")
+    return archive
 
 
 def _fixture_urls(data: Path) -> dict[str, tuple[str, str]]:

@@ -132,12 +132,17 @@ def _numeric_dmy(text: str) -> datetime | None:
     return _build(year, month, day, int(h or 0), int(mi or 0))
 
 
-def _numeric_ymd(text: str) -> datetime | None:
-    match = _YMD.search(text)
+def _year_first(pattern: re.Pattern[str], text: str) -> datetime | None:
+    """``pattern``'s year, month, day and optional hour and minute groups as a date."""
+    match = pattern.search(text)
     if not match:
         return None
     y, mo, d, h, mi = match.groups()
     return _build(int(y), int(mo), int(d), int(h or 0), int(mi or 0))
+
+
+def _numeric_ymd(text: str) -> datetime | None:
+    return _year_first(_YMD, text)
 
 
 def _named(text: str) -> datetime | None:
@@ -177,11 +182,7 @@ def parse_date(text: str | None) -> datetime | None:
 
 
 def _cjk(text: str) -> datetime | None:
-    match = _CJK.search(text)
-    if not match:
-        return None
-    y, mo, d, h, mi = match.groups()
-    return _build(int(y), int(mo), int(d), int(h or 0), int(mi or 0))
+    return _year_first(_CJK, text)
 
 
 def plausible(value: datetime | None, now: datetime | None = None) -> datetime | None:

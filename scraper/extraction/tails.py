@@ -28,7 +28,7 @@ import re
 
 import lxml.html
 
-from ainews.scraper.extraction.text import word_count
+from ainews.scraper.extraction.text import PROSE_MIN_WORDS, word_count
 
 #: Phrasing elements of trafilatura's ``CUT_EMPTY_ELEMS``: unwrapped when they open a block
 #: or sit inside a sentence (their tail joins the text before them), a line break when the
@@ -62,9 +62,6 @@ def drop_heading_permalinks(root: lxml.html.HtmlElement) -> None:
 
 
 _SECTION_HEADINGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
-#: A paragraph of prose has at least this many words (``text.word_count``); a section
-#: heading comes after one, the headline block of an article before any.
-_PROSE_WORDS = 10
 
 
 def unwrap_section_headers(root: lxml.html.HtmlElement) -> None:
@@ -91,7 +88,7 @@ def _prose_before(el: lxml.html.HtmlElement) -> bool:
     for other in scope.iter("p", el.tag):
         if other is el:
             return False
-        if other.tag == "p" and word_count(other.text_content()) >= _PROSE_WORDS:
+        if other.tag == "p" and word_count(other.text_content()) >= PROSE_MIN_WORDS:
             return True
     return False
 

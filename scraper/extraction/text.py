@@ -42,6 +42,9 @@ def _mark_class() -> str:
 _MARKS = _mark_class()
 #: A word: a run of letters, digits, underscores and combining marks, in any script.
 WORD = re.compile(rf"[\w{_MARKS}]+")
+#: Paragraphs shorter than this are captions, bylines and teasers, not article prose
+#: (in English-word equivalents, :func:`word_count`: 15 Chinese characters).
+PROSE_MIN_WORDS = 10
 
 #: Scripts written without spaces between words, and characters per English word of the
 #: same text (translation sizing: a 1,000-word English text is ~1,300-1,800 Chinese

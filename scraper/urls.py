@@ -75,6 +75,12 @@ def join_url(base: str, href: str) -> str | None:
     return url
 
 
+def is_web_url(url: str) -> bool:
+    """Whether ``url`` on its own is a URL we would follow (:func:`join_url`'s rules):
+    what a record from elsewhere (a WARC's target or requested URI) must be."""
+    return join_url(url, url) is not None
+
+
 def join_on_page(page_url: str, base_href: str | None, href: str) -> str | None:
     """``href`` found on the page at ``page_url`` whose ``<base href>`` is ``base_href``
     (None or "" when it has none), joined as :func:`join_url` joins; None when the base

@@ -43,10 +43,10 @@ def read(warc_headers: Any) -> dict[str, str]:
 
 def _valid(key: str, value: str) -> str | None:
     from ainews.scraper.discovery import parse_date
-    from ainews.scraper.urls import join_url
+    from ainews.scraper.urls import is_web_url
 
     if key == "requested_url":  # http(s), a host, no credentials, not 100 KB
-        return value if join_url(value, value) is not None else None
+        return value if is_web_url(value) else None
     if key == "lastmod":  # ISO 8601 UTC, not in the future (3000-01-01 froze the page)
         return parse_date(value)
     if len(value) > MAX_NAME_CHARS or not value.isprintable():

@@ -28,7 +28,7 @@ from ainews.scraper.process import process_page
 from ainews.scraper.site_names import site_label
 from ainews.scraper.sites import Site, on_domains
 from ainews.scraper.storage import Store, now_iso
-from ainews.scraper.urls import join_url, refusal
+from ainews.scraper.urls import is_web_url, refusal
 from ainews.scraper.warc.reader import (
     ArchivedResponse,
     BodyError,
@@ -68,7 +68,7 @@ class PageFilter:
     def site_for(self, response: ArchivedResponse) -> tuple[str | None, str]:
         """``(site, "")`` for a wanted page, else ``(None, skip reason)``."""
         url = response.url
-        if join_url(url, url) is None:  # WARC-Target-URI file:///etc/passwd, javascript:
+        if not is_web_url(url):  # WARC-Target-URI file:///etc/passwd, javascript:
             return None, refusal(url)
         declared = response.crawl.get("site")
         if declared and (declared in self.names or not self.names) \

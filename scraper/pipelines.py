@@ -11,7 +11,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from ainews.scraper.contentcoding import BAD_CONTENT_ENCODING
 from ainews.scraper.items import FetchedPage
-from ainews.scraper.pool import PAGE_TIMEOUT_S, TOO_SLOW, ExtractorPool, default_workers
+from ainews.scraper.pool import PAGE_TIMEOUT_S, TOO_SLOW, ExtractorPool, worker_count
 from ainews.scraper.process import process_page
 from ainews.scraper.state import CrawlState
 
@@ -51,7 +51,7 @@ class ProcessPipeline:
             raise NotConfigured("AINEWS_DB is not set")
         workers = settings.getint("AINEWS_WORKERS", -1)
         pool = ExtractorPool(
-            default_workers() if workers < 0 else workers,
+            worker_count(workers),
             settings.getfloat("AINEWS_PAGE_TIMEOUT", PAGE_TIMEOUT_S),
             max_size=settings.getint("DOWNLOAD_MAXSIZE"),  # bounds a worker's decoding too
         )

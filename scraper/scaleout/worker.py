@@ -21,7 +21,7 @@ from scrapy_redis.scheduler import Scheduler
 from ainews.scraper import scaleout as keys
 from ainews.scraper.items import FetchedPage
 from ainews.scraper.middlewares import MAX_RETRY_AFTER_S, parse_retry_after
-from ainews.scraper.pool import PAGE_TIMEOUT_S, ExtractorPool, default_workers
+from ainews.scraper.pool import PAGE_TIMEOUT_S, ExtractorPool, worker_count
 from ainews.scraper.scaleout.records import encode
 from ainews.scraper.state import REVISIT_MINUTES, SKIP_PREFIX, CrawlState
 from ainews.scraper.urls import host_of
@@ -301,7 +301,7 @@ class StreamPipeline:
         if not crawler.settings.get("REDIS_URL"):
             raise NotConfigured("REDIS_URL is not set")
         workers = crawler.settings.getint("AINEWS_WORKERS", -1)
-        pool = ExtractorPool(default_workers() if workers < 0 else workers,
+        pool = ExtractorPool(worker_count(workers),
                              crawler.settings.getfloat("AINEWS_PAGE_TIMEOUT", PAGE_TIMEOUT_S),
                              max_size=crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         return cls(crawler, pool)
